@@ -1,0 +1,175 @@
+package dev.helmholtz.processor;
+
+import com.google.auto.service.AutoService;
+import dev.helmholtz.processor.codegen.ModelReport;
+import dev.helmholtz.processor.codegen.ModelWriter;
+import dev.helmholtz.processor.model.AnnotationMirrors;
+import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.ModelReader;
+import dev.helmholtz.processor.validation.Diagnostic;
+import dev.helmholtz.processor.validation.ModelValidator;
+import dev.helmholtz.processor.validation.Reporter;
+import dev.helmholtz.processor.validation.ValidatedModel;
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * The Helmholtz annotation processor: for each {@code @Model} class, read (model/), validate
+ * (validation/), generate (codegen/). Isolating: a model's generated class depends only on that
+ * model's class.
+ *
+ * <p>Option {@code -Ahelmholtz.verbose=true} prints each model's report as a NOTE.
+ */
+@AutoService(Processor.class)
+public final class HelmholtzProcessor extends AbstractProcessor {
+  public static final String VERBOSE_OPTION = "helmholtz.verbose";
+
+  /** Models whose types were not yet resolvable (made by another processor): by name, not Element. */
+  private final Set<String> deferred = new LinkedHashSet<>();
+
+  /** Runs on every model as read; tests use it to make the processor fail from inside. */
+  private final java.util.function.Consumer<ModelDescriptor> afterRead;
+
+  public HelmholtzProcessor() {
+    this(model -> {});
+  }
+
+  HelmholtzProcessor(java.util.function.Consumer<ModelDescriptor> afterRead) {
+    this.afterRead = afterRead;
+  }
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(ModelReader.MODEL, ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
+        ModelReader.GENERATOR);
+  }
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(VERBOSE_OPTION);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Reporter reporter = new Reporter(processingEnv.getMessager());
+    Set<TypeElement> models = new LinkedHashSet<>();
+    for (String name : deferred) {
+      TypeElement type = processingEnv.getElementUtils().getTypeElement(name);
+      if (type != null) {
+        models.add(type);
+      }
+    }
+    deferred.clear();
+    TypeElement modelAnnotation = processingEnv.getElementUtils().getTypeElement(ModelReader.MODEL);
+    if (modelAnnotation != null) {
+      for (Element e : round.getElementsAnnotatedWith(modelAnnotation)) {
+        if (e instanceof TypeElement type) {
+          models.add(type);
+        }
+      }
+    }
+    for (TypeElement type : models) {
+      if (!round.processingOver() && referencesUnresolvedTypes(type)) {
+        deferred.add(type.getQualifiedName().toString());
+        continue;
+      }
+      processModel(type, reporter);
+    }
+    checkAnnotationsOutsideModels(round, reporter);
+    return false;
+  }
+
+  private void processModel(TypeElement type, Reporter reporter) {
+    try {
+      ModelDescriptor descriptor = new ModelReader(processingEnv.getElementUtils()).read(type);
+      afterRead.accept(descriptor);
+      Optional<ValidatedModel> validated = new ModelValidator(reporter).validate(descriptor);
+      if (validated.isEmpty()) {
+        return;
+      }
+      if (Boolean.parseBoolean(processingEnv.getOptions().get(VERBOSE_OPTION))) {
+        reporter.note(new ModelReport(validated.get()).text(), type);
+      }
+      boolean generatedAvailable =
+          processingEnv.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
+      new ModelWriter(validated.get(), generatedAvailable).write().writeTo(processingEnv.getFiler());
+    } catch (IOException | RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError vm && !(e instanceof StackOverflowError)) {
+        throw vm;
+      }
+      reporter.report(Diagnostic.INTERNAL_ERROR, type, type.getQualifiedName(), describe(e));
+    }
+  }
+
+  /** The exception and the innermost Helmholtz frame it passed through: enough for a bug report. */
+  private static String describe(Throwable e) {
+    StackTraceElement where = null;
+    for (StackTraceElement frame : e.getStackTrace()) {
+      if (frame.getClassName().startsWith("dev.helmholtz.")) {
+        where = frame;
+        break;
+      }
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+        + (where == null ? "" : " at " + where);
+  }
+
+  /** Node and network annotations only mean something inside a @Model class. */
+  private void checkAnnotationsOutsideModels(RoundEnvironment round, Reporter reporter) {
+    for (String name : new String[] {ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
+        ModelReader.GENERATOR}) {
+      TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
+      if (annotation == null) {
+        continue;
+      }
+      for (Element e : round.getElementsAnnotatedWith(annotation)) {
+        Element enclosing = e.getEnclosingElement();
+        if (enclosing == null || AnnotationMirrors.find(enclosing, ModelReader.MODEL).isEmpty()) {
+          String simple = "@" + annotation.getSimpleName();
+          reporter.report(Diagnostic.ANNOTATION_OUTSIDE_MODEL, e,
+              AnnotationMirrors.find(e, name).orElse(null), simple,
+              enclosing == null ? "its enclosing element" : enclosing.getSimpleName(), simple);
+        }
+      }
+    }
+  }
+
+  /** Whether a node or network of the model mentions a type javac could not resolve (yet). */
+  private static boolean referencesUnresolvedTypes(TypeElement type) {
+    for (Element member : type.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.FIELD && isError(((VariableElement) member).asType())) {
+        return true;
+      }
+      if (member.getKind() == ElementKind.METHOD) {
+        ExecutableElement method = (ExecutableElement) member;
+        if (isError(method.getReturnType())
+            || method.getParameters().stream().anyMatch(p -> isError(p.asType()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isError(TypeMirror type) {
+    return type.getKind() == TypeKind.ERROR;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.helmholtz.processor.codegen;
+
+import dev.helmholtz.processor.model.NetworkDescriptor;
+import dev.helmholtz.processor.model.NodeDescriptor;
+import dev.helmholtz.processor.model.ParameterDescriptor;
+import dev.helmholtz.processor.validation.ValidatedModel;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The model report: per node its family, parents, gradient estimator and KL, plus the orders
+ * the graphs are evaluated in. Written into the generated class's Javadoc (and printed as a NOTE
+ * when verbose), so what the processor decided is visible where the code is.
+ */
+public final class ModelReport {
+  private final ValidatedModel model;
+
+  public ModelReport(ValidatedModel model) {
+    this.model = model;
+  }
+
+  /** Javadoc HTML. */
+  public String javadoc() {
+    StringBuilder b = new StringBuilder();
+    b.append("<p>Objective: ").append(objective()).append(".\n");
+    b.append("<ul>\n");
+    for (NodeDescriptor node : model.generativeOrder()) {
+      b.append("<li>").append(line(node, true)).append("\n");
+    }
+    b.append("</ul>\n");
+    b.append("<p>Inference order: ").append(names(model.inferenceOrder()))
+        .append(". Generative order: ").append(names(model.generativeOrder())).append(".\n");
+    return b.toString();
+  }
+
+  /** Plain text, for a compiler NOTE. */
+  public String text() {
+    StringBuilder b = new StringBuilder();
+    b.append("Helmholtz model ").append(model.model().type().getQualifiedName())
+        .append(" -> ").append(model.model().generatedName()).append('\n');
+    b.append("  objective: ").append(objective()).append('\n');
+    for (NodeDescriptor node : model.generativeOrder()) {
+      b.append("  ").append(line(node, false)).append('\n');
+    }
+    b.append("  inference order: ").append(names(model.inferenceOrder())).append('\n');
+    b.append("  generative order: ").append(names(model.generativeOrder()));
+    return b.toString();
+  }
+
+  private String objective() {
+    return model.model().objective() + ", " + model.model().samples() + " sample"
+        + (model.model().samples() == 1 ? "" : "s") + " per example";
+  }
+
+  private String line(NodeDescriptor node, boolean html) {
+    String code = html ? "{@code " + node.name() + "}" : node.name();
+    StringBuilder b = new StringBuilder(code).append(": ")
+        .append(node.isLatent() ? "latent " : "observed ")
+        .append(model.family(node).simpleName())
+        .append(", event shape ").append(node.shape()).append("; ");
+    b.append(density("p", node, model.generator(node).orElse(null)));
+    if (node.isLatent()) {
+      NetworkDescriptor encoder = model.encoder(node).orElseThrow();
+      b.append("; ").append(density("q", node, encoder))
+          .append("; gradient: ")
+          .append(model.family(node).reparameterized() ? "reparameterized" : "score function")
+          .append("; KL: ").append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
+    }
+    return b.toString();
+  }
+
+  private static String density(String p, NodeDescriptor node, NetworkDescriptor network) {
+    if (network == null) {
+      return p + "(" + node.name() + "): standard prior";
+    }
+    List<String> parents = network.parameters().stream()
+        .filter(x -> x.kind() == ParameterDescriptor.Kind.NODE)
+        .map(ParameterDescriptor::name)
+        .toList();
+    return p + "(" + node.name() + (parents.isEmpty() ? "" : " | " + String.join(", ", parents))
+        + ") by " + network.methodName() + "()";
+  }
+
+  private static String names(List<NodeDescriptor> nodes) {
+    return nodes.isEmpty() ? "(none)" : nodes.stream().map(NodeDescriptor::name).collect(Collectors.joining(", "));
+  }
+}

@@ -1,0 +1,310 @@
+package dev.helmholtz.processor.codegen;
+
+import static dev.helmholtz.processor.codegen.RuntimeTypes.DATASET;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.FLOAT_OPERAND;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED_MODEL;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATIVE_PASS;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.INFERENCE_PASS;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.MODEL_SPEC;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTIVE_KIND;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.NameAllocator;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.NetworkDescriptor;
+import dev.helmholtz.processor.model.NodeDescriptor;
+import dev.helmholtz.processor.model.ParameterDescriptor;
+import dev.helmholtz.processor.validation.ValidatedModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Phase three: writes {@code <Model>Model}, a subclass of the runtime's {@code GeneratedModel}.
+ * It only wires the user's networks and the model's nodes together in the order validation
+ * worked out; sampling, densities and objectives are runtime calls. Member order and names are
+ * deterministic, so the same model always gives the same source.
+ */
+public final class ModelWriter {
+  public static final String PROCESSOR = "dev.helmholtz.processor.HelmholtzProcessor";
+
+  private final ValidatedModel validated;
+  private final ModelDescriptor model;
+  private final ClassName modelType;
+  private final ClassName generatedType;
+  private final boolean generatedAnnotationAvailable;
+
+  public ModelWriter(ValidatedModel validated, boolean generatedAnnotationAvailable) {
+    this.validated = validated;
+    this.model = validated.model();
+    this.modelType = ClassName.get(model.type());
+    this.generatedType = ClassName.get(model.packageName(), model.generatedName());
+    this.generatedAnnotationAvailable = generatedAnnotationAvailable;
+  }
+
+  public JavaFile write() {
+    TypeSpec.Builder type = TypeSpec.classBuilder(generatedType)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .superclass(GENERATED_MODEL)
+        .addOriginatingElement(model.type())
+        .addJavadoc(classJavadoc());
+    if (generatedAnnotationAvailable) {
+      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
+    }
+    type.addField(FieldSpec.builder(MODEL_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer(spec())
+        .build());
+    type.addField(modelType, "model", Modifier.PRIVATE, Modifier.FINAL);
+    type.addMethod(constructor());
+    type.addMethods(factories());
+    type.addMethods(typedApi());
+    type.addMethod(defineInference());
+    type.addMethod(defineGeneration());
+    return JavaFile.builder(model.packageName(), type.build())
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+  }
+
+  private CodeBlock classJavadoc() {
+    return CodeBlock.builder()
+        .add("The model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n", modelType)
+        .add("<h2>Model report</h2>\n")
+        .add("$L", new ModelReport(validated).javadoc().replace("$", "$$"))
+        .build();
+  }
+
+  private CodeBlock spec() {
+    CodeBlock.Builder b = CodeBlock.builder()
+        .add("$T.builder($S)\n", MODEL_SPEC, model.type().getQualifiedName().toString())
+        .indent().indent()
+        .add(".objective($T.$L, $L)\n", OBJECTIVE_KIND, model.objective().name(), model.samples());
+    for (NodeDescriptor node : model.nodes()) {
+      b.add(".$L($S, $L)\n", node.isLatent() ? "latent" : "observed", node.name(), node.width());
+    }
+    return b.add(".build()").unindent().unindent().build();
+  }
+
+  private MethodSpec constructor() {
+    return MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(modelType, "model")
+        .addParameter(SEED, "seed")
+        .addParameter(THREAD_SETTINGS, "threads")
+        .addStatement("super(SPEC, seed, threads)")
+        .addStatement("this.model = $T.requireNonNull(model, $S)", OBJECTS, "model")
+        .addStatement("build()")
+        .build();
+  }
+
+  private List<MethodSpec> factories() {
+    MethodSpec withSeed = MethodSpec.methodBuilder("create")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(generatedType)
+        .addParameter(SEED, "seed")
+        .addJavadoc("Builds the model's graph and initializes its variables from {@code seed}, with a new\n"
+            + "{@link $T} and the default thread settings.\n", modelType)
+        .addStatement("return new $T(new $T(), seed, $T.defaults())", generatedType, modelType, THREAD_SETTINGS)
+        .build();
+    MethodSpec full = MethodSpec.methodBuilder("create")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(generatedType)
+        .addParameter(modelType, "model")
+        .addParameter(SEED, "seed")
+        .addParameter(THREAD_SETTINGS, "threads")
+        .addJavadoc("Builds the model's graph around {@code model}'s networks and initializes its variables\n"
+            + "from {@code seed}; the same seed and thread settings give the same numbers.\n")
+        .addStatement("return new $T(model, seed, threads)", generatedType)
+        .build();
+    return List.of(withSeed, full);
+  }
+
+  /** Array-typed conveniences over the generic, name-keyed API, for one observed node. */
+  private List<MethodSpec> typedApi() {
+    List<NodeDescriptor> observed = validated.observed();
+    if (observed.size() != 1) {
+      return List.of();
+    }
+    NodeDescriptor x = observed.get(0);
+    TypeName matrix = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
+    List<MethodSpec> methods = new ArrayList<>();
+    methods.add(MethodSpec.methodBuilder("sample")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(matrix)
+        .addParameter(TypeName.INT, "n")
+        .addJavadoc("Draws {@code n} examples by ancestral sampling and returns, for each, the mean of\n"
+            + "p($L | parents): {@code [n][$L]}.\n", x.name(), x.width())
+        .addStatement("return generate(n).get($S)", x.name())
+        .build());
+    methods.add(MethodSpec.methodBuilder("reconstruct")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(matrix)
+        .addParameter(matrix, "data")
+        .addJavadoc("Encodes each row to the means of the posteriors and decodes it to the mean of\n"
+            + "p($L | ...): {@code [rows][$L]}.\n", x.name(), x.width())
+        .addStatement("return reconstructAll($T.of($S, data)).get($S)", DATASET, x.name(), x.name())
+        .build());
+    List<NodeDescriptor> latents = validated.inferenceOrder();
+    for (NodeDescriptor z : latents) {
+      String name = latents.size() == 1 ? "encode" : "encode" + capitalize(identifier(z.name()));
+      methods.add(MethodSpec.methodBuilder(name)
+          .addModifiers(Modifier.PUBLIC)
+          .returns(matrix)
+          .addParameter(matrix, "data")
+          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}.\n", z.name(), z.width())
+          .addStatement("return encodeAll($T.of($S, data)).get($S)", DATASET, x.name(), z.name())
+          .build());
+    }
+    return methods;
+  }
+
+  private MethodSpec defineInference() {
+    NameAllocator names = new NameAllocator();
+    names.newName("pass");
+    names.newName("model");
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (NodeDescriptor x : validated.observed()) {
+      body.addStatement("$T $N = pass.observed($S)", FLOAT_OPERAND, names.newName(identifier(x.name()), x), x.name());
+    }
+    for (NodeDescriptor z : validated.inferenceOrder()) {
+      NetworkDescriptor encoder = validated.encoder(z).orElseThrow();
+      String q = names.newName("q" + capitalize(identifier(z.name())), "q/" + z.name());
+      body.add("// q($L | $L) by $L(): $L\n", z.name(), parents(encoder), encoder.methodName(),
+          estimator(z));
+      body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(z)), q,
+          inferenceCall(encoder, names));
+      body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, names.newName(identifier(z.name()), z),
+          z.name(), q);
+    }
+    for (NodeDescriptor node : validated.generativeOrder()) {
+      Family family = validated.family(node);
+      String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
+      var generator = validated.generator(node);
+      if (generator.isPresent()) {
+        body.add("// p($L | $L) by $L()\n", node.name(), parents(generator.get()), generator.get().methodName());
+        body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, inferenceCall(generator.get(), names));
+      } else {
+        body.add("// p($L): standard prior\n", node.name());
+        body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
+            standardPrior(family, CodeBlock.of("pass.shape($N)", names.get(node))));
+      }
+      if (node.isLatent()) {
+        String method = validated.analyticKl(node) ? "latentAnalyticKl" : "latentMonteCarloKl";
+        body.addStatement("pass.$L($S, $N, $N, $N)", method, node.name(), names.get(node),
+            names.get("q/" + node.name()), p);
+      } else {
+        body.addStatement("pass.observe($S, $N, $N)", node.name(), names.get(node), p);
+      }
+    }
+    return MethodSpec.methodBuilder("defineInference")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED)
+        .addParameter(INFERENCE_PASS, "pass")
+        .addCode(body.build())
+        .build();
+  }
+
+  /**
+   * A network call inside the inference pass. Latents carry a leading sample axis [k, B, ...]
+   * and observed nodes do not [B, ...]: when any argument is sampled, every argument is folded
+   * to [k * B, ...] before the call and the distribution unfolded after; otherwise the network
+   * runs once per example, not once per sample.
+   */
+  private CodeBlock inferenceCall(NetworkDescriptor network, NameAllocator names) {
+    boolean sampled = network.nodeParameters().stream()
+        .anyMatch(p -> validated.node(p.name()).isLatent());
+    Function<ParameterDescriptor, CodeBlock> argument = p -> {
+      if (p.kind() == ParameterDescriptor.Kind.LAYER_HELPER) {
+        return CodeBlock.of("pass.network($S)", network.methodName());
+      }
+      NodeDescriptor node = validated.node(p.name());
+      if (!sampled) {
+        return CodeBlock.of("$N", names.get(node));
+      }
+      return CodeBlock.of(node.isLatent() ? "pass.fold($N)" : "pass.tileAndFold($N)", names.get(node));
+    };
+    CodeBlock call = CodeBlock.of("model.$N($L)", network.methodName(),
+        network.parameters().stream().map(argument).collect(CodeBlock.joining(", ")));
+    return sampled ? CodeBlock.of("pass.unfold($L)", call) : call;
+  }
+
+  private MethodSpec defineGeneration() {
+    NameAllocator names = new NameAllocator();
+    names.newName("pass");
+    names.newName("model");
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (NodeDescriptor node : validated.generativeOrder()) {
+      Family family = validated.family(node);
+      String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
+      var generator = validated.generator(node);
+      CodeBlock distribution;
+      if (generator.isPresent()) {
+        NetworkDescriptor g = generator.get();
+        distribution = CodeBlock.of("model.$N($L)", g.methodName(), g.parameters().stream()
+            .map(x -> x.kind() == ParameterDescriptor.Kind.LAYER_HELPER
+                ? CodeBlock.of("pass.network($S)", g.methodName())
+                : CodeBlock.of("$N", names.get(validated.node(x.name()))))
+            .collect(CodeBlock.joining(", ")));
+      } else {
+        distribution = standardPrior(family, CodeBlock.of("pass.shape($S)", node.name()));
+      }
+      body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
+      body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
+          names.newName(identifier(node.name()), node), node.name(), p);
+    }
+    return MethodSpec.methodBuilder("defineGeneration")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED)
+        .addParameter(GENERATIVE_PASS, "pass")
+        .addCode(body.build())
+        .build();
+  }
+
+  private static CodeBlock standardPrior(Family family, CodeBlock shape) {
+    return switch (family) {
+      case NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case BERNOULLI -> CodeBlock.of("$T.uniform(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+    };
+  }
+
+  private String estimator(NodeDescriptor latent) {
+    Family family = validated.family(latent);
+    return family.simpleName() + ", " + (family.reparameterized() ? "reparameterized" : "score-function")
+        + " gradient, " + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";
+  }
+
+  private static String parents(NetworkDescriptor network) {
+    List<String> names = network.nodeParameters().stream().map(ParameterDescriptor::name).toList();
+    return names.isEmpty() ? "-" : String.join(", ", names);
+  }
+
+  /** A Java identifier for a node name (names from {@code @Latent(name)} may be any string). */
+  private static String identifier(String name) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      b.append(i == 0 ? (Character.isJavaIdentifierStart(c) ? c : '_')
+          : (Character.isJavaIdentifierPart(c) ? c : '_'));
+    }
+    return b.length() == 0 ? "node" : b.toString();
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
+  }
+}

@@ -1,0 +1,29 @@
+package dev.helmholtz.processor.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import dev.helmholtz.processor.model.Family;
+
+/** The runtime and TensorFlow types generated code names. Kept by name: the processor does not load them. */
+final class RuntimeTypes {
+  static final ClassName GENERATED_MODEL = ClassName.get("dev.helmholtz.model", "GeneratedModel");
+  static final ClassName MODEL_SPEC = ClassName.get("dev.helmholtz.model", "ModelSpec");
+  static final ClassName INFERENCE_PASS = ClassName.get("dev.helmholtz.model", "InferencePass");
+  static final ClassName GENERATIVE_PASS = ClassName.get("dev.helmholtz.model", "GenerativePass");
+  static final ClassName SEED = ClassName.get("dev.helmholtz.graph", "Seed");
+  static final ClassName THREAD_SETTINGS = ClassName.get("dev.helmholtz.train", "ThreadSettings");
+  static final ClassName DATASET = ClassName.get("dev.helmholtz.data", "Dataset");
+  static final ClassName OBJECTIVE_KIND = ClassName.get("dev.helmholtz.annotations", "ObjectiveKind");
+  static final ClassName OPERAND = ClassName.get("org.tensorflow", "Operand");
+  static final ClassName TFLOAT32 = ClassName.get("org.tensorflow.types", "TFloat32");
+  static final TypeName FLOAT_OPERAND = ParameterizedTypeName.get(OPERAND, TFLOAT32);
+  static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+
+  static ClassName of(Family family) {
+    return ClassName.get(family.packageName(), family.simpleName());
+  }
+
+  private RuntimeTypes() {}
+}

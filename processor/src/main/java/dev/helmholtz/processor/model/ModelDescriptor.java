@@ -1,0 +1,50 @@
+package dev.helmholtz.processor.model;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Everything the processor read from one {@code @Model} class, as written: nothing here has
+ * been checked yet. Validation turns it into a {@code ValidatedModel} or diagnostics.
+ *
+ * @param generatedName the simple name of the class to generate
+ * @param nameValue the explicit {@code @Model(name)} value, or null when derived
+ * @param samplesValue the explicit {@code samples} value, or null when defaulted
+ */
+public record ModelDescriptor(
+    TypeElement type,
+    AnnotationMirror annotation,
+    String packageName,
+    String generatedName,
+    AnnotationValue nameValue,
+    ObjectiveKind objective,
+    int samples,
+    AnnotationValue samplesValue,
+    List<NodeDescriptor> nodes,
+    List<NetworkDescriptor> networks) {
+
+  public ModelDescriptor {
+    nodes = List.copyOf(nodes);
+    networks = List.copyOf(networks);
+  }
+
+  /** The first node declared with this name. */
+  public Optional<NodeDescriptor> node(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
+  public List<NetworkDescriptor> networks(NetworkRole role) {
+    return networks.stream().filter(n -> n.role() == role).toList();
+  }
+
+  /** The first network of this role that targets the node. */
+  public Optional<NetworkDescriptor> network(NetworkRole role, String target) {
+    return networks.stream()
+        .filter(n -> n.role() == role && n.target().equals(target))
+        .findFirst();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.helmholtz.processor.model;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+
+/**
+ * Phase one: reads a {@code @Model} class into a {@link ModelDescriptor}, exactly as written.
+ * It never reports: whatever is odd is recorded (an unknown family as an empty Optional, a
+ * parameter of an unsupported type as such) for validation to judge.
+ */
+public final class ModelReader {
+  public static final String MODEL = "dev.helmholtz.annotations.Model";
+  public static final String LATENT = "dev.helmholtz.annotations.Latent";
+  public static final String OBSERVED = "dev.helmholtz.annotations.Observed";
+  public static final String ENCODER = "dev.helmholtz.annotations.Encoder";
+  public static final String GENERATOR = "dev.helmholtz.annotations.Generator";
+  public static final String LAYER_HELPER = "dev.helmholtz.nn.Nn";
+  private static final String OPERAND = "org.tensorflow.Operand";
+  private static final String FLOAT32 = "org.tensorflow.types.TFloat32";
+
+  /** The declared defaults of {@code @Objective}: mirrors give only explicit values. */
+  public static final ObjectiveKind DEFAULT_OBJECTIVE = ObjectiveKind.ELBO;
+  public static final int DEFAULT_SAMPLES = 1;
+
+  private final Elements elements;
+
+  public ModelReader(Elements elements) {
+    this.elements = elements;
+  }
+
+  public ModelDescriptor read(TypeElement type) {
+    AnnotationMirror model = AnnotationMirrors.find(type, MODEL).orElseThrow();
+    String packageName = packageOf(type);
+    var nameValue = AnnotationMirrors.explicitValue(model, "name").orElse(null);
+    String explicitName = AnnotationMirrors.stringValue(model, "name", "");
+    String generatedName = explicitName.isEmpty() ? defaultGeneratedName(type, packageName) : explicitName;
+
+    ObjectiveKind objective = DEFAULT_OBJECTIVE;
+    int samples = DEFAULT_SAMPLES;
+    javax.lang.model.element.AnnotationValue samplesValue = null;
+    Optional<AnnotationMirror> objectiveMirror = AnnotationMirrors.annotationValue(model, "objective");
+    if (objectiveMirror.isPresent()) {
+      AnnotationMirror o = objectiveMirror.get();
+      objective = AnnotationMirrors.enumValue(o, "kind")
+          .flatMap(ModelReader::objectiveKind)
+          .orElse(DEFAULT_OBJECTIVE);
+      samples = AnnotationMirrors.intValue(o, "samples", DEFAULT_SAMPLES);
+      samplesValue = AnnotationMirrors.explicitValue(o, "samples").orElse(null);
+    }
+
+    List<NodeDescriptor> nodes = new ArrayList<>();
+    List<NetworkDescriptor> networks = new ArrayList<>();
+    for (Element member : type.getEnclosedElements()) {
+      if (member.getKind() == ElementKind.FIELD) {
+        VariableElement field = (VariableElement) member;
+        AnnotationMirrors.find(field, LATENT).ifPresent(a -> nodes.add(node(field, a, NodeKind.LATENT)));
+        AnnotationMirrors.find(field, OBSERVED).ifPresent(a -> nodes.add(node(field, a, NodeKind.OBSERVED)));
+      } else if (member.getKind() == ElementKind.METHOD) {
+        ExecutableElement method = (ExecutableElement) member;
+        AnnotationMirrors.find(method, ENCODER)
+            .ifPresent(a -> networks.add(network(method, a, NetworkRole.ENCODER)));
+        AnnotationMirrors.find(method, GENERATOR)
+            .ifPresent(a -> networks.add(network(method, a, NetworkRole.GENERATOR)));
+      }
+    }
+    return new ModelDescriptor(type, model, packageName, generatedName, nameValue, objective,
+        samples, samplesValue, nodes, networks);
+  }
+
+  private static Optional<ObjectiveKind> objectiveKind(String name) {
+    for (ObjectiveKind kind : ObjectiveKind.values()) {
+      if (kind.name().equals(name)) {
+        return Optional.of(kind);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private NodeDescriptor node(VariableElement field, AnnotationMirror annotation, NodeKind kind) {
+    String explicitName = AnnotationMirrors.stringValue(annotation, "name", "");
+    String name = explicitName.isEmpty() ? field.getSimpleName().toString() : explicitName;
+    return new NodeDescriptor(
+        name,
+        kind,
+        field,
+        annotation,
+        AnnotationMirrors.explicitValue(annotation, "name").orElse(null),
+        field.asType(),
+        familyOf(field.asType()),
+        AnnotationMirrors.intArrayValue(annotation, "shape"),
+        AnnotationMirrors.explicitValue(annotation, "shape").orElse(null));
+  }
+
+  private NetworkDescriptor network(ExecutableElement method, AnnotationMirror annotation, NetworkRole role) {
+    List<ParameterDescriptor> parameters = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      parameters.add(new ParameterDescriptor(p, p.getSimpleName().toString(), parameterKind(p.asType())));
+    }
+    return new NetworkDescriptor(
+        role,
+        AnnotationMirrors.stringValue(annotation, "value", ""),
+        method,
+        annotation,
+        AnnotationMirrors.explicitValue(annotation, "value").orElse(null),
+        parameters,
+        familyOf(method.getReturnType()));
+  }
+
+  static Optional<Family> familyOf(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return Optional.empty();
+    }
+    TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
+    return Family.forQualifiedName(element.getQualifiedName().toString());
+  }
+
+  private static ParameterDescriptor.Kind parameterKind(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return ParameterDescriptor.Kind.UNSUPPORTED;
+    }
+    DeclaredType declared = (DeclaredType) type;
+    String name = ((TypeElement) declared.asElement()).getQualifiedName().toString();
+    if (name.equals(LAYER_HELPER)) {
+      return ParameterDescriptor.Kind.LAYER_HELPER;
+    }
+    if (name.equals(OPERAND) && declared.getTypeArguments().size() == 1) {
+      TypeMirror argument = declared.getTypeArguments().get(0);
+      if (argument.getKind() == TypeKind.DECLARED
+          && ((TypeElement) ((DeclaredType) argument).asElement()).getQualifiedName().contentEquals(FLOAT32)) {
+        return ParameterDescriptor.Kind.NODE;
+      }
+    }
+    return ParameterDescriptor.Kind.UNSUPPORTED;
+  }
+
+  private String packageOf(TypeElement type) {
+    PackageElement p = elements.getPackageOf(type);
+    return p.isUnnamed() ? "" : p.getQualifiedName().toString();
+  }
+
+  /** {@code a.b.Outer.Inner} in package {@code a.b} gives {@code Outer_InnerModel}. */
+  private static String defaultGeneratedName(TypeElement type, String packageName) {
+    String qualified = type.getQualifiedName().toString();
+    String relative = packageName.isEmpty() ? qualified : qualified.substring(packageName.length() + 1);
+    return relative.replace('.', '_') + "Model";
+  }
+}

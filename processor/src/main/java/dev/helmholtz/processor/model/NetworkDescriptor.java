@@ -1,0 +1,36 @@
+package dev.helmholtz.processor.model;
+
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ExecutableElement;
+
+/**
+ * A method annotated {@code @Encoder} or {@code @Generator}.
+ *
+ * @param target the node named by the annotation's value
+ * @param returnFamily empty when the return type is not a known distribution family
+ */
+public record NetworkDescriptor(
+    NetworkRole role,
+    String target,
+    ExecutableElement method,
+    AnnotationMirror annotation,
+    AnnotationValue targetValue,
+    List<ParameterDescriptor> parameters,
+    Optional<Family> returnFamily) {
+
+  public NetworkDescriptor {
+    parameters = List.copyOf(parameters);
+  }
+
+  public String methodName() {
+    return method.getSimpleName().toString();
+  }
+
+  /** The parameters bound to nodes, in declaration order. */
+  public List<ParameterDescriptor> nodeParameters() {
+    return parameters.stream().filter(p -> p.kind() == ParameterDescriptor.Kind.NODE).toList();
+  }
+}

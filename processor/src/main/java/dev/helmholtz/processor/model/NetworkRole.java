@@ -1,0 +1,24 @@
+package dev.helmholtz.processor.model;
+
+/** What a network method defines: q(latent | ...) or p(node | parents). */
+public enum NetworkRole {
+  ENCODER("@Encoder", "q"),
+  GENERATOR("@Generator", "p");
+
+  private final String annotation;
+  private final String density;
+
+  NetworkRole(String annotation, String density) {
+    this.annotation = annotation;
+    this.density = density;
+  }
+
+  public String annotation() {
+    return annotation;
+  }
+
+  /** "q" or "p", for messages and reports. */
+  public String density() {
+    return density;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.helmholtz.processor.model;
+
+import java.util.List;
+import java.util.Optional;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * A random variable declared by a {@code @Latent} or {@code @Observed} field.
+ *
+ * @param name the node's name (the annotation's {@code name}, else the field's)
+ * @param family empty when the field's type is not a known distribution family
+ * @param shape the declared event shape, as written
+ * @param nameValue the explicit {@code name} value, or null when the field name is used
+ */
+public record NodeDescriptor(
+    String name,
+    NodeKind kind,
+    VariableElement field,
+    AnnotationMirror annotation,
+    AnnotationValue nameValue,
+    TypeMirror declaredType,
+    Optional<Family> family,
+    List<Integer> shape,
+    AnnotationValue shapeValue) {
+
+  public NodeDescriptor {
+    shape = List.copyOf(shape);
+  }
+
+  public boolean isLatent() {
+    return kind == NodeKind.LATENT;
+  }
+
+  /** The number of scalars in one event: the product of the shape. */
+  public int width() {
+    int width = 1;
+    for (int d : shape) {
+      width *= d;
+    }
+    return width;
+  }
+}

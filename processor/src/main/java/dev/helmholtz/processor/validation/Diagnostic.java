@@ -1,0 +1,115 @@
+package dev.helmholtz.processor.validation;
+
+import java.util.Locale;
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * Every message the processor can report, in one place. Each has a stable tag users can search
+ * for (and, for warnings, silence with {@code @SuppressWarnings("helmholtz:<tag>")}); the message
+ * names the model's nodes and says how to fix the problem. Arguments are {@link String#format}
+ * arguments.
+ */
+public enum Diagnostic {
+  // --- The model class -------------------------------------------------------------------
+  MODEL_CLASS_NOT_INSTANTIABLE("ModelClass", Kind.ERROR,
+      "model class %s %s; generated code must create it with `new %s()`: make it a concrete, "
+          + "non-private class with a non-private constructor without parameters"),
+  MODEL_CLASS_GENERIC("ModelClassGeneric", Kind.ERROR,
+      "model class %s declares type parameters %s; a model class cannot be generic, because the "
+          + "generated code must name one concrete type"),
+  GENERATED_NAME_INVALID("GeneratedName", Kind.ERROR,
+      "@Model(name = \"%s\") is not a Java identifier; give the simple name of the class to generate"),
+  NO_OBSERVED_NODE("NoObservedNode", Kind.ERROR,
+      "model %s declares no @Observed node; a generative model needs at least one node to fit to data"),
+  SAMPLES_INVALID("Samples", Kind.ERROR,
+      "samples = %d, but the %s objective needs at least 1 sample per example"),
+  ANNOTATION_OUTSIDE_MODEL("NotInModel", Kind.ERROR,
+      "%s is used in %s, which is not annotated @Model; annotate the class with @Model or remove %s"),
+
+  // --- Nodes -----------------------------------------------------------------------------
+  DUPLICATE_NODE("DuplicateNode", Kind.ERROR,
+      "node '%s' is declared twice (first by field '%s'); give one of them a different name"),
+  LATENT_AND_OBSERVED("NodeKind", Kind.ERROR,
+      "field '%s' is annotated both @Latent and @Observed; a node is either inferred or observed"),
+  UNKNOWN_FAMILY("UnknownFamily", Kind.ERROR,
+      "node '%s' has type %s, which is not a distribution family; declare it as one of: %s"),
+  EVENT_SHAPE_INVALID("EventShape", Kind.ERROR,
+      "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
+  EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,
+      "node '%s' has event shape %s of rank %d; this version supports vector events only: "
+          + "declare shape = %d and reshape inside the networks"),
+  NOT_REPARAMETERIZED("NotReparameterized", Kind.ERROR,
+      "latent '%s' is %s, which has no reparameterized sampler, so the %s objective cannot "
+          + "differentiate through its samples; declare it Normal, or use a score-function or "
+          + "wake-sleep objective or a Concrete relaxation once your Helmholtz version provides one"),
+
+  // --- Networks --------------------------------------------------------------------------
+  UNKNOWN_TARGET("UnknownNode", Kind.ERROR,
+      "%s(\"%s\") names no node; the model declares: %s"),
+  DUPLICATE_NETWORK("DuplicateNetwork", Kind.ERROR,
+      "node '%s' already has an %s, %s(); declare one %s per node"),
+  ENCODER_FOR_OBSERVED("EncoderForObserved", Kind.ERROR,
+      "@Encoder(\"%s\") targets an observed node; encoders infer latents: q(latent | observed nodes)"),
+  NO_ENCODER("NoEncoder", Kind.ERROR,
+      "latent '%s' has no @Encoder, so the %s objective cannot infer it; add a method "
+          + "annotated @Encoder(\"%s\") that returns q(%s | observed nodes)"),
+  OBSERVED_NOT_GENERATED("ObservedNotGenerated", Kind.ERROR,
+      "observed node '%s' has no @Generator, so its likelihood p(%s | ...) is undefined; add a "
+          + "method annotated @Generator(\"%s\")"),
+  RETURN_TYPE_MISMATCH("ReturnType", Kind.ERROR,
+      "%s(\"%s\") method %s() returns %s, but node '%s' is declared %s; return %s"),
+  UNBOUND_PARAMETER("UnboundParameter", Kind.ERROR,
+      "parameter '%s' of %s() names no node; network parameters are bound to nodes by name, and "
+          + "the model declares: %s"),
+  SELF_PARAMETER("SelfParameter", Kind.ERROR,
+      "parameter '%s' of %s() is the node the network defines; %s(%s | ...) cannot condition on %s itself"),
+  PARAMETER_TYPE("ParameterType", Kind.ERROR,
+      "parameter '%s' of %s() has type %s; a network parameter is Operand<TFloat32> (a node's "
+          + "value) or Nn (the layer helper)"),
+  SECOND_LAYER_HELPER("LayerHelper", Kind.ERROR,
+      "parameter '%s' of %s() is a second Nn; a network takes at most one layer helper"),
+  NETWORK_NOT_CALLABLE("NetworkAccess", Kind.ERROR,
+      "%s method %s() %s; generated code calls it on a model instance: make it a non-private, "
+          + "non-static, non-generic instance method"),
+
+  // --- The graph -------------------------------------------------------------------------
+  GENERATIVE_CYCLE("Cycle", Kind.ERROR,
+      "the generative graph has a cycle: %s; a node cannot be generated from itself, directly "
+          + "or through other nodes"),
+  INFERENCE_CYCLE("InferenceCycle", Kind.ERROR,
+      "the encoders form a cycle: %s; each latent must be inferable from observed nodes and "
+          + "latents inferred before it"),
+
+  // --- The processor itself --------------------------------------------------------------
+  INTERNAL_ERROR("InternalError", Kind.ERROR,
+      "Helmholtz failed on %s: %s. This is a bug in Helmholtz, not in your model; please report "
+          + "it with this model class");
+
+  private final String tag;
+  private final Kind kind;
+  private final String format;
+
+  Diagnostic(String tag, Kind kind, String format) {
+    this.tag = "Helmholtz" + tag;
+    this.kind = kind;
+    this.format = format;
+  }
+
+  /** The stable tag, for example {@code HelmholtzCycle}. */
+  public String tag() {
+    return tag;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The name used in {@code @SuppressWarnings("helmholtz:<name>")}: the tag without its prefix. */
+  public String suppressionKey() {
+    return "helmholtz:" + tag.substring("Helmholtz".length());
+  }
+
+  public String format(Object... arguments) {
+    return "[" + tag + "] " + String.format(Locale.ROOT, format, arguments);
+  }
+}

@@ -1,0 +1,101 @@
+package dev.helmholtz.processor.validation;
+
+import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.NetworkDescriptor;
+import dev.helmholtz.processor.model.NetworkRole;
+import dev.helmholtz.processor.model.NodeDescriptor;
+import dev.helmholtz.processor.model.ParameterDescriptor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+
+/** Each network method: its target, its return type, its parameters, and that it is callable. */
+final class NetworkRule implements ValidationRule {
+  @Override
+  public void check(ModelDescriptor model, Reporter reporter) {
+    Map<String, NetworkDescriptor> seen = new HashMap<>();
+    String declared = declaredNodes(model);
+    for (NetworkDescriptor network : model.networks()) {
+      String annotation = network.role().annotation();
+      checkCallable(network, reporter);
+      Optional<NodeDescriptor> target = model.node(network.target());
+      if (target.isEmpty()) {
+        reporter.report(Diagnostic.UNKNOWN_TARGET, network.method(), network.annotation(),
+            network.targetValue(), annotation, network.target(), declared);
+      } else {
+        NodeDescriptor node = target.get();
+        NetworkDescriptor previous = seen.putIfAbsent(network.role() + "/" + node.name(), network);
+        if (previous != null) {
+          reporter.report(Diagnostic.DUPLICATE_NETWORK, network.method(), network.annotation(),
+              network.targetValue(), node.name(), annotation, previous.methodName(), annotation);
+        }
+        if (network.role() == NetworkRole.ENCODER && !node.isLatent()) {
+          reporter.report(Diagnostic.ENCODER_FOR_OBSERVED, network.method(), network.annotation(),
+              network.targetValue(), node.name());
+        }
+        if (node.family().isPresent() && !node.family().equals(network.returnFamily())) {
+          String family = node.family().get().simpleName();
+          reporter.report(Diagnostic.RETURN_TYPE_MISMATCH, network.method(), annotation, node.name(),
+              network.methodName(), network.method().getReturnType(), node.name(), family, family);
+        }
+      }
+      checkParameters(model, network, declared, reporter);
+    }
+  }
+
+  private static void checkCallable(NetworkDescriptor network, Reporter reporter) {
+    ExecutableElement method = network.method();
+    String problem = null;
+    if (method.getModifiers().contains(Modifier.PRIVATE)) {
+      problem = "is private";
+    } else if (method.getModifiers().contains(Modifier.STATIC)) {
+      problem = "is static";
+    } else if (method.getModifiers().contains(Modifier.ABSTRACT)) {
+      problem = "is abstract";
+    } else if (!method.getTypeParameters().isEmpty()) {
+      problem = "declares type parameters " + method.getTypeParameters();
+    }
+    if (problem != null) {
+      reporter.report(Diagnostic.NETWORK_NOT_CALLABLE, method, network.annotation(),
+          network.role().annotation(), network.methodName(), problem);
+    }
+  }
+
+  private static void checkParameters(
+      ModelDescriptor model, NetworkDescriptor network, String declared, Reporter reporter) {
+    boolean layerHelper = false;
+    for (ParameterDescriptor parameter : network.parameters()) {
+      switch (parameter.kind()) {
+        case LAYER_HELPER -> {
+          if (layerHelper) {
+            reporter.report(Diagnostic.SECOND_LAYER_HELPER, parameter.element(), parameter.name(),
+                network.methodName());
+          }
+          layerHelper = true;
+        }
+        case UNSUPPORTED -> reporter.report(Diagnostic.PARAMETER_TYPE, parameter.element(),
+            parameter.name(), network.methodName(), parameter.element().asType());
+        case NODE -> {
+          if (model.node(parameter.name()).isEmpty()) {
+            reporter.report(Diagnostic.UNBOUND_PARAMETER, parameter.element(), parameter.name(),
+                network.methodName(), declared);
+          } else if (parameter.name().equals(network.target())) {
+            reporter.report(Diagnostic.SELF_PARAMETER, parameter.element(), parameter.name(),
+                network.methodName(), network.role().density(), parameter.name(), parameter.name());
+          }
+        }
+      }
+    }
+  }
+
+  private static String declaredNodes(ModelDescriptor model) {
+    List<String> names = model.nodes().stream()
+        .map(n -> n.name() + " (" + n.kind().annotation() + ")")
+        .distinct()
+        .toList();
+    return names.isEmpty() ? "no nodes" : String.join(", ", names);
+  }
+}
