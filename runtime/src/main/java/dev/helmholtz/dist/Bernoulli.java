@@ -1,0 +1,113 @@
+package dev.helmholtz.dist;
+
+import dev.helmholtz.graph.RandomSource;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/** Independent Bernoulli variables along the event (last) axis, parameterized by logits. */
+public final class Bernoulli extends Distribution {
+
+  /** Probabilities are clipped to [EPS, 1 - EPS] before conversion to logits. */
+  static final float PROB_EPS = 1e-6f;
+
+  private final Operand<TFloat32> logits;
+  private Operand<TInt64> shape;
+
+  private Bernoulli(Ops tf, Operand<TFloat32> logits) {
+    super(tf);
+    this.logits = logits;
+  }
+
+  public static Bernoulli logits(Operand<TFloat32> logits) {
+    Objects.requireNonNull(logits, "logits");
+    return new Bernoulli(DistOps.opsOf(logits), logits);
+  }
+
+  /**
+   * Bernoulli with success probabilities {@code probs}, stored as logits {@code log(p) -
+   * log1p(-p)} after clipping p to [1e-6, 1 - 1e-6].
+   */
+  public static Bernoulli probs(Operand<TFloat32> probs) {
+    Objects.requireNonNull(probs, "probs");
+    Ops tf = DistOps.opsOf(probs);
+    Operand<TFloat32> p =
+        tf.clipByValue(probs, tf.constant(PROB_EPS), tf.constant(1f - PROB_EPS));
+    Operand<TFloat32> l = tf.math.sub(tf.math.log(p), tf.math.log1p(tf.math.neg(p)));
+    return new Bernoulli(tf, l);
+  }
+
+  public Operand<TFloat32> logits() {
+    return logits;
+  }
+
+  public Operand<TFloat32> probs() {
+    return tf().math.sigmoid(logits);
+  }
+
+  /** {@code sum(x * l - softplus(l))}: stable for any logits. */
+  @Override
+  public Operand<TFloat32> logProb(Operand<TFloat32> value) {
+    Ops tf = tf();
+    return DistOps.sumEvent(
+        tf, tf.math.sub(tf.math.mul(value, logits), tf.math.softplus(logits)));
+  }
+
+  /** {@code cast(uniform < sigmoid(l))}; no gradient flows through it. */
+  @Override
+  public Operand<TFloat32> sample(RandomSource rng) {
+    Objects.requireNonNull(rng, "rng");
+    Ops tf = tf();
+    Operand<TFloat32> u = rng.uniform(shape());
+    return tf.stopGradient(
+        tf.dtypes.cast(tf.math.less(u, tf.math.sigmoid(logits)), TFloat32.class));
+  }
+
+  @Override
+  public Operand<TFloat32> rsample(RandomSource rng) {
+    throw new IllegalStateException(
+        "Bernoulli is not reparameterizable: rsample is unavailable (use sample with a"
+            + " score-function estimator, or a continuous relaxation)");
+  }
+
+  @Override
+  public Reparameterization reparameterization() {
+    return Reparameterization.NOT_REPARAMETERIZED;
+  }
+
+  /** {@code sum(softplus(l) - sigmoid(l) * l)}. */
+  @Override
+  public Operand<TFloat32> entropy() {
+    Ops tf = tf();
+    return DistOps.sumEvent(
+        tf,
+        tf.math.sub(tf.math.softplus(logits), tf.math.mul(tf.math.sigmoid(logits), logits)));
+  }
+
+  @Override
+  public Operand<TFloat32> mean() {
+    return probs();
+  }
+
+  @Override
+  public synchronized Operand<TInt64> shape() {
+    if (shape == null) {
+      shape = DistOps.shapeOf(tf(), logits);
+    }
+    return shape;
+  }
+
+  @Override
+  public Bernoulli mapParameters(UnaryOperator<Operand<TFloat32>> f) {
+    Objects.requireNonNull(f, "f");
+    return logits(f.apply(logits));
+  }
+
+  @Override
+  public String toString() {
+    return "Bernoulli(logits=" + logits.shape() + ")";
+  }
+}

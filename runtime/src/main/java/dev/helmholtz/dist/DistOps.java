@@ -1,0 +1,95 @@
+package dev.helmholtz.dist;
+
+import java.util.Objects;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/** Shared helpers of the distribution families. */
+final class DistOps {
+
+  static final double LOG_2PI = Math.log(2 * Math.PI);
+
+  private DistOps() {}
+
+  /**
+   * Ops for the environment an operand lives in. {@code Ops.create(env)} wraps the environment's
+   * one base scope, so its name bookkeeping is shared with every other root {@code Ops} of that
+   * graph: ops created here cannot collide by name with ops created elsewhere.
+   */
+  static Ops opsOf(Operand<?> operand) {
+    Objects.requireNonNull(operand, "operand");
+    return Ops.create(operand.env());
+  }
+
+  static void requireSameEnv(Operand<?> a, Operand<?> b) {
+    ExecutionEnvironment ea = a.env();
+    ExecutionEnvironment eb = b.env();
+    if (ea != eb) {
+      throw new IllegalArgumentException("parameters belong to different graphs/environments");
+    }
+  }
+
+  /** Sum over the last (event) axis. */
+  static Operand<TFloat32> sumEvent(Ops tf, Operand<TFloat32> x) {
+    return tf.reduceSum(x, tf.constant(-1));
+  }
+
+  static Operand<TInt64> shapeOf(Ops tf, Operand<TFloat32> x) {
+    return tf.shape(x, TInt64.class);
+  }
+
+  /** Runtime broadcast shape of two operands. */
+  static Operand<TInt64> broadcastShape(Ops tf, Operand<TFloat32> a, Operand<TFloat32> b) {
+    if (sameKnownShape(a.shape(), b.shape())) {
+      return shapeOf(tf, a);
+    }
+    return tf.broadcastDynamicShape(shapeOf(tf, a), shapeOf(tf, b));
+  }
+
+  /**
+   * {@code x} broadcast to {@code target}'s runtime shape; returned as is when the static shapes
+   * already agree.
+   */
+  static Operand<TFloat32> broadcastTo(
+      Ops tf, Operand<TFloat32> x, Shape staticTarget, Operand<TInt64> target) {
+    if (sameKnownShape(x.shape(), staticTarget)) {
+      return x;
+    }
+    return tf.broadcastTo(x, target);
+  }
+
+  /** Static broadcast of two shapes, as far as it is known (unknown rank gives unknown). */
+  static Shape staticBroadcast(Shape a, Shape b) {
+    if (a.isUnknown() || b.isUnknown()) {
+      return Shape.unknown();
+    }
+    int rank = Math.max(a.numDimensions(), b.numDimensions());
+    long[] dims = new long[rank];
+    for (int i = 0; i < rank; i++) {
+      int ia = a.numDimensions() - rank + i;
+      int ib = b.numDimensions() - rank + i;
+      long da = ia >= 0 ? a.get(ia) : 1;
+      long db = ib >= 0 ? b.get(ib) : 1;
+      if (da == 1) {
+        dims[i] = db;
+      } else if (db == 1) {
+        dims[i] = da;
+      } else if (da == Shape.UNKNOWN_SIZE) {
+        dims[i] = db;
+      } else if (db == Shape.UNKNOWN_SIZE || da == db) {
+        dims[i] = da;
+      } else {
+        throw new IllegalArgumentException("shapes " + a + " and " + b + " do not broadcast");
+      }
+    }
+    return Shape.of(dims);
+  }
+
+  static boolean sameKnownShape(Shape a, Shape b) {
+    return !a.isUnknown() && !a.hasUnknownDimension() && a.equals(b);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.helmholtz.dist;
+
+import dev.helmholtz.graph.RandomSource;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * A batch of float32 distributions with event rank 1.
+ *
+ * <p>The last axis is the event axis; every leading axis is a batch (or sample) axis. {@link
+ * #logProb}, {@link #entropy} and KL divergences sum over the last axis, so a value of shape {@code
+ * [k, B, d]} gives {@code [k, B]}. Parameters broadcast against values: parameters {@code [B, d]}
+ * with a value {@code [k, B, d]} give {@code [k, B]}.
+ */
+public abstract class Distribution {
+
+  private final Ops tf;
+
+  protected Distribution(Ops tf) {
+    this.tf = Objects.requireNonNull(tf, "tf");
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  /** Log density (or mass) of {@code value}, summed over the event (last) axis. */
+  public abstract Operand<TFloat32> logProb(Operand<TFloat32> value);
+
+  /** A draw of shape {@link #shape()}; no gradient flows through it. */
+  public abstract Operand<TFloat32> sample(RandomSource rng);
+
+  /**
+   * A reparameterized draw of shape {@link #shape()}: gradients flow to the parameters.
+   *
+   * @throws IllegalStateException when the family is not reparameterizable
+   */
+  public abstract Operand<TFloat32> rsample(RandomSource rng);
+
+  public abstract Reparameterization reparameterization();
+
+  /** Entropy, summed over the event (last) axis. */
+  public abstract Operand<TFloat32> entropy();
+
+  /** The mean, of shape {@link #shape()}. */
+  public abstract Operand<TFloat32> mean();
+
+  /** The shape of one draw (the broadcast parameter shape), as a runtime int64 vector. */
+  public abstract Operand<TInt64> shape();
+
+  /**
+   * The same family with {@code f} applied to every parameter, e.g. to reshape {@code [k*B, d]}
+   * to {@code [k, B, d]} or to broadcast.
+   */
+  public abstract Distribution mapParameters(UnaryOperator<Operand<TFloat32>> f);
+
+  /** Family name used in messages. */
+  String familyName() {
+    return getClass().getSimpleName();
+  }
+}

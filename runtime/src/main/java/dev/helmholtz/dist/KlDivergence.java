@@ -1,0 +1,119 @@
+package dev.helmholtz.dist;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * KL(q || p): a thread-safe registry of analytic formulas keyed by the pair of classes, plus a
+ * single-sample Monte Carlo estimate. All results are summed over the event (last) axis.
+ *
+ * <p>Lookup is by exact class pair first, then by superclasses of q and p (q's chain outermost).
+ * Registering a pair again replaces the earlier formula.
+ */
+public final class KlDivergence {
+
+  private record Key(Class<?> q, Class<?> p) {}
+
+  private static final Map<Key, BiFunction<Distribution, Distribution, Operand<TFloat32>>>
+      REGISTRY = new ConcurrentHashMap<>();
+
+  static {
+    register(Normal.class, Normal.class, KlDivergence::normalNormal);
+    register(Bernoulli.class, Bernoulli.class, KlDivergence::bernoulliBernoulli);
+  }
+
+  private KlDivergence() {}
+
+  public static boolean hasAnalytic(
+      Class<? extends Distribution> q, Class<? extends Distribution> p) {
+    return lookup(Objects.requireNonNull(q, "q"), Objects.requireNonNull(p, "p")) != null;
+  }
+
+  /**
+   * Analytic KL(q || p), summed over the event axis.
+   *
+   * @throws IllegalArgumentException naming both families when no formula is registered
+   */
+  public static Operand<TFloat32> analytic(Distribution q, Distribution p) {
+    Objects.requireNonNull(q, "q");
+    Objects.requireNonNull(p, "p");
+    BiFunction<Distribution, Distribution, Operand<TFloat32>> kl =
+        lookup(q.getClass(), p.getClass());
+    if (kl == null) {
+      throw new IllegalArgumentException(
+          "no analytic KL divergence registered for KL("
+              + q.familyName()
+              + " || "
+              + p.familyName()
+              + "); register one with KlDivergence.register or use KlDivergence.monteCarlo");
+    }
+    return kl.apply(q, p);
+  }
+
+  public static <Q extends Distribution, P extends Distribution> void register(
+      Class<Q> q, Class<P> p, BiFunction<? super Q, ? super P, Operand<TFloat32>> kl) {
+    Objects.requireNonNull(q, "q");
+    Objects.requireNonNull(p, "p");
+    Objects.requireNonNull(kl, "kl");
+    REGISTRY.put(new Key(q, p), (a, b) -> kl.apply(q.cast(a), p.cast(b)));
+  }
+
+  /** Single-draw estimate {@code q.logProb(z) - p.logProb(z)} for a draw z from q. */
+  public static Operand<TFloat32> monteCarlo(
+      Distribution q, Distribution p, Operand<TFloat32> drawFromQ) {
+    Objects.requireNonNull(q, "q");
+    Objects.requireNonNull(p, "p");
+    Objects.requireNonNull(drawFromQ, "drawFromQ");
+    return q.tf().math.sub(q.logProb(drawFromQ), p.logProb(drawFromQ));
+  }
+
+  private static BiFunction<Distribution, Distribution, Operand<TFloat32>> lookup(
+      Class<?> q, Class<?> p) {
+    for (Class<?> qc = q; qc != null && Distribution.class.isAssignableFrom(qc);
+        qc = qc.getSuperclass()) {
+      for (Class<?> pc = p; pc != null && Distribution.class.isAssignableFrom(pc);
+          pc = pc.getSuperclass()) {
+        BiFunction<Distribution, Distribution, Operand<TFloat32>> kl =
+            REGISTRY.get(new Key(qc, pc));
+        if (kl != null) {
+          return kl;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * With r = sq / sp: 0.5 * (r^2 + ((mq - mp) / sp)^2 - 1) - log r, where log r = log sq - log sp.
+   */
+  private static Operand<TFloat32> normalNormal(Normal q, Normal p) {
+    Ops tf = q.tf();
+    Operand<TFloat32> logRatio = tf.math.sub(q.logScale(), p.logScale());
+    Operand<TFloat32> ratioSq = tf.math.exp(tf.math.mul(tf.constant(2f), logRatio));
+    Operand<TFloat32> diffSq =
+        tf.math.square(tf.math.div(tf.math.sub(q.loc(), p.loc()), p.scale()));
+    Operand<TFloat32> kl =
+        tf.math.sub(
+            tf.math.mul(
+                tf.constant(0.5f), tf.math.sub(tf.math.add(ratioSq, diffSq), tf.constant(1f))),
+            logRatio);
+    return DistOps.sumEvent(tf, kl);
+  }
+
+  /** sigmoid(lq) * (lq - lp) + softplus(lp) - softplus(lq). */
+  private static Operand<TFloat32> bernoulliBernoulli(Bernoulli q, Bernoulli p) {
+    Ops tf = q.tf();
+    Operand<TFloat32> lq = q.logits();
+    Operand<TFloat32> lp = p.logits();
+    Operand<TFloat32> kl =
+        tf.math.add(
+            tf.math.mul(tf.math.sigmoid(lq), tf.math.sub(lq, lp)),
+            tf.math.sub(tf.math.softplus(lp), tf.math.softplus(lq)));
+    return DistOps.sumEvent(tf, kl);
+  }
+}

@@ -1,0 +1,228 @@
+package dev.helmholtz.nn;
+
+import dev.helmholtz.graph.RandomSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.tensorflow.ExecutionEnvironment;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The variables of one graph, created once and reused by name.
+ *
+ * <p>A network method is called several times in one graph (training pass, sampling pass,
+ * reconstruction pass); every call asks for its variables by name and gets the same weights.
+ *
+ * <p>Variables are {@code VariableV2} (reference) ops whose graph op name is exactly the requested
+ * name (for example {@code decode/dense_0/kernel}), so {@code Session.save}/{@code restore} match
+ * them across rebuilt graphs. Each variable's initial value and assign op are built in TensorFlow
+ * Java's init scope: {@code Session.initialize()} (and the automatic initialization on a session's
+ * first run) assign them, and {@link #initializers()} returns the same assign ops for explicit use.
+ * Initial values are built from stateless random ops, so they are the same however often the
+ * initializers run.
+ *
+ * <p>Every {@link #variable} call returns a fresh read {@code identity(v)}: ops applied directly to
+ * a reference variable can crash the JVM when gradients are requested.
+ *
+ * <p>Not meant for concurrent graph building, but its methods are synchronized.
+ */
+public final class VariableStore {
+
+  /** Builds the initial value of a variable; {@code tf} is an init-scope {@code Ops}. */
+  public interface Initializer {
+    Operand<TFloat32> create(Ops tf, Shape shape, RandomSource rng);
+  }
+
+  private static final Pattern NAME_PART = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
+
+  private record Entry(Variable<TFloat32> variable, Shape shape, Op initializer) {}
+
+  private final Ops tf;
+  private final RandomSource rng;
+  private final Graph graph;
+  private final Map<String, Entry> variables = new LinkedHashMap<>();
+  private final Map<String, Ops> scopes = new HashMap<>();
+
+  public VariableStore(Ops tf, RandomSource rng) {
+    this.tf = Objects.requireNonNull(tf, "tf");
+    this.rng = Objects.requireNonNull(rng, "rng");
+    ExecutionEnvironment env = tf.scope().env();
+    if (!(env instanceof Graph g)) {
+      throw new IllegalArgumentException("VariableStore needs a Graph environment, got " + env);
+    }
+    this.graph = g;
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public RandomSource random() {
+    return rng;
+  }
+
+  /**
+   * The variable {@code name} (for example {@code decode/dense_0/kernel}), created with {@code
+   * init} on the first call, and read through a fresh {@code identity} on every call.
+   *
+   * @throws IllegalStateException if {@code name} exists with another shape, or names an op this
+   *     store did not create
+   * @throws IllegalArgumentException if the name or shape is invalid
+   */
+  public synchronized Operand<TFloat32> variable(String name, Shape shape, Initializer init) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(init, "init");
+    Entry entry = variables.get(name);
+    if (entry == null) {
+      entry = create(name, shape, init);
+      variables.put(name, entry);
+    } else if (!entry.shape().equals(shape)) {
+      throw new IllegalStateException(
+          "variable '"
+              + name
+              + "' already exists with shape "
+              + entry.shape()
+              + " but was requested with shape "
+              + shape);
+    }
+    return scope(name).withName("read").identity(entry.variable());
+  }
+
+  /** All variables this store created, in creation order. */
+  public synchronized List<Variable<TFloat32>> trainableVariables() {
+    List<Variable<TFloat32>> out = new ArrayList<>(variables.size());
+    for (Entry e : variables.values()) {
+      out.add(e.variable());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** The assign op of every variable, in creation order; running them all initializes all. */
+  public synchronized List<Op> initializers() {
+    List<Op> out = new ArrayList<>(variables.size());
+    for (Entry e : variables.values()) {
+      out.add(e.initializer());
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Glorot/Xavier uniform: U(-l, l), l = sqrt(6 / (fanIn + fanOut)). */
+  public static Initializer glorotUniform() {
+    return (tf, shape, rng) -> {
+      long[] fans = fans(shape);
+      double limit = Math.sqrt(6.0 / Math.max(1L, fans[0] + fans[1]));
+      long[] seeds = rng.nextSeeds();
+      Operand<TFloat32> u =
+          tf.random.statelessRandomUniform(
+              tf.constant(shape), tf.constant(seeds), TFloat32.class);
+      // u in [0, 1) -> [-limit, limit)
+      return tf.math.mul(
+          tf.math.sub(tf.math.mul(u, tf.constant(2f)), tf.constant(1f)),
+          tf.constant((float) limit));
+    };
+  }
+
+  public static Initializer zeros() {
+    return (tf, shape, rng) -> tf.zeros(tf.constant(shape), TFloat32.class);
+  }
+
+  /** Fan-in and fan-out as Keras computes them (receptive field times channels for rank > 2). */
+  static long[] fans(Shape shape) {
+    int rank = shape.numDimensions();
+    if (rank == 0) {
+      return new long[] {1, 1};
+    }
+    if (rank == 1) {
+      return new long[] {shape.get(0), shape.get(0)};
+    }
+    long receptive = 1;
+    for (int i = 0; i < rank - 2; i++) {
+      receptive *= shape.get(i);
+    }
+    return new long[] {shape.get(rank - 2) * receptive, shape.get(rank - 1) * receptive};
+  }
+
+  /**
+   * A cached {@code Ops} whose name scope is {@code path}, reused on every request so op names
+   * stay grouped under the path (TensorFlow Java uniquifies a sub-scope name on every {@code
+   * withSubScope} call). The actual prefix may differ from {@code path} if another part of the
+   * program took that scope name first; variable names never depend on it.
+   */
+  synchronized Ops scope(String path) {
+    Ops cached = scopes.get(path);
+    if (cached != null) {
+      return cached;
+    }
+    int slash = path.lastIndexOf('/');
+    Ops parent = slash < 0 ? tf : scope(path.substring(0, slash));
+    Ops created = parent.withSubScope(path.substring(slash + 1));
+    scopes.put(path, created);
+    return created;
+  }
+
+  private Entry create(String name, Shape shape, Initializer init) {
+    validateName(name);
+    if (shape.isUnknown() || shape.hasUnknownDimension()) {
+      throw new IllegalArgumentException(
+          "variable '" + name + "' needs a fully known shape, got " + shape);
+    }
+    if (graph.operation(name) != null) {
+      throw new IllegalStateException(
+          "cannot create variable '"
+              + name
+              + "': the graph already has an op of that name (not created by this store)");
+    }
+    // Claim the scope named like the variable first: its init ops go under "<name>/...", and the
+    // variable op itself, named exactly <name>, can never be generated by a name scope.
+    Ops initTf = scope(name).withInitScope();
+    Operand<TFloat32> initial = init.create(initTf, shape, rng);
+    if (!initial.shape().isCompatibleWith(shape)) {
+      throw new IllegalStateException(
+          "initializer of variable '"
+              + name
+              + "' produced shape "
+              + initial.shape()
+              + ", expected "
+              + shape);
+    }
+    GraphOperation op =
+        graph
+            .opBuilder(Variable.OP_NAME, name, initTf.scope())
+            .setAttr("shape", shape)
+            .setAttr("dtype", DataType.DT_FLOAT)
+            .build();
+    Variable<TFloat32> v = new Variable<>(op);
+    Assign<TFloat32> assign = initTf.withName("Assign").assign(v, initial);
+    return new Entry(v, shape, assign);
+  }
+
+  private static void validateName(String name) {
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("variable name must not be empty");
+    }
+    for (String part : name.split("/", -1)) {
+      if (!NAME_PART.matcher(part).matches()) {
+        throw new IllegalArgumentException(
+            "invalid variable name '"
+                + name
+                + "': each '/'-separated part must match "
+                + NAME_PART.pattern());
+      }
+    }
+  }
+}

@@ -1,0 +1,197 @@
+package dev.helmholtz.dist;
+
+import static dev.helmholtz.graph.TfTesting.fetch;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.graph.TfTesting;
+import dev.helmholtz.graph.TfTesting.Fetched;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+class KlDivergenceTest {
+
+  private static final int DRAWS = 20_000;
+
+  @Test
+  void registryKnowsBuiltInPairs() {
+    assertTrue(KlDivergence.hasAnalytic(Normal.class, Normal.class));
+    assertTrue(KlDivergence.hasAnalytic(Bernoulli.class, Bernoulli.class));
+    assertFalse(KlDivergence.hasAnalytic(Normal.class, Bernoulli.class));
+    assertFalse(KlDivergence.hasAnalytic(Bernoulli.class, Normal.class));
+  }
+
+  @Test
+  void missingPairNamesBothFamilies() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Normal n = Normal.standard(tf, tf.constant(new long[] {2}));
+      Bernoulli b = Bernoulli.logits(tf.constant(new float[] {0f, 0f}));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> KlDivergence.analytic(n, b));
+      assertTrue(e.getMessage().contains("Normal") && e.getMessage().contains("Bernoulli"), e.getMessage());
+    }
+  }
+
+  /** A test-only family, so registering it does not disturb the built-in pairs. */
+  static final class PointMass extends Distribution {
+    final Operand<TFloat32> at;
+
+    PointMass(Operand<TFloat32> at) {
+      super(Ops.create(at.env()));
+      this.at = at;
+    }
+
+    @Override
+    public Operand<TFloat32> logProb(Operand<TFloat32> value) {
+      return tf().reduceSum(tf().zerosLike(value), tf().constant(-1));
+    }
+
+    @Override
+    public Operand<TFloat32> sample(RandomSource rng) {
+      return at;
+    }
+
+    @Override
+    public Operand<TFloat32> rsample(RandomSource rng) {
+      return at;
+    }
+
+    @Override
+    public Reparameterization reparameterization() {
+      return Reparameterization.REPARAMETERIZED;
+    }
+
+    @Override
+    public Operand<TFloat32> entropy() {
+      return tf().reduceSum(tf().zerosLike(at), tf().constant(-1));
+    }
+
+    @Override
+    public Operand<TFloat32> mean() {
+      return at;
+    }
+
+    @Override
+    public Operand<TInt64> shape() {
+      return tf().shape(at, TInt64.class);
+    }
+
+    @Override
+    public PointMass mapParameters(UnaryOperator<Operand<TFloat32>> f) {
+      return new PointMass(f.apply(at));
+    }
+  }
+
+  @Test
+  void registerAddsAPair() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> marker = tf.constant(42f);
+      assertFalse(KlDivergence.hasAnalytic(PointMass.class, Normal.class));
+      KlDivergence.register(PointMass.class, Normal.class, (q, p) -> marker);
+      assertTrue(KlDivergence.hasAnalytic(PointMass.class, Normal.class));
+      PointMass q = new PointMass(tf.constant(new float[] {1f}));
+      assertSame(marker, KlDivergence.analytic(q, Normal.standard(tf, tf.constant(new long[] {1}))));
+    }
+  }
+
+  @Test
+  void normalNormalMatchesClosedFormAndBroadcastsAgainstStandard() {
+    float[][] mq = {{0.5f, -1f, 2f}, {0f, 0f, 0f}};
+    float[][] sq = {{0.3f, 1.5f, 1f}, {1f, 1f, 1f}};
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Normal q = Normal.meanScale(tf.constant(mq), tf.constant(sq));
+      Normal p = Normal.standard(tf, tf.constant(new long[] {3}));
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q, p), KlDivergence.analytic(q, q));
+        assertArrayEquals(new long[] {2}, out.get(0).shape());
+        for (int j = 0; j < 2; j++) {
+          double expected = 0;
+          for (int e = 0; e < 3; e++) {
+            double s2 = sq[j][e] * sq[j][e];
+            expected += 0.5 * (s2 + mq[j][e] * mq[j][e] - 1 - Math.log(s2));
+          }
+          assertEquals(expected, out.get(0).get(j), 1e-5 * Math.max(1, expected));
+          assertEquals(0.0, out.get(1).get(j), 1e-6);
+        }
+      }
+    }
+  }
+
+  /**
+   * Analytic KL against the mean of {@value #DRAWS} single-draw Monte Carlo estimates, within 4
+   * standard errors of that mean (plus float32 slack).
+   */
+  @Test
+  void normalNormalAnalyticAgreesWithMonteCarlo() {
+    float[] mq = {0.5f, -1f, 2f};
+    float[] sq = {0.3f, 1.5f, 1f};
+    float[] mp = {0f, -0.5f, 1f};
+    float[] sp = {1f, 2f, 0.7f};
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(8));
+      Operand<TInt64> many = tf.constant(new long[] {DRAWS, 3});
+      Normal q =
+          Normal.meanScale(tf.constant(mq), tf.constant(sq))
+              .mapParameters(x -> tf.broadcastTo(x, many));
+      Normal p = Normal.meanScale(tf.constant(mp), tf.constant(sp));
+      Operand<TFloat32> mc = KlDivergence.monteCarlo(q, p, q.sample(rng));
+      Normal q1 = Normal.meanScale(tf.constant(mq), tf.constant(sq));
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q1, p), mc);
+        assertArrayEquals(new long[] {DRAWS}, out.get(1).shape());
+        assertMonteCarloAgrees(out.get(0).get(0), out.get(1).values());
+      }
+    }
+  }
+
+  @Test
+  void bernoulliBernoulliMatchesClosedFormAndMonteCarlo() {
+    float[] pq = {0.1f, 0.5f, 0.8f, 0.35f};
+    float[] pp = {0.3f, 0.5f, 0.4f, 0.9f};
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(9));
+      Bernoulli q1 = Bernoulli.probs(tf.constant(pq));
+      Bernoulli p = Bernoulli.probs(tf.constant(pp));
+      Bernoulli q =
+          q1.mapParameters(x -> tf.broadcastTo(x, tf.constant(new long[] {DRAWS, 4})));
+      Operand<TFloat32> mc = KlDivergence.monteCarlo(q, p, q.sample(rng));
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q1, p), mc, KlDivergence.analytic(p, p));
+        double expected = 0;
+        for (int i = 0; i < 4; i++) {
+          expected +=
+              pq[i] * Math.log(pq[i] / pp[i]) + (1 - pq[i]) * Math.log((1 - pq[i]) / (1 - pp[i]));
+        }
+        assertArrayEquals(new long[0], out.get(0).shape());
+        assertEquals(expected, out.get(0).get(0), 1e-5);
+        assertEquals(0.0, out.get(2).get(0), 1e-6);
+        assertMonteCarloAgrees(out.get(0).get(0), out.get(1).values());
+      }
+    }
+  }
+
+  private static void assertMonteCarloAgrees(double analytic, float[] estimates) {
+    double mean = TfTesting.mean(estimates);
+    double se = TfTesting.std(estimates) / Math.sqrt(estimates.length);
+    assertTrue(se > 0);
+    assertEquals(analytic, mean, 4 * se + 1e-4, "Monte Carlo mean " + mean + " +- " + se);
+  }
+}

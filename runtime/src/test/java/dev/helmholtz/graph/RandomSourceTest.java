@@ -1,0 +1,119 @@
+package dev.helmholtz.graph;
+
+import static dev.helmholtz.graph.TfTesting.fetch;
+import static dev.helmholtz.graph.TfTesting.fetchOne;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.helmholtz.graph.TfTesting.Fetched;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+class RandomSourceTest {
+
+  @Test
+  void nextSeedsIsDeterministicInCallOrder() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource a = new RandomSource(tf, Seed.of(7));
+      RandomSource b = new RandomSource(tf, Seed.of(7));
+      RandomSource c = new RandomSource(tf, Seed.of(8));
+      assertSame(tf, a.tf());
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < 1000; i++) {
+        long[] sa = a.nextSeeds();
+        long[] sb = b.nextSeeds();
+        long[] sc = c.nextSeeds();
+        assertArrayEquals(sa, sb);
+        assertFalse(Arrays.equals(sa, sc));
+        seen.add(Arrays.toString(sa));
+      }
+      assertEquals(1000, seen.size(), "pairs must not repeat");
+    }
+  }
+
+  @Test
+  void nextSeedsNeverYieldsZeroZero() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      for (long seed : new long[] {0, 1, -1, Long.MIN_VALUE, Long.MAX_VALUE}) {
+        RandomSource rng = new RandomSource(tf, Seed.of(seed));
+        for (int i = 0; i < 20_000; i++) {
+          long[] s = rng.nextSeeds();
+          assertEquals(2, s.length);
+          assertFalse(s[0] == 0 && s[1] == 0, "(0, 0) means 'nondeterministic' to TensorFlow");
+          assertTrue(s[0] >= 0 && s[1] >= 0);
+        }
+      }
+    }
+  }
+
+  /** Draws [normal(3,4), uniform(3,4), normal(3,4)] in a fresh graph and session. */
+  private static List<Fetched> drawInFreshGraph(Seed seed) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, seed);
+      Operand<TFloat32> n1 = rng.standardNormal(tf.constant(new long[] {3, 4}));
+      Operand<TFloat32> u = rng.uniform(tf.constant(new long[] {3, 4}));
+      Operand<TFloat32> n2 = rng.standardNormal(tf.constant(new long[] {3, 4}));
+      try (Session s = new Session(g)) {
+        return fetch(s, n1, u, n2);
+      }
+    }
+  }
+
+  @Test
+  void sameSeedGivesIdenticalDrawsInFreshGraphs() {
+    List<Fetched> a = drawInFreshGraph(Seed.of(99));
+    List<Fetched> b = drawInFreshGraph(Seed.of(99));
+    for (int i = 0; i < a.size(); i++) {
+      assertArrayEquals(new long[] {3, 4}, a.get(i).shape());
+      assertArrayEquals(a.get(i).values(), b.get(i).values(), 0f);
+    }
+  }
+
+  @Test
+  void differentSeedsAndDifferentOpsGiveDifferentDraws() {
+    List<Fetched> a = drawInFreshGraph(Seed.of(99));
+    List<Fetched> c = drawInFreshGraph(Seed.of(100));
+    for (int i = 0; i < a.size(); i++) {
+      assertFalse(Arrays.equals(a.get(i).values(), c.get(i).values()));
+    }
+    // two normal ops of one graph have their own seeds
+    assertFalse(Arrays.equals(a.get(0).values(), a.get(2).values()));
+  }
+
+  @Test
+  void opsAreStatefulAndStopGradient() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(1));
+      Operand<TFloat32> n = rng.standardNormal(tf.constant(new long[] {1000}));
+      Operand<TFloat32> u = rng.uniform(tf.constant(new long[] {1000}));
+      assertEquals("StopGradient", n.op().type());
+      assertEquals("StopGradient", u.op().type());
+      try (Session s = new Session(g)) {
+        Fetched first = fetchOne(s, u);
+        Fetched second = fetchOne(s, u);
+        assertFalse(Arrays.equals(first.values(), second.values()), "fresh noise every run");
+        for (float x : first.values()) {
+          assertTrue(x >= 0f && x < 1f, "uniform in [0, 1): " + x);
+        }
+        Fetched normal = fetchOne(s, n);
+        assertEquals(0.0, TfTesting.mean(normal.values()), 4 / Math.sqrt(1000));
+        assertEquals(1.0, TfTesting.std(normal.values()), 4 / Math.sqrt(2 * 1000));
+      }
+    }
+  }
+}
