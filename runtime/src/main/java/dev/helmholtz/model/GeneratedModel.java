@@ -1,0 +1,488 @@
+package dev.helmholtz.model;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.data.Batch;
+import dev.helmholtz.data.Batches;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.objective.EvidenceLowerBound;
+import dev.helmholtz.objective.ImportanceWeightedBound;
+import dev.helmholtz.objective.LogSumExp;
+import dev.helmholtz.train.Adam;
+import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The base of every generated model: one TensorFlow graph holding the training objective and
+ * update, a mean-field pass for reconstruction and encoding, and an ancestral sampler, all
+ * sharing the networks' variables; and the session that runs them. Subclasses (generated) only
+ * describe the model in {@link #defineInference} and {@link #defineGeneration}.
+ *
+ * <p>Data is given as a {@link Dataset} with one column per observed node, named like the node.
+ * Not safe for concurrent {@code fit} calls; close it to free native memory.
+ */
+public abstract class GeneratedModel implements AutoCloseable {
+  /** Rows ([samples x examples]) evaluated per session run when estimating log-likelihoods. */
+  private static final int EVALUATION_ROWS = 16_384;
+  private static final int EVALUATION_BATCH = 500;
+
+  private final ModelSpec spec;
+  private final Seed seed;
+  private final ThreadSettings threads;
+  private Graph graph;
+  private Session session;
+
+  private final Map<String, Placeholder<TFloat32>> observed = new LinkedHashMap<>();
+  private Placeholder<TInt32> samples;
+  private Placeholder<TInt32> generateCount;
+  private Placeholder<TFloat32> learningRate;
+  private Operand<TFloat32> elboPerExample;
+  private Operand<TFloat32> logSumExpWeights;
+  private Operand<TFloat32> objectiveMean;
+  private List<String> termNames;
+  private List<Operand<TFloat32>> termMeans;
+  private Op trainStep;
+  private VariableStore variables;
+  private InferencePass meanPass;
+  private GenerativePass generativePass;
+  private long stepsTaken;
+
+  protected GeneratedModel(ModelSpec spec, Seed seed, ThreadSettings threads) {
+    this.spec = spec;
+    this.seed = java.util.Objects.requireNonNull(seed, "seed");
+    this.threads = java.util.Objects.requireNonNull(threads, "threads");
+  }
+
+  /** Describes q (latents in inference order) and p (every node) for one pass. Generated. */
+  protected abstract void defineInference(InferencePass pass);
+
+  /** Describes ancestral sampling from p. Generated. */
+  protected abstract void defineGeneration(GenerativePass pass);
+
+  /** Builds the graph and session and initializes the variables; generated constructors call it once. */
+  protected final void build() {
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      RandomSource random = new RandomSource(tf, seed.derive("graph"));
+      variables = new VariableStore(tf, random);
+      for (ModelSpec.Node node : spec.observed()) {
+        observed.put(node.name(), tf.placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
+      }
+      samples = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+      generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+      learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+
+      InferencePass training = new InferencePass(tf, spec, variables, random,
+          new LinkedHashMap<>(observed), samples, InferencePass.Mode.SAMPLE);
+      defineInference(training);
+      Operand<TFloat32> logWeights = training.logWeights();
+      elboPerExample = EvidenceLowerBound.perExample(tf, training.elboTerms());
+      logSumExpWeights = LogSumExp.reduce(tf, logWeights, 0);
+      Operand<TFloat32> objective = spec.objective() == ObjectiveKind.IWAE
+          ? ImportanceWeightedBound.perExample(tf, logWeights, samples)
+          : elboPerExample;
+      objectiveMean = tf.math.mean(objective, tf.constant(0));
+      termNames = new ArrayList<>(training.termMeans().keySet());
+      termMeans = new ArrayList<>(training.termMeans().values());
+      Adam adam = Adam.create(tf, "adam", tf.math.neg(objectiveMean),
+          variables.trainableVariables(), learningRate);
+      trainStep = adam.step();
+
+      meanPass = new InferencePass(tf, spec, variables, random, new LinkedHashMap<>(observed),
+          tf.constant(1), InferencePass.Mode.MEAN);
+      defineInference(meanPass);
+      generativePass = new GenerativePass(tf, spec, variables, random, generateCount);
+      defineGeneration(generativePass);
+
+      session = new Session(graph, threads.toConfig());
+      Session.Runner init = session.runner();
+      variables.initializers().forEach(init::addTarget);
+      adam.initializers().forEach(init::addTarget);
+      init.run().close();
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** The names of the model's trainable variables, such as {@code decode/dense_0/kernel}, in creation order. */
+  public List<String> parameterNames() {
+    requireOpen();
+    return variables.trainableVariables().stream().map(v -> v.op().name()).toList();
+  }
+
+  /** The current value of a trainable variable, flattened row-major. */
+  public float[] parameter(String name) {
+    requireOpen();
+    var variable = variables.trainableVariables().stream()
+        .filter(v -> v.op().name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no variable '" + name + "' in " + spec.modelName()
+            + "; its variables are " + parameterNames()));
+    try (Result result = session.runner().fetch(variable).run()) {
+      TFloat32 value = (TFloat32) result.get(0);
+      float[] flat = new float[(int) value.shape().size()];
+      value.copyTo(DataBuffers.of(flat, false, false));
+      return flat;
+    }
+  }
+
+  // For tests of the objective in this package: the graph as built.
+  Graph graph() {
+    return graph;
+  }
+
+  Session session() {
+    return session;
+  }
+
+  Operand<TFloat32> objectiveMean() {
+    return objectiveMean;
+  }
+
+  VariableStore variableStore() {
+    return variables;
+  }
+
+  Placeholder<TFloat32> observedInput(String name) {
+    return observed.get(name);
+  }
+
+  Placeholder<TInt32> sampleCount() {
+    return samples;
+  }
+
+  /** Training steps taken so far by {@link #fit}. */
+  public long stepsTaken() {
+    return stepsTaken;
+  }
+
+  /**
+   * Trains on {@code data} (one column per observed node) by maximizing the model's objective
+   * with Adam over shuffled minibatches, reporting to the configuration's progress listener.
+   *
+   * @throws TrainingDivergedException when the objective or one of its terms is not finite;
+   *     the message names the step and the term
+   */
+  public TrainingSummary fit(Dataset data, Training training) {
+    requireOpen();
+    String[] columns = checkColumns(data);
+    ProgressListener progress = training.progress();
+    long shuffleSeed = seed.derive("batches").value() ^ training.seed();
+    long examples = 0;
+    long steps = 0;
+    double lastEpochObjective = Double.NaN;
+    long started = System.nanoTime();
+    try (TFloat32 rate = TFloat32.scalarOf((float) training.learningRate());
+        TInt32 k = TInt32.scalarOf(spec.samples())) {
+      epochs:
+      for (int epoch = 1; epoch <= training.epochs(); epoch++) {
+        Batches batches = data.batches(training.batchSize(), true, shuffleSeed + epoch, columns);
+        progress.epochStarted(epoch, training.epochs(), batches.batchCount());
+        long epochStart = System.nanoTime();
+        long lastReport = epochStart;
+        double sum = 0;
+        long count = 0;
+        int index = 0;
+        while (batches.hasNext()) {
+          Batch batch = batches.next();
+          index++;
+          double value = trainStep(batch, columns, rate, k);
+          steps++;
+          stepsTaken++;
+          sum += value * batch.size();
+          count += batch.size();
+          examples += batch.size();
+          long now = System.nanoTime();
+          if (now - lastReport >= training.logEvery().toNanos()) {
+            progress.progress(epoch, index, batches.batchCount(), sum / count,
+                count / ((now - epochStart) / 1e9));
+            lastReport = now;
+          }
+          if (training.maxSteps() > 0 && steps >= training.maxSteps()) {
+            lastEpochObjective = sum / count;
+            progress.epochFinished(epoch, lastEpochObjective, count / ((now - epochStart) / 1e9),
+                Duration.ofNanos(now - epochStart));
+            break epochs;
+          }
+        }
+        long now = System.nanoTime();
+        lastEpochObjective = count == 0 ? Double.NaN : sum / count;
+        progress.epochFinished(epoch, lastEpochObjective, count / ((now - epochStart) / 1e9),
+            Duration.ofNanos(now - epochStart));
+      }
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    TrainingSummary summary = new TrainingSummary(training.epochs(), steps, examples,
+        lastEpochObjective, took, examples / Math.max(1e-9, took.toNanos() / 1e9));
+    progress.finished(summary);
+    return summary;
+  }
+
+  /** One update; returns the minibatch's mean objective. */
+  private double trainStep(Batch batch, String[] columns, TFloat32 rate, TInt32 k) {
+    List<TFloat32> fed = feedTensors(batch, columns);
+    try {
+      Session.Runner runner = session.runner().feed(samples, k).feed(learningRate, rate);
+      for (int i = 0; i < columns.length; i++) {
+        runner.feed(observed.get(columns[i]), fed.get(i));
+      }
+      runner.addTarget(trainStep).fetch(objectiveMean);
+      termMeans.forEach(runner::fetch);
+      try (Result result = runner.run()) {
+        double value = ((TFloat32) result.get(0)).getFloat();
+        if (!Double.isFinite(value)) {
+          StringBuilder terms = new StringBuilder();
+          for (int i = 0; i < termNames.size(); i++) {
+            float term = ((TFloat32) result.get(i + 1)).getFloat();
+            terms.append(i == 0 ? "" : ", ").append(termNames.get(i)).append(" = ").append(term);
+          }
+          throw new TrainingDivergedException("training of " + spec.modelName() + " diverged at step "
+              + (stepsTaken + 1) + ": the " + spec.objective() + " objective is " + value
+              + " (" + terms + "); lower the learning rate or check the data for NaN or extreme values",
+              stepsTaken + 1);
+        }
+        return value;
+      }
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  /** The mean single-sample ELBO per example (with analytic KLs where the model has them). */
+  public double elbo(Dataset data) {
+    requireOpen();
+    String[] columns = checkColumns(data);
+    double sum = 0;
+    try (TInt32 k = TInt32.scalarOf(1)) {
+      Batches batches = data.batches(EVALUATION_BATCH, false, seed.derive("evaluation").value(), columns);
+      while (batches.hasNext()) {
+        Batch batch = batches.next();
+        float[] values = run(batch, columns, k, elboPerExample);
+        for (int i = 0; i < batch.size(); i++) {
+          sum += values[i];
+        }
+      }
+    }
+    return sum / data.size();
+  }
+
+  /**
+   * The mean importance-sampled estimate of log p(x) per example with {@code k} samples from q
+   * (the IWAE bound at k, which approaches log p(x) as k grows; Burda et al. evaluate at
+   * k = 5000). Samples are processed in chunks, so memory does not grow with k.
+   */
+  public double logLikelihood(Dataset data, int k) {
+    return logLikelihoods(data, k).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** Per-example importance-sampled estimates of log p(x), as in {@link #logLikelihood}. */
+  public List<Double> logLikelihoods(Dataset data, int k) {
+    requireOpen();
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1, was " + k);
+    }
+    String[] columns = checkColumns(data);
+    int chunk = Math.min(k, EVALUATION_ROWS);
+    int examplesPerRun = Math.max(1, Math.min(EVALUATION_BATCH, EVALUATION_ROWS / chunk));
+    List<Double> estimates = new ArrayList<>(data.size());
+    Batches batches = data.batches(examplesPerRun, false, seed.derive("evaluation").value(), columns);
+    double logK = Math.log(k);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      double[] total = new double[batch.size()];
+      java.util.Arrays.fill(total, Double.NEGATIVE_INFINITY);
+      for (int done = 0; done < k; done += chunk) {
+        try (TInt32 samplesNow = TInt32.scalarOf(Math.min(chunk, k - done))) {
+          float[] partial = run(batch, columns, samplesNow, logSumExpWeights);
+          for (int i = 0; i < batch.size(); i++) {
+            total[i] = ImportanceWeightedBound.logAddExp(total[i], partial[i]);
+          }
+        }
+      }
+      for (double t : total) {
+        estimates.add(t - logK);
+      }
+    }
+    return estimates;
+  }
+
+  /**
+   * Draws {@code n} examples by ancestral sampling. Observed nodes map to the mean of their
+   * p(node | parents) (what one shows of a VAE's samples), latents to their draws; each
+   * {@code [n][width]}.
+   */
+  public Map<String, float[][]> generate(int n) {
+    requireOpen();
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1, was " + n);
+    }
+    List<String> names = new ArrayList<>();
+    List<Operand<TFloat32>> fetches = new ArrayList<>();
+    for (ModelSpec.Node node : spec.nodes()) {
+      names.add(node.name());
+      fetches.add(node.latent() ? generativePass.samples().get(node.name()) : generativePass.means().get(node.name()));
+    }
+    Map<String, float[][]> out = new LinkedHashMap<>();
+    try (TInt32 count = TInt32.scalarOf(n)) {
+      Session.Runner runner = session.runner().feed(generateCount, count);
+      fetches.forEach(runner::fetch);
+      try (Result result = runner.run()) {
+        for (int i = 0; i < names.size(); i++) {
+          out.put(names.get(i), rows((TFloat32) result.get(i), n, spec.require(names.get(i)).width()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** For each example: latents set to their posterior means, then the mean of each observed node's p. */
+  public Map<String, float[][]> reconstructAll(Dataset data) {
+    return meanPass(data, meanPass.observedMeans());
+  }
+
+  /** For each example, the mean of q for each latent, in inference order. */
+  public Map<String, float[][]> encodeAll(Dataset data) {
+    return meanPass(data, meanPass.latentValues());
+  }
+
+  private Map<String, float[][]> meanPass(Dataset data, Map<String, Operand<TFloat32>> outputs) {
+    requireOpen();
+    String[] columns = checkColumns(data);
+    Map<String, float[][]> out = new LinkedHashMap<>();
+    outputs.keySet().forEach(name -> out.put(name, new float[data.size()][]));
+    int offset = 0;
+    Batches batches = data.batches(EVALUATION_BATCH, false, seed.derive("evaluation").value(), columns);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      List<TFloat32> fed = feedTensors(batch, columns);
+      try {
+        Session.Runner runner = session.runner();
+        for (int i = 0; i < columns.length; i++) {
+          runner.feed(observed.get(columns[i]), fed.get(i));
+        }
+        outputs.values().forEach(runner::fetch);
+        try (Result result = runner.run()) {
+          int i = 0;
+          for (String name : outputs.keySet()) {
+            float[][] rows = rows((TFloat32) result.get(i++), batch.size(), spec.require(name).width());
+            System.arraycopy(rows, 0, out.get(name), offset, batch.size());
+          }
+        }
+      } finally {
+        fed.forEach(Tensor::close);
+      }
+      offset += batch.size();
+    }
+    return out;
+  }
+
+  private float[] run(Batch batch, String[] columns, TInt32 k, Operand<TFloat32> fetch) {
+    List<TFloat32> fed = feedTensors(batch, columns);
+    try {
+      Session.Runner runner = session.runner().feed(samples, k);
+      for (int i = 0; i < columns.length; i++) {
+        runner.feed(observed.get(columns[i]), fed.get(i));
+      }
+      try (Result result = runner.fetch(fetch).run()) {
+        float[] values = new float[batch.size()];
+        ((TFloat32) result.get(0)).copyTo(DataBuffers.of(values, false, false));
+        return values;
+      }
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  private List<TFloat32> feedTensors(Batch batch, String[] columns) {
+    List<TFloat32> tensors = new ArrayList<>(columns.length);
+    try {
+      for (String column : columns) {
+        int width = batch.width(column);
+        tensors.add(TFloat32.tensorOf(Shape.of(batch.size(), width),
+            DataBuffers.of(batch.column(column), true, false).narrow((long) batch.size() * width)));
+      }
+      return tensors;
+    } catch (RuntimeException e) {
+      tensors.forEach(Tensor::close);
+      throw e;
+    }
+  }
+
+  private static float[][] rows(TFloat32 tensor, int count, int width) {
+    float[] flat = new float[count * width];
+    tensor.copyTo(DataBuffers.of(flat, false, false));
+    float[][] rows = new float[count][];
+    for (int i = 0; i < count; i++) {
+      rows[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+    }
+    return rows;
+  }
+
+  /** The observed columns, checked against the model before anything runs. */
+  private String[] checkColumns(Dataset data) {
+    List<String> columns = new ArrayList<>();
+    for (ModelSpec.Node node : spec.observed()) {
+      if (!data.has(node.name())) {
+        throw new IllegalArgumentException("the data has no column '" + node.name() + "' for observed node '"
+            + node.name() + "' of " + spec.modelName() + "; its columns are " + data.columns());
+      }
+      if (data.width(node.name()) != node.width()) {
+        throw new IllegalArgumentException("column '" + node.name() + "' has "
+            + java.util.Arrays.toString(data.eventShape(node.name())) + " values per example, but node '"
+            + node.name() + "' of " + spec.modelName() + " declares " + node.width());
+      }
+      columns.add(node.name());
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("the data set is empty");
+    }
+    return columns.toArray(String[]::new);
+  }
+
+  private void requireOpen() {
+    if (session == null) {
+      throw new IllegalStateException(spec.modelName() + " model is closed");
+    }
+  }
+
+  /** Frees the session and graph (native memory). Idempotent. */
+  @Override
+  public void close() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    if (graph != null) {
+      graph.close();
+      graph = null;
+    }
+  }
+}

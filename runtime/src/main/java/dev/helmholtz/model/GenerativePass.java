@@ -1,0 +1,68 @@
+package dev.helmholtz.model;
+
+import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.nn.Nn;
+import dev.helmholtz.nn.VariableStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Ancestral sampling through the generative networks, as the generated
+ * {@code defineGeneration} describes it: every node drawn from p in generative order, n at a
+ * time, {@code [n, width]}.
+ */
+public final class GenerativePass {
+  private final Ops tf;
+  private final ModelSpec spec;
+  private final VariableStore variables;
+  private final RandomSource random;
+  private final Operand<TInt32> n;
+  private final Map<String, Operand<TFloat32>> samples = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> means = new LinkedHashMap<>();
+
+  GenerativePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random, Operand<TInt32> n) {
+    this.tf = tf;
+    this.spec = spec;
+    this.variables = variables;
+    this.random = random;
+    this.n = n;
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public Nn network(String name) {
+    return new Nn(variables, name);
+  }
+
+  /** {@code [n, width]} for a node, the shape of a standard prior's draw. */
+  public Operand<TInt64> shape(String node) {
+    int width = spec.require(node).width();
+    return tf.dtypes.cast(tf.stack(List.of(n, tf.constant(width))), TInt64.class);
+  }
+
+  /** Draws node {@code name} from p, and records the draw and p's mean. */
+  public Operand<TFloat32> draw(String name, Distribution p) {
+    spec.require(name);
+    Operand<TFloat32> value = p.sample(random);
+    samples.put(name, value);
+    means.put(name, p.mean());
+    return value;
+  }
+
+  Map<String, Operand<TFloat32>> samples() {
+    return samples;
+  }
+
+  Map<String, Operand<TFloat32>> means() {
+    return means;
+  }
+}

@@ -1,0 +1,184 @@
+package dev.helmholtz.model;
+
+import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.dist.KlDivergence;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.nn.Nn;
+import dev.helmholtz.nn.VariableStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One pass through a model's inference and generative networks, as the generated
+ * {@code defineInference} describes it: latents drawn from q in inference order, then every
+ * node scored under p. It accumulates the per-sample terms of the objective.
+ *
+ * <p>Shapes: observed values are {@code [B, width]}; latent draws carry a leading sample axis,
+ * {@code [k, B, width]}. User networks only ever see {@code [n, width]}: generated code folds
+ * sampled arguments to {@code [k * B, width]} ({@link #fold}, {@link #tileAndFold}) and unfolds
+ * the returned distribution ({@link #unfold}). A network whose arguments are all observed runs
+ * once per example, not once per sample.
+ */
+public final class InferencePass {
+  /** Whether latents are drawn from q (training, evaluation) or set to q's mean (reconstruction). */
+  public enum Mode { SAMPLE, MEAN }
+
+  private final Ops tf;
+  private final ModelSpec spec;
+  private final VariableStore variables;
+  private final RandomSource random;
+  private final Map<String, Operand<TFloat32>> observed;
+  private final Operand<TInt32> k;
+  private final Operand<TInt32> batch;
+  private final Mode mode;
+
+  private Operand<TFloat32> logWeights; // log p(x, z) - log q(z | x), [k, B]
+  private Operand<TFloat32> elboTerms;  // the same with analytic KLs where available, [k, B]
+  private final Map<String, Operand<TFloat32>> termMeans = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> latentValues = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> observedMeans = new LinkedHashMap<>();
+
+  InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
+      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, Mode mode) {
+    this.tf = tf;
+    this.spec = spec;
+    this.variables = variables;
+    this.random = random;
+    this.observed = observed;
+    this.k = k;
+    this.mode = mode;
+    Operand<TFloat32> first = observed.values().iterator().next();
+    this.batch = tf.squeeze(tf.slice(tf.shape(first), tf.constant(new int[] {0}), tf.constant(new int[] {1})));
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  /** The fed value of an observed node, {@code [B, width]}. */
+  public Operand<TFloat32> observed(String name) {
+    Operand<TFloat32> value = observed.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("no observed node '" + name + "' in " + spec.modelName());
+    }
+    return value;
+  }
+
+  /** A fresh layer helper for one call of the named network; its variables persist across calls. */
+  public Nn network(String name) {
+    return new Nn(variables, name);
+  }
+
+  /** {@code [k, B, width]} to {@code [k * B, width]}, sample-major. */
+  public Operand<TFloat32> fold(Operand<TFloat32> sampled) {
+    long width = sampled.shape().get(-1);
+    return tf.reshape(sampled, tf.constant(new long[] {-1, width}));
+  }
+
+  /** {@code [B, width]} to {@code [k * B, width]}: the value repeated for every sample, in fold's order. */
+  public Operand<TFloat32> tileAndFold(Operand<TFloat32> unsampled) {
+    return tf.tile(unsampled, tf.stack(List.of(k, tf.constant(1))));
+  }
+
+  /** A distribution computed on folded {@code [k * B, ...]} inputs, with parameters back to {@code [k, B, ...]}. */
+  @SuppressWarnings("unchecked")
+  public <D extends Distribution> D unfold(D distribution) {
+    return (D) distribution.mapParameters(p -> {
+      int rank = p.shape().numDimensions();
+      if (rank >= 0 && rank <= 1) {
+        return p; // a scalar or per-event parameter broadcasts as it is
+      }
+      return tf.reshape(p, tf.stack(List.of(k, batch, tf.constant(-1))));
+    });
+  }
+
+  /**
+   * Draws latent {@code name} from q, {@code [k, B, width]}: a reparameterized sample, or q's
+   * mean in {@link Mode#MEAN}. Parameters computed per example are broadcast over the samples.
+   */
+  public Operand<TFloat32> draw(String name, Distribution q) {
+    ModelSpec.Node node = spec.require(name);
+    Operand<TInt32> shape = tf.stack(List.of(k, batch, tf.constant(node.width())));
+    Distribution broadcast = q.mapParameters(p -> tf.broadcastTo(p, shape));
+    Operand<TFloat32> value = mode == Mode.MEAN ? broadcast.mean() : broadcast.rsample(random);
+    latentValues.put(name, value);
+    return value;
+  }
+
+  /** The dynamic shape of a value, for priors that must match a draw. */
+  public Operand<TInt64> shape(Operand<TFloat32> value) {
+    return tf.shape(value, TInt64.class);
+  }
+
+  /** Scores latent {@code name}: its KL term in the ELBO is analytic, KL(q || p) in closed form. */
+  public void latentAnalyticKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
+    Operand<TFloat32> kl = KlDivergence.analytic(q, p);
+    latent(name, value, q, p, tf.math.neg(kl), kl);
+  }
+
+  /** Scores latent {@code name}: its KL term in the ELBO is the one-sample estimate log q - log p. */
+  public void latentMonteCarloKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
+    Operand<TFloat32> kl = KlDivergence.monteCarlo(q, p, value);
+    latent(name, value, q, p, tf.math.neg(kl), kl);
+  }
+
+  private void latent(String name, Operand<TFloat32> value, Distribution q, Distribution p,
+      Operand<TFloat32> elboTerm, Operand<TFloat32> kl) {
+    logWeights = add(logWeights, tf.math.sub(p.logProb(value), q.logProb(value)));
+    elboTerms = add(elboTerms, elboTerm);
+    termMeans.put("kl/" + name, tf.math.mean(kl, allAxes(kl)));
+  }
+
+  /** Scores observed node {@code name} under p: log p(x | parents). */
+  public void observe(String name, Operand<TFloat32> value, Distribution p) {
+    Operand<TFloat32> logLikelihood = p.logProb(value);
+    logWeights = add(logWeights, logLikelihood);
+    elboTerms = add(elboTerms, logLikelihood);
+    termMeans.put("log_likelihood/" + name, tf.math.mean(logLikelihood, allAxes(logLikelihood)));
+    observedMeans.put(name, p.mean());
+  }
+
+  private Operand<TFloat32> add(Operand<TFloat32> sum, Operand<TFloat32> term) {
+    return sum == null ? term : tf.math.add(sum, term);
+  }
+
+  private Operand<TInt32> allAxes(Operand<?> x) {
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+  }
+
+  /** {@code [k, B]}: terms that broadcast (a model without latents has no sample axis) are expanded. */
+  private Operand<TFloat32> perSample(Operand<TFloat32> terms) {
+    return tf.math.add(terms, tf.zeros(tf.stack(List.of(k, batch)), TFloat32.class));
+  }
+
+  Operand<TFloat32> logWeights() {
+    return perSample(logWeights);
+  }
+
+  Operand<TFloat32> elboTerms() {
+    return perSample(elboTerms);
+  }
+
+  Operand<TInt32> k() {
+    return k;
+  }
+
+  /** Means over samples and examples of each term: "log_likelihood/x", "kl/z". */
+  Map<String, Operand<TFloat32>> termMeans() {
+    return termMeans;
+  }
+
+  Map<String, Operand<TFloat32>> latentValues() {
+    return latentValues;
+  }
+
+  Map<String, Operand<TFloat32>> observedMeans() {
+    return observedMeans;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.helmholtz.samples.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes a flat map of numbers and strings as a JSON object, atomically (temp file, then move). */
+final class MetricsFile {
+  private MetricsFile() {}
+
+  static void write(Path file, Map<String, Object> metrics) throws IOException {
+    StringBuilder json = new StringBuilder("{\n");
+    int i = 0;
+    for (Map.Entry<String, Object> e : metrics.entrySet()) {
+      json.append("  ").append(quote(e.getKey())).append(": ").append(value(e.getValue()))
+          .append(++i < metrics.size() ? ",\n" : "\n");
+    }
+    json.append("}\n");
+    Path parent = file.toAbsolutePath().getParent();
+    Path temp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+    try {
+      Files.writeString(temp, json, StandardCharsets.UTF_8);
+      Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private static String value(Object v) {
+    if (v instanceof Double d) {
+      return Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d) : "null";
+    }
+    if (v instanceof Number n) {
+      return n.toString();
+    }
+    return quote(String.valueOf(v));
+  }
+
+  private static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        case '\n' -> b.append("\\n");
+        default -> {
+          if (c < 0x20) {
+            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.append('"').toString();
+  }
+}
