@@ -31,6 +31,11 @@ public final class Bernoulli extends Distribution {
    * Bernoulli with success probabilities {@code probs}, stored as logits {@code log(p) -
    * log1p(-p)} after clipping p to [1e-6, 1 - 1e-6].
    */
+  /** Bernoulli(1/2) for every element of {@code shape}: the standard prior of a binary latent. */
+  public static Bernoulli uniform(Ops tf, Operand<TInt64> shape) {
+    return logits(tf.fill(shape, tf.constant(0f)));
+  }
+
   public static Bernoulli probs(Operand<TFloat32> probs) {
     Objects.requireNonNull(probs, "probs");
     Ops tf = DistOps.opsOf(probs);

@@ -60,6 +60,22 @@ class BernoulliTest {
   }
 
   @Test
+  void uniformPriorHasProbabilityOneHalfEverywhere() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Bernoulli prior = Bernoulli.uniform(tf, tf.constant(new long[] {2, 3}));
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, prior.mean(), prior.logProb(tf.constant(new float[][] {{1, 0, 1}, {0, 0, 0}})));
+        assertArrayEquals(new long[] {2, 3}, out.get(0).shape());
+        for (int i = 0; i < 6; i++) {
+          assertEquals(0.5, out.get(0).get(i), 1e-7);
+        }
+        assertEquals(3 * Math.log(0.5), out.get(1).get(0), 1e-6);
+      }
+    }
+  }
+
+  @Test
   void logProbIsStableForExtremeLogits() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
