@@ -1,0 +1,385 @@
+package dev.helmholtz.train;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Gradients;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.train.ApplyAdam;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Adam (Kingma &amp; Ba, 2015) built on the raw {@code ApplyAdam} op, over an <em>explicit</em>
+ * list of variables.
+ *
+ * <p>Unlike the tensorflow-framework optimizers, this one
+ *
+ * <ul>
+ *   <li>differentiates only the variables it is given (not every variable in the graph, which
+ *       would include other optimizers' slots), so two optimizers over two variable sets — a GAN,
+ *       say — can live in one graph;
+ *   <li>takes the learning rate as a graph operand (typically a scalar placeholder fed every
+ *       step), so schedules need no graph rebuild;
+ *   <li>is race-free and so bit-reproducible for fixed {@link ThreadSettings}: {@link #step()}
+ *       first waits for <em>every</em> gradient (and the loss), then runs every {@code ApplyAdam},
+ *       then updates the beta powers. Legacy ref variables are read by aliasing their buffer, and
+ *       {@code ApplyAdam} updates in place, so without this ordering an update could be seen by a
+ *       gradient computation that has not finished reading the old value.
+ * </ul>
+ *
+ * <p>The update is TensorFlow's: with {@code t} the step number (from 1),
+ *
+ * <pre>
+ *   m   = beta1 * m + (1 - beta1) * g
+ *   v   = beta2 * v + (1 - beta2) * g * g
+ *   lrT = lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+ *   var = var - lrT * m / (sqrt(v) + epsilon)
+ * </pre>
+ *
+ * (epsilon is the "epsilon hat" of the paper's section 2, as in {@code tf.train.AdamOptimizer}).
+ *
+ * <p>Variables must be legacy ref variables ({@code tf.variable(Shape, TFloat32.class)}) with a
+ * fully known shape, and the loss must read them through {@code tf.identity} (applying some ops
+ * directly to a ref variable and differentiating crashes the JVM in TF Java 1.1.0).
+ *
+ * <p>Fetching the loss in the same {@code Session.run} as {@link #step()} returns the loss
+ * <em>before</em> the update. Other fetches in that run that read the variables but are not part
+ * of the loss may observe updated values; fetch them in a separate run. Likewise run the steps of
+ * two optimizers (a GAN's generator and discriminator) in separate runs: nothing orders one
+ * optimizer's updates against the other's gradients.
+ *
+ * <p>Graph op names, for {@code name = "Adam"} and a variable {@code enc/dense/kernel}: slots
+ * {@code Adam/enc/dense/kernel/m} and {@code .../v}, beta powers {@code Adam/beta1_power} and
+ * {@code Adam/beta2_power}, the update {@code Adam/step}. A second optimizer created with the same
+ * name in the same scope gets {@code Adam_1/...}.
+ */
+public final class Adam {
+
+  /** Default exponential decay of the first-moment estimate. */
+  public static final float DEFAULT_BETA1 = 0.9f;
+  /** Default exponential decay of the second-moment estimate. */
+  public static final float DEFAULT_BETA2 = 0.999f;
+  /** Default epsilon. */
+  public static final float DEFAULT_EPSILON = 1e-8f;
+
+  private final Op step;
+  private final List<Op> initializers;
+  private final List<Variable<?>> stateVariables;
+
+  private Adam(Op step, List<Op> initializers, List<Variable<?>> stateVariables) {
+    this.step = step;
+    this.initializers = Collections.unmodifiableList(initializers);
+    this.stateVariables = Collections.unmodifiableList(stateVariables);
+  }
+
+  /**
+   * Adam with beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8.
+   *
+   * @see #create(Ops, String, Operand, List, Operand, float, float, float)
+   */
+  public static Adam create(
+      Ops tf,
+      String name,
+      Operand<TFloat32> loss,
+      List<Variable<TFloat32>> variables,
+      Operand<TFloat32> learningRate) {
+    return create(
+        tf, name, loss, variables, learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+  }
+
+  /**
+   * Builds the Adam update of {@code variables} minimizing {@code loss}.
+   *
+   * @param tf ops of the graph holding the loss and the variables; the optimizer's ops go into
+   *     the sub-scope {@code name} of its scope
+   * @param name name of the sub-scope (a valid op name component, e.g. {@code "Adam"})
+   * @param loss scalar loss to minimize
+   * @param variables the variables to update, in a fixed order (which fixes the order of {@link
+   *     #stateVariables()}); each must be reachable from the loss, no duplicates
+   * @param learningRate scalar learning rate, evaluated every step (feed a placeholder for
+   *     schedules)
+   * @param beta1 first-moment decay, in [0, 1)
+   * @param beta2 second-moment decay, in [0, 1)
+   * @param epsilon numerical stabilizer, finite and &gt; 0
+   * @throws IllegalArgumentException for a bad argument, including a variable the loss does not
+   *     depend on, or one it reaches only through ops without gradient (e.g. {@code
+   *     StopGradient}); the message names the variable
+   */
+  public static Adam create(
+      Ops tf,
+      String name,
+      Operand<TFloat32> loss,
+      List<Variable<TFloat32>> variables,
+      Operand<TFloat32> learningRate,
+      float beta1,
+      float beta2,
+      float epsilon) {
+    Objects.requireNonNull(tf, "tf");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(loss, "loss");
+    Objects.requireNonNull(variables, "variables");
+    Objects.requireNonNull(learningRate, "learningRate");
+    if (!(tf.scope().env() instanceof Graph graph)) {
+      throw new IllegalArgumentException("Adam needs graph mode: tf must be Ops.create(graph)");
+    }
+    if (name.isEmpty() || !name.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*")) {
+      throw new IllegalArgumentException(
+          "name must match [A-Za-z0-9.][A-Za-z0-9_.\\-]* (no '/'), was '" + name + "'");
+    }
+    if (!(beta1 >= 0f && beta1 < 1f)) {
+      throw new IllegalArgumentException("beta1 must be in [0, 1), was " + beta1);
+    }
+    if (!(beta2 >= 0f && beta2 < 1f)) {
+      throw new IllegalArgumentException("beta2 must be in [0, 1), was " + beta2);
+    }
+    if (!(epsilon > 0f && Float.isFinite(epsilon))) {
+      throw new IllegalArgumentException("epsilon must be finite and > 0, was " + epsilon);
+    }
+    if (variables.isEmpty()) {
+      throw new IllegalArgumentException("variables must not be empty");
+    }
+    requireInGraph(graph, loss, "loss");
+    requireInGraph(graph, learningRate, "learningRate");
+    Shape lossShape = loss.shape();
+    if (lossShape.numDimensions() > 0) {
+      throw new IllegalArgumentException(
+          "loss must be a scalar, has shape " + lossShape + " (reduce it, e.g. with tf.math.mean)");
+    }
+    Shape lrShape = learningRate.shape();
+    if (lrShape.numDimensions() > 0) {
+      throw new IllegalArgumentException("learningRate must be a scalar, has shape " + lrShape);
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < variables.size(); i++) {
+      Variable<TFloat32> var = variables.get(i);
+      if (var == null) {
+        throw new IllegalArgumentException("variables[" + i + "] is null");
+      }
+      requireInGraph(graph, var, "variable '" + var.op().name() + "'");
+      if (!seen.add(var.op().name())) {
+        throw new IllegalArgumentException(
+            "variable '" + var.op().name() + "' is listed more than once");
+      }
+      Shape s = var.shape();
+      if (s.isUnknown() || s.hasUnknownDimension()) {
+        throw new IllegalArgumentException(
+            "variable '" + var.op().name() + "' must have a fully known shape, has " + s);
+      }
+    }
+    requireReachable(loss, variables);
+
+    Ops scoped = tf.withSubScope(name);
+
+    // 1. Gradients, and a barrier that waits for all of them (and for the loss).
+    Gradients grads = scoped.gradients(loss, variables);
+    List<Output<?>> dys = grads.dy();
+    Set<Operation> gradientOps = new LinkedHashSet<>();
+    gradientOps.add(loss.op());
+    for (int i = 0; i < variables.size(); i++) {
+      Output<?> dy = dys.get(i);
+      if (dy == null || dy.isClosed()) {
+        throw new IllegalArgumentException(
+            "no gradient flows from the loss to variable '"
+                + variables.get(i).op().name()
+                + "': it is reached only through ops without a gradient (StopGradient, random"
+                + " sampling, ...)");
+      }
+      gradientOps.add(dy.op());
+    }
+    List<Op> gradientDeps = new ArrayList<>();
+    for (Operation o : gradientOps) {
+      gradientDeps.add(() -> o);
+    }
+    Op gradientsReady =
+        scoped.withControlDependencies(gradientDeps).withName("gradients_ready").noOp();
+
+    // 2. State: slots per variable, then the two beta powers.
+    SlotScopes slotScopes = new SlotScopes(scoped);
+    List<Variable<?>> state = new ArrayList<>();
+    List<Op> inits = new ArrayList<>();
+    List<Variable<TFloat32>> ms = new ArrayList<>();
+    List<Variable<TFloat32>> vs = new ArrayList<>();
+    for (Variable<TFloat32> var : variables) {
+      Ops slotOps = slotScopes.forVariable(var.op().name());
+      Variable<TFloat32> m = slotOps.withName("m").variable(var.shape(), TFloat32.class);
+      Variable<TFloat32> v = slotOps.withName("v").variable(var.shape(), TFloat32.class);
+      inits.add(
+          slotOps
+              .withName("m_init")
+              .assign(m, slotOps.zeros(slotOps.constant(var.shape()), TFloat32.class)));
+      inits.add(
+          slotOps
+              .withName("v_init")
+              .assign(v, slotOps.zeros(slotOps.constant(var.shape()), TFloat32.class)));
+      ms.add(m);
+      vs.add(v);
+      state.add(m);
+      state.add(v);
+    }
+    Variable<TFloat32> beta1Power =
+        scoped.withName("beta1_power").variable(Shape.scalar(), TFloat32.class);
+    Variable<TFloat32> beta2Power =
+        scoped.withName("beta2_power").variable(Shape.scalar(), TFloat32.class);
+    inits.add(scoped.withName("beta1_power_init").assign(beta1Power, scoped.constant(beta1)));
+    inits.add(scoped.withName("beta2_power_init").assign(beta2Power, scoped.constant(beta2)));
+    state.add(beta1Power);
+    state.add(beta2Power);
+
+    // 3. Every ApplyAdam, after all gradients.
+    Operand<TFloat32> b1 = scoped.constant(beta1);
+    Operand<TFloat32> b2 = scoped.constant(beta2);
+    Operand<TFloat32> eps = scoped.constant(epsilon);
+    Ops afterGradients = scoped.withControlDependencies(List.of(gradientsReady));
+    List<Op> applies = new ArrayList<>();
+    for (int i = 0; i < variables.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) dys.get(i);
+      ApplyAdam<TFloat32> apply =
+          afterGradients.train.applyAdam(
+              variables.get(i),
+              ms.get(i),
+              vs.get(i),
+              beta1Power,
+              beta2Power,
+              learningRate,
+              b1,
+              b2,
+              eps,
+              g);
+      applies.add(apply);
+    }
+
+    // 4. Beta powers, after every ApplyAdam has read them.
+    Ops afterApplies = scoped.withControlDependencies(applies);
+    Op updateBeta1 =
+        afterApplies
+            .withName("beta1_power_update")
+            .assign(beta1Power, afterApplies.math.mul(beta1Power, b1));
+    Op updateBeta2 =
+        afterApplies
+            .withName("beta2_power_update")
+            .assign(beta2Power, afterApplies.math.mul(beta2Power, b2));
+
+    Op step =
+        scoped.withControlDependencies(List.of(updateBeta1, updateBeta2)).withName("step").noOp();
+    return new Adam(step, inits, state);
+  }
+
+  /**
+   * One Adam update of every variable. Run it as a target (fetching the loss alongside gives the
+   * loss before the update): all gradients are computed first, then every {@code ApplyAdam}, then
+   * the beta powers are advanced.
+   */
+  public Op step() {
+    return step;
+  }
+
+  /**
+   * Initialize the slots to zero and the beta powers to beta1 and beta2. Run them together with
+   * the model's own variable initializers, before the first {@link #step()}.
+   */
+  public List<Op> initializers() {
+    return initializers;
+  }
+
+  /**
+   * The optimizer's state, in a fixed order: for each variable in the order given, its {@code m}
+   * then its {@code v} slot; then {@code beta1_power}, {@code beta2_power}.
+   */
+  public List<Variable<?>> stateVariables() {
+    return stateVariables;
+  }
+
+  private static void requireInGraph(Graph graph, Operand<?> operand, String what) {
+    if (operand.op().env() != graph) {
+      throw new IllegalArgumentException(what + " is not in the graph of tf");
+    }
+  }
+
+  /** Fails naming every variable the loss does not depend on through data edges. */
+  private static void requireReachable(
+      Operand<TFloat32> loss, List<Variable<TFloat32>> variables) {
+    Set<String> reached = new HashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>();
+    GraphOperation start = (GraphOperation) loss.op();
+    reached.add(start.name());
+    todo.add(start);
+    while (!todo.isEmpty()) {
+      GraphOperation op = todo.pop();
+      for (int i = 0, n = op.numInputs(); i < n; i++) {
+        GraphOperation in = (GraphOperation) op.input(i).op();
+        if (reached.add(in.name())) {
+          todo.push(in);
+        }
+      }
+    }
+    List<String> unreachable = new ArrayList<>();
+    for (Variable<TFloat32> v : variables) {
+      if (!reached.contains(v.op().name())) {
+        unreachable.add("'" + v.op().name() + "'");
+      }
+    }
+    if (!unreachable.isEmpty()) {
+      throw new IllegalArgumentException(
+          (unreachable.size() == 1 ? "variable " : "variables ")
+              + String.join(", ", unreachable)
+              + (unreachable.size() == 1 ? " is" : " are")
+              + " not reachable from the loss '"
+              + start.name()
+              + "': remove "
+              + (unreachable.size() == 1 ? "it" : "them")
+              + " from the optimizer's list, or use "
+              + (unreachable.size() == 1 ? "it" : "them")
+              + " in the loss");
+    }
+  }
+
+  /**
+   * Sub-scopes mirroring variable op names ({@code enc/dense/kernel} gives {@code
+   * <name>/enc/dense/kernel}). TF Java makes sub-scope names unique per parent, so each path
+   * component is created once and reused.
+   */
+  private static final class SlotScopes {
+    private final Ops root;
+    private final Map<String, Ops> byPath = new HashMap<>();
+
+    SlotScopes(Ops root) {
+      this.root = root;
+    }
+
+    Ops forVariable(String opName) {
+      Ops current = root;
+      StringBuilder path = new StringBuilder();
+      for (String part : opName.split("/")) {
+        String safe = part.matches("[A-Za-z0-9.][A-Za-z0-9_.\\-]*") ? part : sanitize(part);
+        path.append('/').append(safe);
+        Ops parent = current;
+        current = byPath.computeIfAbsent(path.toString(), k -> parent.withSubScope(safe));
+      }
+      return current;
+    }
+
+    private static String sanitize(String part) {
+      String s = part.replaceAll("[^A-Za-z0-9_.\\-]", "_");
+      return s.isEmpty() || !Character.isLetterOrDigit(s.charAt(0)) && s.charAt(0) != '.'
+          ? "v" + s
+          : s;
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.helmholtz.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.ConfigProto;
+
+class ThreadSettingsTest {
+
+  @Test
+  void configCarriesThreadCounts() {
+    ConfigProto c = ThreadSettings.of(3, 1).toConfig();
+    assertEquals(3, c.getIntraOpParallelismThreads());
+    assertEquals(1, c.getInterOpParallelismThreads());
+    assertEquals(1, c.getSessionInterOpThreadPoolCount(), "per-session inter-op pool");
+    assertEquals(1, c.getSessionInterOpThreadPool(0).getNumThreads());
+  }
+
+  @Test
+  void defaultsArePinned() {
+    ThreadSettings d = ThreadSettings.defaults();
+    assertTrue(d.intraOp() > 0, "a fixed intra-op count, not TF's machine-dependent choice");
+    assertTrue(d.interOp() > 0);
+    assertEquals(ThreadSettings.of(d.intraOp(), d.interOp()), d);
+  }
+
+  @Test
+  void rejectsNegativeCounts() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ThreadSettings.of(-1, 1));
+    assertTrue(e.getMessage().contains("intraOp must be >= 0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ThreadSettings.of(1, -2));
+    assertTrue(e.getMessage().contains("interOp must be >= 0"), e.getMessage());
+    assertEquals(0, ThreadSettings.of(0, 0).intraOp(), "0 = TensorFlow chooses");
+  }
+}
