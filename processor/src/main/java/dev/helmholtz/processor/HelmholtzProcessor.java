@@ -1,6 +1,7 @@
 package dev.helmholtz.processor;
 
 import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
 import dev.helmholtz.processor.codegen.ModelReport;
 import dev.helmholtz.processor.codegen.ModelWriter;
 import dev.helmholtz.processor.model.AnnotationMirrors;
@@ -15,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -110,7 +112,17 @@ public final class HelmholtzProcessor extends AbstractProcessor {
       }
       boolean generatedAvailable =
           processingEnv.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
-      new ModelWriter(validated.get(), generatedAvailable).write().writeTo(processingEnv.getFiler());
+      JavaFile file = new ModelWriter(validated.get(), generatedAvailable).write();
+      try {
+        file.writeTo(processingEnv.getFiler());
+      } catch (FilerException e) {
+        // The Filer refuses a second source for one type name: another class of this build
+        // (a source file or another model's generated class) already has the generated name.
+        reporter.report(Diagnostic.GENERATED_NAME_TAKEN, type, descriptor.annotation(),
+            descriptor.nameValue(), file.packageName().isEmpty()
+                ? file.typeSpec().name() : file.packageName() + "." + file.typeSpec().name(),
+            "another class compiled or generated in this build already has that name");
+      }
     } catch (IOException | RuntimeException | Error e) {
       if (e instanceof VirtualMachineError vm && !(e instanceof StackOverflowError)) {
         throw vm;

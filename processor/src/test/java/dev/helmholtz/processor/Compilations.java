@@ -5,6 +5,7 @@ import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import java.util.ArrayList;
 import java.util.List;
+import javax.annotation.processing.Processor;
 import javax.tools.JavaFileObject;
 
 /** Compiles test models with the processor under test, as users' builds do. */
@@ -15,7 +16,7 @@ final class Compilations {
     return compile(new HelmholtzProcessor(), List.of(), sources);
   }
 
-  static Compilation compile(HelmholtzProcessor processor, List<String> options, JavaFileObject... sources) {
+  static Compilation compile(Processor processor, List<String> options, JavaFileObject... sources) {
     List<String> all = new ArrayList<>(List.of("-Xlint:all", "-Xlint:-processing"));
     all.addAll(options);
     return Compiler.javac().withProcessors(processor).withOptions(all).compile(sources);

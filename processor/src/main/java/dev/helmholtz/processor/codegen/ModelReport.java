@@ -28,8 +28,9 @@ public final class ModelReport {
       b.append("<li>").append(line(node, true)).append("\n");
     }
     b.append("</ul>\n");
-    b.append("<p>Inference order: ").append(names(model.inferenceOrder()))
-        .append(". Generative order: ").append(names(model.generativeOrder())).append(".\n");
+    b.append("<p>Inference order: ").append(SourceText.javadoc(names(model.inferenceOrder())))
+        .append(". Generative order: ").append(SourceText.javadoc(names(model.generativeOrder())))
+        .append(".\n");
     return b.toString();
   }
 
@@ -53,15 +54,15 @@ public final class ModelReport {
   }
 
   private String line(NodeDescriptor node, boolean html) {
-    String code = html ? "{@code " + node.name() + "}" : node.name();
+    String code = html ? SourceText.javadocCode(node.name()) : node.name();
     StringBuilder b = new StringBuilder(code).append(": ")
         .append(node.isLatent() ? "latent " : "observed ")
         .append(model.family(node).simpleName())
         .append(", event shape ").append(node.shape()).append("; ");
-    b.append(density("p", node, model.generator(node).orElse(null)));
+    b.append(density("p", node, model.generator(node).orElse(null), html));
     if (node.isLatent()) {
       NetworkDescriptor encoder = model.encoder(node).orElseThrow();
-      b.append("; ").append(density("q", node, encoder))
+      b.append("; ").append(density("q", node, encoder, html))
           .append("; gradient: ")
           .append(model.family(node).reparameterized() ? "reparameterized" : "score function")
           .append("; KL: ").append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
@@ -69,15 +70,17 @@ public final class ModelReport {
     return b.toString();
   }
 
-  private static String density(String p, NodeDescriptor node, NetworkDescriptor network) {
+  private static String density(String p, NodeDescriptor node, NetworkDescriptor network, boolean html) {
+    String name = html ? SourceText.javadoc(node.name()) : node.name();
     if (network == null) {
-      return p + "(" + node.name() + "): standard prior";
+      return p + "(" + name + "): standard prior";
     }
+    // Parameters are Java identifiers: they need no escaping.
     List<String> parents = network.parameters().stream()
         .filter(x -> x.kind() == ParameterDescriptor.Kind.NODE)
         .map(ParameterDescriptor::name)
         .toList();
-    return p + "(" + node.name() + (parents.isEmpty() ? "" : " | " + String.join(", ", parents))
+    return p + "(" + name + (parents.isEmpty() ? "" : " | " + String.join(", ", parents))
         + ") by " + network.methodName() + "()";
   }
 

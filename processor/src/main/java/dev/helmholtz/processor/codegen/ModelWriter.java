@@ -85,7 +85,8 @@ public final class ModelWriter {
     return CodeBlock.builder()
         .add("The model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n", modelType)
         .add("<h2>Model report</h2>\n")
-        .add("$L", new ModelReport(validated).javadoc().replace("$", "$$"))
+        // An argument, not a format: dollar signs in node names need no escaping.
+        .add("$L", new ModelReport(validated).javadoc())
         .build();
   }
 
@@ -143,12 +144,18 @@ public final class ModelWriter {
     NodeDescriptor x = observed.get(0);
     TypeName matrix = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
     List<MethodSpec> methods = new ArrayList<>();
+    // Names of typed methods, so that latents whose names differ only in what identifier() or
+    // capitalize() erase (z and Z, z-1 and z_1) get distinct encode methods.
+    NameAllocator methodNames = new NameAllocator();
+    methodNames.newName("sample");
+    methodNames.newName("reconstruct");
+    String xDoc = SourceText.javadoc(x.name());
     methods.add(MethodSpec.methodBuilder("sample")
         .addModifiers(Modifier.PUBLIC)
         .returns(matrix)
         .addParameter(TypeName.INT, "n")
         .addJavadoc("Draws {@code n} examples by ancestral sampling and returns, for each, the mean of\n"
-            + "p($L | parents): {@code [n][$L]}.\n", x.name(), x.width())
+            + "p($L | parents): {@code [n][$L]}.\n", xDoc, x.width())
         .addStatement("return generate(n).get($S)", x.name())
         .build());
     methods.add(MethodSpec.methodBuilder("reconstruct")
@@ -156,17 +163,19 @@ public final class ModelWriter {
         .returns(matrix)
         .addParameter(matrix, "data")
         .addJavadoc("Encodes each row to the means of the posteriors and decodes it to the mean of\n"
-            + "p($L | ...): {@code [rows][$L]}.\n", x.name(), x.width())
+            + "p($L | ...): {@code [rows][$L]}.\n", xDoc, x.width())
         .addStatement("return reconstructAll($T.of($S, data)).get($S)", DATASET, x.name(), x.name())
         .build());
     List<NodeDescriptor> latents = validated.inferenceOrder();
     for (NodeDescriptor z : latents) {
-      String name = latents.size() == 1 ? "encode" : "encode" + capitalize(identifier(z.name()));
+      String name = methodNames.newName(
+          latents.size() == 1 ? "encode" : "encode" + capitalize(identifier(z.name())));
       methods.add(MethodSpec.methodBuilder(name)
           .addModifiers(Modifier.PUBLIC)
           .returns(matrix)
           .addParameter(matrix, "data")
-          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}.\n", z.name(), z.width())
+          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}.\n",
+              SourceText.javadoc(z.name()), z.width())
           .addStatement("return encodeAll($T.of($S, data)).get($S)", DATASET, x.name(), z.name())
           .build());
     }
@@ -184,8 +193,8 @@ public final class ModelWriter {
     for (NodeDescriptor z : validated.inferenceOrder()) {
       NetworkDescriptor encoder = validated.encoder(z).orElseThrow();
       String q = names.newName("q" + capitalize(identifier(z.name())), "q/" + z.name());
-      body.add("// q($L | $L) by $L(): $L\n", z.name(), parents(encoder), encoder.methodName(),
-          estimator(z));
+      body.add("// q($L | $L) by $L(): $L\n", SourceText.lineComment(z.name()), parents(encoder),
+          encoder.methodName(), estimator(z));
       body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(z)), q,
           inferenceCall(encoder, names));
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, names.newName(identifier(z.name()), z),
@@ -196,10 +205,11 @@ public final class ModelWriter {
       String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       if (generator.isPresent()) {
-        body.add("// p($L | $L) by $L()\n", node.name(), parents(generator.get()), generator.get().methodName());
+        body.add("// p($L | $L) by $L()\n", SourceText.lineComment(node.name()), parents(generator.get()),
+            generator.get().methodName());
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, inferenceCall(generator.get(), names));
       } else {
-        body.add("// p($L): standard prior\n", node.name());
+        body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
             standardPrior(family, CodeBlock.of("pass.shape($N)", names.get(node))));
       }

@@ -19,6 +19,8 @@ public enum Diagnostic {
           + "generated code must name one concrete type"),
   GENERATED_NAME_INVALID("GeneratedName", Kind.ERROR,
       "@Model(name = \"%s\") is not a Java identifier; give the simple name of the class to generate"),
+  GENERATED_NAME_TAKEN("GeneratedNameTaken", Kind.ERROR,
+      "cannot generate class %s: %s; give the generated class another name with @Model(name = \"...\")"),
   NO_OBSERVED_NODE("NoObservedNode", Kind.ERROR,
       "model %s declares no @Observed node; a generative model needs at least one node to fit to data"),
   SAMPLES_INVALID("Samples", Kind.ERROR,
@@ -68,6 +70,9 @@ public enum Diagnostic {
           + "value) or Nn (the layer helper)"),
   SECOND_LAYER_HELPER("LayerHelper", Kind.ERROR,
       "parameter '%s' of %s() is a second Nn; a network takes at most one layer helper"),
+  NETWORK_NAME_SHARED("NetworkName", Kind.ERROR,
+      "%s method %s() has the same name as %s method %s(); a network's variables are scoped by "
+          + "its method's name, so the two would share or clash over weights: rename one"),
   NETWORK_NOT_CALLABLE("NetworkAccess", Kind.ERROR,
       "%s method %s() %s; generated code calls it on a model instance: make it a non-private, "
           + "non-static, non-generic instance method"),

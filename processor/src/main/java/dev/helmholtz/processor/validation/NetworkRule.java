@@ -17,10 +17,16 @@ final class NetworkRule implements ValidationRule {
   @Override
   public void check(ModelDescriptor model, Reporter reporter) {
     Map<String, NetworkDescriptor> seen = new HashMap<>();
+    Map<String, NetworkDescriptor> byMethodName = new HashMap<>();
     String declared = declaredNodes(model);
     for (NetworkDescriptor network : model.networks()) {
       String annotation = network.role().annotation();
       checkCallable(network, reporter);
+      NetworkDescriptor namesake = byMethodName.putIfAbsent(network.methodName(), network);
+      if (namesake != null && !namesake.method().equals(network.method())) {
+        reporter.report(Diagnostic.NETWORK_NAME_SHARED, network.method(), network.annotation(),
+            annotation, network.methodName(), namesake.role().annotation(), namesake.methodName());
+      }
       Optional<NodeDescriptor> target = model.node(network.target());
       if (target.isEmpty()) {
         reporter.report(Diagnostic.UNKNOWN_TARGET, network.method(), network.annotation(),
@@ -56,7 +62,7 @@ final class NetworkRule implements ValidationRule {
     } else if (method.getModifiers().contains(Modifier.ABSTRACT)) {
       problem = "is abstract";
     } else if (!method.getTypeParameters().isEmpty()) {
-      problem = "declares type parameters " + method.getTypeParameters();
+      problem = "declares type parameters " + ModelClassRule.typeParameters(method.getTypeParameters());
     }
     if (problem != null) {
       reporter.report(Diagnostic.NETWORK_NOT_CALLABLE, method, network.annotation(),

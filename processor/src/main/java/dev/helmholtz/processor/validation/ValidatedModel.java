@@ -5,8 +5,10 @@ import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A model that passed every rule, with what validation worked out: the order in which the
@@ -37,9 +39,39 @@ public record ValidatedModel(
     return node.family().orElseThrow();
   }
 
-  /** Whether the ELBO uses an analytic KL(q || p) for this latent rather than a Monte Carlo one. */
+  /**
+   * Whether the ELBO uses an analytic KL(q || p) for this latent rather than a Monte Carlo one.
+   *
+   * <p>The closed form replaces E_q[log q(z | ...) - log p(z | parents)] only when, given the
+   * values its prior is conditioned on, z is still distributed as q(z | ...): that holds when no
+   * parent of z in the generative graph is inferred from z (directly or through other latents).
+   * In a bottom-up posterior such as q(z1 | x) q(z2 | z1) with prior p(z1 | z2), z2 is drawn from
+   * z1, so KL(q(z1 | x) || p(z1 | z2)) is not the ELBO's term and z1 takes the Monte Carlo
+   * estimate.
+   */
   public boolean analyticKl(NodeDescriptor latent) {
-    return family(latent).hasAnalyticKlTo(family(latent));
+    if (!family(latent).hasAnalyticKlTo(family(latent))) {
+      return false;
+    }
+    Set<String> inferredFromLatent = inferredFrom(latent);
+    return generator(latent)
+        .map(g -> g.nodeParameters().stream().noneMatch(p -> inferredFromLatent.contains(p.name())))
+        .orElse(true);
+  }
+
+  /** The latents whose encoders condition on {@code latent}, directly or through other latents. */
+  private Set<String> inferredFrom(NodeDescriptor latent) {
+    Set<String> downstream = new HashSet<>();
+    downstream.add(latent.name());
+    for (NodeDescriptor z : inferenceOrder) { // parents before children: one pass suffices
+      encoder(z).ifPresent(q -> {
+        if (q.nodeParameters().stream().anyMatch(p -> downstream.contains(p.name()))) {
+          downstream.add(z.name());
+        }
+      });
+    }
+    downstream.remove(latent.name());
+    return downstream;
   }
 
   public List<NodeDescriptor> observed() {
