@@ -93,6 +93,15 @@ public final class KlDivergence {
    */
   private static Operand<TFloat32> normalNormal(Normal q, Normal p) {
     Ops tf = q.tf();
+    if (p.isStandard()) {
+      // KL(q || N(0, 1)) = 0.5 * (sq^2 + mq^2 - 1) - log sq
+      Operand<TFloat32> variance = tf.math.exp(tf.math.mul(tf.constant(2f), q.logScale()));
+      Operand<TFloat32> kl = tf.math.sub(
+          tf.math.mul(tf.constant(0.5f),
+              tf.math.sub(tf.math.add(variance, tf.math.square(q.loc())), tf.constant(1f))),
+          q.logScale());
+      return DistOps.sumEvent(tf, kl);
+    }
     Operand<TFloat32> logRatio = tf.math.sub(q.logScale(), p.logScale());
     Operand<TFloat32> ratioSq = tf.math.exp(tf.math.mul(tf.constant(2f), logRatio));
     Operand<TFloat32> diffSq =

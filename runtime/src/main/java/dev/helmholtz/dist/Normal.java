@@ -23,6 +23,9 @@ public final class Normal extends Distribution {
   /** True when built from (loc, logScale), false when built from (loc, scale). */
   private final boolean fromLogScale;
 
+  /** True for {@link #standard}: scalar parameters 0 and 1, the draw's shape given explicitly. */
+  private final boolean standard;
+
   private final Shape staticShape;
   private Operand<TInt64> shape;
 
@@ -37,7 +40,19 @@ public final class Normal extends Distribution {
     this.scale = scale;
     this.logScale = logScale;
     this.fromLogScale = fromLogScale;
+    this.standard = false;
     this.staticShape = DistOps.staticBroadcast(loc.shape(), scale.shape());
+  }
+
+  private Normal(Ops tf, Operand<TInt64> shape) {
+    super(tf);
+    this.loc = tf.constant(0f);
+    this.scale = tf.constant(1f);
+    this.logScale = this.loc;
+    this.fromLogScale = true;
+    this.standard = true;
+    this.staticShape = Shape.unknown();
+    this.shape = shape;
   }
 
   /** Normal with mean {@code mean} and standard deviation {@code exp(logStd)}. */
@@ -58,12 +73,20 @@ public final class Normal extends Distribution {
     return new Normal(tf, mean, scale, tf.math.log(scale), false);
   }
 
-  /** The standard Normal (loc 0, scale 1) of the given shape. */
+  /**
+   * The standard Normal (loc 0, scale 1) of the given shape. Its parameters stay scalars (no
+   * tensors of zeros and ones are built), and densities and KL divergences against it use their
+   * simpler closed forms: it is every latent's default prior, evaluated at every training step.
+   */
   public static Normal standard(Ops tf, Operand<TInt64> shape) {
     Objects.requireNonNull(tf, "tf");
-    Operand<TFloat32> zeros = tf.fill(shape, tf.constant(0f));
-    Operand<TFloat32> ones = tf.fill(shape, tf.constant(1f));
-    return new Normal(tf, zeros, ones, zeros, true);
+    Objects.requireNonNull(shape, "shape");
+    return new Normal(tf, shape);
+  }
+
+  /** Whether this is {@link #standard}, with scalar parameters. */
+  boolean isStandard() {
+    return standard;
   }
 
   public Operand<TFloat32> loc() {
@@ -81,6 +104,10 @@ public final class Normal extends Distribution {
   @Override
   public Operand<TFloat32> logProb(Operand<TFloat32> value) {
     Ops tf = tf();
+    if (standard) {
+      return DistOps.sumEvent(tf, tf.math.sub(tf.math.mul(tf.constant(-0.5f), tf.math.square(value)),
+          tf.constant((float) (0.5 * DistOps.LOG_2PI))));
+    }
     Operand<TFloat32> z = tf.math.div(tf.math.sub(value, loc), scale);
     Operand<TFloat32> elementwise =
         tf.math.sub(
@@ -103,7 +130,7 @@ public final class Normal extends Distribution {
     Objects.requireNonNull(rng, "rng");
     Ops tf = tf();
     Operand<TFloat32> eps = rng.standardNormal(shape());
-    return tf.math.add(loc, tf.math.mul(scale, eps));
+    return standard ? eps : tf.math.add(loc, tf.math.mul(scale, eps));
   }
 
   @Override
@@ -135,6 +162,12 @@ public final class Normal extends Distribution {
   @Override
   public Normal mapParameters(UnaryOperator<Operand<TFloat32>> f) {
     Objects.requireNonNull(f, "f");
+    if (standard) {
+      // Parameters broadcast against the explicit shape, so a reshape of the shape's batch axes
+      // (what mapParameters is for) leaves the standard Normal as it is.
+      Operand<TFloat32> mappedLoc = f.apply(DistOps.broadcastTo(tf(), loc, staticShape, shape()));
+      return meanLogStd(mappedLoc, f.apply(DistOps.broadcastTo(tf(), logScale, staticShape, shape())));
+    }
     return fromLogScale
         ? meanLogStd(f.apply(loc), f.apply(logScale))
         : meanScale(f.apply(loc), f.apply(scale));

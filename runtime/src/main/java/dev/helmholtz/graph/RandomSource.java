@@ -59,22 +59,32 @@ public final class RandomSource {
   /** Standard normal noise of the given shape; no gradient flows through it. */
   public Operand<TFloat32> standardNormal(Operand<TInt64> shape) {
     long[] s = nextSeeds();
-    return tf.stopGradient(
+    return withStaticShape(tf.stopGradient(
         tf.random.randomStandardNormal(
             tf.stopGradient(shape),
             TFloat32.class,
             RandomStandardNormal.seed(s[0]),
-            RandomStandardNormal.seed2(s[1])));
+            RandomStandardNormal.seed2(s[1]))), shape);
+  }
+
+  /**
+   * The StopGradient around the shape hides it from TensorFlow's shape inference, so the draw's
+   * static shape is unknown, and a dense layer downstream cannot size its kernel. A Reshape to
+   * the same shape restores what is known statically (say [?, 50]); it copies nothing, and its
+   * gradient never flows into its shape input.
+   */
+  private Operand<TFloat32> withStaticShape(Operand<TFloat32> draw, Operand<TInt64> shape) {
+    return tf.reshape(draw, shape);
   }
 
   /** Uniform noise in [0, 1) of the given shape; no gradient flows through it. */
   public Operand<TFloat32> uniform(Operand<TInt64> shape) {
     long[] s = nextSeeds();
-    return tf.stopGradient(
+    return withStaticShape(tf.stopGradient(
         tf.random.randomUniform(
             tf.stopGradient(shape),
             TFloat32.class,
             RandomUniform.seed(s[0]),
-            RandomUniform.seed2(s[1])));
+            RandomUniform.seed2(s[1]))), shape);
   }
 }

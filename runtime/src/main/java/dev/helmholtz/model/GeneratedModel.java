@@ -95,24 +95,30 @@ public abstract class GeneratedModel implements AutoCloseable {
       generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
+      // Training runs with the model's fixed k, known now: at k = 1 the pass has no sample
+      // axis at all. Evaluation feeds k (1 for the ELBO, chunks of k for log-likelihoods).
       InferencePass training = new InferencePass(tf, spec, variables, random,
-          new LinkedHashMap<>(observed), samples, InferencePass.Mode.SAMPLE);
+          new LinkedHashMap<>(observed), tf.constant(spec.samples()), spec.samples(),
+          InferencePass.Mode.SAMPLE);
       defineInference(training);
-      Operand<TFloat32> logWeights = training.logWeights();
-      elboPerExample = EvidenceLowerBound.perExample(tf, training.elboTerms());
-      logSumExpWeights = LogSumExp.reduce(tf, logWeights, 0);
       Operand<TFloat32> objective = spec.objective() == ObjectiveKind.IWAE
-          ? ImportanceWeightedBound.perExample(tf, logWeights, samples)
-          : elboPerExample;
+          ? ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k())
+          : EvidenceLowerBound.perExample(tf, training.elboTerms());
       objectiveMean = tf.math.mean(objective, tf.constant(0));
       termNames = new ArrayList<>(training.termMeans().keySet());
       termMeans = new ArrayList<>(training.termMeans().values());
+
+      InferencePass evaluation = new InferencePass(tf, spec, variables, random,
+          new LinkedHashMap<>(observed), samples, 0, InferencePass.Mode.SAMPLE);
+      defineInference(evaluation);
+      elboPerExample = EvidenceLowerBound.perExample(tf, evaluation.elboTerms());
+      logSumExpWeights = LogSumExp.reduce(tf, evaluation.logWeights(), 0);
       Adam adam = Adam.create(tf, "adam", tf.math.neg(objectiveMean),
           variables.trainableVariables(), learningRate);
       trainStep = adam.step();
 
       meanPass = new InferencePass(tf, spec, variables, random, new LinkedHashMap<>(observed),
-          tf.constant(1), InferencePass.Mode.MEAN);
+          tf.constant(1), 1, InferencePass.Mode.MEAN);
       defineInference(meanPass);
       generativePass = new GenerativePass(tf, spec, variables, random, generateCount);
       defineGeneration(generativePass);
@@ -200,8 +206,7 @@ public abstract class GeneratedModel implements AutoCloseable {
     long steps = 0;
     double lastEpochObjective = Double.NaN;
     long started = System.nanoTime();
-    try (TFloat32 rate = TFloat32.scalarOf((float) training.learningRate());
-        TInt32 k = TInt32.scalarOf(spec.samples())) {
+    try (TFloat32 rate = TFloat32.scalarOf((float) training.learningRate())) {
       epochs:
       for (int epoch = 1; epoch <= training.epochs(); epoch++) {
         Batches batches = data.batches(training.batchSize(), true, shuffleSeed + epoch, columns);
@@ -214,7 +219,7 @@ public abstract class GeneratedModel implements AutoCloseable {
         while (batches.hasNext()) {
           Batch batch = batches.next();
           index++;
-          double value = trainStep(batch, columns, rate, k);
+          double value = trainStep(batch, columns, rate);
           steps++;
           stepsTaken++;
           sum += value * batch.size();
@@ -247,10 +252,10 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   /** One update; returns the minibatch's mean objective. */
-  private double trainStep(Batch batch, String[] columns, TFloat32 rate, TInt32 k) {
+  private double trainStep(Batch batch, String[] columns, TFloat32 rate) {
     List<TFloat32> fed = feedTensors(batch, columns);
     try {
-      Session.Runner runner = session.runner().feed(samples, k).feed(learningRate, rate);
+      Session.Runner runner = session.runner().feed(learningRate, rate);
       for (int i = 0; i < columns.length; i++) {
         runner.feed(observed.get(columns[i]), fed.get(i));
       }

@@ -24,6 +24,10 @@ import org.tensorflow.types.TInt64;
  * sampled arguments to {@code [k * B, width]} ({@link #fold}, {@link #tileAndFold}) and unfolds
  * the returned distribution ({@link #unfold}). A network whose arguments are all observed runs
  * once per example, not once per sample.
+ *
+ * <p>When k is 1 and known when the graph is built (single-sample ELBO training, reconstruction),
+ * there is no sample axis at all: latents are {@code [B, width]}, and folding, tiling and
+ * unfolding are the identity, so the training graph has no shape bookkeeping ops.
  */
 public final class InferencePass {
   /** Whether latents are drawn from q (training, evaluation) or set to q's mean (reconstruction). */
@@ -37,6 +41,8 @@ public final class InferencePass {
   private final Operand<TInt32> k;
   private final Operand<TInt32> batch;
   private final Mode mode;
+  /** False when k is statically 1: values then carry no sample axis. */
+  private final boolean sampleAxis;
 
   private Operand<TFloat32> logWeights; // log p(x, z) - log q(z | x), [k, B]
   private Operand<TFloat32> elboTerms;  // the same with analytic KLs where available, [k, B]
@@ -45,7 +51,7 @@ public final class InferencePass {
   private final Map<String, Operand<TFloat32>> observedMeans = new LinkedHashMap<>();
 
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
-      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, Mode mode) {
+      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode) {
     this.tf = tf;
     this.spec = spec;
     this.variables = variables;
@@ -53,6 +59,7 @@ public final class InferencePass {
     this.observed = observed;
     this.k = k;
     this.mode = mode;
+    this.sampleAxis = staticSamples != 1;
     Operand<TFloat32> first = observed.values().iterator().next();
     this.batch = tf.squeeze(tf.slice(tf.shape(first), tf.constant(new int[] {0}), tf.constant(new int[] {1})));
   }
@@ -77,24 +84,34 @@ public final class InferencePass {
 
   /** {@code [k, B, width]} to {@code [k * B, width]}, sample-major. */
   public Operand<TFloat32> fold(Operand<TFloat32> sampled) {
+    if (!sampleAxis) {
+      return sampled;
+    }
     long width = sampled.shape().get(-1);
     return tf.reshape(sampled, tf.constant(new long[] {-1, width}));
   }
 
   /** {@code [B, width]} to {@code [k * B, width]}: the value repeated for every sample, in fold's order. */
   public Operand<TFloat32> tileAndFold(Operand<TFloat32> unsampled) {
+    if (!sampleAxis) {
+      return unsampled;
+    }
     return tf.tile(unsampled, tf.stack(List.of(k, tf.constant(1))));
   }
 
   /** A distribution computed on folded {@code [k * B, ...]} inputs, with parameters back to {@code [k, B, ...]}. */
   @SuppressWarnings("unchecked")
   public <D extends Distribution> D unfold(D distribution) {
+    if (!sampleAxis) {
+      return distribution;
+    }
     return (D) distribution.mapParameters(p -> {
       int rank = p.shape().numDimensions();
       if (rank >= 0 && rank <= 1) {
         return p; // a scalar or per-event parameter broadcasts as it is
       }
-      return tf.reshape(p, tf.stack(List.of(k, batch, tf.constant(-1))));
+      long width = p.shape().get(-1); // kept static, so layers downstream can size their kernels
+      return tf.reshape(p, tf.stack(List.of(k, batch, tf.constant(width < 0 ? -1 : (int) width))));
     });
   }
 
@@ -104,8 +121,13 @@ public final class InferencePass {
    */
   public Operand<TFloat32> draw(String name, Distribution q) {
     ModelSpec.Node node = spec.require(name);
-    Operand<TInt32> shape = tf.stack(List.of(k, batch, tf.constant(node.width())));
-    Distribution broadcast = q.mapParameters(p -> tf.broadcastTo(p, shape));
+    List<Operand<TInt32>> dims = sampleAxis
+        ? List.of(k, batch, tf.constant(node.width()))
+        : List.of(batch, tf.constant(node.width()));
+    Operand<TInt32> shape = tf.stack(dims);
+    // Parameters already of the draw's rank need no broadcast (an encoder's output usually is).
+    Distribution broadcast = q.mapParameters(
+        p -> p.shape().numDimensions() == dims.size() ? p : tf.broadcastTo(p, shape));
     Operand<TFloat32> value = mode == Mode.MEAN ? broadcast.mean() : broadcast.rsample(random);
     latentValues.put(name, value);
     return value;
@@ -149,11 +171,21 @@ public final class InferencePass {
   }
 
   private Operand<TInt32> allAxes(Operand<?> x) {
+    int rank = x.shape().numDimensions();
+    if (rank >= 0) {
+      return tf.constant(java.util.stream.IntStream.range(0, rank).toArray());
+    }
     return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
   }
 
-  /** {@code [k, B]}: terms that broadcast (a model without latents has no sample axis) are expanded. */
+  /** {@code [k, B]}: terms without the sample axis (k = 1, or a model without latents) get it. */
   private Operand<TFloat32> perSample(Operand<TFloat32> terms) {
+    if (!sampleAxis) {
+      return tf.expandDims(terms, tf.constant(0));
+    }
+    if (terms.shape().numDimensions() == 2) {
+      return terms;
+    }
     return tf.math.add(terms, tf.zeros(tf.stack(List.of(k, batch)), TFloat32.class));
   }
 

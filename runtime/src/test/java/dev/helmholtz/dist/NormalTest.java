@@ -141,9 +141,9 @@ class NormalTest {
       Normal n = Normal.standard(tf, tf.constant(new long[] {2, 3}));
       Operand<TFloat32> v = tf.constant(new float[][] {{0f, 1f, -1f}, {2f, 0f, 0f}});
       try (Session s = new Session(g)) {
-        List<Fetched> out = fetch(s, n.loc(), n.scale(), n.logProb(v), n.entropy());
+        List<Fetched> out = fetch(s, n.mean(), n.shape(), n.logProb(v), n.entropy());
         assertArrayEquals(new float[6], out.get(0).values());
-        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1}, out.get(1).values());
+        assertArrayEquals(new long[] {2, 3}, out.get(0).shape());
         assertEquals(-1.0 - 1.5 * LOG_2PI, out.get(2).get(0), 1e-5);
         assertEquals(-2.0 - 1.5 * LOG_2PI, out.get(2).get(1), 1e-5);
         assertEquals(1.5 * (1 + LOG_2PI), out.get(3).get(0), 1e-5);

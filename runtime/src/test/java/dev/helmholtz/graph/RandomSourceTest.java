@@ -101,8 +101,16 @@ class RandomSourceTest {
       RandomSource rng = new RandomSource(tf, Seed.of(1));
       Operand<TFloat32> n = rng.standardNormal(tf.constant(new long[] {1000}));
       Operand<TFloat32> u = rng.uniform(tf.constant(new long[] {1000}));
-      assertEquals("StopGradient", n.op().type());
-      assertEquals("StopGradient", u.op().type());
+      // Reshape (restoring the static shape) of StopGradient of the random op.
+      for (Operand<TFloat32> draw : List.of(n, u)) {
+        assertEquals("Reshape", draw.op().type());
+        assertEquals("StopGradient", ((org.tensorflow.GraphOperation) draw.op()).input(0).op().type());
+      }
+      // The width of a draw is known statically when the shape's is, so layers can size kernels.
+      Operand<TFloat32> batch = rng.standardNormal(tf.dtypes.cast(
+          tf.stack(List.of(tf.placeholder(org.tensorflow.types.TInt32.class), tf.constant(50))),
+          org.tensorflow.types.TInt64.class));
+      assertEquals(50, batch.shape().get(1));
       try (Session s = new Session(g)) {
         Fetched first = fetchOne(s, u);
         Fetched second = fetchOne(s, u);
