@@ -27,6 +27,26 @@ class KlDivergenceTest {
   private static final int DRAWS = 20_000;
 
   @Test
+  void klToTheStandardNormalMatchesTheGeneralFormula() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> mean = tf.constant(new float[][] {{0.5f, -1.2f, 0f}, {2f, 0.1f, -0.3f}});
+      Operand<TFloat32> logStd = tf.constant(new float[][] {{-0.7f, 0.2f, 0f}, {1.1f, -2f, 0.4f}});
+      Normal q = Normal.meanLogStd(mean, logStd);
+      Normal standard = Normal.standard(tf, tf.constant(new long[] {2, 3}));
+      Normal explicit = Normal.meanScale(tf.zeros(tf.constant(new long[] {2, 3}), TFloat32.class),
+          tf.fill(tf.constant(new long[] {2, 3}), tf.constant(1f)));
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q, standard), KlDivergence.analytic(q, explicit));
+        assertArrayEquals(new long[] {2}, out.get(0).shape());
+        for (int i = 0; i < 2; i++) {
+          assertEquals(out.get(1).get(i), out.get(0).get(i), 1e-5);
+        }
+      }
+    }
+  }
+
+  @Test
   void registryKnowsBuiltInPairs() {
     assertTrue(KlDivergence.hasAnalytic(Normal.class, Normal.class));
     assertTrue(KlDivergence.hasAnalytic(Bernoulli.class, Bernoulli.class));
