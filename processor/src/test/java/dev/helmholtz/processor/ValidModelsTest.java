@@ -266,6 +266,7 @@ class ValidModelsTest {
         "class M {",
         "  @Latent(shape = 2) Normal model;",
         "  @Latent(shape = 2) Normal Model;",
+        "  @SuppressWarnings(\"helmholtz:UnusedLatent\") // no parameter can name \"p-model\"",
         "  @Latent(shape = 2, name = \"p-model\") Normal pModel;",
         "  @Observed(shape = 4) Bernoulli pass;",
         "  @Encoder(\"model\") Normal e1(Nn nn, Operand<TFloat32> pass) { return null; }",

@@ -85,6 +85,12 @@ public enum Diagnostic {
       "the encoders form a cycle: %s; each latent must be inferable from observed nodes and "
           + "latents inferred before it"),
 
+  // --- Advice: warnings, which never stop code generation ------------------------------
+  UNUSED_LATENT("UnusedLatent", Kind.WARNING,
+      "latent '%s' is a parameter of no @Generator (%s), so nothing in the generative model depends "
+          + "on it and training only pulls q(%s | ...) toward its prior; %s, or remove the latent. If "
+          + "it is unused on purpose, annotate it @SuppressWarnings(\"helmholtz:UnusedLatent\")"),
+
   // --- The processor itself --------------------------------------------------------------
   INTERNAL_ERROR("InternalError", Kind.ERROR,
       "Helmholtz failed on %s: %s. This is a bug in Helmholtz, not in your model; please report "

@@ -9,10 +9,13 @@ import java.util.Optional;
 /**
  * Phase two: runs every rule over a model. Element-level rules run first; the graph is ordered
  * only when they found nothing, so one mistake is not reported again as a cascade of others.
+ * Advice (warnings) comes last, for models without errors.
  */
 public final class ModelValidator {
   private static final List<ValidationRule> RULES =
       List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new CoverageRule());
+  /** Warnings: they run on models free of errors only, and never stop code generation. */
+  private static final List<ValidationRule> ADVICE = List.of(new UnusedLatentRule());
 
   private final Reporter reporter;
 
@@ -33,6 +36,9 @@ public final class ModelValidator {
     Optional<List<NodeDescriptor>> inference = GraphOrder.of(model, NetworkRole.ENCODER, reporter);
     if (generative.isEmpty() || inference.isEmpty()) {
       return Optional.empty();
+    }
+    for (ValidationRule rule : ADVICE) {
+      rule.check(model, reporter);
     }
     return Optional.of(new ValidatedModel(model, generative.get(), inference.get()));
   }
