@@ -7,6 +7,7 @@ import dev.helmholtz.processor.codegen.ModelWriter;
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.ModelReader;
+import dev.helmholtz.processor.model.SourceTrees;
 import dev.helmholtz.processor.validation.Diagnostic;
 import dev.helmholtz.processor.validation.ModelValidator;
 import dev.helmholtz.processor.validation.Reporter;
@@ -101,7 +102,8 @@ public final class HelmholtzProcessor extends AbstractProcessor {
 
   private void processModel(TypeElement type, Reporter reporter) {
     try {
-      ModelDescriptor descriptor = new ModelReader(processingEnv.getElementUtils()).read(type);
+      ModelDescriptor descriptor =
+          new ModelReader(processingEnv.getElementUtils(), SourceTrees.of(processingEnv)).read(type);
       afterRead.accept(descriptor);
       Optional<ValidatedModel> validated = new ModelValidator(reporter).validate(descriptor);
       if (validated.isEmpty()) {

@@ -36,9 +36,21 @@ public final class ModelReader {
   public static final int DEFAULT_SAMPLES = 1;
 
   private final Elements elements;
+  private final NetworkBodyReader bodies;
 
+  /** A reader that sees declarations only, not method bodies. */
   public ModelReader(Elements elements) {
     this.elements = elements;
+    this.bodies = null;
+  }
+
+  /**
+   * A reader that also reads network bodies through javac's source trees, when the compiler
+   * offers them ({@link SourceTrees#of}); without them, what only bodies show is not recorded.
+   */
+  public ModelReader(Elements elements, Optional<SourceTrees> trees) {
+    this.elements = elements;
+    this.bodies = trees.map(t -> new NetworkBodyReader(t.trees(), elements)).orElse(null);
   }
 
   public ModelDescriptor read(TypeElement type) {
@@ -116,7 +128,8 @@ public final class ModelReader {
         annotation,
         AnnotationMirrors.explicitValue(annotation, "value").orElse(null),
         parameters,
-        familyOf(method.getReturnType()));
+        familyOf(method.getReturnType()),
+        bodies == null ? List.of() : bodies.read(method, parameters));
   }
 
   static Optional<Family> familyOf(TypeMirror type) {

@@ -11,6 +11,8 @@ import javax.lang.model.element.ExecutableElement;
  *
  * @param target the node named by the annotation's value
  * @param returnFamily empty when the return type is not a known distribution family
+ * @param returned the distribution factory calls its return statements make, as far as the
+ *     source shows them (empty when the compiler offers no source trees)
  */
 public record NetworkDescriptor(
     NetworkRole role,
@@ -19,10 +21,12 @@ public record NetworkDescriptor(
     AnnotationMirror annotation,
     AnnotationValue targetValue,
     List<ParameterDescriptor> parameters,
-    Optional<Family> returnFamily) {
+    Optional<Family> returnFamily,
+    List<ReturnedDistribution> returned) {
 
   public NetworkDescriptor {
     parameters = List.copyOf(parameters);
+    returned = List.copyOf(returned);
   }
 
   public String methodName() {

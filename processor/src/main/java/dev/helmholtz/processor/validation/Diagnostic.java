@@ -73,6 +73,8 @@ public enum Diagnostic {
   NETWORK_NAME_SHARED("NetworkName", Kind.ERROR,
       "%s method %s() has the same name as %s method %s(); a network's variables are scoped by "
           + "its method's name, so the two would share or clash over weights: rename one"),
+  SHAPE_MISMATCH("ShapeMismatch", Kind.ERROR,
+      "%s(\"%s\") %s() returns %s.%s whose %s, but %s '%s' declares shape %d; %s"),
   NETWORK_NOT_CALLABLE("NetworkAccess", Kind.ERROR,
       "%s method %s() %s; generated code calls it on a model instance: make it a non-private, "
           + "non-static, non-generic instance method"),

@@ -112,7 +112,7 @@ final class ModelClassRule implements ValidationRule {
   }
 
   /** Whether a thrown type is a checked exception: not a RuntimeException or an Error. */
-  private static boolean isChecked(TypeMirror thrown) {
+  static boolean isChecked(TypeMirror thrown) {
     if (thrown.getKind() != TypeKind.DECLARED) {
       return false; // a type variable or an unresolved type: javac judges it
     }

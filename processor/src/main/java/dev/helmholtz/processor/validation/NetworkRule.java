@@ -63,6 +63,11 @@ final class NetworkRule implements ValidationRule {
       problem = "is abstract";
     } else if (!method.getTypeParameters().isEmpty()) {
       problem = "declares type parameters " + ModelClassRule.typeParameters(method.getTypeParameters());
+    } else if (method.getThrownTypes().stream().anyMatch(ModelClassRule::isChecked)) {
+      // Generated code overrides methods that declare no checked exceptions: it cannot throw one.
+      problem = "throws checked " + String.join(", ", method.getThrownTypes().stream()
+          .filter(ModelClassRule::isChecked).map(Object::toString).toList())
+          + ", which generated code cannot handle (catch it inside the method)";
     }
     if (problem != null) {
       reporter.report(Diagnostic.NETWORK_NOT_CALLABLE, method, network.annotation(),

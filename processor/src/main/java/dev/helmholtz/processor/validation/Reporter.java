@@ -1,5 +1,6 @@
 package dev.helmholtz.processor.validation;
 
+import dev.helmholtz.processor.model.SourceLocation;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
@@ -47,6 +48,19 @@ public final class Reporter {
     } else {
       messager.printMessage(diagnostic.kind(), message, element, annotation, value);
     }
+  }
+
+  /**
+   * Reports at a place inside a method body, through javac's source trees. Errors only: a
+   * warning there could not be suppressed by {@code @SuppressWarnings} on an element.
+   */
+  public void report(Diagnostic diagnostic, SourceLocation location, Object... arguments) {
+    if (diagnostic.kind() != Kind.ERROR) {
+      throw new IllegalArgumentException(diagnostic + " is not an error");
+    }
+    errors++;
+    location.trees().printMessage(diagnostic.kind(), diagnostic.format(arguments), location.tree(),
+        location.unit());
   }
 
   /** A note that is not in the catalog because it is not a problem (the verbose model report). */
