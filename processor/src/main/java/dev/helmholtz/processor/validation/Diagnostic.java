@@ -12,15 +12,18 @@ import javax.tools.Diagnostic.Kind;
 public enum Diagnostic {
   // --- The model class -------------------------------------------------------------------
   MODEL_CLASS_NOT_INSTANTIABLE("ModelClass", Kind.ERROR,
-      "model class %s %s; generated code must create it with `new %s()`: make it a concrete, "
-          + "non-private class with a non-private constructor without parameters"),
+      "model class %s %s; generated code must create it with `new %s()`: %s"),
   MODEL_CLASS_GENERIC("ModelClassGeneric", Kind.ERROR,
       "model class %s declares type parameters %s; a model class cannot be generic, because the "
           + "generated code must name one concrete type"),
   GENERATED_NAME_INVALID("GeneratedName", Kind.ERROR,
-      "@Model(name = \"%s\") is not a Java identifier; give the simple name of the class to generate"),
+      "@Model(name = \"%s\") %s; give the simple name of the class to generate"),
   GENERATED_NAME_TAKEN("GeneratedNameTaken", Kind.ERROR,
       "cannot generate class %s: %s; give the generated class another name with @Model(name = \"...\")"),
+  GENERATED_NAME_RESERVED("GeneratedNameReserved", Kind.ERROR,
+      "cannot generate class %s: %s is the simple name of %s, which generated code uses, and the "
+          + "generated class would shadow it in %s (`import %s.*;` would find the generated class "
+          + "instead); give the generated class another name with @Model(name = \"...\")"),
   NO_OBSERVED_NODE("NoObservedNode", Kind.ERROR,
       "model %s declares no @Observed node; a generative model needs at least one node to fit to data"),
   SAMPLES_INVALID("Samples", Kind.ERROR,

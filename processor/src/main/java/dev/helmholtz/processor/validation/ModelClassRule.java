@@ -23,23 +23,31 @@ final class ModelClassRule implements ValidationRule {
     String name = type.getQualifiedName().toString();
     // As generated code (in the model's package) names it: Outer.Inner for a nested class.
     String relative = model.packageName().isEmpty() ? name : name.substring(model.packageName().length() + 1);
-    String problem = instantiationProblem(type);
+    Problem problem = instantiationProblem(type);
     if (problem != null) {
       reporter.report(Diagnostic.MODEL_CLASS_NOT_INSTANTIABLE, type, model.annotation(),
-          relative, problem, relative);
+          relative, problem.what(), relative, problem.fix());
     }
     if (!type.getTypeParameters().isEmpty()) {
       reporter.report(Diagnostic.MODEL_CLASS_GENERIC, type, model.annotation(),
           relative, typeParameters(type.getTypeParameters()));
     }
-    if (!SourceVersion.isIdentifier(model.generatedName()) || SourceVersion.isKeyword(model.generatedName())) {
+    String invalid = invalidClassName(model.generatedName());
+    if (invalid != null) {
       reporter.report(Diagnostic.GENERATED_NAME_INVALID, type, model.annotation(), model.nameValue(),
-          model.generatedName());
+          model.generatedName(), invalid);
     }
     String clash = generatedNameClash(model);
     if (clash != null) {
       reporter.report(Diagnostic.GENERATED_NAME_TAKEN, type, model.annotation(), model.nameValue(),
           qualified(model.packageName(), model.generatedName()), clash);
+    }
+    String reserved = GeneratedCodeTypes.named(model.generatedName());
+    if (reserved != null) {
+      reporter.report(Diagnostic.GENERATED_NAME_RESERVED, type, model.annotation(), model.nameValue(),
+          qualified(model.packageName(), model.generatedName()), model.generatedName(), reserved,
+          model.packageName().isEmpty() ? "the unnamed package" : "package " + model.packageName(),
+          reserved.substring(0, reserved.lastIndexOf('.')));
     }
     if (model.nodes().stream().noneMatch(n -> n.kind() == NodeKind.OBSERVED)) {
       reporter.report(Diagnostic.NO_OBSERVED_NODE, type, model.annotation(), name);
@@ -68,45 +76,78 @@ final class ModelClassRule implements ValidationRule {
         : "that is the name of class " + outermost.getSimpleName() + ", which encloses the model class";
   }
 
+  /**
+   * Why a string cannot be the simple name of a class, or null when it can. Restricted
+   * identifiers (JLS 3.9) are identifiers, but no type may have them as its name.
+   */
+  private static String invalidClassName(String name) {
+    if (RESTRICTED_TYPE_NAMES.contains(name)) {
+      return "is a restricted identifier, which cannot name a class";
+    }
+    if (LITERALS.contains(name)) {
+      return "is a Java literal";
+    }
+    if (SourceVersion.isKeyword(name)) {
+      return "is a Java keyword";
+    }
+    if (!SourceVersion.isIdentifier(name)) {
+      return "is not a Java identifier";
+    }
+    return null;
+  }
+
+  private static final java.util.Set<String> RESTRICTED_TYPE_NAMES =
+      java.util.Set.of("var", "yield", "record", "sealed", "permits");
+  private static final java.util.Set<String> LITERALS = java.util.Set.of("true", "false", "null");
+
   static String qualified(String packageName, String simpleName) {
     return packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
   }
 
+  /** What keeps generated code from calling {@code new T()}, and what the user should do about it. */
+  private record Problem(String what, String fix) {}
+
   /** Why generated code cannot call {@code new T()}, or null when it can. */
-  private static String instantiationProblem(TypeElement type) {
+  private static Problem instantiationProblem(TypeElement type) {
     if (type.getKind() != ElementKind.CLASS) {
-      return "is " + article(type.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+      return new Problem(
+          "is " + article(type.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')),
+          "use a class");
     }
     if (type.getModifiers().contains(Modifier.ABSTRACT)) {
-      return "is abstract";
+      return new Problem("is abstract", "make it a concrete class");
     }
     if (type.getModifiers().contains(Modifier.PRIVATE)) {
-      return "is private";
+      return new Problem("is private", "make it package-private or public");
     }
     if (type.getNestingKind() == NestingKind.MEMBER && !type.getModifiers().contains(Modifier.STATIC)) {
-      return "is an inner (non-static) class";
+      return new Problem("is an inner (non-static) class", "declare it static");
     }
     if (type.getNestingKind() == NestingKind.LOCAL || type.getNestingKind() == NestingKind.ANONYMOUS) {
-      return "is a local class";
+      return new Problem("is a local class", "declare it as a top-level or a static nested class");
     }
     for (var enclosing = type.getEnclosingElement(); enclosing instanceof TypeElement t;
         enclosing = t.getEnclosingElement()) {
       if (t.getModifiers().contains(Modifier.PRIVATE)) {
-        return "is nested in private class " + t.getSimpleName();
+        return new Problem("is nested in private class " + t.getSimpleName(),
+            "make " + t.getSimpleName() + " package-private or public");
       }
     }
     var constructor = ElementFilter.constructorsIn(type.getEnclosedElements()).stream()
         .filter(c -> c.getParameters().isEmpty() && !c.getModifiers().contains(Modifier.PRIVATE))
         .findFirst();
     if (constructor.isEmpty()) {
-      return "has no non-private constructor without parameters";
+      return new Problem("has no non-private constructor without parameters",
+          "add a non-private constructor without parameters");
     }
     List<String> checked = constructor.get().getThrownTypes().stream()
         .filter(ModelClassRule::isChecked)
         .map(TypeMirror::toString)
         .toList();
     if (!checked.isEmpty()) {
-      return "has a constructor without parameters that throws checked " + String.join(", ", checked);
+      return new Problem(
+          "has a constructor without parameters that throws checked " + String.join(", ", checked),
+          "give it a constructor without parameters that throws no checked exception");
     }
     return null;
   }

@@ -43,7 +43,7 @@ final class NetworkRule implements ValidationRule {
               network.targetValue(), node.name());
         }
         if (node.family().isPresent() && !node.family().equals(network.returnFamily())) {
-          String family = node.family().get().simpleName();
+          String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
           reporter.report(Diagnostic.RETURN_TYPE_MISMATCH, network.method(), annotation, node.name(),
               network.methodName(), network.method().getReturnType(), node.name(), family, family);
         }

@@ -1,7 +1,6 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.annotations.ObjectiveKind;
-import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.NodeKind;
@@ -29,7 +28,7 @@ final class NodeRule implements ValidationRule {
       }
       if (node.family().isEmpty()) {
         reporter.report(Diagnostic.UNKNOWN_FAMILY, node.field(), node.name(), node.declaredType(),
-            Family.knownNames());
+            FamilyNames.known(node.declaredType()));
       }
       if (node.shape().isEmpty() || node.shape().stream().anyMatch(d -> d < 1)) {
         reporter.report(Diagnostic.EVENT_SHAPE_INVALID, node.field(), node.annotation(), node.shapeValue(),

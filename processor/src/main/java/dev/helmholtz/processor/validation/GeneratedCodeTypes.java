@@ -1,0 +1,47 @@
+package dev.helmholtz.processor.validation;
+
+import dev.helmholtz.processor.model.Family;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The types generated code names by their simple names, which the generated class must not take:
+ * in the model's package it would shadow them wherever that package imports them on demand.
+ * {@code GeneratedNameTest} compiles models and checks that every import of their generated code
+ * is listed here.
+ */
+final class GeneratedCodeTypes {
+  private static final List<String> QUALIFIED_NAMES;
+
+  static {
+    List<String> names = new ArrayList<>(List.of(
+        "dev.helmholtz.annotations.ObjectiveKind",
+        "dev.helmholtz.data.Dataset",
+        "dev.helmholtz.graph.Seed",
+        "dev.helmholtz.model.GeneratedModel",
+        "dev.helmholtz.model.GenerativePass",
+        "dev.helmholtz.model.InferencePass",
+        "dev.helmholtz.model.ModelSpec",
+        "dev.helmholtz.train.ThreadSettings",
+        "java.util.Objects",
+        "javax.annotation.processing.Generated",
+        "org.tensorflow.Operand",
+        "org.tensorflow.types.TFloat32"));
+    for (Family family : Family.values()) {
+      names.add(family.qualifiedName());
+    }
+    QUALIFIED_NAMES = List.copyOf(names);
+  }
+
+  private GeneratedCodeTypes() {}
+
+  /** The qualified name of the type generated code uses under this simple name, or null. */
+  static String named(String simpleName) {
+    for (String name : QUALIFIED_NAMES) {
+      if (name.substring(name.lastIndexOf('.') + 1).equals(simpleName)) {
+        return name;
+      }
+    }
+    return null;
+  }
+}
