@@ -108,6 +108,42 @@ class AdviceMessagesTest {
         "@Model");
   }
 
+  // --- [HelmholtzNetworkAccess]: a network that throws -----------------------------------
+
+  /** Generated methods declare no exceptions: a network that throws a checked one cannot be called. */
+  @Test
+  void networkThatThrowsACheckedException() {
+    JavaFileObject source = source("M", String.join("\n",
+        "@Model",
+        "class M {",
+        "  @Latent(shape = 2) Normal z;",
+        "  @Observed(shape = 4) Bernoulli x;",
+        "  @Encoder(\"z\") Normal encode(Nn nn, Operand<TFloat32> x) { return null; }",
+        "  @Generator(\"x\")",
+        "  Bernoulli decode(Nn nn, Operand<TFloat32> z) throws java.io.IOException, IllegalStateException {",
+        "    return null;",
+        "  }",
+        "}"));
+    assertOnlyError(source,
+        "[HelmholtzNetworkAccess] @Generator method decode() throws checked java.io.IOException; "
+            + "generated code calls it on a model instance: catch it inside the method, since the "
+            + "generated methods that call it declare no checked exceptions",
+        "@Generator(\"x\")");
+  }
+
+  @Test
+  void networkThatThrowsOnlyUncheckedExceptionsIsFine() {
+    JavaFileObject source = source("M", String.join("\n",
+        "@Model",
+        "class M {",
+        "  @Latent(shape = 2) Normal z;",
+        "  @Observed(shape = 4) Bernoulli x;",
+        "  @Encoder(\"z\") Normal encode(Nn nn, Operand<TFloat32> x) throws IllegalStateException, Error { return null; }",
+        "  @Generator(\"x\") Bernoulli decode(Nn nn, Operand<TFloat32> z) { return null; }",
+        "}"));
+    assertThat(compile(source)).succeededWithoutWarnings();
+  }
+
   // --- Families named unambiguously -------------------------------------------------------
 
   /** A class test.Normal shadows the on-demand import of dev.helmholtz.dist.Normal. */

@@ -79,8 +79,7 @@ public enum Diagnostic {
   SHAPE_MISMATCH("ShapeMismatch", Kind.ERROR,
       "%s(\"%s\") %s() returns %s.%s whose %s, but %s '%s' declares shape %d; %s"),
   NETWORK_NOT_CALLABLE("NetworkAccess", Kind.ERROR,
-      "%s method %s() %s; generated code calls it on a model instance: make it a non-private, "
-          + "non-static, non-generic instance method"),
+      "%s method %s() %s; generated code calls it on a model instance: %s"),
 
   // --- The graph -------------------------------------------------------------------------
   GENERATIVE_CYCLE("Cycle", Kind.ERROR,

@@ -55,6 +55,7 @@ final class NetworkRule implements ValidationRule {
   private static void checkCallable(NetworkDescriptor network, Reporter reporter) {
     ExecutableElement method = network.method();
     String problem = null;
+    String fix = "make it a non-private, non-static, non-generic instance method";
     if (method.getModifiers().contains(Modifier.PRIVATE)) {
       problem = "is private";
     } else if (method.getModifiers().contains(Modifier.STATIC)) {
@@ -66,12 +67,13 @@ final class NetworkRule implements ValidationRule {
     } else if (method.getThrownTypes().stream().anyMatch(ModelClassRule::isChecked)) {
       // Generated code overrides methods that declare no checked exceptions: it cannot throw one.
       problem = "throws checked " + String.join(", ", method.getThrownTypes().stream()
-          .filter(ModelClassRule::isChecked).map(Object::toString).toList())
-          + ", which generated code cannot handle (catch it inside the method)";
+          .filter(ModelClassRule::isChecked).map(Object::toString).toList());
+      fix = "catch it inside the method, since the generated methods that call it declare no "
+          + "checked exceptions";
     }
     if (problem != null) {
       reporter.report(Diagnostic.NETWORK_NOT_CALLABLE, method, network.annotation(),
-          network.role().annotation(), network.methodName(), problem);
+          network.role().annotation(), network.methodName(), problem, fix);
     }
   }
 
