@@ -20,8 +20,8 @@ final class MetricsFile {
           .append(++i < metrics.size() ? ",\n" : "\n");
     }
     json.append("}\n");
-    Path parent = file.toAbsolutePath().getParent();
-    Path temp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+    // A sibling temp file with default permissions (createTempFile would make it owner-only).
+    Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
     try {
       Files.writeString(temp, json, StandardCharsets.UTF_8);
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
