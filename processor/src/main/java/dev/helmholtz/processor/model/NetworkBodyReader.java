@@ -71,11 +71,17 @@ final class NetworkBodyReader {
         || owner.getNestingKind() == NestingKind.LOCAL || owner.getNestingKind() == NestingKind.ANONYMOUS) {
       return List.of(); // the enclosing method's locals would be in scope too
     }
-    TreePath path = trees.getPath(method);
-    if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+    try {
+      TreePath path = trees.getPath(method);
+      if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
+        return List.of();
+      }
+      return new Body(path.getCompilationUnit(), tree, owner, parameters).returned();
+    } catch (RuntimeException e) {
+      // What bodies show is a bonus: a tree this reader cannot follow (or a compiler's own
+      // failure to hand one over) must not turn a model that is otherwise fine into an error.
       return List.of();
     }
-    return new Body(path.getCompilationUnit(), tree, owner, parameters).returned();
   }
 
   /** One method body and the names in scope in it. */
