@@ -71,6 +71,16 @@ public final class VaeCommand implements Callable<Integer> {
     PrintStream out = System.out;
     int epochCount = epochs != null ? epochs : longRun ? 100 : 10;
     int samples = k != null ? k : longRun ? 5000 : 100;
+    if (samples < 1) {
+      throw new IllegalArgumentException("--k must be at least 1, was " + samples);
+    }
+    // Configuration errors surface before minutes of loading and training.
+    Training training = Training.epochs(epochCount)
+        .batchSize(batchSize)
+        .adam(learningRate)
+        .seed(seed)
+        .logEvery(Duration.ofSeconds(5))
+        .progress(ProgressListener.console(out));
     Files.createDirectories(output);
     long start = System.nanoTime();
 
@@ -86,12 +96,6 @@ public final class VaeCommand implements Callable<Integer> {
         : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
     Map<String, Object> metrics = new LinkedHashMap<>();
     try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(seed), threadSettings)) {
-      Training training = Training.epochs(epochCount)
-          .batchSize(batchSize)
-          .adam(learningRate)
-          .seed(seed)
-          .logEvery(Duration.ofSeconds(5))
-          .progress(ProgressListener.console(out));
       TrainingSummary summary = vae.fit(train, training);
 
       double trainElbo = vae.elbo(trainFixed);
@@ -102,7 +106,7 @@ public final class VaeCommand implements Callable<Integer> {
 
       float[][] generated = vae.sample(64);
       ImageGrid.writePng(output.resolve("samples.png"), generated, 28, 28, 8);
-      float[][] originals = Arrays.copyOf(testSplit.images(), 32);
+      float[][] originals = Arrays.copyOf(testSplit.images(), Math.min(32, testSplit.size()));
       float[][] reconstructions = vae.reconstruct(originals);
       ImageGrid.writePairs(output.resolve("reconstructions.png"), originals, reconstructions, 28, 28, 8);
 
