@@ -6,32 +6,46 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The generated source of every sample model, compared with a reviewed copy. After an
  * intended change to generated code, rewrite the copies with
  * {@code HELMHOLTZ_UPDATE_GOLDEN=true mvn -pl processor test} and review the diff.
+ *
+ * <p>Generation is deterministic: a model compiled twice, or together with the other samples in
+ * either order, gives the same bytes.
  */
 class GoldenSourceTest {
   private static final Path SAMPLES = Path.of("../samples/src/main/java");
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
-  @Test
-  void sampleVae() throws IOException {
-    check("dev/helmholtz/samples/vae/Vae.java", "dev.helmholtz.samples.vae.VaeModel");
+  /** Every @Model class of samples/src/main/java: its source and the class generated from it. */
+  static final Map<String, String> SAMPLE_MODELS = new TreeMap<>(Map.of(
+      "dev/helmholtz/samples/vae/Vae.java", "dev.helmholtz.samples.vae.VaeModel",
+      "dev/helmholtz/samples/bench/WideVae.java", "dev.helmholtz.samples.bench.WideVaeModel"));
+
+  static Stream<String> sampleModels() {
+    return SAMPLE_MODELS.keySet().stream();
   }
 
-  private static void check(String modelSource, String generatedClass) throws IOException {
-    JavaFileObject source = JavaFileObjects.forResource(SAMPLES.resolve(modelSource).toUri().toURL());
-    Compilation compilation = Compilations.compile(source);
-    assertThat(compilation).succeededWithoutWarnings();
-    JavaFileObject generated = compilation.generatedSourceFile(generatedClass).orElseThrow();
-    String actual = generated.getCharContent(false).toString();
+  @ParameterizedTest
+  @MethodSource("sampleModels")
+  void generatedSourceIsTheGolden(String modelSource) throws IOException {
+    String generatedClass = SAMPLE_MODELS.get(modelSource);
+    String actual = generate(List.of(modelSource)).get(generatedClass);
     Path golden = GOLDEN.resolve(generatedClass.replace('.', '/') + ".java");
     if (Boolean.parseBoolean(System.getenv("HELMHOLTZ_UPDATE_GOLDEN"))) {
       Files.createDirectories(golden.getParent());
@@ -39,5 +53,73 @@ class GoldenSourceTest {
     }
     assertEquals(Files.readString(golden, StandardCharsets.UTF_8), actual,
         "generated source differs from " + golden + "; if intended, rerun with HELMHOLTZ_UPDATE_GOLDEN=true and review the diff");
+  }
+
+  @ParameterizedTest
+  @MethodSource("sampleModels")
+  void generationIsDeterministic(String modelSource) {
+    String generatedClass = SAMPLE_MODELS.get(modelSource);
+    String first = generate(List.of(modelSource)).get(generatedClass);
+    String second = generate(List.of(modelSource)).get(generatedClass);
+    assertEquals(first, second, "two compilations of " + modelSource + " generated different sources");
+  }
+
+  /** Other models in the same compilation, in either order, change nothing. */
+  @Test
+  void generationDoesNotDependOnOtherModelsOrTheirOrder() {
+    List<String> sources = new ArrayList<>(SAMPLE_MODELS.keySet());
+    Map<String, String> forward = generate(sources);
+    List<String> reversed = new ArrayList<>(sources);
+    java.util.Collections.reverse(reversed);
+    Map<String, String> backward = generate(reversed);
+    for (Map.Entry<String, String> sample : SAMPLE_MODELS.entrySet()) {
+      String alone = generate(List.of(sample.getKey())).get(sample.getValue());
+      assertEquals(alone, forward.get(sample.getValue()), sample.getValue() + " compiled with the other samples");
+      assertEquals(alone, backward.get(sample.getValue()), sample.getValue() + " compiled with the other samples, reversed");
+    }
+  }
+
+  /** A new sample model must get a golden copy too. */
+  @Test
+  void everySampleModelHasAGolden() throws IOException {
+    List<String> models = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(SAMPLES)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+        boolean model = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+            .map(String::strip)
+            .anyMatch(l -> l.startsWith("@Model") || l.startsWith("@dev.helmholtz.annotations.Model"));
+        if (model) {
+          models.add(SAMPLES.relativize(file).toString().replace('\\', '/'));
+        }
+      }
+    }
+    assertEquals(List.copyOf(SAMPLE_MODELS.keySet()), models,
+        "the @Model classes of " + SAMPLES + " and GoldenSourceTest.SAMPLE_MODELS differ: add the new model there");
+  }
+
+  /** Compiles sample sources in the given order; the generated sources by class name. */
+  private static Map<String, String> generate(List<String> modelSources) {
+    List<JavaFileObject> files = new ArrayList<>();
+    for (String modelSource : modelSources) {
+      try {
+        files.add(JavaFileObjects.forResource(SAMPLES.resolve(modelSource).toUri().toURL()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Compilation compilation = Compilations.compile(files.toArray(JavaFileObject[]::new));
+    assertThat(compilation).succeededWithoutWarnings();
+    Map<String, String> generated = new TreeMap<>();
+    for (String modelSource : modelSources) {
+      String generatedClass = SAMPLE_MODELS.get(modelSource);
+      JavaFileObject file = compilation.generatedSourceFile(generatedClass)
+          .orElseThrow(() -> new AssertionError("no generated " + generatedClass));
+      try {
+        generated.put(generatedClass, file.getCharContent(false).toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return generated;
   }
 }
