@@ -45,21 +45,26 @@ public final class Batches implements Iterator<Batch> {
       dynamic[c] = dataset.isDynamicallyBinarized(names[c]);
       rngState[c] = binarizationStreams.nextLong();
     }
-    if (shuffle) {
-      order = new int[rows];
-      for (int i = 0; i < rows; i++) {
-        order[i] = i;
-      }
-      for (int i = rows - 1; i > 0; i--) {
-        int j = shuffleStream.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-    } else {
-      order = null;
-    }
+    order = shuffle ? permutation(rows, shuffleStream) : null;
     this.batch = new Batch(names.clone(), widths.clone(), Math.min(batchSize, Math.max(rows, 1)));
+  }
+
+  /**
+   * The epoch's row order: a Fisher-Yates shuffle from the first split of a SplittableRandom
+   * seeded with the epoch's seed, shared with {@link IndexBatches} so both see the same batches.
+   */
+  static int[] permutation(int rows, SplittableRandom shuffleStream) {
+    int[] order = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      order[i] = i;
+    }
+    for (int i = rows - 1; i > 0; i--) {
+      int j = shuffleStream.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
   }
 
   /** Batches in this epoch: {@code ceil(rows / batchSize)}. */

@@ -187,6 +187,15 @@ public final class Dataset {
   }
 
   /**
+   * One epoch of batches as row indices only, in the same order {@link #batches} gives for the
+   * same batch size, shuffle flag and seed: for training on data that was uploaded to the graph
+   * once, where each step selects its rows by index.
+   */
+  public IndexBatches indexBatches(int batchSize, boolean shuffle, long seed) {
+    return new IndexBatches(size(), batchSize, shuffle, seed);
+  }
+
+  /**
    * One epoch of batches over the named columns (none named: all columns).
    *
    * @param batchSize rows per batch; the last batch may have fewer

@@ -11,6 +11,7 @@ import dev.helmholtz.objective.EvidenceLowerBound;
 import dev.helmholtz.objective.ImportanceWeightedBound;
 import dev.helmholtz.objective.LogSumExp;
 import dev.helmholtz.train.Adam;
+import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
@@ -30,6 +31,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -53,7 +55,11 @@ public abstract class GeneratedModel implements AutoCloseable {
   private Graph graph;
   private Session session;
 
-  private final Map<String, Placeholder<TFloat32>> observed = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> observed = new LinkedHashMap<>();
+  /** The resident data path: per observed node, where its data is uploaded and how a step selects rows. */
+  private final Map<String, ResidentColumn> resident = new LinkedHashMap<>();
+  private Placeholder<TInt32> residentIndices;
+  private Dataset residentSource;
   private Placeholder<TInt32> samples;
   private Placeholder<TInt32> generateCount;
   private Placeholder<TFloat32> learningRate;
@@ -87,9 +93,13 @@ public abstract class GeneratedModel implements AutoCloseable {
       Ops tf = Ops.create(graph);
       RandomSource random = new RandomSource(tf, seed.derive("graph"));
       variables = new VariableStore(tf, random);
+      residentIndices = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
       for (ModelSpec.Node node : spec.observed()) {
-        observed.put(node.name(), tf.placeholder(TFloat32.class,
-            Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
+        ResidentColumn column = ResidentColumn.build(tf, random, residentIndices, node.width());
+        resident.put(node.name(), column);
+        // Fed directly (evaluation, the fed training path), the default and its gather are pruned.
+        observed.put(node.name(), tf.placeholderWithDefault(column.batch(),
+            Shape.of(Shape.UNKNOWN_SIZE, node.width())));
       }
       samples = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
@@ -177,7 +187,7 @@ public abstract class GeneratedModel implements AutoCloseable {
     return variables;
   }
 
-  Placeholder<TFloat32> observedInput(String name) {
+  Operand<TFloat32> observedInput(String name) {
     return observed.get(name);
   }
 
@@ -201,33 +211,47 @@ public abstract class GeneratedModel implements AutoCloseable {
     requireOpen();
     String[] columns = checkColumns(data);
     ProgressListener progress = training.progress();
+    long bytes = 0;
+    for (String column : columns) {
+      bytes += 4L * data.size() * data.width(column);
+    }
+    DataPath path = training.dataPath().resolve(bytes);
+    if (path == DataPath.RESIDENT) {
+      upload(data, columns);
+    }
     long shuffleSeed = seed.derive("batches").value() ^ training.seed();
     long examples = 0;
     long steps = 0;
     double lastEpochObjective = Double.NaN;
     long started = System.nanoTime();
+    List<TBool> binarize = new ArrayList<>();
     try (TFloat32 rate = TFloat32.scalarOf((float) training.learningRate())) {
+      for (String column : columns) {
+        binarize.add(TBool.scalarOf(path == DataPath.RESIDENT && data.isDynamicallyBinarized(column)));
+      }
       epochs:
       for (int epoch = 1; epoch <= training.epochs(); epoch++) {
-        Batches batches = data.batches(training.batchSize(), true, shuffleSeed + epoch, columns);
-        progress.epochStarted(epoch, training.epochs(), batches.batchCount());
+        EpochBatches batches = path == DataPath.RESIDENT
+            ? EpochBatches.resident(data.indexBatches(training.batchSize(), true, shuffleSeed + epoch))
+            : EpochBatches.fed(data.batches(training.batchSize(), true, shuffleSeed + epoch, columns));
+        progress.epochStarted(epoch, training.epochs(), batches.count());
         long epochStart = System.nanoTime();
         long lastReport = epochStart;
         double sum = 0;
         long count = 0;
         int index = 0;
         while (batches.hasNext()) {
-          Batch batch = batches.next();
           index++;
-          double value = trainStep(batch, columns, rate);
+          int size = batches.advance();
+          double value = trainStep(batches, columns, rate, binarize);
           steps++;
           stepsTaken++;
-          sum += value * batch.size();
-          count += batch.size();
-          examples += batch.size();
+          sum += value * size;
+          count += size;
+          examples += size;
           long now = System.nanoTime();
           if (now - lastReport >= training.logEvery().toNanos()) {
-            progress.progress(epoch, index, batches.batchCount(), sum / count,
+            progress.progress(epoch, index, batches.count(), sum / count,
                 count / ((now - epochStart) / 1e9));
             lastReport = now;
           }
@@ -243,21 +267,58 @@ public abstract class GeneratedModel implements AutoCloseable {
         progress.epochFinished(epoch, lastEpochObjective, count / ((now - epochStart) / 1e9),
             Duration.ofNanos(now - epochStart));
       }
+    } finally {
+      binarize.forEach(Tensor::close);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     TrainingSummary summary = new TrainingSummary(training.epochs(), steps, examples,
-        lastEpochObjective, took, examples / Math.max(1e-9, took.toNanos() / 1e9));
+        lastEpochObjective, took, examples / Math.max(1e-9, took.toNanos() / 1e9), path);
     progress.finished(summary);
     return summary;
   }
 
-  /** One update; returns the minibatch's mean objective. */
-  private double trainStep(Batch batch, String[] columns, TFloat32 rate) {
-    List<TFloat32> fed = feedTensors(batch, columns);
+  /** Uploads the observed columns into the graph, unless this very data set is already there. */
+  private void upload(Dataset data, String[] columns) {
+    if (residentSource == data) {
+      return;
+    }
+    residentSource = null;
+    Session.Runner runner = session.runner();
+    List<TFloat32> tensors = new ArrayList<>();
     try {
-      Session.Runner runner = session.runner().feed(learningRate, rate);
-      for (int i = 0; i < columns.length; i++) {
-        runner.feed(observed.get(columns[i]), fed.get(i));
+      for (String column : columns) {
+        TFloat32 all = TFloat32.tensorOf(Shape.of(data.size(), data.width(column)),
+            DataBuffers.of(data.flat(column), true, false));
+        tensors.add(all);
+        ResidentColumn target = resident.get(column);
+        runner.feed(target.upload(), all).addTarget(target.assign());
+      }
+      runner.run().close();
+    } finally {
+      tensors.forEach(Tensor::close);
+    }
+    residentSource = data;
+  }
+
+  /** One update on the current batch; returns its mean objective. */
+  private double trainStep(EpochBatches batches, String[] columns, TFloat32 rate, List<TBool> binarize) {
+    Session.Runner runner = session.runner().feed(learningRate, rate);
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      if (batches.isResident()) {
+        TInt32 rows = TInt32.tensorOf(Shape.of(batches.size()),
+            DataBuffers.of(batches.indices(), true, false).narrow(batches.size()));
+        fed.add(rows);
+        runner.feed(residentIndices, rows);
+        for (int i = 0; i < columns.length; i++) {
+          runner.feed(resident.get(columns[i]).binarize(), binarize.get(i));
+        }
+      } else {
+        List<TFloat32> tensors = feedTensors(batches.batch(), columns);
+        fed.addAll(tensors);
+        for (int i = 0; i < columns.length; i++) {
+          runner.feed(observed.get(columns[i]), tensors.get(i));
+        }
       }
       runner.addTarget(trainStep).fetch(objectiveMean);
       termMeans.forEach(runner::fetch);

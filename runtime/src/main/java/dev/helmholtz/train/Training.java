@@ -30,6 +30,7 @@ public final class Training {
   private final Duration logEvery;
   private final ProgressListener progress;
   private final long maxSteps;
+  private final DataPath dataPath;
 
   private Training(
       int epochs,
@@ -38,7 +39,8 @@ public final class Training {
       long seed,
       Duration logEvery,
       ProgressListener progress,
-      long maxSteps) {
+      long maxSteps,
+      DataPath dataPath) {
     this.epochs = epochs;
     this.batchSize = batchSize;
     this.learningRate = learningRate;
@@ -46,6 +48,7 @@ public final class Training {
     this.logEvery = logEvery;
     this.progress = progress;
     this.maxSteps = maxSteps;
+    this.dataPath = dataPath;
   }
 
   /** A configuration of {@code epochs} passes over the data, &ge; 1, with the defaults. */
@@ -57,7 +60,8 @@ public final class Training {
         DEFAULT_SEED,
         DEFAULT_LOG_EVERY,
         ConsoleProgressListener.STDOUT,
-        0L);
+        0L,
+        DataPath.AUTO);
   }
 
   /** Examples per step, &ge; 1. */
@@ -66,7 +70,7 @@ public final class Training {
       throw new IllegalArgumentException(
           "batchSize must be in [1, " + Integer.MAX_VALUE + "], was " + n);
     }
-    return new Training(epochs, n, learningRate, seed, logEvery, progress, maxSteps);
+    return new Training(epochs, n, learningRate, seed, logEvery, progress, maxSteps, dataPath);
   }
 
   /** Train with {@link Adam} at this learning rate: finite, in (0, 1]. */
@@ -75,12 +79,12 @@ public final class Training {
       throw new IllegalArgumentException(
           "learningRate must be in (0, 1] (typically 1e-4 to 1e-2), was " + learningRate);
     }
-    return new Training(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps);
+    return new Training(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps, dataPath);
   }
 
   /** Seed for initialization, shuffling and sampling; any value. */
   public Training seed(long seed) {
-    return new Training(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps);
+    return new Training(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps, dataPath);
   }
 
   /**
@@ -93,14 +97,14 @@ public final class Training {
       throw new IllegalArgumentException(
           "logEvery must be >= 0 (Duration.ZERO reports every batch), was " + d);
     }
-    return new Training(epochs, batchSize, learningRate, seed, d, progress, maxSteps);
+    return new Training(epochs, batchSize, learningRate, seed, d, progress, maxSteps, dataPath);
   }
 
   /** Where progress goes; {@link ProgressListener#silent()} for none. */
   public Training progress(ProgressListener listener) {
     Objects.requireNonNull(
         listener, "progress listener must not be null (use ProgressListener.silent())");
-    return new Training(epochs, batchSize, learningRate, seed, logEvery, listener, maxSteps);
+    return new Training(epochs, batchSize, learningRate, seed, logEvery, listener, maxSteps, dataPath);
   }
 
   /** Stop after this many steps in all, even mid-epoch: &ge; 0, where 0 means no cap. */
@@ -109,7 +113,17 @@ public final class Training {
       throw new IllegalArgumentException(
           "maxSteps must be >= 0 (0 = no cap), was " + steps);
     }
-    return new Training(epochs, batchSize, learningRate, seed, logEvery, progress, steps);
+    return new Training(epochs, batchSize, learningRate, seed, logEvery, progress, steps, dataPath);
+  }
+
+  /** How data reaches the graph; {@link DataPath#AUTO} (the default) chooses by size. */
+  public Training dataPath(DataPath path) {
+    Objects.requireNonNull(path, "dataPath must not be null (DataPath.AUTO chooses by size)");
+    return new Training(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps, path);
+  }
+
+  public DataPath dataPath() {
+    return dataPath;
   }
 
   public int epochs() {
@@ -157,12 +171,13 @@ public final class Training {
         && t.seed == seed
         && t.logEvery.equals(logEvery)
         && t.progress.equals(progress)
-        && t.maxSteps == maxSteps;
+        && t.maxSteps == maxSteps
+        && t.dataPath == dataPath;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps);
+    return Objects.hash(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps, dataPath);
   }
 
   @Override
@@ -181,6 +196,8 @@ public final class Training {
         + progress
         + ", maxSteps="
         + (maxSteps == 0 ? "none" : Long.toString(maxSteps))
+        + ", dataPath="
+        + dataPath
         + "]";
   }
 }

@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param finalObjective mean objective of the last epoch
  * @param took wall-clock time of the whole run
  * @param examplesPerSecond {@code examples / took}
+ * @param dataPath how the data reached the graph: {@link DataPath#RESIDENT} or {@link DataPath#FED}
  */
 public record TrainingSummary(
     int epochs,
@@ -19,9 +20,11 @@ public record TrainingSummary(
     long examples,
     double finalObjective,
     Duration took,
-    double examplesPerSecond) {
+    double examplesPerSecond,
+    DataPath dataPath) {
 
   public TrainingSummary {
     Objects.requireNonNull(took, "took");
+    Objects.requireNonNull(dataPath, "dataPath");
   }
 }

@@ -24,7 +24,7 @@ class ConsoleProgressListenerTest {
     l.progress(2, 1, 469, -110.5, 812.4);
     l.progress(2, 312, 469, -102.3149, 9840.2);
     l.epochFinished(2, -101.866, 9912.0, Duration.ofMillis(6080));
-    l.finished(new TrainingSummary(10, 4690, 600_320, -98.12, Duration.ofSeconds(61), 9870.4));
+    l.finished(new TrainingSummary(10, 4690, 600_320, -98.12, Duration.ofSeconds(61), 9870.4, DataPath.RESIDENT));
   }
 
   @Test
@@ -64,7 +64,7 @@ class ConsoleProgressListenerTest {
     ProgressListener l = new ConsoleProgressListener(out, true);
     l.epochStarted(1, 1, 9);
     l.progress(1, 3, 9, 1.0, 10.0);
-    l.finished(new TrainingSummary(1, 3, 30, 1.0, Duration.ofMillis(250), 120.0));
+    l.finished(new TrainingSummary(1, 3, 30, 1.0, Duration.ofMillis(250), 120.0, DataPath.FED));
     String nl = System.lineSeparator();
     assertEquals(
         "\repoch 1/1  [ 3/9]  objective 1.00  10 ex/s" + nl
