@@ -19,6 +19,14 @@ public @interface Latent {
   /** The event shape of one draw, for example {@code 50} or {@code {28, 28}}. */
   int[] shape();
 
+  /**
+   * For categorical families (Categorical, RelaxedOneHotCategorical): the number of classes of
+   * each categorical variable. The event axis of width {@code shape} holds {@code shape / classes}
+   * one-hot groups of {@code classes} entries. 0, the default, means one categorical variable
+   * over the whole event. Other families must leave it 0.
+   */
+  int classes() default 0;
+
   /** The node's name; empty means the field's name. */
   String name() default "";
 }

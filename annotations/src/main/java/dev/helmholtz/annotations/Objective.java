@@ -14,8 +14,9 @@ public @interface Objective {
   ObjectiveKind kind() default ObjectiveKind.ELBO;
 
   /**
-   * Importance samples per example during training, {@code k}. Must be at least 1. The ELBO
-   * averages over them; IWAE takes the log of their mean weight.
+   * Importance samples per example during training, {@code k}. Must be at least 1 (at least 2
+   * for VIMCO, exactly 1 for NVIL and WAKE_SLEEP). The ELBO averages over them; IWAE, VIMCO and
+   * REWEIGHTED_WAKE_SLEEP weight them by their importance weights.
    */
   int samples() default 1;
 }

@@ -330,7 +330,9 @@ class CatalogErrorsTest {
     assertOnlyError(source,
         "[HelmholtzNotReparameterized] latent 'z' is Bernoulli, which has no reparameterized "
             + "sampler, so the " + kind + " objective cannot differentiate through its samples; "
-            + "declare it Normal",
+            + "use a score-function objective (NVIL, or VIMCO with samples >= 2) or wake-sleep "
+            + "(WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP), or declare it RelaxedBernoulli (a Concrete "
+            + "relaxation, under ELBO)",
         "@Latent(shape = 2) Bernoulli z;");
   }
 

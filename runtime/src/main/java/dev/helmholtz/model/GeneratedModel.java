@@ -10,6 +10,9 @@ import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.EvidenceLowerBound;
 import dev.helmholtz.objective.ImportanceWeightedBound;
 import dev.helmholtz.objective.LogSumExp;
+import dev.helmholtz.objective.NeuralVariationalInference;
+import dev.helmholtz.objective.Vimco;
+import dev.helmholtz.objective.WakeSleep;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.ProgressListener;
@@ -109,23 +112,25 @@ public abstract class GeneratedModel implements AutoCloseable {
       // axis at all. Evaluation feeds k (1 for the ELBO, chunks of k for log-likelihoods).
       InferencePass training = new InferencePass(tf, spec, variables, random,
           new LinkedHashMap<>(observed), tf.constant(spec.samples()), spec.samples(),
-          InferencePass.Mode.SAMPLE);
+          differentiatesSamples(spec.objective()) ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED);
       defineInference(training);
-      Operand<TFloat32> objective = spec.objective() == ObjectiveKind.IWAE
-          ? ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k())
-          : EvidenceLowerBound.perExample(tf, training.elboTerms());
-      objectiveMean = tf.math.mean(objective, tf.constant(0));
+      TrainingTarget target = trainingTarget(tf, random, training);
+      objectiveMean = tf.math.mean(target.perExample(), tf.constant(0));
       termNames = new ArrayList<>(training.termMeans().keySet());
       termMeans = new ArrayList<>(training.termMeans().values());
+      termNames.addAll(target.terms().keySet());
+      termMeans.addAll(target.terms().values());
 
+      // Evaluation draws every latent without a gradient: discrete and relaxed latents are
+      // scored as the discrete variables they are.
       InferencePass evaluation = new InferencePass(tf, spec, variables, random,
-          new LinkedHashMap<>(observed), samples, 0, InferencePass.Mode.SAMPLE);
+          new LinkedHashMap<>(observed), samples, 0, InferencePass.Mode.DETACHED);
       defineInference(evaluation);
       elboPerExample = EvidenceLowerBound.perExample(tf, evaluation.elboTerms());
       logSumExpWeights = LogSumExp.reduce(tf, evaluation.logWeights(), 0);
-      Adam adam = Adam.create(tf, "adam", tf.math.neg(objectiveMean),
-          variables.trainableVariables(), learningRate);
-      trainStep = adam.step();
+      Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate);
+      List<Op> afterStep = target.afterStep().apply(tf.withControlDependencies(List.of(adam.step())));
+      trainStep = afterStep.isEmpty() ? adam.step() : tf.withControlDependencies(afterStep).noOp();
 
       meanPass = new InferencePass(tf, spec, variables, random, new LinkedHashMap<>(observed),
           tf.constant(1), 1, InferencePass.Mode.MEAN);
@@ -137,11 +142,105 @@ public abstract class GeneratedModel implements AutoCloseable {
       Session.Runner init = session.runner();
       variables.initializers().forEach(init::addTarget);
       adam.initializers().forEach(init::addTarget);
+      target.initializers().forEach(init::addTarget);
       init.run().close();
     } catch (RuntimeException | Error e) {
       close();
       throw e;
     }
+  }
+
+  /**
+   * What training maximizes: a per-example objective to report (a bound on log p(x), or the
+   * wake-sleep terms), the loss whose gradient is the objective's estimator, ops to run after
+   * each update, and named extra terms for progress and divergence messages.
+   */
+  private record TrainingTarget(Operand<TFloat32> perExample, Operand<TFloat32> loss,
+      java.util.function.Function<Ops, List<Op>> afterStep, List<Op> initializers,
+      Map<String, Operand<TFloat32>> terms) {
+
+    static TrainingTarget of(Ops tf, Operand<TFloat32> perExample, Operand<TFloat32> surrogate) {
+      return new TrainingTarget(perExample, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
+          after -> List.of(), List.of(), Map.of());
+    }
+  }
+
+  /** Whether the objective's gradient passes through samples of q (pathwise where it can). */
+  private static boolean differentiatesSamples(ObjectiveKind kind) {
+    return kind != ObjectiveKind.WAKE_SLEEP && kind != ObjectiveKind.REWEIGHTED_WAKE_SLEEP;
+  }
+
+  private TrainingTarget trainingTarget(Ops tf, RandomSource random, InferencePass training) {
+    return switch (spec.objective()) {
+      case ELBO -> {
+        Operand<TFloat32> elbo = EvidenceLowerBound.perExample(tf, training.elboTerms());
+        yield TrainingTarget.of(tf, elbo, elbo);
+      }
+      case IWAE -> {
+        Operand<TFloat32> bound = ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k());
+        yield TrainingTarget.of(tf, bound, bound);
+      }
+      case VIMCO -> {
+        Operand<TFloat32> surrogate = Vimco.surrogate(tf, training.logWeights(), training.scoreFunctionLogQ());
+        yield TrainingTarget.of(tf, surrogate, surrogate); // its value is the bound
+      }
+      case NVIL -> {
+        Operand<TInt32> sampleAxis = tf.constant(0);
+        NeuralVariationalInference nvil = NeuralVariationalInference.build(tf,
+            new dev.helmholtz.nn.Nn(variables, "nvil_baseline"),
+            tf.squeeze(training.logWeights(), org.tensorflow.op.core.Squeeze.axis(List.of(0L))),
+            tf.squeeze(training.scoreFunctionLogQ(), org.tensorflow.op.core.Squeeze.axis(List.of(0L))),
+            baselineInput(tf), NeuralVariationalInference.DEFAULT_DECAY);
+        Operand<TFloat32> loss = tf.math.add(
+            tf.math.neg(tf.math.mean(nvil.surrogate(), sampleAxis)), nvil.baselineLoss());
+        Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
+        terms.put("nvil/baseline_loss", nvil.baselineLoss());
+        terms.put("nvil/signal_scale", nvil.signalScale());
+        yield new TrainingTarget(nvil.surrogate(), loss, nvil::updates, nvil.initializers(), terms);
+      }
+      case WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> {
+        InferencePass sleep = sleepPass(tf, random, training);
+        boolean reweighted = spec.objective() == ObjectiveKind.REWEIGHTED_WAKE_SLEEP;
+        Operand<TFloat32> wake = reweighted
+            ? WakeSleep.reweightedWake(tf, training.logJoint(), training.logPosterior(), training.logWeights())
+            : WakeSleep.wake(tf, training.logJoint());
+        Operand<TFloat32> dreams = WakeSleep.sleep(tf, sleep.logPosterior());
+        Operand<TInt32> batchAxis = tf.constant(0);
+        Operand<TFloat32> loss = tf.math.neg(tf.math.add(tf.math.mean(wake, batchAxis), tf.math.mean(dreams, batchAxis)));
+        // Reported: the bound the wake samples give (the ELBO, or the k-sample bound).
+        Operand<TFloat32> bound = reweighted
+            ? ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k())
+            : EvidenceLowerBound.perExample(tf, training.elboTerms());
+        Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
+        terms.put("wake/objective", tf.math.mean(wake, batchAxis));
+        terms.put("sleep/log_q", tf.math.mean(dreams, batchAxis));
+        yield new TrainingTarget(bound, loss, after -> List.of(), List.of(), terms);
+      }
+    };
+  }
+
+  /**
+   * The sleep phase's pass: (latents, observed nodes) dreamed from p by ancestral sampling, one
+   * dream per training example, then every latent scored under its encoder.
+   */
+  private InferencePass sleepPass(Ops tf, RandomSource random, InferencePass training) {
+    GenerativePass dreamer = new GenerativePass(tf, spec, variables, random, training.batchSize());
+    defineGeneration(dreamer);
+    Map<String, Operand<TFloat32>> dreamedObserved = new LinkedHashMap<>();
+    Map<String, Operand<TFloat32>> dreamedLatents = new LinkedHashMap<>();
+    for (ModelSpec.Node node : spec.nodes()) {
+      (node.latent() ? dreamedLatents : dreamedObserved).put(node.name(), dreamer.samples().get(node.name()));
+    }
+    InferencePass sleep = new InferencePass(tf, spec, variables, random, dreamedObserved,
+        tf.constant(1), 1, InferencePass.Mode.DREAM, dreamedLatents);
+    defineInference(sleep);
+    return sleep;
+  }
+
+  /** What NVIL's baseline network sees: the observed nodes side by side, [B, sum of widths]. */
+  private Operand<TFloat32> baselineInput(Ops tf) {
+    List<Operand<TFloat32>> columns = new ArrayList<>(observed.values());
+    return columns.size() == 1 ? columns.get(0) : tf.concat(columns, tf.constant(-1));
   }
 
   public ModelSpec spec() {

@@ -2,6 +2,7 @@ package dev.helmholtz.model;
 
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
+import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -30,8 +31,20 @@ import org.tensorflow.types.TInt64;
  * unfolding are the identity, so the training graph has no shape bookkeeping ops.
  */
 public final class InferencePass {
-  /** Whether latents are drawn from q (training, evaluation) or set to q's mean (reconstruction). */
-  public enum Mode { SAMPLE, MEAN }
+  /** How latents get their values in a pass. */
+  public enum Mode {
+    /**
+     * Drawn from q, reparameterized where the family allows it (gradients flow through the
+     * draw); other families are drawn without a gradient and recorded as score-function latents.
+     */
+    SAMPLE,
+    /** Drawn from q with no gradient through any draw: wake-sleep training and evaluation. */
+    DETACHED,
+    /** Set to q's mean (reconstruction and encoding). */
+    MEAN,
+    /** Set to values dreamed from p, and scored under q: the sleep phase of wake-sleep. */
+    DREAM
+  }
 
   private final Ops tf;
   private final ModelSpec spec;
@@ -44,14 +57,30 @@ public final class InferencePass {
   /** False when k is statically 1: values then carry no sample axis. */
   private final boolean sampleAxis;
 
-  private Operand<TFloat32> logWeights; // log p(x, z) - log q(z | x), [k, B]
-  private Operand<TFloat32> elboTerms;  // the same with analytic KLs where available, [k, B]
+  private final Map<String, Operand<TFloat32>> dreams;
+  private Operand<TFloat32> logJoint;     // log p(x, z), [k, B]
+  private Operand<TFloat32> logPosterior; // log q(z | x), [k, B]
+  private Operand<TFloat32> scoreLogQ;    // log q of the latents drawn without a gradient, [k, B]
+  private Operand<TFloat32> elboTerms;    // log p(x, z) - log q(z | x) with analytic KLs where available, [k, B]
+  /** log q(value) of each latent's draw, computed once in draw() and reused when it is scored. */
+  private final Map<String, Operand<TFloat32>> drawLogQ = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> termMeans = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> latentValues = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> observedMeans = new LinkedHashMap<>();
 
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
       Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode) {
+    this(tf, spec, variables, random, observed, k, staticSamples, mode, Map.of());
+  }
+
+  /** A {@link Mode#DREAM} pass needs {@code dreams}: a value for every latent, {@code [B, width]}. */
+  InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
+      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode,
+      Map<String, Operand<TFloat32>> dreams) {
+    if (mode == Mode.DREAM && staticSamples != 1) {
+      throw new IllegalArgumentException("a dream pass has one dream per example, not " + staticSamples);
+    }
+    this.dreams = dreams;
     this.tf = tf;
     this.spec = spec;
     this.variables = variables;
@@ -116,8 +145,10 @@ public final class InferencePass {
   }
 
   /**
-   * Draws latent {@code name} from q, {@code [k, B, width]}: a reparameterized sample, or q's
-   * mean in {@link Mode#MEAN}. Parameters computed per example are broadcast over the samples.
+   * Draws latent {@code name} from q, {@code [k, B, width]} (see {@link Mode}): reparameterized
+   * where the family allows it and the pass wants gradients, q's mean in {@link Mode#MEAN}, the
+   * dreamed value in {@link Mode#DREAM}. Parameters computed per example are broadcast over the
+   * samples.
    */
   public Operand<TFloat32> draw(String name, Distribution q) {
     ModelSpec.Node node = spec.require(name);
@@ -128,8 +159,28 @@ public final class InferencePass {
     // Parameters already of the draw's rank need no broadcast (an encoder's output usually is).
     Distribution broadcast = q.mapParameters(
         p -> p.shape().numDimensions() == dims.size() ? p : tf.broadcastTo(p, shape));
-    Operand<TFloat32> value = mode == Mode.MEAN ? broadcast.mean() : broadcast.rsample(random);
+    boolean pathwise = mode == Mode.SAMPLE
+        && broadcast.reparameterization() == Reparameterization.REPARAMETERIZED;
+    Operand<TFloat32> value = switch (mode) {
+      case MEAN -> broadcast.mean();
+      case DREAM -> dream(name);
+      case SAMPLE, DETACHED -> pathwise ? broadcast.rsample(random) : broadcast.sample(random);
+    };
+    Operand<TFloat32> logQ = broadcast.logProb(value);
+    drawLogQ.put(name, logQ);
+    if (mode == Mode.SAMPLE && !pathwise) {
+      scoreLogQ = add(scoreLogQ, logQ);
+    }
     latentValues.put(name, value);
+    return value;
+  }
+
+  private Operand<TFloat32> dream(String name) {
+    Operand<TFloat32> value = dreams.get(name);
+    if (value == null) {
+      throw new IllegalStateException("the dream pass of " + spec.modelName() + " has no dream of latent '"
+          + name + "'");
+    }
     return value;
   }
 
@@ -152,7 +203,12 @@ public final class InferencePass {
 
   private void latent(String name, Operand<TFloat32> value, Distribution q, Distribution p,
       Operand<TFloat32> elboTerm, Operand<TFloat32> kl) {
-    logWeights = add(logWeights, tf.math.sub(p.logProb(value), q.logProb(value)));
+    Operand<TFloat32> logQ = drawLogQ.get(name);
+    if (logQ == null) {
+      logQ = q.logProb(value); // a value the pass did not draw itself
+    }
+    logJoint = add(logJoint, p.logProb(value));
+    logPosterior = add(logPosterior, logQ);
     elboTerms = add(elboTerms, elboTerm);
     termMeans.put("kl/" + name, tf.math.mean(kl, allAxes(kl)));
   }
@@ -160,7 +216,7 @@ public final class InferencePass {
   /** Scores observed node {@code name} under p: log p(x | parents). */
   public void observe(String name, Operand<TFloat32> value, Distribution p) {
     Operand<TFloat32> logLikelihood = p.logProb(value);
-    logWeights = add(logWeights, logLikelihood);
+    logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
     termMeans.put("log_likelihood/" + name, tf.math.mean(logLikelihood, allAxes(logLikelihood)));
     observedMeans.put(name, p.mean());
@@ -180,6 +236,9 @@ public final class InferencePass {
 
   /** {@code [k, B]}: terms without the sample axis (k = 1, or a model without latents) get it. */
   private Operand<TFloat32> perSample(Operand<TFloat32> terms) {
+    if (terms == null) {
+      return tf.zeros(tf.stack(List.of(sampleAxis ? k : tf.constant(1), batch)), TFloat32.class);
+    }
     if (!sampleAxis) {
       return tf.expandDims(terms, tf.constant(0));
     }
@@ -189,12 +248,42 @@ public final class InferencePass {
     return tf.math.add(terms, tf.zeros(tf.stack(List.of(k, batch)), TFloat32.class));
   }
 
+  /** log p(x, z) - log q(z | x) per sample, {@code [k, B]}. */
   Operand<TFloat32> logWeights() {
-    return perSample(logWeights);
+    return tf.math.sub(logJoint(), logPosterior());
+  }
+
+  /** log p(x, z) per sample, {@code [k, B]}. */
+  Operand<TFloat32> logJoint() {
+    return perSample(logJoint);
+  }
+
+  /** log q(z | x) per sample, {@code [k, B]} (in a dream pass: of the dreamed latents). */
+  Operand<TFloat32> logPosterior() {
+    return perSample(logPosterior);
+  }
+
+  /**
+   * log q of the latents drawn without a reparameterized gradient, per sample, {@code [k, B]}:
+   * what score-function estimators multiply by their learning signal; zeros when every latent is
+   * reparameterized.
+   */
+  Operand<TFloat32> scoreFunctionLogQ() {
+    return perSample(scoreLogQ);
+  }
+
+  /** Whether some latent was drawn without a reparameterized gradient in a {@link Mode#SAMPLE} pass. */
+  boolean hasScoreFunctionLatents() {
+    return scoreLogQ != null;
   }
 
   Operand<TFloat32> elboTerms() {
     return perSample(elboTerms);
+  }
+
+  /** The batch size B of this pass, a scalar. */
+  Operand<TInt32> batchSize() {
+    return batch;
   }
 
   Operand<TInt32> k() {

@@ -64,7 +64,7 @@ public final class ModelReport {
       NetworkDescriptor encoder = model.encoder(node).orElseThrow();
       b.append("; ").append(density("q", node, encoder, html))
           .append("; gradient: ")
-          .append(model.family(node).reparameterized() ? "reparameterized" : "score function")
+          .append(model.gradient(node).description())
           .append("; KL: ").append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
     }
     return b.toString();

@@ -211,7 +211,7 @@ public final class ModelWriter {
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
-            standardPrior(family, CodeBlock.of("pass.shape($N)", names.get(node))));
+            standardPrior(node, family, CodeBlock.of("pass.shape($N)", names.get(node))));
       }
       if (node.isLatent()) {
         String method = validated.analyticKl(node) ? "latentAnalyticKl" : "latentMonteCarloKl";
@@ -271,7 +271,7 @@ public final class ModelWriter {
                 : CodeBlock.of("$N", names.get(validated.node(x.name()))))
             .collect(CodeBlock.joining(", ")));
       } else {
-        distribution = standardPrior(family, CodeBlock.of("pass.shape($S)", node.name()));
+        distribution = standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
       }
       body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
@@ -285,17 +285,23 @@ public final class ModelWriter {
         .build();
   }
 
-  private static CodeBlock standardPrior(Family family, CodeBlock shape) {
+  private static CodeBlock standardPrior(NodeDescriptor node, Family family, CodeBlock shape) {
     return switch (family) {
       case NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case BERNOULLI -> CodeBlock.of("$T.uniform(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case BERNOULLI, RELAXED_BERNOULLI -> CodeBlock.of("$T.uniform(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case CATEGORICAL, RELAXED_ONE_HOT_CATEGORICAL -> CodeBlock.of("$T.uniform(pass.tf(), $L, $L)",
+          RuntimeTypes.of(family), shape, node.classesPerVariable());
     };
   }
 
   private String estimator(NodeDescriptor latent) {
-    Family family = validated.family(latent);
-    return family.simpleName() + ", " + (family.reparameterized() ? "reparameterized" : "score-function")
-        + " gradient, " + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";
+    String gradient = switch (validated.gradient(latent)) {
+      case REPARAMETERIZED -> "reparameterized gradient";
+      case SCORE_FUNCTION -> "score-function gradient";
+      case NONE -> "no gradient through samples (wake-sleep)";
+    };
+    return validated.family(latent).simpleName() + ", " + gradient + ", "
+        + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";
   }
 
   private static String parents(NetworkDescriptor network) {

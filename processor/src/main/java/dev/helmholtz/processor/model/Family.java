@@ -10,10 +10,16 @@ import java.util.Optional;
  * are analytic) must agree with the runtime; {@code FamilyCatalogConsistencyTest} checks it.
  */
 public enum Family {
-  NORMAL("dev.helmholtz.dist", "Normal", true,
+  NORMAL("dev.helmholtz.dist", "Normal", true, false, null,
       new Factory("meanLogStd", "mean", "logStd"), new Factory("meanScale", "mean", "scale")),
-  BERNOULLI("dev.helmholtz.dist", "Bernoulli", false,
-      new Factory("logits", "logits"), new Factory("probs", "probs"));
+  BERNOULLI("dev.helmholtz.dist", "Bernoulli", false, false, null,
+      new Factory("logits", "logits"), new Factory("probs", "probs")),
+  CATEGORICAL("dev.helmholtz.dist", "Categorical", false, true, null,
+      new Factory("logits", "logits")),
+  // The relaxed families' factories take a temperature first: not elementwise tensors, so the
+  // shape check does not read them.
+  RELAXED_BERNOULLI("dev.helmholtz.dist", "RelaxedBernoulli", true, false, BERNOULLI),
+  RELAXED_ONE_HOT_CATEGORICAL("dev.helmholtz.dist", "RelaxedOneHotCategorical", true, true, CATEGORICAL);
 
   /**
    * A static factory of the runtime class whose parameters are all elementwise tensors: the
@@ -28,12 +34,17 @@ public enum Family {
   private final String packageName;
   private final String simpleName;
   private final boolean reparameterized;
+  private final boolean categorical;
+  private final Family relaxationOf;
   private final List<Factory> factories;
 
-  Family(String packageName, String simpleName, boolean reparameterized, Factory... factories) {
+  Family(String packageName, String simpleName, boolean reparameterized, boolean categorical,
+      Family relaxationOf, Factory... factories) {
     this.packageName = packageName;
     this.simpleName = simpleName;
     this.reparameterized = reparameterized;
+    this.categorical = categorical;
+    this.relaxationOf = relaxationOf;
     this.factories = List.of(factories);
   }
 
@@ -66,9 +77,27 @@ public enum Family {
     return reparameterized;
   }
 
-  /** Whether the runtime registers an analytic KL(this || prior). */
+  /** Whether events are one-hot groups of {@code @Latent(classes)} entries. */
+  public boolean categorical() {
+    return categorical;
+  }
+
+  /** The discrete family this one is a Concrete relaxation of, if it is one. */
+  public Optional<Family> relaxationOf() {
+    return Optional.ofNullable(relaxationOf);
+  }
+
+  /** The Concrete relaxation of this discrete family, if the runtime has one. */
+  public Optional<Family> relaxation() {
+    return Arrays.stream(values()).filter(f -> f.relaxationOf == this).findFirst();
+  }
+
+  /**
+   * Whether the runtime registers an analytic KL(this || prior): for a family and itself, and a
+   * relaxed family and its discrete one (whose KL it is).
+   */
   public boolean hasAnalyticKlTo(Family prior) {
-    return this == prior;
+    return this == prior || relaxationOf == prior;
   }
 
   public static Optional<Family> forQualifiedName(String name) {

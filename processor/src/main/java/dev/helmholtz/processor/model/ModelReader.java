@@ -113,7 +113,10 @@ public final class ModelReader {
         field.asType(),
         familyOf(field.asType()),
         AnnotationMirrors.intArrayValue(annotation, "shape"),
-        AnnotationMirrors.explicitValue(annotation, "shape").orElse(null));
+        AnnotationMirrors.explicitValue(annotation, "shape").orElse(null),
+        // @Observed has no classes member: it reads as the default, 0.
+        AnnotationMirrors.intValue(annotation, "classes", 0),
+        AnnotationMirrors.explicitValue(annotation, "classes").orElse(null));
   }
 
   private NetworkDescriptor network(ExecutableElement method, AnnotationMirror annotation, NetworkRole role) {

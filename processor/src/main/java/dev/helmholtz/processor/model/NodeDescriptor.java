@@ -14,6 +14,8 @@ import javax.lang.model.type.TypeMirror;
  * @param family empty when the field's type is not a known distribution family
  * @param shape the declared event shape, as written
  * @param nameValue the explicit {@code name} value, or null when the field name is used
+ * @param classes {@code @Latent(classes)} as written: 0 when not given
+ * @param classesValue the explicit {@code classes} value, or null when defaulted
  */
 public record NodeDescriptor(
     String name,
@@ -24,7 +26,9 @@ public record NodeDescriptor(
     TypeMirror declaredType,
     Optional<Family> family,
     List<Integer> shape,
-    AnnotationValue shapeValue) {
+    AnnotationValue shapeValue,
+    int classes,
+    AnnotationValue classesValue) {
 
   public NodeDescriptor {
     shape = List.copyOf(shape);
@@ -32,6 +36,14 @@ public record NodeDescriptor(
 
   public boolean isLatent() {
     return kind == NodeKind.LATENT;
+  }
+
+  /**
+   * Classes per categorical variable for a categorical family: {@code classes}, or the whole
+   * event when it is 0.
+   */
+  public int classesPerVariable() {
+    return classes == 0 ? width() : classes;
   }
 
   /** The number of scalars in one event: the product of the shape. */

@@ -27,7 +27,7 @@ public enum Diagnostic {
   NO_OBSERVED_NODE("NoObservedNode", Kind.ERROR,
       "model %s declares no @Observed node; a generative model needs at least one node to fit to data"),
   SAMPLES_INVALID("Samples", Kind.ERROR,
-      "samples = %d, but the %s objective needs at least 1 sample per example"),
+      "samples = %d, but the %s objective %s"),
   ANNOTATION_OUTSIDE_MODEL("NotInModel", Kind.ERROR,
       "%s is used in %s, which is not annotated @Model; annotate the class with @Model or remove %s"),
 
@@ -45,8 +45,12 @@ public enum Diagnostic {
           + "declare shape = %d and reshape inside the networks"),
   NOT_REPARAMETERIZED("NotReparameterized", Kind.ERROR,
       "latent '%s' is %s, which has no reparameterized sampler, so the %s objective cannot "
-          + "differentiate through its samples; declare it Normal, or use a score-function or "
-          + "wake-sleep objective or a Concrete relaxation once your Helmholtz version provides one"),
+          + "differentiate through its samples; %s"),
+  RELAXED_OBJECTIVE("RelaxedObjective", Kind.ERROR,
+      "latent '%s' is %s, a Concrete relaxation of %s trained by the ELBO with the analytic KL of "
+          + "the discrete latent (Jang et al. 2017), but %s; %s"),
+  CLASSES_INVALID("Classes", Kind.ERROR,
+      "@Latent(classes = %d) on node '%s': %s"),
 
   // --- Networks --------------------------------------------------------------------------
   UNKNOWN_TARGET("UnknownNode", Kind.ERROR,

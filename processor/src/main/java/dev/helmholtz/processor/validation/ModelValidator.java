@@ -37,9 +37,32 @@ public final class ModelValidator {
     if (generative.isEmpty() || inference.isEmpty()) {
       return Optional.empty();
     }
+    ValidatedModel validated = new ValidatedModel(model, generative.get(), inference.get());
+    checkRelaxedKl(validated);
+    if (reporter.errorCount() > before) {
+      return Optional.empty();
+    }
     for (ValidationRule rule : ADVICE) {
       rule.check(model, reporter);
     }
-    return Optional.of(new ValidatedModel(model, generative.get(), inference.get()));
+    return Optional.of(validated);
+  }
+
+  /**
+   * A relaxed latent's ELBO term is the analytic KL of its discrete distribution: it needs a
+   * prior for which that KL is the ELBO's term (see {@link ValidatedModel#analyticKl}).
+   */
+  private void checkRelaxedKl(ValidatedModel validated) {
+    for (NodeDescriptor z : validated.latents()) {
+      var family = validated.family(z);
+      if (family.relaxationOf().isPresent() && !validated.analyticKl(z)) {
+        reporter.report(Diagnostic.RELAXED_OBJECTIVE, z.field(), z.annotation(), z.name(),
+            family.simpleName(), family.relaxationOf().get().simpleName(),
+            "its prior is conditioned on a latent that is inferred from it, so that KL is not the "
+                + "ELBO's term",
+            "infer its prior's parents before it (top-down encoders), or declare it "
+                + family.relaxationOf().get().simpleName() + " and train it with NVIL or VIMCO");
+      }
+    }
   }
 }

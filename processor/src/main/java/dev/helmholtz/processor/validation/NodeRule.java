@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.NodeKind;
@@ -37,13 +38,56 @@ final class NodeRule implements ValidationRule {
         reporter.report(Diagnostic.EVENT_RANK_UNSUPPORTED, node.field(), node.annotation(), node.shapeValue(),
             node.name(), node.shape(), node.shape().size(), node.width());
       }
-      boolean reparameterizedObjective =
-          model.objective() == ObjectiveKind.ELBO || model.objective() == ObjectiveKind.IWAE;
-      if (node.kind() == NodeKind.LATENT && reparameterizedObjective
-          && node.family().filter(f -> !f.reparameterized()).isPresent()) {
-        reporter.report(Diagnostic.NOT_REPARAMETERIZED, node.field(), node.annotation(),
-            node.name(), node.family().get().simpleName(), model.objective());
+      if (node.kind() == NodeKind.LATENT && node.family().isPresent()) {
+        checkEstimator(model, node, node.family().get(), reporter);
+        checkClasses(node, node.family().get(), reporter);
       }
+    }
+  }
+
+  /** Whether the objective can train a latent of this family: see {@link ObjectiveKind}. */
+  private static void checkEstimator(ModelDescriptor model, NodeDescriptor node, Family family,
+      Reporter reporter) {
+    ObjectiveKind objective = model.objective();
+    boolean reparameterizedObjective = objective == ObjectiveKind.ELBO || objective == ObjectiveKind.IWAE;
+    if (reparameterizedObjective && !family.reparameterized()) {
+      String relaxation = family.relaxation()
+          .map(r -> ", or declare it " + r.simpleName() + " (a Concrete relaxation, under ELBO)")
+          .orElse("");
+      reporter.report(Diagnostic.NOT_REPARAMETERIZED, node.field(), node.annotation(),
+          node.name(), family.simpleName(), objective,
+          "use a score-function objective (NVIL, or VIMCO with samples >= 2) or wake-sleep "
+              + "(WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP)" + relaxation);
+    }
+    if (family.relaxationOf().isPresent() && objective != ObjectiveKind.ELBO
+        && objective != ObjectiveKind.WAKE_SLEEP && objective != ObjectiveKind.REWEIGHTED_WAKE_SLEEP) {
+      String discrete = family.relaxationOf().get().simpleName();
+      reporter.report(Diagnostic.RELAXED_OBJECTIVE, node.field(), node.annotation(),
+          node.name(), family.simpleName(), discrete,
+          "the " + objective + " objective weighs samples by their densities, which a relaxed sample does not have",
+          "use the ELBO objective, or declare it " + discrete + " to train it with "
+              + (objective == ObjectiveKind.IWAE ? "VIMCO" : objective) + " score-function gradients");
+    }
+  }
+
+  /** {@code @Latent(classes)}: only for categorical families, at least 2, dividing the event. */
+  private static void checkClasses(NodeDescriptor node, Family family, Reporter reporter) {
+    if (node.classesValue() == null) {
+      return;
+    }
+    String problem = null;
+    if (!family.categorical()) {
+      problem = family.simpleName() + " has no classes (only Categorical and RelaxedOneHotCategorical "
+          + "do); remove classes";
+    } else if (node.classes() < 2) {
+      problem = "a categorical variable needs at least 2 classes";
+    } else if (node.shape().size() == 1 && node.width() % node.classes() != 0) {
+      problem = "event shape " + node.width() + " is not a whole number of one-hot groups of "
+          + node.classes() + "; declare a shape that is a multiple of classes";
+    }
+    if (problem != null) {
+      reporter.report(Diagnostic.CLASSES_INVALID, node.field(), node.annotation(), node.classesValue(),
+          node.classes(), node.name(), problem);
     }
   }
 }

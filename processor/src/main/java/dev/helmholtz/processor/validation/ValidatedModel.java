@@ -74,6 +74,16 @@ public record ValidatedModel(
     return downstream;
   }
 
+  /** How the objective differentiates through this latent's samples. */
+  public GradientEstimator gradient(NodeDescriptor latent) {
+    return switch (model.objective()) {
+      case WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> GradientEstimator.NONE;
+      case ELBO, IWAE, NVIL, VIMCO -> family(latent).reparameterized()
+          ? GradientEstimator.REPARAMETERIZED
+          : GradientEstimator.SCORE_FUNCTION;
+    };
+  }
+
   public List<NodeDescriptor> observed() {
     return model.nodes().stream().filter(n -> !n.isLatent()).toList();
   }

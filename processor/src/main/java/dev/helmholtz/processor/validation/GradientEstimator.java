@@ -1,0 +1,22 @@
+package dev.helmholtz.processor.validation;
+
+/** How training differentiates through a latent's samples, decided per latent at compile time. */
+public enum GradientEstimator {
+  /** Pathwise: gradients flow through a reparameterized sample (Normal, Concrete relaxations). */
+  REPARAMETERIZED("reparameterized"),
+  /** Score function (REINFORCE) with the objective's baselines: discrete latents under NVIL, VIMCO. */
+  SCORE_FUNCTION("score function"),
+  /** None through samples: wake-sleep fits q to samples of p instead. */
+  NONE("none through samples (wake-sleep)");
+
+  private final String description;
+
+  GradientEstimator(String description) {
+    this.description = description;
+  }
+
+  /** For the model report: "reparameterized", "score function", ... */
+  public String description() {
+    return description;
+  }
+}
