@@ -1,6 +1,8 @@
 package dev.helmholtz.dist;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
@@ -87,6 +89,61 @@ final class DistOps {
       }
     }
     return Shape.of(dims);
+  }
+
+  /**
+   * {@code f} applied to groups of {@code classes} consecutive entries of the last axis: {@code x}
+   * of shape [..., d] is viewed as [..., d / classes, classes], {@code f} maps that to a tensor of
+   * the same shape (acting on the last axis, e.g. softmax), and the result is viewed as {@code x}'s
+   * shape again. With a single group (static width == classes) no reshape is built. A width that
+   * is not a multiple of {@code classes} fails at run time in the Reshape when it is not known
+   * statically (the factories reject it when it is).
+   */
+  static Operand<TFloat32> perGroup(
+      Ops tf, Operand<TFloat32> x, int classes, UnaryOperator<Operand<TFloat32>> f) {
+    long width = lastDim(x.shape());
+    if (width == classes) {
+      return f.apply(x);
+    }
+    Operand<TInt64> shape = shapeOf(tf, x);
+    Operand<TInt64> leading =
+        tf.stridedSlice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {-1}),
+            tf.constant(new long[] {1}));
+    long groups = width == Shape.UNKNOWN_SIZE ? -1 : width / classes;
+    Operand<TInt64> grouped =
+        tf.concat(List.of(leading, tf.constant(new long[] {groups, classes})), tf.constant(0));
+    return tf.reshape(f.apply(tf.reshape(x, grouped)), shape);
+  }
+
+  /** The static size of the last axis, or {@link Shape#UNKNOWN_SIZE}. */
+  static long lastDim(Shape shape) {
+    if (shape.isUnknown() || shape.numDimensions() == 0) {
+      return Shape.UNKNOWN_SIZE;
+    }
+    return shape.get(shape.numDimensions() - 1);
+  }
+
+  /**
+   * {@code hard} in the forward pass with the gradient of {@code soft}: the straight-through
+   * estimator (Bengio et al. 2013). {@code soft - stopGradient(soft)} is exactly 0, so the forward
+   * value is exactly {@code hard}, which itself must carry no gradient.
+   */
+  static Operand<TFloat32> straightThrough(
+      Ops tf, Operand<TFloat32> hard, Operand<TFloat32> soft) {
+    return tf.math.add(tf.stopGradient(hard), tf.math.sub(soft, tf.stopGradient(soft)));
+  }
+
+  /**
+   * {@code temperature} when finite and positive.
+   *
+   * @throws IllegalArgumentException naming the family and the value otherwise
+   */
+  static float requireTemperature(String family, float temperature) {
+    if (!(Float.isFinite(temperature) && temperature > 0)) {
+      throw new IllegalArgumentException(
+          family + ": temperature must be finite and > 0, got " + temperature);
+    }
+    return temperature;
   }
 
   static boolean sameKnownShape(Shape a, Shape b) {

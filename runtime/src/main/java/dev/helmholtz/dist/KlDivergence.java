@@ -14,6 +14,9 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Lookup is by exact class pair first, then by superclasses of q and p (q's chain outermost).
  * Registering a pair again replaces the earlier formula.
+ *
+ * <p>Built in: Normal || Normal, Bernoulli || Bernoulli, Categorical || Categorical (same classes
+ * per variable).
  */
 public final class KlDivergence {
 
@@ -25,6 +28,7 @@ public final class KlDivergence {
   static {
     register(Normal.class, Normal.class, KlDivergence::normalNormal);
     register(Bernoulli.class, Bernoulli.class, KlDivergence::bernoulliBernoulli);
+    register(Categorical.class, Categorical.class, KlDivergence::categoricalCategorical);
   }
 
   private KlDivergence() {}
@@ -111,6 +115,24 @@ public final class KlDivergence {
             tf.math.mul(
                 tf.constant(0.5f), tf.math.sub(tf.math.add(ratioSq, diffSq), tf.constant(1f))),
             logRatio);
+    return DistOps.sumEvent(tf, kl);
+  }
+
+  /**
+   * sum(softmax(lq) * (logSoftmax(lq) - logSoftmax(lp))) within each group, summed over the event
+   * axis.
+   *
+   * @throws IllegalArgumentException when q and p group the event axis by different class counts
+   */
+  private static Operand<TFloat32> categoricalCategorical(Categorical q, Categorical p) {
+    if (q.classes() != p.classes()) {
+      throw new IllegalArgumentException(
+          "KL(Categorical || Categorical): q has " + q.classes() + " classes per variable and p "
+              + p.classes() + "; both must group the event axis alike");
+    }
+    Ops tf = q.tf();
+    Operand<TFloat32> kl =
+        tf.math.mul(q.probs(), tf.math.sub(q.logProbs(), p.logProbs()));
     return DistOps.sumEvent(tf, kl);
   }
 

@@ -87,4 +87,31 @@ public final class RandomSource {
             RandomUniform.seed(s[0]),
             RandomUniform.seed2(s[1]))), shape);
   }
+
+  /**
+   * Standard Gumbel noise {@code -log(-log u)} of the given shape (the Gumbel-max and
+   * Gumbel-softmax noise); no gradient flows through it.
+   */
+  public Operand<TFloat32> gumbel(Operand<TInt64> shape) {
+    Operand<TFloat32> u = openUniform(shape);
+    return tf.stopGradient(tf.math.neg(tf.math.log(tf.math.neg(tf.math.log(u)))));
+  }
+
+  /**
+   * Standard logistic noise {@code log u - log(1 - u)} of the given shape (the difference of two
+   * Gumbels: the binary Concrete noise); no gradient flows through it.
+   */
+  public Operand<TFloat32> logistic(Operand<TInt64> shape) {
+    Operand<TFloat32> u = openUniform(shape);
+    return tf.stopGradient(tf.math.sub(tf.math.log(u), tf.math.log1p(tf.math.neg(u))));
+  }
+
+  /**
+   * Uniform noise in (0, 1): {@link #uniform} draws 0 with probability 2^-23, where the logarithms
+   * above would be infinite, so it is raised to the smallest positive normal float, as TensorFlow
+   * Probability does. The upper end needs nothing: the largest draw is 1 - 2^-23.
+   */
+  private Operand<TFloat32> openUniform(Operand<TInt64> shape) {
+    return tf.math.maximum(uniform(shape), tf.constant(Float.MIN_NORMAL));
+  }
 }

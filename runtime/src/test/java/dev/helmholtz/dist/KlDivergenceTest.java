@@ -50,7 +50,9 @@ class KlDivergenceTest {
   void registryKnowsBuiltInPairs() {
     assertTrue(KlDivergence.hasAnalytic(Normal.class, Normal.class));
     assertTrue(KlDivergence.hasAnalytic(Bernoulli.class, Bernoulli.class));
+    assertTrue(KlDivergence.hasAnalytic(Categorical.class, Categorical.class));
     assertFalse(KlDivergence.hasAnalytic(Normal.class, Bernoulli.class));
+    assertFalse(KlDivergence.hasAnalytic(Categorical.class, Bernoulli.class));
     assertFalse(KlDivergence.hasAnalytic(Bernoulli.class, Normal.class));
   }
 
@@ -205,6 +207,54 @@ class KlDivergenceTest {
         assertEquals(0.0, out.get(2).get(0), 1e-6);
         assertMonteCarloAgrees(out.get(0).get(0), out.get(1).values());
       }
+    }
+  }
+
+  /** Two groups of 3 classes: the per-group closed form summed, Monte Carlo, and edge cases. */
+  @Test
+  void categoricalCategoricalMatchesClosedFormAndMonteCarlo() {
+    float[] lq = {0.5f, -1f, 2f, 0f, 0f, 1f};
+    float[] lp = {0f, 0.3f, -0.4f, 2f, -1f, 0.5f};
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(10));
+      Categorical q1 = Categorical.logits(tf.constant(lq), 3);
+      Categorical p = Categorical.logits(tf.constant(lp), 3);
+      Categorical q = q1.mapParameters(x -> tf.broadcastTo(x, tf.constant(new long[] {DRAWS, 6})));
+      Operand<TFloat32> mc = KlDivergence.monteCarlo(q, p, q.sample(rng));
+      Categorical uniform = Categorical.uniform(tf, tf.constant(new long[] {6}), 3);
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q1, p), mc,
+            KlDivergence.analytic(p, p), KlDivergence.analytic(q1, uniform), q1.entropy());
+        double expected = 0;
+        for (int grp = 0; grp < 2; grp++) {
+          double[] logQ = CategoricalTest.logSoftmax(lq, grp * 3, 3);
+          double[] logP = CategoricalTest.logSoftmax(lp, grp * 3, 3);
+          for (int c = 0; c < 3; c++) {
+            expected += Math.exp(logQ[c]) * (logQ[c] - logP[c]);
+          }
+        }
+        assertArrayEquals(new long[0], out.get(0).shape());
+        assertEquals(expected, out.get(0).get(0), 1e-5);
+        assertEquals(0.0, out.get(2).get(0), 1e-6);
+        // KL to the uniform prior is 2 log 3 minus the entropy
+        assertEquals(2 * Math.log(3) - out.get(4).get(0), out.get(3).get(0), 1e-5);
+        assertMonteCarloAgrees(out.get(0).get(0), out.get(1).values());
+      }
+    }
+  }
+
+  @Test
+  void categoricalKlRejectsDifferentGroupings() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> zeros = tf.zeros(tf.constant(new long[] {6}), TFloat32.class);
+      Categorical byThree = Categorical.logits(zeros, 3);
+      Categorical byTwo = Categorical.logits(zeros, 2);
+      IllegalArgumentException e = assertThrows(
+          IllegalArgumentException.class, () -> KlDivergence.analytic(byThree, byTwo));
+      assertTrue(e.getMessage().contains("3 classes") && e.getMessage().contains("p 2"),
+          e.getMessage());
     }
   }
 

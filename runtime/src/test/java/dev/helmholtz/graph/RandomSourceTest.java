@@ -124,4 +124,42 @@ class RandomSourceTest {
       }
     }
   }
+
+  /**
+   * Standard Gumbel: mean Euler's gamma, sd pi / sqrt(6), excess kurtosis 2.4. Standard logistic:
+   * mean 0, sd pi / sqrt(3), excess kurtosis 1.2. Mean within 4 standard errors sd / sqrt(n); sd
+   * within 4 of its standard error sd * sqrt((kurtosis - 1) / (4n)).
+   */
+  @Test
+  void gumbelAndLogisticNoiseHaveTheirMoments() {
+    int count = 20_000;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(12));
+      Operand<TFloat32> gumbel = rng.gumbel(tf.constant(new long[] {count, 1}));
+      Operand<TFloat32> logistic = rng.logistic(tf.constant(new long[] {count, 1}));
+      for (Operand<TFloat32> noise : List.of(gumbel, logistic)) {
+        assertEquals("StopGradient", noise.op().type());
+        assertEquals(org.tensorflow.ndarray.Shape.of(count, 1), noise.shape());
+      }
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, gumbel, logistic);
+        double[][] moments = {
+          {0.5772156649, Math.PI / Math.sqrt(6), 2.4}, {0, Math.PI / Math.sqrt(3), 1.2}
+        };
+        for (int i = 0; i < 2; i++) {
+          float[] xs = out.get(i).values();
+          for (float x : xs) {
+            assertTrue(Float.isFinite(x), "finite noise: " + x);
+          }
+          double mean = moments[i][0];
+          double sd = moments[i][1];
+          double kurtosis = 3 + moments[i][2];
+          assertEquals(mean, TfTesting.mean(xs), 4 * sd / Math.sqrt(count), "mean of noise " + i);
+          assertEquals(sd, TfTesting.std(xs), 4 * sd * Math.sqrt((kurtosis - 1) / (4.0 * count)),
+              "sd of noise " + i);
+        }
+      }
+    }
+  }
 }
