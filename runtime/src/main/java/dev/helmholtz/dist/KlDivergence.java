@@ -17,7 +17,8 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>Built in: Normal || Normal, Bernoulli || Bernoulli, Categorical || Categorical (same classes
  * per variable), and for the relaxed families the KL of their discrete distributions:
- * RelaxedBernoulli || RelaxedBernoulli and RelaxedBernoulli || Bernoulli. That is the objective of
+ * RelaxedBernoulli || RelaxedBernoulli, RelaxedBernoulli || Bernoulli, RelaxedOneHotCategorical ||
+ * RelaxedOneHotCategorical and RelaxedOneHotCategorical || Categorical. That is the objective of
  * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
  * relaxed densities.
  */
@@ -39,6 +40,10 @@ public final class KlDivergence {
         (q, p) -> bernoulliBernoulli(q.discrete(), p.discrete()));
     register(RelaxedBernoulli.class, Bernoulli.class,
         (q, p) -> bernoulliBernoulli(q.discrete(), p));
+    register(RelaxedOneHotCategorical.class, RelaxedOneHotCategorical.class,
+        (q, p) -> categoricalCategorical(q.discrete(), p.discrete()));
+    register(RelaxedOneHotCategorical.class, Categorical.class,
+        (q, p) -> categoricalCategorical(q.discrete(), p));
   }
 
   private KlDivergence() {}

@@ -93,7 +93,7 @@ public final class RelaxedBernoulli extends Distribution {
 
   /**
    * The binary Concrete log density of relaxed values {@code y} in (0, 1), summed over the event
-   * axis (Maddison et al. 2017, appendix B). In logit space, with t = log y - log(1 - y), l the
+   * axis (Maddison et al. 2017). In logit space, with t = log y - log(1 - y), l the
    * logits and T the temperature, t is logistic with location l / T and scale 1 / T, so
    *
    * <pre>log p(y) = log T + (l - T t) - 2 softplus(l - T t) - log y - log(1 - y).</pre>

@@ -53,6 +53,10 @@ class KlDivergenceTest {
     assertTrue(KlDivergence.hasAnalytic(Categorical.class, Categorical.class));
     assertTrue(KlDivergence.hasAnalytic(RelaxedBernoulli.class, RelaxedBernoulli.class));
     assertTrue(KlDivergence.hasAnalytic(RelaxedBernoulli.class, Bernoulli.class));
+    assertTrue(KlDivergence.hasAnalytic(RelaxedOneHotCategorical.class,
+        RelaxedOneHotCategorical.class));
+    assertTrue(KlDivergence.hasAnalytic(RelaxedOneHotCategorical.class, Categorical.class));
+    assertFalse(KlDivergence.hasAnalytic(RelaxedOneHotCategorical.class, Bernoulli.class));
     assertFalse(KlDivergence.hasAnalytic(Normal.class, Bernoulli.class));
     assertFalse(KlDivergence.hasAnalytic(Categorical.class, Bernoulli.class));
     assertFalse(KlDivergence.hasAnalytic(Bernoulli.class, Normal.class));
@@ -286,6 +290,41 @@ class KlDivergenceTest {
         assertEquals(expected, out.get(1).get(0), 1e-5);
         assertEquals(toUniform, out.get(2).get(0), 1e-5);
         assertEquals(toUniform, out.get(3).get(0), 1e-5);
+      }
+    }
+  }
+
+  /** The relaxed categorical's KL is the discrete one's, to a relaxed or a plain prior. */
+  @Test
+  void relaxedCategoricalKlIsTheDiscreteKl() {
+    float[] lq = {0.5f, -1f, 2f, 0f, 0f, 1f};
+    float[] lp = {0f, 0.3f, -0.4f, 2f, -1f, 0.5f};
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RelaxedOneHotCategorical q = RelaxedOneHotCategorical.logits(0.4f, tf.constant(lq), 3, true);
+      RelaxedOneHotCategorical p = RelaxedOneHotCategorical.logits(1.5f, tf.constant(lp), 3);
+      RelaxedOneHotCategorical prior =
+          RelaxedOneHotCategorical.uniform(tf, tf.constant(new long[] {6}), 3);
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q, p),
+            KlDivergence.analytic(q, p.discrete()),
+            KlDivergence.analytic(q.discrete(), p.discrete()), KlDivergence.analytic(q, prior),
+            KlDivergence.analytic(q, Categorical.uniform(tf, tf.constant(new long[] {6}), 3)),
+            q.entropy());
+        double expected = 0;
+        for (int grp = 0; grp < 2; grp++) {
+          double[] logQ = CategoricalTest.logSoftmax(lq, grp * 3, 3);
+          double[] logP = CategoricalTest.logSoftmax(lp, grp * 3, 3);
+          for (int c = 0; c < 3; c++) {
+            expected += Math.exp(logQ[c]) * (logQ[c] - logP[c]);
+          }
+        }
+        assertEquals(expected, out.get(0).get(0), 1e-5);
+        assertEquals(expected, out.get(1).get(0), 1e-5);
+        assertEquals(out.get(2).get(0), out.get(0).get(0), 0f);
+        double toUniform = 2 * Math.log(3) - out.get(5).get(0);
+        assertEquals(toUniform, out.get(3).get(0), 1e-5);
+        assertEquals(toUniform, out.get(4).get(0), 1e-5);
       }
     }
   }
