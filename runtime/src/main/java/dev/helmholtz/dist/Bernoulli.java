@@ -22,20 +22,21 @@ public final class Bernoulli extends Distribution {
     this.logits = logits;
   }
 
+  /** Bernoulli with success probabilities {@code sigmoid(logits)}. */
   public static Bernoulli logits(Operand<TFloat32> logits) {
     Objects.requireNonNull(logits, "logits");
     return new Bernoulli(DistOps.opsOf(logits), logits);
+  }
+
+  /** Bernoulli(1/2) for every element of {@code shape}: the standard prior of a binary latent. */
+  public static Bernoulli uniform(Ops tf, Operand<TInt64> shape) {
+    return logits(tf.fill(shape, tf.constant(0f)));
   }
 
   /**
    * Bernoulli with success probabilities {@code probs}, stored as logits {@code log(p) -
    * log1p(-p)} after clipping p to [1e-6, 1 - 1e-6].
    */
-  /** Bernoulli(1/2) for every element of {@code shape}: the standard prior of a binary latent. */
-  public static Bernoulli uniform(Ops tf, Operand<TInt64> shape) {
-    return logits(tf.fill(shape, tf.constant(0f)));
-  }
-
   public static Bernoulli probs(Operand<TFloat32> probs) {
     Objects.requireNonNull(probs, "probs");
     Ops tf = DistOps.opsOf(probs);

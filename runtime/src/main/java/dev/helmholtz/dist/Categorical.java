@@ -37,14 +37,24 @@ public final class Categorical extends Distribution {
    */
   public static Categorical logits(Operand<TFloat32> logits) {
     Objects.requireNonNull(logits, "logits");
-    long width = DistOps.lastDim(logits.shape());
+    return logits(logits, staticClasses(
+        "Categorical.logits(logits)", "Categorical.logits(logits, classes)", logits.shape()));
+  }
+
+  /**
+   * The static width of the last axis of {@code shape}, as the class count of one variable.
+   *
+   * @throws IllegalArgumentException naming {@code call} and suggesting {@code alternative} when
+   *     the width is not known statically
+   */
+  static int staticClasses(String call, String alternative, Shape shape) {
+    long width = DistOps.lastDim(shape);
     if (width == Shape.UNKNOWN_SIZE) {
       throw new IllegalArgumentException(
-          "Categorical.logits(logits): the last axis of logits " + logits.shape()
-              + " has no static width to count the classes by; pass the class count with"
-              + " Categorical.logits(logits, classes)");
+          call + ": the last axis of logits " + shape + " has no static width to count the"
+              + " classes by; pass the class count with " + alternative);
     }
-    return logits(logits, Math.toIntExact(width));
+    return Math.toIntExact(width);
   }
 
   /**
@@ -55,8 +65,17 @@ public final class Categorical extends Distribution {
    *     last axis is not a multiple of {@code classes} (an unknown width is checked at run time)
    */
   public static Categorical logits(Operand<TFloat32> logits, int classes) {
+    return grouped("Categorical", logits, classes);
+  }
+
+  /**
+   * {@link #logits(Operand, int)}, with errors naming {@code family}.
+   *
+   * @throws IllegalArgumentException when the grouping is invalid
+   */
+  static Categorical grouped(String family, Operand<TFloat32> logits, int classes) {
     Objects.requireNonNull(logits, "logits");
-    requireGrouping("Categorical", logits.shape(), classes);
+    requireGrouping(family, logits.shape(), classes);
     return new Categorical(DistOps.opsOf(logits), logits, classes);
   }
 
@@ -75,7 +94,7 @@ public final class Categorical extends Distribution {
    *
    * @throws IllegalArgumentException naming {@code family}, the shape and the class count
    */
-  static void requireGrouping(String family, Shape shape, int classes) {
+  private static void requireGrouping(String family, Shape shape, int classes) {
     if (classes < 2) {
       throw new IllegalArgumentException(
           family + ": a categorical variable needs at least 2 classes, got classes = " + classes);

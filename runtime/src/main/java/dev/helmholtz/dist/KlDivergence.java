@@ -16,7 +16,11 @@ import org.tensorflow.types.TFloat32;
  * Registering a pair again replaces the earlier formula.
  *
  * <p>Built in: Normal || Normal, Bernoulli || Bernoulli, Categorical || Categorical (same classes
- * per variable).
+ * per variable), and for the relaxed families the KL of their discrete distributions:
+ * RelaxedBernoulli || RelaxedBernoulli, RelaxedBernoulli || Bernoulli, RelaxedOneHotCategorical ||
+ * RelaxedOneHotCategorical and RelaxedOneHotCategorical || Categorical. That is the objective of
+ * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
+ * relaxed densities.
  */
 public final class KlDivergence {
 
@@ -29,6 +33,17 @@ public final class KlDivergence {
     register(Normal.class, Normal.class, KlDivergence::normalNormal);
     register(Bernoulli.class, Bernoulli.class, KlDivergence::bernoulliBernoulli);
     register(Categorical.class, Categorical.class, KlDivergence::categoricalCategorical);
+    // The relaxed families are discrete models trained through a relaxation: their KL is their
+    // discrete distributions' (the Gumbel-softmax VAE objective of Jang et al. 2017), not the KL
+    // between the relaxed densities (which has no closed form).
+    register(RelaxedBernoulli.class, RelaxedBernoulli.class,
+        (q, p) -> bernoulliBernoulli(q.discrete(), p.discrete()));
+    register(RelaxedBernoulli.class, Bernoulli.class,
+        (q, p) -> bernoulliBernoulli(q.discrete(), p));
+    register(RelaxedOneHotCategorical.class, RelaxedOneHotCategorical.class,
+        (q, p) -> categoricalCategorical(q.discrete(), p.discrete()));
+    register(RelaxedOneHotCategorical.class, Categorical.class,
+        (q, p) -> categoricalCategorical(q.discrete(), p));
   }
 
   private KlDivergence() {}

@@ -51,6 +51,12 @@ class KlDivergenceTest {
     assertTrue(KlDivergence.hasAnalytic(Normal.class, Normal.class));
     assertTrue(KlDivergence.hasAnalytic(Bernoulli.class, Bernoulli.class));
     assertTrue(KlDivergence.hasAnalytic(Categorical.class, Categorical.class));
+    assertTrue(KlDivergence.hasAnalytic(RelaxedBernoulli.class, RelaxedBernoulli.class));
+    assertTrue(KlDivergence.hasAnalytic(RelaxedBernoulli.class, Bernoulli.class));
+    assertTrue(KlDivergence.hasAnalytic(RelaxedOneHotCategorical.class,
+        RelaxedOneHotCategorical.class));
+    assertTrue(KlDivergence.hasAnalytic(RelaxedOneHotCategorical.class, Categorical.class));
+    assertFalse(KlDivergence.hasAnalytic(RelaxedOneHotCategorical.class, Bernoulli.class));
     assertFalse(KlDivergence.hasAnalytic(Normal.class, Bernoulli.class));
     assertFalse(KlDivergence.hasAnalytic(Categorical.class, Bernoulli.class));
     assertFalse(KlDivergence.hasAnalytic(Bernoulli.class, Normal.class));
@@ -255,6 +261,71 @@ class KlDivergenceTest {
           IllegalArgumentException.class, () -> KlDivergence.analytic(byThree, byTwo));
       assertTrue(e.getMessage().contains("3 classes") && e.getMessage().contains("p 2"),
           e.getMessage());
+    }
+  }
+
+  /** The relaxed Bernoulli's KL is the discrete one's, to a relaxed or a plain Bernoulli prior. */
+  @Test
+  void relaxedBernoulliKlIsTheDiscreteKl() {
+    float[] lq = {-1f, 0.4f, 2f};
+    float[] lp = {0.5f, 0f, -0.3f};
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RelaxedBernoulli q = RelaxedBernoulli.logits(0.3f, tf.constant(lq), true);
+      RelaxedBernoulli p = RelaxedBernoulli.logits(2f, tf.constant(lp));
+      RelaxedBernoulli prior = RelaxedBernoulli.uniform(tf, tf.constant(new long[] {3}));
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q, p),
+            KlDivergence.analytic(q, p.discrete()), KlDivergence.analytic(q, prior),
+            KlDivergence.analytic(q, Bernoulli.uniform(tf, tf.constant(new long[] {3}))));
+        double expected = 0;
+        double toUniform = 0;
+        for (int i = 0; i < 3; i++) {
+          double a = BernoulliTest.sigmoid(lq[i]);
+          double b = BernoulliTest.sigmoid(lp[i]);
+          expected += a * Math.log(a / b) + (1 - a) * Math.log((1 - a) / (1 - b));
+          toUniform += a * Math.log(2 * a) + (1 - a) * Math.log(2 * (1 - a));
+        }
+        assertEquals(expected, out.get(0).get(0), 1e-5);
+        assertEquals(expected, out.get(1).get(0), 1e-5);
+        assertEquals(toUniform, out.get(2).get(0), 1e-5);
+        assertEquals(toUniform, out.get(3).get(0), 1e-5);
+      }
+    }
+  }
+
+  /** The relaxed categorical's KL is the discrete one's, to a relaxed or a plain prior. */
+  @Test
+  void relaxedCategoricalKlIsTheDiscreteKl() {
+    float[] lq = {0.5f, -1f, 2f, 0f, 0f, 1f};
+    float[] lp = {0f, 0.3f, -0.4f, 2f, -1f, 0.5f};
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RelaxedOneHotCategorical q = RelaxedOneHotCategorical.logits(0.4f, tf.constant(lq), 3, true);
+      RelaxedOneHotCategorical p = RelaxedOneHotCategorical.logits(1.5f, tf.constant(lp), 3);
+      RelaxedOneHotCategorical prior =
+          RelaxedOneHotCategorical.uniform(tf, tf.constant(new long[] {6}), 3);
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, KlDivergence.analytic(q, p),
+            KlDivergence.analytic(q, p.discrete()),
+            KlDivergence.analytic(q.discrete(), p.discrete()), KlDivergence.analytic(q, prior),
+            KlDivergence.analytic(q, Categorical.uniform(tf, tf.constant(new long[] {6}), 3)),
+            q.entropy());
+        double expected = 0;
+        for (int grp = 0; grp < 2; grp++) {
+          double[] logQ = CategoricalTest.logSoftmax(lq, grp * 3, 3);
+          double[] logP = CategoricalTest.logSoftmax(lp, grp * 3, 3);
+          for (int c = 0; c < 3; c++) {
+            expected += Math.exp(logQ[c]) * (logQ[c] - logP[c]);
+          }
+        }
+        assertEquals(expected, out.get(0).get(0), 1e-5);
+        assertEquals(expected, out.get(1).get(0), 1e-5);
+        assertEquals(out.get(2).get(0), out.get(0).get(0), 0f);
+        double toUniform = 2 * Math.log(3) - out.get(5).get(0);
+        assertEquals(toUniform, out.get(3).get(0), 1e-5);
+        assertEquals(toUniform, out.get(4).get(0), 1e-5);
+      }
     }
   }
 
