@@ -33,9 +33,20 @@ class GoldenSourceTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
 
   /** Every @Model class of samples/src/main/java: its source and the class generated from it. */
-  static final Map<String, String> SAMPLE_MODELS = new TreeMap<>(Map.of(
-      "dev/helmholtz/samples/vae/Vae.java", "dev.helmholtz.samples.vae.VaeModel",
-      "dev/helmholtz/samples/bench/WideVae.java", "dev.helmholtz.samples.bench.WideVaeModel"));
+  static final Map<String, String> SAMPLE_MODELS = new TreeMap<>(Map.ofEntries(
+      Map.entry("dev/helmholtz/samples/vae/Vae.java", "dev.helmholtz.samples.vae.VaeModel"),
+      Map.entry("dev/helmholtz/samples/bench/WideVae.java", "dev.helmholtz.samples.bench.WideVaeModel"),
+      Map.entry("dev/helmholtz/samples/iwae/VaeK5.java", "dev.helmholtz.samples.iwae.VaeK5Model"),
+      Map.entry("dev/helmholtz/samples/iwae/VaeK50.java", "dev.helmholtz.samples.iwae.VaeK50Model"),
+      Map.entry("dev/helmholtz/samples/iwae/IwaeK5.java", "dev.helmholtz.samples.iwae.IwaeK5Model"),
+      Map.entry("dev/helmholtz/samples/iwae/IwaeK50.java", "dev.helmholtz.samples.iwae.IwaeK50Model"),
+      Map.entry("dev/helmholtz/samples/sbn/SbnNvil.java", "dev.helmholtz.samples.sbn.SbnNvilModel"),
+      Map.entry("dev/helmholtz/samples/sbn/SbnVimco.java", "dev.helmholtz.samples.sbn.SbnVimcoModel"),
+      Map.entry("dev/helmholtz/samples/sbn/SbnWakeSleep.java", "dev.helmholtz.samples.sbn.SbnWakeSleepModel"),
+      Map.entry("dev/helmholtz/samples/sbn/SbnReweightedWakeSleep.java",
+          "dev.helmholtz.samples.sbn.SbnReweightedWakeSleepModel"),
+      Map.entry("dev/helmholtz/samples/gumbel/GumbelSoftmaxVae.java",
+          "dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();
@@ -85,9 +96,7 @@ class GoldenSourceTest {
     List<String> models = new ArrayList<>();
     try (Stream<Path> files = Files.walk(SAMPLES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-        boolean model = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-            .map(String::strip)
-            .anyMatch(l -> l.startsWith("@Model") || l.startsWith("@dev.helmholtz.annotations.Model"));
+        boolean model = isModel(file);
         if (model) {
           models.add(SAMPLES.relativize(file).toString().replace('\\', '/'));
         }
@@ -100,9 +109,25 @@ class GoldenSourceTest {
   /** Compiles sample sources in the given order; the generated sources by class name. */
   private static Map<String, String> generate(List<String> modelSources) {
     List<JavaFileObject> files = new ArrayList<>();
+    java.util.Set<Path> support = new java.util.TreeSet<>();
     for (String modelSource : modelSources) {
+      Path model = SAMPLES.resolve(modelSource);
       try {
-        files.add(JavaFileObjects.forResource(SAMPLES.resolve(modelSource).toUri().toURL()));
+        files.add(JavaFileObjects.forResource(model.toUri().toURL()));
+        // The package-private helpers the model names (networks shared by several models) come along.
+        String text = Files.readString(model, StandardCharsets.UTF_8);
+        try (Stream<Path> siblings = Files.list(model.getParent())) {
+          siblings.filter(f -> f.toString().endsWith(".java") && !isModel(f))
+              .filter(f -> text.contains(f.getFileName().toString().replace(".java", "") + "."))
+              .forEach(support::add);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    for (Path helper : support) {
+      try {
+        files.add(JavaFileObjects.forResource(helper.toUri().toURL()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -121,5 +146,15 @@ class GoldenSourceTest {
       }
     }
     return generated;
+  }
+
+  private static boolean isModel(Path file) {
+    try {
+      return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          .map(String::strip)
+          .anyMatch(l -> l.startsWith("@Model") || l.startsWith("@dev.helmholtz.annotations.Model"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
