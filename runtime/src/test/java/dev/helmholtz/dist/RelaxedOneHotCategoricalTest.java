@@ -32,7 +32,8 @@ class RelaxedOneHotCategoricalTest {
 
   /**
    * The Concrete log density as Maddison et al. (2017, Definition 1) write it, in double, for one
-   * group of n entries: (n-1)! T^(n-1) prod_k (a_k y_k^(-T-1) / sum_i a_i y_i^(-T)), a = exp(logits).
+   * group of n entries: (n-1)! T^(n-1) prod_k (a_k y_k^(-T-1) / sum_i a_i y_i^(-T)) with
+   * a = exp(logits).
    */
   static double concreteLogDensity(double[] y, float[] logits, int offset, double t) {
     int n = y.length;
