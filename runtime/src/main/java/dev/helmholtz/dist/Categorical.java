@@ -44,10 +44,14 @@ public final class Categorical extends Distribution {
   /**
    * The static width of the last axis of {@code shape}, as the class count of one variable.
    *
-   * @throws IllegalArgumentException naming {@code call} and suggesting {@code alternative} when
-   *     the width is not known statically
+   * @throws IllegalArgumentException naming {@code call} for a scalar, and suggesting {@code
+   *     alternative} when the width is not known statically
    */
   static int staticClasses(String call, String alternative, Shape shape) {
+    if (!shape.isUnknown() && shape.numDimensions() == 0) {
+      throw new IllegalArgumentException(
+          call + ": logits must have an event (last) axis, got a scalar");
+    }
     long width = DistOps.lastDim(shape);
     if (width == Shape.UNKNOWN_SIZE) {
       throw new IllegalArgumentException(

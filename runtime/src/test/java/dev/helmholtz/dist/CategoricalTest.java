@@ -319,6 +319,10 @@ class CategoricalTest {
       IllegalArgumentException scalar = assertThrows(
           IllegalArgumentException.class, () -> Categorical.logits(tf.constant(1f), 2));
       assertTrue(scalar.getMessage().contains("event"), scalar.getMessage());
+      IllegalArgumentException scalarWhole = assertThrows(
+          IllegalArgumentException.class, () -> Categorical.logits(tf.constant(1f)));
+      assertEquals("Categorical.logits(logits): logits must have an event (last) axis, got a"
+          + " scalar", scalarWhole.getMessage());
       IllegalArgumentException oneClass = assertThrows(IllegalArgumentException.class,
           () -> Categorical.logits(tf.constant(new float[] {0f})));
       assertTrue(oneClass.getMessage().contains("at least 2"), oneClass.getMessage());

@@ -16,6 +16,7 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.graph.TfTesting;
 import dev.helmholtz.graph.TfTesting.Fetched;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -315,6 +316,66 @@ class RelaxedBernoulliTest {
         }
         assertTrue(norm > 1e-3, "straight-through gradient is non-zero: " + norm);
       }
+    }
+  }
+
+  /**
+   * A relaxed objective differentiates relaxedLogProb of its own rsample in the logits, through
+   * both the draw and the parameters: tf.gradients against central finite differences.
+   */
+  @Test
+  void relaxedLogProbOfADrawHasFiniteDifferenceGradients() {
+    assertGradientMatchesFiniteDifferences(new float[] {-1f, 0.4f, 1.3f, 0f},
+        (tf, logits) -> {
+          RelaxedBernoulli q = RelaxedBernoulli.logits(0.8f, logits);
+          RelaxedBernoulli p = RelaxedBernoulli.logits(0.8f, tf.constant(0.5f));
+          Operand<TFloat32> y = q.rsample(new RandomSource(tf, Seed.of(20)));
+          return tf.math.sub(q.relaxedLogProb(y), p.relaxedLogProb(y));
+        });
+  }
+
+  /**
+   * d f / d logits of the scalar {@code f(tf, logits)} by tf.gradients, against central finite
+   * differences with step 1e-2. Each evaluation runs in a fresh session, so seeded noise ops draw
+   * the same values every time.
+   */
+  static void assertGradientMatchesFiniteDifferences(float[] logits0,
+      BiFunction<Ops, Operand<TFloat32>, Operand<TFloat32>> f) {
+    int n = logits0.length;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> logits =
+          tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n)));
+      Operand<TFloat32> value = f.apply(tf, logits);
+      Output<?> grad = g.addGradients(value.asOutput(), new Output<?>[] {logits.output()})[0];
+      float[] analytic;
+      try (Session s = new Session(g);
+          TFloat32 l = TfTesting.tensor(Shape.of(n), logits0);
+          var result = s.runner().feed(logits, l).fetch(grad).run()) {
+        analytic = TfTesting.copy(result.get(0)).values();
+      }
+      float h = 1e-2f;
+      double norm = 0;
+      for (int i = 0; i < n; i++) {
+        float[] up = logits0.clone();
+        float[] down = logits0.clone();
+        up[i] += h;
+        down[i] -= h;
+        double fd = (evaluate(g, value, logits, up) - evaluate(g, value, logits, down)) / (2 * h);
+        assertEquals(fd, analytic[i], 3e-3 * Math.max(1, Math.abs(fd)),
+            "d f / d logits[" + i + "]");
+        norm += Math.abs(analytic[i]);
+      }
+      assertTrue(norm > 1e-3, "gradient is non-zero: " + norm);
+    }
+  }
+
+  private static double evaluate(
+      Graph g, Operand<TFloat32> value, Operand<TFloat32> logits, float[] logitsValue) {
+    try (Session s = new Session(g);
+        TFloat32 l = TfTesting.tensor(Shape.of(logitsValue.length), logitsValue);
+        var result = s.runner().feed(logits, l).fetch(value).run()) {
+      return TfTesting.copy(result.get(0)).get(0);
     }
   }
 

@@ -31,8 +31,9 @@ class RelaxedOneHotCategoricalTest {
   private static final int DRAWS = 20_000;
 
   /**
-   * The Concrete log density as Maddison et al. (2017, Definition 1) write it, in double, for one group
-   * of n entries: (n-1)! T^(n-1) prod_k (a_k y_k^(-T-1) / sum_i a_i y_i^(-T)), a = exp(logits).
+   * The Concrete log density as Maddison et al. (2017, Definition 1) write it, in double, for one
+   * group of n entries: (n-1)! T^(n-1) prod_k (a_k y_k^(-T-1) / sum_i a_i y_i^(-T)) with
+   * a = exp(logits).
    */
   static double concreteLogDensity(double[] y, float[] logits, int offset, double t) {
     int n = y.length;
@@ -421,6 +422,24 @@ class RelaxedOneHotCategoricalTest {
         assertTrue(norm > 1e-3, "straight-through gradient is non-zero: " + norm);
       }
     }
+  }
+
+  /**
+   * A relaxed objective differentiates relaxedLogProb of its own rsample in the logits (two
+   * groups of 3), through the draw, the group reshapes and the parameters: tf.gradients against
+   * central finite differences.
+   */
+  @Test
+  void relaxedLogProbOfADrawHasFiniteDifferenceGradients() {
+    RelaxedBernoulliTest.assertGradientMatchesFiniteDifferences(
+        new float[] {0.3f, -1f, 0.8f, 0.1f, 0.6f, -0.2f},
+        (tf, logits) -> {
+          RelaxedOneHotCategorical q = RelaxedOneHotCategorical.logits(0.9f, logits, 3);
+          RelaxedOneHotCategorical p =
+              RelaxedOneHotCategorical.uniform(tf, tf.constant(new long[] {6}), 3);
+          Operand<TFloat32> y = q.rsample(new RandomSource(tf, Seed.of(21)));
+          return tf.math.sub(q.relaxedLogProb(y), p.relaxedLogProb(y));
+        });
   }
 
   @Test
