@@ -1,0 +1,58 @@
+package dev.helmholtz.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The train and objectives commands on tiny subsets, and their answers to bad input. */
+class TrainAndObjectivesCommandTest {
+  @Test
+  void trainWritesImagesAndMetricsForANamedModel(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("sbn");
+    int exit = HelmholtzCli.commandLine().execute("train", "--model", "sbn-vimco", "--epochs", "1",
+        "--train-examples", "200", "--test-examples", "10", "--k", "5", "--output", output.toString());
+    assertEquals(0, exit);
+    for (String file : new String[] {"samples.png", "reconstructions.png", "metrics.json"}) {
+      assertTrue(Files.size(output.resolve(file)) > 0, file);
+    }
+    String metrics = Files.readString(output.resolve("metrics.json"));
+    assertTrue(metrics.contains("\"objective\": \"VIMCO\"") && metrics.contains("\"objective_samples\": 5"), metrics);
+  }
+
+  @Test
+  void objectivesPrintsOneRowPerModelWithThePublishedFigure(@TempDir Path dir) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      exit = HelmholtzCli.commandLine().execute("objectives", "--models", "vae,sbn-nvil", "--epochs", "1",
+          "--train-examples", "100", "--test-examples", "10", "--k", "3", "--output", dir.toString());
+    } finally {
+      System.setOut(original);
+    }
+    assertEquals(0, exit);
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertTrue(out.lines().anyMatch(l -> l.startsWith("vae ") && l.contains("ELBO") && l.contains("-86.76")), out);
+    assertTrue(out.lines().anyMatch(l -> l.startsWith("sbn-nvil ") && l.contains("NVIL")), out);
+  }
+
+  @Test
+  void anUnknownModelIsAMessageListingTheModels() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = HelmholtzCli.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute("train", "--model", "nope"));
+    assertTrue(err.toString().contains("no sample model 'nope'; the models are vae, vae-k5"), err.toString());
+  }
+}
