@@ -1,5 +1,6 @@
 package dev.helmholtz.processor.codegen;
 
+import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
@@ -65,7 +66,9 @@ public final class ModelReport {
       b.append("; ").append(density("q", node, encoder, html))
           .append("; gradient: ")
           .append(model.gradient(node).description())
-          .append("; KL: ").append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
+          // Only the ELBO trains through the KL term; the other objectives use log weights.
+          .append(model.model().objective() == ObjectiveKind.ELBO ? "; KL: " : "; KL in elbo(): ")
+          .append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
     }
     return b.toString();
   }

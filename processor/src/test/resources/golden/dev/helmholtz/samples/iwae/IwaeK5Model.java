@@ -21,7 +21,7 @@ import org.tensorflow.types.TFloat32;
  * <h2>Model report</h2>
  * <p>Objective: IWAE, 5 samples per example.
  * <ul>
- * <li>{@code z}: latent Normal, event shape [50]; p(z): standard prior; q(z | x) by encode(); gradient: reparameterized; KL: analytic
+ * <li>{@code z}: latent Normal, event shape [50]; p(z): standard prior; q(z | x) by encode(); gradient: reparameterized; KL in elbo(): analytic
  * <li>{@code x}: observed Bernoulli, event shape [784]; p(x | z) by decode()
  * </ul>
  * <p>Inference order: z. Generative order: z, x.

@@ -20,7 +20,7 @@ import org.tensorflow.types.TFloat32;
  * <h2>Model report</h2>
  * <p>Objective: WAKE_SLEEP, 1 sample per example.
  * <ul>
- * <li>{@code z}: latent Bernoulli, event shape [200]; p(z): standard prior; q(z | x) by encode(); gradient: none through samples (wake-sleep); KL: analytic
+ * <li>{@code z}: latent Bernoulli, event shape [200]; p(z): standard prior; q(z | x) by encode(); gradient: none through samples (wake-sleep); KL in elbo(): analytic
  * <li>{@code x}: observed Bernoulli, event shape [784]; p(x | z) by decode()
  * </ul>
  * <p>Inference order: z. Generative order: z, x.
