@@ -72,6 +72,8 @@ public abstract class GeneratedModel implements AutoCloseable {
   private List<String> termNames;
   private List<Operand<TFloat32>> termMeans;
   private Op trainStep;
+  private Operand<TFloat32> trainingLoss;
+  private InferencePass trainingPass;
   private VariableStore variables;
   private InferencePass meanPass;
   private GenerativePass generativePass;
@@ -115,6 +117,8 @@ public abstract class GeneratedModel implements AutoCloseable {
           differentiatesSamples(spec.objective()) ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED);
       defineInference(training);
       TrainingTarget target = trainingTarget(tf, random, training);
+      trainingPass = training;
+      trainingLoss = target.loss();
       objectiveMean = tf.math.mean(target.perExample(), tf.constant(0));
       termNames = new ArrayList<>(training.termMeans().keySet());
       termMeans = new ArrayList<>(training.termMeans().values());
@@ -292,6 +296,16 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   Placeholder<TInt32> sampleCount() {
     return samples;
+  }
+
+  /** The scalar loss the optimizer minimizes: minus the mean surrogate, plus any baseline loss. */
+  Operand<TFloat32> trainingLoss() {
+    return trainingLoss;
+  }
+
+  /** The pass the training objective is built on (its log weights, score-function log q). */
+  InferencePass trainingPass() {
+    return trainingPass;
   }
 
   /** Training steps taken so far by {@link #fit}. */

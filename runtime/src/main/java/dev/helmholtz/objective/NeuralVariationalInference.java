@@ -17,7 +17,9 @@ import org.tensorflow.types.TFloat32;
  * trained to predict l - c by least squares), and divided by max(1, sqrt(v)), v a moving average
  * of the centred signal's variance. Baselines do not depend on z, so the centred estimator is
  * unbiased; the normalization rescales the score-function part of the encoders' gradient by
- * {@link #signalScale()} (an adaptive step size for them, as in the paper).
+ * {@link #signalScale()} (an adaptive step size for them, as in the paper). For the
+ * score-function latents that part is the whole gradient, scale (l - b - c) grad log q: the
+ * zero-mean -grad log q that l itself carries is cancelled, as the paper drops it.
  *
  * <p>c and v are graph variables outside the trainable set; {@link #updates} builds their
  * moving-average assignments, which must run after the step's gradients have read them.
@@ -80,7 +82,12 @@ public final class NeuralVariationalInference {
     Operand<TFloat32> residual = tf.math.sub(signal, tf.stopGradient(b));
     Operand<TFloat32> scale = tf.math.reciprocal(tf.math.maximum(tf.constant(1f), tf.math.sqrt(v)));
     Operand<TFloat32> centred = tf.math.mul(tf.math.sub(residual, c), scale);
-    Operand<TFloat32> surrogate = tf.math.add(logWeights, ScoreFunction.term(tf, centred, scoreLogQ));
+    // The log weights' own gradient carries -grad log q of these latents (their draws are
+    // detached, q's density is not): zero in expectation, but it moves the effective signal one
+    // nat away from l - b - c, the part the baselines are trained to remove. The paper's
+    // estimator is (l - b - c) grad log q alone, so the term adds that gradient back (+1).
+    Operand<TFloat32> surrogate = tf.math.add(logWeights,
+        ScoreFunction.term(tf, tf.math.add(centred, tf.constant(1f)), scoreLogQ));
     // b learns to predict l - c: the part of the signal the moving average does not explain.
     Operand<TFloat32> baselineLoss = tf.math.mean(
         tf.math.square(tf.math.sub(tf.math.sub(signal, c), b)), tf.constant(0));

@@ -34,8 +34,12 @@ public final class WakeSleep {
    */
   public static Operand<TFloat32> reweightedWake(Ops tf, Operand<TFloat32> logJoint,
       Operand<TFloat32> logPosterior, Operand<TFloat32> logWeights) {
-    Operand<TFloat32> normalized = tf.stopGradient(
-        tf.math.exp(tf.math.sub(logWeights, tf.expandDims(LogSumExp.reduce(tf, logWeights, 0), tf.constant(0)))));
+    // Normalized by dividing by their sum, not by subtracting a log-sum-exp: exp(l - lse) carries
+    // lse's float rounding into every weight (sums 1 - 2e-5 at log weights near -1000).
+    Operand<TFloat32> unnormalized = tf.math.exp(tf.math.sub(logWeights,
+        tf.max(logWeights, tf.constant(0), org.tensorflow.op.core.Max.keepDims(true))));
+    Operand<TFloat32> normalized = tf.stopGradient(tf.math.div(unnormalized,
+        tf.sum(unnormalized, tf.constant(0), org.tensorflow.op.core.Sum.keepDims(true))));
     return tf.sum(tf.math.mul(normalized, tf.math.add(logJoint, logPosterior)), tf.constant(0));
   }
 }
