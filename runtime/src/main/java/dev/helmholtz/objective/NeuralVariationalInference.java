@@ -124,7 +124,10 @@ public final class NeuralVariationalInference {
         after.math.square(after.math.sub(residual, c)), after.constant(0));
     Operand<TFloat32> newVariance = after.math.add(after.math.mul(a, after.identity(signalVariance)),
         after.math.mul(oneMinus, batchVariance));
-    return List.of(after.assign(signalMean, newMean), after.assign(signalVariance, newVariance));
+    // identity() of a ref variable aliases its buffer: both new values are computed before
+    // either assignment writes, so the variance update cannot read the new c.
+    Ops assign = after.withControlDependencies(List.of(newMean, newVariance));
+    return List.of(assign.assign(signalMean, newMean), assign.assign(signalVariance, newVariance));
   }
 
   /** Initial c = 0 and v = 1. */
