@@ -45,6 +45,7 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/sbn/SbnWakeSleep.java", "dev.helmholtz.samples.sbn.SbnWakeSleepModel"),
       Map.entry("dev/helmholtz/samples/sbn/SbnReweightedWakeSleep.java",
           "dev.helmholtz.samples.sbn.SbnReweightedWakeSleepModel"),
+      Map.entry("dev/helmholtz/samples/cvae/ConditionalVae.java", "dev.helmholtz.samples.cvae.ConditionalVaeModel"),
       Map.entry("dev/helmholtz/samples/gumbel/GumbelSoftmaxVae.java",
           "dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel")));
 

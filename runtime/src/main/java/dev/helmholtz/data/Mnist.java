@@ -39,6 +39,8 @@ public final class Mnist {
   public static final int IMAGE_SIZE = 784;
   /** Rows and columns of an image. */
   public static final int SIDE = 28;
+  /** The number of digit classes. */
+  public static final int CLASSES = 10;
   /** Where {@link #loadDefault()} finds the vendored copy on the classpath. */
   public static final String DEFAULT_RESOURCE_FOLDER = "/dev/helmholtz/data/mnist";
   /** System property read by {@link #download(Path)}: the base URL holding the four files. */
@@ -92,6 +94,15 @@ public final class Mnist {
     }
 
     /** Examples in this split. */
+    /** The labels one-hot, {@code [size][10]}: a data column for a class node. */
+    public float[][] oneHotLabels() {
+      float[][] rows = new float[labels.length][CLASSES];
+      for (int i = 0; i < labels.length; i++) {
+        rows[i][labels[i]] = 1f;
+      }
+      return rows;
+    }
+
     public int size() {
       return labels.length;
     }

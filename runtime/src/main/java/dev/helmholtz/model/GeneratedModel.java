@@ -59,6 +59,8 @@ public abstract class GeneratedModel implements AutoCloseable {
   private Session session;
 
   private final Map<String, Operand<TFloat32>> observed = new LinkedHashMap<>();
+  /** Given nodes' values for ancestral sampling, fed by {@link #generate(Dataset)}. */
+  private final Map<String, Placeholder<TFloat32>> givenInputs = new LinkedHashMap<>();
   /** The resident data path: per observed node, where its data is uploaded and how a step selects rows. */
   private final Map<String, ResidentColumn> resident = new LinkedHashMap<>();
   private Placeholder<TInt32> residentIndices;
@@ -100,7 +102,7 @@ public abstract class GeneratedModel implements AutoCloseable {
       variables = new VariableStore(tf, random);
       residentIndices = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
       for (ModelSpec.Node node : spec.observed()) {
-        ResidentColumn column = ResidentColumn.build(tf, random, residentIndices, node.width());
+        ResidentColumn column = ResidentColumn.build(tf, random, residentIndices, node.name(), node.width());
         resident.put(node.name(), column);
         // Fed directly (evaluation, the fed training path), the default and its gather are pruned.
         observed.put(node.name(), tf.placeholderWithDefault(column.batch(),
@@ -139,7 +141,12 @@ public abstract class GeneratedModel implements AutoCloseable {
       meanPass = new InferencePass(tf, spec, variables, random, new LinkedHashMap<>(observed),
           tf.constant(1), 1, InferencePass.Mode.MEAN);
       defineInference(meanPass);
-      generativePass = new GenerativePass(tf, spec, variables, random, generateCount);
+      for (ModelSpec.Node node : spec.given()) {
+        givenInputs.put(node.name(), tf.placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
+      }
+      generativePass = new GenerativePass(tf, spec, variables, random, generateCount,
+          new LinkedHashMap<>(givenInputs));
       defineGeneration(generativePass);
 
       session = new Session(graph, threads.toConfig());
@@ -228,7 +235,10 @@ public abstract class GeneratedModel implements AutoCloseable {
    * dream per training example, then every latent scored under its encoder.
    */
   private InferencePass sleepPass(Ops tf, RandomSource random, InferencePass training) {
-    GenerativePass dreamer = new GenerativePass(tf, spec, variables, random, training.batchSize());
+    // Dreams are conditioned on the training batch's given nodes.
+    Map<String, Operand<TFloat32>> given = new LinkedHashMap<>();
+    spec.given().forEach(node -> given.put(node.name(), observed.get(node.name())));
+    GenerativePass dreamer = new GenerativePass(tf, spec, variables, random, training.batchSize(), given);
     defineGeneration(dreamer);
     Map<String, Operand<TFloat32>> dreamedObserved = new LinkedHashMap<>();
     Map<String, Operand<TFloat32>> dreamedLatents = new LinkedHashMap<>();
@@ -517,12 +527,46 @@ public abstract class GeneratedModel implements AutoCloseable {
    * Draws {@code n} examples by ancestral sampling. Observed nodes map to the mean of their
    * p(node | parents) (what one shows of a VAE's samples), latents to their draws; each
    * {@code [n][width]}.
+   *
+   * @throws IllegalStateException when the model has given nodes: use {@link #generate(Dataset)}
    */
   public Map<String, float[][]> generate(int n) {
     requireOpen();
     if (n < 1) {
       throw new IllegalArgumentException("n must be at least 1, was " + n);
     }
+    if (!spec.given().isEmpty()) {
+      throw new IllegalStateException(spec.modelName() + " conditions on given nodes "
+          + spec.given().stream().map(ModelSpec.Node::name).toList()
+          + ": sample with generate(Dataset) and a column of values for each");
+    }
+    return generate(n, List.of());
+  }
+
+  /**
+   * Draws one example by ancestral sampling per row of {@code given}, which holds a column per
+   * given node (for a conditional VAE: the class to draw), as {@link #generate(int)} does.
+   */
+  public Map<String, float[][]> generate(Dataset given) {
+    requireOpen();
+    List<TFloat32> fed = new ArrayList<>();
+    try {
+      for (ModelSpec.Node node : spec.given()) {
+        if (!given.has(node.name()) || given.width(node.name()) != node.width()) {
+          throw new IllegalArgumentException("generate needs a column '" + node.name() + "' of width "
+              + node.width() + " for given node '" + node.name() + "' of " + spec.modelName() + "; the data has "
+              + given.columns());
+        }
+        fed.add(TFloat32.tensorOf(Shape.of(given.size(), node.width()),
+            DataBuffers.of(given.flat(node.name()), true, false)));
+      }
+      return generate(given.size(), fed);
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  private Map<String, float[][]> generate(int n, List<TFloat32> givenValues) {
     List<String> names = new ArrayList<>();
     List<Operand<TFloat32>> fetches = new ArrayList<>();
     for (ModelSpec.Node node : spec.nodes()) {
@@ -532,6 +576,10 @@ public abstract class GeneratedModel implements AutoCloseable {
     Map<String, float[][]> out = new LinkedHashMap<>();
     try (TInt32 count = TInt32.scalarOf(n)) {
       Session.Runner runner = session.runner().feed(generateCount, count);
+      int g = 0;
+      for (Placeholder<TFloat32> input : givenInputs.values()) {
+        runner.feed(input, givenValues.get(g++));
+      }
       fetches.forEach(runner::fetch);
       try (Result result = runner.run()) {
         for (int i = 0; i < names.size(); i++) {

@@ -24,10 +24,18 @@ public final class GenerativePass {
   private final VariableStore variables;
   private final RandomSource random;
   private final Operand<TInt32> n;
+  private final Map<String, Operand<TFloat32>> given;
   private final Map<String, Operand<TFloat32>> samples = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> means = new LinkedHashMap<>();
 
   GenerativePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random, Operand<TInt32> n) {
+    this(tf, spec, variables, random, n, Map.of());
+  }
+
+  /** A pass over a model with given nodes: {@code given} holds their values, {@code [n, width]}. */
+  GenerativePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random, Operand<TInt32> n,
+      Map<String, Operand<TFloat32>> given) {
+    this.given = given;
     this.tf = tf;
     this.spec = spec;
     this.variables = variables;
@@ -47,6 +55,19 @@ public final class GenerativePass {
   public Operand<TInt64> shape(String node) {
     int width = spec.require(node).width();
     return tf.dtypes.cast(tf.stack(List.of(n, tf.constant(width))), TInt64.class);
+  }
+
+  /** The value of given node {@code name}, {@code [n, width]}: conditioned on, not drawn. */
+  public Operand<TFloat32> given(String name) {
+    spec.require(name);
+    Operand<TFloat32> value = given.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("node '" + name + "' of " + spec.modelName() + " is not a given node");
+    }
+    // Recorded through identity: a fed placeholder cannot also be fetched.
+    samples.put(name, tf.identity(value));
+    means.put(name, samples.get(name));
+    return value;
   }
 
   /** Draws node {@code name} from p, and records the draw and p's mean. */

@@ -11,8 +11,15 @@ import java.util.Optional;
  * {@code defineInference} and {@code defineGeneration} methods.
  */
 public final class ModelSpec {
-  /** A node: its name, whether it is latent, and the number of scalars in one event. */
-  public record Node(String name, boolean latent, int width) {}
+  /**
+   * A node: its name, whether it is latent, the number of scalars in one event, and whether it
+   * is a given node (observed and conditioned on, with no density of its own).
+   */
+  public record Node(String name, boolean latent, int width, boolean given) {
+    public Node(String name, boolean latent, int width) {
+      this(name, latent, width, false);
+    }
+  }
 
   private final String modelName;
   private final ObjectiveKind objective;
@@ -49,6 +56,11 @@ public final class ModelSpec {
 
   public List<Node> observed() {
     return nodes.stream().filter(n -> !n.latent()).toList();
+  }
+
+  /** The observed nodes the model conditions on without modelling them. */
+  public List<Node> given() {
+    return nodes.stream().filter(Node::given).toList();
   }
 
   public List<Node> latents() {
@@ -95,6 +107,12 @@ public final class ModelSpec {
 
     public Builder observed(String name, int width) {
       nodes.add(new Node(name, false, width));
+      return this;
+    }
+
+    /** An observed node that is conditioned on, not modelled: {@code @Observed(given = true)}. */
+    public Builder given(String name, int width) {
+      nodes.add(new Node(name, false, width, true));
       return this;
     }
 

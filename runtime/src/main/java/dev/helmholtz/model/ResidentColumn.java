@@ -23,11 +23,13 @@ import org.tensorflow.types.TInt64;
 record ResidentColumn(Placeholder<TFloat32> upload, Op assign, Placeholder<TBool> binarize,
     Operand<TFloat32> batch) {
 
-  static ResidentColumn build(Ops tf, RandomSource random, Operand<TInt32> indices, int width) {
+  static ResidentColumn build(Ops tf, RandomSource random, Operand<TInt32> indices, String node, int width) {
     Shape shape = Shape.of(Shape.UNKNOWN_SIZE, width);
     // A resource variable: its row count is set by the upload (a VariableV2 needs its full shape
     // up front), and Session.save, which writes only VariableV2 ops, leaves data out of checkpoints.
-    VarHandleOp data = tf.varHandleOp(TFloat32.class, shape);
+    // Each column its own resource: VarHandleOps without a shared name share one resource, so
+    // a second observed column would read the first one's data.
+    VarHandleOp data = tf.varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName("helmholtz/resident/" + node));
     Placeholder<TFloat32> upload = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
     Op assign = tf.assignVariableOp(data, upload);
     Operand<TFloat32> rows = tf.gather(tf.readVariableOp(data, TFloat32.class), indices, tf.constant(0));

@@ -96,7 +96,8 @@ public final class ModelWriter {
         .indent().indent()
         .add(".objective($T.$L, $L)\n", OBJECTIVE_KIND, model.objective().name(), model.samples());
     for (NodeDescriptor node : model.nodes()) {
-      b.add(".$L($S, $L)\n", node.isLatent() ? "latent" : "observed", node.name(), node.width());
+      b.add(".$L($S, $L)\n", node.isLatent() ? "latent" : node.given() ? "given" : "observed", node.name(),
+          node.width());
     }
     return b.add(".build()").unindent().unindent().build();
   }
@@ -201,6 +202,9 @@ public final class ModelWriter {
           z.name(), q);
     }
     for (NodeDescriptor node : validated.generativeOrder()) {
+      if (node.given()) {
+        continue; // conditioned on: an input of the networks, with no density of its own
+      }
       Family family = validated.family(node);
       String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
@@ -259,6 +263,11 @@ public final class ModelWriter {
     names.newName("model");
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor node : validated.generativeOrder()) {
+      if (node.given()) {
+        body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, names.newName(identifier(node.name()), node),
+            node.name());
+        continue;
+      }
       Family family = validated.family(node);
       String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);

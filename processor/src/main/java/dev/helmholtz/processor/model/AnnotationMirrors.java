@@ -61,6 +61,11 @@ public final class AnnotationMirrors {
     return i == null ? fallback : i;
   }
 
+  public static boolean booleanValue(AnnotationMirror mirror, String member, boolean fallback) {
+    Boolean b = value(mirror, member).map(v -> v.accept(BOOLEAN, null)).orElse(null);
+    return b == null ? fallback : b;
+  }
+
   /** An int[] member (a single int is accepted too); entries that are not ints are skipped. */
   public static List<Integer> intArrayValue(AnnotationMirror mirror, String member) {
     return value(mirror, member).map(v -> v.accept(INT_LIST, null)).orElse(List.of());
@@ -82,6 +87,12 @@ public final class AnnotationMirrors {
     @Override
     public String visitString(String s, Void p) {
       return s;
+    }
+  };
+  private static final AnnotationValueVisitor<Boolean, Void> BOOLEAN = new SimpleAnnotationValueVisitor14<>() {
+    @Override
+    public Boolean visitBoolean(boolean b, Void p) {
+      return b;
     }
   };
   private static final AnnotationValueVisitor<Integer, Void> INT = new SimpleAnnotationValueVisitor14<>() {

@@ -116,7 +116,9 @@ public final class ModelReader {
         AnnotationMirrors.explicitValue(annotation, "shape").orElse(null),
         // @Observed has no classes member: it reads as the default, 0.
         AnnotationMirrors.intValue(annotation, "classes", 0),
-        AnnotationMirrors.explicitValue(annotation, "classes").orElse(null));
+        AnnotationMirrors.explicitValue(annotation, "classes").orElse(null),
+        // @Latent has no given member: it reads as false.
+        AnnotationMirrors.booleanValue(annotation, "given", false));
   }
 
   private NetworkDescriptor network(ExecutableElement method, AnnotationMirror annotation, NetworkRole role) {

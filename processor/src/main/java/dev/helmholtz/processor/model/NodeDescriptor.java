@@ -16,6 +16,7 @@ import javax.lang.model.type.TypeMirror;
  * @param nameValue the explicit {@code name} value, or null when the field name is used
  * @param classes {@code @Latent(classes)} as written: 0 when not given
  * @param classesValue the explicit {@code classes} value, or null when defaulted
+ * @param given {@code @Observed(given = true)}: conditioned on, not modelled
  */
 public record NodeDescriptor(
     String name,
@@ -28,7 +29,8 @@ public record NodeDescriptor(
     List<Integer> shape,
     AnnotationValue shapeValue,
     int classes,
-    AnnotationValue classesValue) {
+    AnnotationValue classesValue,
+    boolean given) {
 
   public NodeDescriptor {
     shape = List.copyOf(shape);
@@ -36,6 +38,11 @@ public record NodeDescriptor(
 
   public boolean isLatent() {
     return kind == NodeKind.LATENT;
+  }
+
+  /** An observed node that is modelled: it has a generator and a likelihood term. */
+  public boolean isModelledObservation() {
+    return kind == NodeKind.OBSERVED && !given;
   }
 
   /**

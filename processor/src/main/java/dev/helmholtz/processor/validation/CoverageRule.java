@@ -11,8 +11,8 @@ import javax.lang.model.element.VariableElement;
 
 /**
  * Every node is defined: each latent can be inferred (it has an encoder) and each observed node
- * has a likelihood (it has a generator). A latent without a generator takes its family's
- * standard prior.
+ * has a likelihood (it has a generator), except given nodes, which are conditioned on and must
+ * have none. A latent without a generator takes its family's standard prior.
  *
  * <p>Nodes that {@link NodeRule} already rejected for what they are (a field annotated both
  * {@code @Latent} and {@code @Observed}, a second node of one name) are skipped: which networks
@@ -33,6 +33,10 @@ final class CoverageRule implements ValidationRule {
           reporter.report(Diagnostic.NO_ENCODER, node.field(), node.annotation(),
               node.name(), model.objective(), node.name(), node.name());
         }
+      } else if (node.given()) {
+        model.network(NetworkRole.GENERATOR, node.name()).ifPresent(g ->
+            reporter.report(Diagnostic.GIVEN_NODE_GENERATED, g.method(), g.annotation(), g.targetValue(),
+                node.name(), node.name(), g.methodName()));
       } else if (model.network(NetworkRole.GENERATOR, node.name()).isEmpty()) {
         reporter.report(Diagnostic.OBSERVED_NOT_GENERATED, node.field(), node.annotation(),
             node.name(), node.name(), node.name());

@@ -65,6 +65,9 @@ public enum Diagnostic {
   OBSERVED_NOT_GENERATED("ObservedNotGenerated", Kind.ERROR,
       "observed node '%s' has no @Generator, so its likelihood p(%s | ...) is undefined; add a "
           + "method annotated @Generator(\"%s\")"),
+  GIVEN_NODE_GENERATED("GivenGenerated", Kind.ERROR,
+      "@Generator(\"%s\") targets a given node; node '%s' is declared @Observed(given = true), which "
+          + "the model conditions on without modelling it: remove %s() or given = true"),
   RETURN_TYPE_MISMATCH("ReturnType", Kind.ERROR,
       "%s(\"%s\") method %s() returns %s, but node '%s' is declared %s; return %s"),
   UNBOUND_PARAMETER("UnboundParameter", Kind.ERROR,

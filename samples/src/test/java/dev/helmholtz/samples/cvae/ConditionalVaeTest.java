@@ -1,0 +1,66 @@
+package dev.helmholtz.samples.cvae;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.Mnist;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.Training;
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+
+/** The conditional VAE trains on digits with labels and draws digits of a requested class. */
+class ConditionalVaeTest {
+  @Test
+  void trainsAndDrawsTheRequestedClass() throws IOException {
+    Mnist mnist = Mnist.loadDefault();
+    Mnist.Split train = mnist.train().take(2000);
+    Dataset data = train.dataset("x").dynamicallyBinarized("x").with("y", train.oneHotLabels());
+    Mnist.Split testSplit = mnist.test().take(200);
+    Dataset test = testSplit.dataset("x").binarized("x", 1).with("y", testSplit.oneHotLabels());
+    try (ConditionalVaeModel cvae = ConditionalVaeModel.create(new ConditionalVae(), Seed.of(4), ThreadSettings.of(1, 1))) {
+      double before = cvae.elbo(test);
+      cvae.fit(data, Training.epochs(3).batchSize(50).adam(3e-3).progress(ProgressListener.silent()));
+      double after = cvae.elbo(test);
+      assertTrue(after > before + 100, "ELBO before " + before + ", after " + after);
+
+      // The decoder uses the label: mean digits drawn as "1" are thinner (fewer ink pixels) than as "0".
+      float[][] ones = new float[50][10];
+      float[][] zeros = new float[50][10];
+      for (int i = 0; i < 50; i++) {
+        ones[i][1] = 1f;
+        zeros[i][0] = 1f;
+      }
+      float[][] drawnOnes = cvae.generate(Dataset.of("y", ones)).get("x");
+      float[][] drawnZeros = cvae.generate(Dataset.of("y", zeros)).get("x");
+      assertEquals(50, drawnOnes.length);
+      assertEquals(784, drawnOnes[0].length);
+      double inkOnes = ink(drawnOnes);
+      double inkZeros = ink(drawnZeros);
+      // Training digits: a mean "1" has about half the ink of a mean "0".
+      assertTrue(inkOnes < 0.8 * inkZeros, "ink of 1s " + inkOnes + ", of 0s " + inkZeros);
+
+      IllegalStateException unconditional = assertThrows(IllegalStateException.class, () -> cvae.generate(5));
+      assertTrue(unconditional.getMessage().contains("conditions on given nodes [y]: sample with generate(Dataset)"),
+          unconditional.getMessage());
+      IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+          () -> cvae.generate(Dataset.of("label", ones)));
+      assertTrue(missing.getMessage().startsWith("generate needs a column 'y' of width 10 for given node 'y'"),
+          missing.getMessage());
+    }
+  }
+
+  private static double ink(float[][] images) {
+    double sum = 0;
+    for (float[] image : images) {
+      for (float p : image) {
+        sum += p;
+      }
+    }
+    return sum / images.length;
+  }
+}
