@@ -97,6 +97,37 @@ class ProcessorFuzzTest {
     assertThat(Compilations.compile(source)).succeededWithoutWarnings();
   }
 
+  /**
+   * Found by the long fuzz run (seed 7, case 18535): a generated class named Override shadowed
+   * java.lang.Override in its package, and the @Override annotations of the package's other
+   * generated classes no longer compiled. The name is now reserved, like the types generated code
+   * imports.
+   */
+  @Test
+  void generatedClassNamedOverride() {
+    JavaFileObject source = Compilations.model("M",
+        "@Model(name = \"Override\")",
+        "class M {",
+        "  @Latent(shape = 2) Normal z;",
+        "  @Observed(shape = 4) Bernoulli x;",
+        "  @Encoder(\"z\")",
+        "  Normal encode(Nn nn, Operand<TFloat32> x) { return Normal.meanLogStd(nn.dense(x, 2), nn.dense(x, 2)); }",
+        "  @Generator(\"x\")",
+        "  Bernoulli decode(Nn nn, Operand<TFloat32> z) { return Bernoulli.logits(nn.dense(z, 4)); }",
+        "  @Model static class Second {",
+        "    @Latent(shape = 2) Normal z;",
+        "    @Observed(shape = 3) Bernoulli x;",
+        "    @Encoder(\"z\") Normal e(Nn nn, Operand<TFloat32> x) { return Normal.meanLogStd(nn.dense(x, 2), nn.dense(x, 2)); }",
+        "    @Generator(\"x\") Bernoulli g(Nn nn, Operand<TFloat32> z) { return Bernoulli.logits(nn.dense(z, 3)); }",
+        "  }",
+        "}");
+    Compilation c = Compilations.compile(source);
+    assertThat(c).hadErrorContaining("[HelmholtzGeneratedNameReserved] cannot generate class test.Override: "
+            + "Override is the simple name of java.lang.Override, which generated code uses")
+        .inFile(source).onLineContaining("@Model(name = \"Override\")");
+    assertThat(c).hadErrorCount(1); // so M_SecondModel, generated alongside, compiled
+  }
+
   @Test
   void seedsAreStable() {
     // A reported seed must keep meaning the same case.
