@@ -35,7 +35,9 @@ class GoldenSourceTest {
   /** Every @Model class of samples/src/main/java: its source and the class generated from it. */
   static final Map<String, String> SAMPLE_MODELS = new TreeMap<>(Map.of(
       "dev/helmholtz/samples/vae/Vae.java", "dev.helmholtz.samples.vae.VaeModel",
-      "dev/helmholtz/samples/bench/WideVae.java", "dev.helmholtz.samples.bench.WideVaeModel"));
+      "dev/helmholtz/samples/bench/WideVae.java", "dev.helmholtz.samples.bench.WideVaeModel",
+      "dev/helmholtz/samples/bench/Latent10Vae.java", "dev.helmholtz.samples.bench.Latent10VaeModel",
+      "dev/helmholtz/samples/bench/Latent200Vae.java", "dev.helmholtz.samples.bench.Latent200VaeModel"));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Helmholtz samples 0.1.0",
     description = "Trains, evaluates and benchmarks the Helmholtz sample models.",
-    subcommands = {VaeCommand.class, VaeBenchmarkCommand.class, ProcessingCostCommand.class,
+    subcommands = {VaeCommand.class, BenchCommand.class, VaeBenchmarkCommand.class, ProcessingCostCommand.class,
         CommandLine.HelpCommand.class})
 public final class HelmholtzCli {
   public static void main(String[] args) {
