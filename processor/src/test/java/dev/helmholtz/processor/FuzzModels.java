@@ -1055,6 +1055,11 @@ final class FuzzModels {
       case 21 -> {
         s.generatedName = pick(r, new String[] {"class", "1x", "a.b", "a b", "Case", "-", "enum", "_",
             "x\\ny", "Gen*/"});
+        if (s.generatedName.equals("Case") && s.outer != null) {
+          // A nested Case leaves the top-level name Case free (found by the long fuzz run, seed 7,
+          // cases 12141 and 16336); the name taken is the enclosing class's.
+          s.generatedName = "Outer";
+        }
         return "generated name \"" + s.generatedName + "\"";
       }
       case 22 -> {

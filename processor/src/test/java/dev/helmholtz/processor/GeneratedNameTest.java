@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.helmholtz.processor.Compilations.compile;
 import static dev.helmholtz.processor.Compilations.model;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import java.io.IOException;
@@ -74,6 +75,7 @@ class GeneratedNameTest {
       "InferencePass, dev.helmholtz.model",
       "GenerativePass, dev.helmholtz.model",
       "ObjectiveKind, dev.helmholtz.annotations",
+      "Override, java.lang",
   })
   void nameOfATypeGeneratedCodeUses(String name, String packageName) {
     JavaFileObject source = named("@Model(\n    name = \"" + name + "\")", "M");
@@ -129,11 +131,28 @@ class GeneratedNameTest {
           .filter(l -> l.startsWith("import ") && !l.startsWith("import static "))
           .map(l -> l.substring(l.lastIndexOf('.') + 1, l.length() - 1))
           .forEach(imported::add);
+      // java.lang types are used without an import: find them among the code's (not comments') names.
+      source.lines()
+          .map(String::strip)
+          .filter(l -> !l.startsWith("*") && !l.startsWith("/*") && !l.startsWith("//") && !l.startsWith("import "))
+          .flatMap(l -> java.util.Arrays.stream(l.split("[^A-Za-z0-9_$]+")))
+          .filter(word -> !word.isEmpty() && Character.isUpperCase(word.charAt(0)) && isJavaLangType(word))
+          .forEach(imported::add);
     }
     assertFalse(imported.isEmpty());
+    assertTrue(imported.contains("Override"), () -> "no java.lang type found among " + imported);
     for (String name : imported) {
       Compilation c = compile(named("@Model(name = \"" + name + "\")", "M"));
       assertThat(c).hadErrorContaining("[HelmholtzGeneratedNameReserved] cannot generate class test." + name);
+    }
+  }
+
+  private static boolean isJavaLangType(String simpleName) {
+    try {
+      Class.forName("java.lang." + simpleName, false, GeneratedNameTest.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 }

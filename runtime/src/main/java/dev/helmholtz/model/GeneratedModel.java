@@ -318,6 +318,23 @@ public abstract class GeneratedModel implements AutoCloseable {
     return trainingPass;
   }
 
+  // For StepProfile: what one training step runs and feeds.
+  Op trainStepOp() {
+    return trainStep;
+  }
+
+  Placeholder<TFloat32> learningRateInput() {
+    return learningRate;
+  }
+
+  Placeholder<TInt32> residentIndicesInput() {
+    return residentIndices;
+  }
+
+  ResidentColumn residentColumn(String name) {
+    return resident.get(name);
+  }
+
   /** Training steps taken so far by {@link #fit}. */
   public long stepsTaken() {
     return stepsTaken;

@@ -98,14 +98,15 @@ final class ConsoleProgressListener implements ProgressListener {
     out.println(
         String.format(
             Locale.ROOT,
-            "done  %,d %s  %,d steps  %,d examples  objective %.2f  %,.0f ex/s  %s",
+            "done  %,d %s  %,d steps  %,d examples  objective %.2f  %,.0f ex/s  %s  data %s",
             s.epochs(),
             s.epochs() == 1 ? "epoch" : "epochs",
             s.steps(),
             s.examples(),
             s.finalObjective(),
             s.examplesPerSecond(),
-            format(s.took())));
+            format(s.took()),
+            s.dataPath().name().toLowerCase(Locale.ROOT)));
     out.flush();
   }
 

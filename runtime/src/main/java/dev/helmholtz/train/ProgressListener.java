@@ -35,7 +35,7 @@ public interface ProgressListener {
    *
    * then per epoch {@code epoch 2/10  [ 469/469]  objective -101.87  9,912 ex/s  6.1 s} and at the
    * end {@code done  10 epochs  4,690 steps  600,320 examples  objective -98.12  9,870 ex/s  1 min
-   * 01 s}. On a terminal ({@code System.console() != null}) the progress line is rewritten in
+   * 01 s  data resident} (the {@link DataPath} training used). On a terminal ({@code System.console() != null}) the progress line is rewritten in
    * place with a carriage return; otherwise (CI logs, redirected output) every update is a plain
    * line. Numbers use {@link java.util.Locale#ROOT} (',' groups thousands, '.' is the decimal
    * point) so logs look the same everywhere.

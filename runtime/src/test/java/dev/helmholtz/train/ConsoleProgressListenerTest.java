@@ -37,7 +37,7 @@ class ConsoleProgressListenerTest {
             "epoch 2/10  [ 312/469]  objective -102.31  9,840 ex/s",
             "epoch 2/10  mean objective -101.87  9,912 ex/s  6.1 s",
             "done  10 epochs  4,690 steps  600,320 examples  objective -98.12  9,870 ex/s"
-                + "  1 min 01 s",
+                + "  1 min 01 s  data resident",
             ""),
         output());
     assertFalse(output().contains("\r"));
@@ -55,7 +55,7 @@ class ConsoleProgressListenerTest {
             + "\r" + second
             + "\r" + epoch + " ".repeat(second.length() - epoch.length()) + nl
             + "done  10 epochs  4,690 steps  600,320 examples  objective -98.12  9,870 ex/s"
-            + "  1 min 01 s" + nl,
+            + "  1 min 01 s  data resident" + nl,
         output());
   }
 
@@ -68,7 +68,7 @@ class ConsoleProgressListenerTest {
     String nl = System.lineSeparator();
     assertEquals(
         "\repoch 1/1  [ 3/9]  objective 1.00  10 ex/s" + nl
-            + "done  1 epoch  3 steps  30 examples  objective 1.00  120 ex/s  250 ms" + nl,
+            + "done  1 epoch  3 steps  30 examples  objective 1.00  120 ex/s  250 ms  data fed" + nl,
         output());
   }
 
@@ -88,7 +88,7 @@ class ConsoleProgressListenerTest {
   void consoleWritesToTheGivenStream() {
     feed(ProgressListener.console(out));
     assertTrue(output().contains("[ 312/469]  objective -102.31  9,840 ex/s"), output());
-    assertTrue(output().endsWith("1 min 01 s" + System.lineSeparator()), output());
+    assertTrue(output().endsWith("1 min 01 s  data resident" + System.lineSeparator()), output());
   }
 
   @Test

@@ -82,12 +82,86 @@ public final class HandWrittenVae implements AutoCloseable {
       return new Architecture(784, List.of(500), 50, Activation.RELU);
     }
 
+    /** 784-200-200-{@code latentSize}, tanh: {@link #burda()} with another latent size. */
+    public static Architecture burda(int latentSize) {
+      return new Architecture(784, List.of(200, 200), latentSize, Activation.TANH);
+    }
+
+    /**
+     * The matrix products of one training step on a batch of {@code batch} rows, as TensorFlow's
+     * MatMul gradient computes them: per dense layer {@code in -> out} the forward {@code x W}
+     * ({@code [batch, in] x [in, out]}), the kernel's gradient {@code x^T dy} ({@code [in, batch]
+     * x [batch, out]}) and, except where the layer's input is the data, the input's gradient
+     * {@code dy W^T} ({@code [batch, out] x [out, in]}). The encoder's two heads are two layers.
+     */
+    public List<MatMulShape> trainingStepMatMuls(int batch) {
+      List<MatMulShape> products = new ArrayList<>();
+      for (int[] layer : layers()) {
+        int in = layer[0];
+        int out = layer[1];
+        products.add(new MatMulShape(batch, in, out, false, false));
+        products.add(new MatMulShape(in, batch, out, true, false));
+        if (layer[2] == 0) {
+          products.add(new MatMulShape(batch, out, in, false, true));
+        }
+      }
+      return products;
+    }
+
+    /** FLOPs of the products of {@link #trainingStepMatMuls}: the step's arithmetic, elementwise ops aside. */
+    public long trainingStepFlops(int batch) {
+      return trainingStepMatMuls(batch).stream().mapToLong(MatMulShape::flops).sum();
+    }
+
+    /** FLOPs of the forward products for one row: what evaluating the encoder and decoder once costs. */
+    public long forwardFlopsPerRow() {
+      long flops = 0;
+      for (int[] layer : layers()) {
+        flops += 2L * layer[0] * layer[1];
+      }
+      return flops;
+    }
+
+    /** Dense layers {in, out, 1 if its input is the data else 0}: encoder, both heads, decoder. */
+    private List<int[]> layers() {
+      List<int[]> layers = new ArrayList<>();
+      int width = inputSize;
+      boolean data = true;
+      for (int units : hiddenSizes) {
+        layers.add(new int[] {width, units, data ? 1 : 0});
+        width = units;
+        data = false;
+      }
+      layers.add(new int[] {width, latentSize, data ? 1 : 0});
+      layers.add(new int[] {width, latentSize, data ? 1 : 0});
+      width = latentSize;
+      List<Integer> reversed = new ArrayList<>(hiddenSizes);
+      Collections.reverse(reversed);
+      for (int units : reversed) {
+        layers.add(new int[] {width, units, 0});
+        width = units;
+      }
+      layers.add(new int[] {width, inputSize, 0});
+      return layers;
+    }
+
     @Override
     public String toString() {
       StringBuilder b = new StringBuilder().append(inputSize);
       hiddenSizes.forEach(h -> b.append('-').append(h));
       return b.append('-').append(latentSize).append(' ')
           .append(activation.name().toLowerCase(Locale.ROOT)).toString();
+    }
+  }
+
+  /**
+   * One matrix product {@code op(A) op(B)} with {@code op(A)} of shape {@code [m, k]} and
+   * {@code op(B)} of shape {@code [k, n]}; a transposed operand is stored transposed.
+   */
+  public record MatMulShape(int m, int k, int n, boolean transposeA, boolean transposeB) {
+    /** {@code 2 m k n}: a multiply and an add per term. */
+    public long flops() {
+      return 2L * m * k * n;
     }
   }
 

@@ -6,6 +6,7 @@ import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
+import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
@@ -114,8 +115,9 @@ public final class VaeCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "test ELBO             %9.2f nats%n", testElbo);
       out.printf(Locale.ROOT, "test log-likelihood   %9.2f nats (importance sampled, k = %d, %.1f s)%n",
           testLogLikelihood, samples, evalSeconds);
-      out.printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s, %.0f examples/s%n",
-          summary.epochs(), summary.steps(), summary.took().toMillis() / 1e3, summary.examplesPerSecond());
+      out.printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s, %.0f examples/s, data %s%n",
+          summary.epochs(), summary.steps(), summary.took().toMillis() / 1e3, summary.examplesPerSecond(),
+          describe(summary.dataPath(), train));
 
       metrics.put("model", "Vae 784-200-200-50 tanh, Bernoulli likelihood, standard Normal prior");
       metrics.put("epochs", summary.epochs());
@@ -131,6 +133,7 @@ public final class VaeCommand implements Callable<Integer> {
       metrics.put("test_log_likelihood_k", samples);
       metrics.put("training_seconds", summary.took().toMillis() / 1e3);
       metrics.put("examples_per_second", summary.examplesPerSecond());
+      metrics.put("data_path", summary.dataPath().name().toLowerCase(Locale.ROOT));
       metrics.put("evaluation_seconds", evalSeconds);
       metrics.put("total_seconds", (System.nanoTime() - start) / 1e9);
     }
@@ -138,5 +141,15 @@ public final class VaeCommand implements Callable<Integer> {
     out.println("wrote " + output.resolve("samples.png") + ", " + output.resolve("reconstructions.png")
         + " and " + output.resolve("metrics.json"));
     return 0;
+  }
+
+  /** "resident (uploaded to the graph once, 188 MB)" or "fed (...)": which path fit chose, and why. */
+  static String describe(DataPath path, Dataset data) {
+    long bytes = 4L * data.size() * data.width("x");
+    String size = String.format(Locale.ROOT, "%.0f MB", bytes / 1e6);
+    return path == DataPath.RESIDENT
+        ? "resident (" + size + " uploaded to the graph once; batches gathered and binarized in the graph)"
+        : "fed (" + size + " over the resident limit of " + (DataPath.RESIDENT_LIMIT_BYTES >> 20)
+            + " MiB: each batch copied from Java)";
   }
 }

@@ -33,6 +33,19 @@ class HandWrittenVaeTest {
     fixed = split.dataset("x").binarized("x", 7);
   }
 
+  /** The benchmark's FLOP count: 784-200-200-50 has 423,600 weights in its matrices. */
+  @Test
+  void matMulsOfATrainingStep() {
+    HandWrittenVae.Architecture burda = HandWrittenVae.Architecture.burda();
+    assertEquals(2 * 423_600, burda.forwardFlopsPerRow());
+    // 7 forward products, 7 kernel gradients, 6 input gradients (none for the data's layer).
+    List<HandWrittenVae.MatMulShape> products = burda.trainingStepMatMuls(128);
+    assertEquals(20, products.size());
+    assertEquals(new HandWrittenVae.MatMulShape(784, 128, 200, true, false), products.get(1));
+    long inputGradientFlops = 2L * 128 * (423_600 - 784 * 200);
+    assertEquals(2 * 128 * 2L * 423_600 + inputGradientFlops, burda.trainingStepFlops(128));
+  }
+
   @Test
   void burdaVaeElboRises() {
     try (HandWrittenVae vae =

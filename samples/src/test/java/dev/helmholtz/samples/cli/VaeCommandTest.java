@@ -24,6 +24,7 @@ class VaeCommandTest {
     }
     String metrics = Files.readString(output.resolve("metrics.json"));
     assertTrue(metrics.contains("\"test_log_likelihood_k\": 5"), metrics);
+    assertTrue(metrics.contains("\"data_path\": \"resident\""), metrics);
   }
 
   @Test

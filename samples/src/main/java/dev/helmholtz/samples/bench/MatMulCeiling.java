@@ -1,0 +1,112 @@
+package dev.helmholtz.samples.bench;
+
+import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The speed of float32 MatMul alone at a training step's shapes: the ceiling a step made of those
+ * products and nothing else would reach. One graph holds exactly the products of the step (same
+ * shapes and transposes, operands in variables so nothing is fed or constant-folded); each
+ * session run computes all of them, with the same {@link ThreadSettings} as training, so
+ * independent products may run in parallel as the backward pass's do.
+ */
+public final class MatMulCeiling implements AutoCloseable {
+  private final Graph graph = new Graph();
+  private final Session session;
+  private final List<Op> products = new ArrayList<>();
+  private final long flops;
+
+  /** A graph of these products, operands initialized to uniform noise from {@code seed}. */
+  public MatMulCeiling(List<MatMulShape> shapes, ThreadSettings threads, long seed) {
+    if (shapes.isEmpty()) {
+      throw new IllegalArgumentException("no products to time");
+    }
+    try {
+      Ops tf = Ops.create(graph);
+      List<Op> inits = new ArrayList<>();
+      long total = 0;
+      int i = 0;
+      for (MatMulShape s : shapes) {
+        Operand<TFloat32> a = operand(tf, "a" + i, s.transposeA() ? Shape.of(s.k(), s.m()) : Shape.of(s.m(), s.k()),
+            seed + 2L * i, inits);
+        Operand<TFloat32> b = operand(tf, "b" + i, s.transposeB() ? Shape.of(s.n(), s.k()) : Shape.of(s.k(), s.n()),
+            seed + 2L * i + 1, inits);
+        products.add(tf.linalg.matMul(a, b, MatMul.transposeA(s.transposeA()), MatMul.transposeB(s.transposeB())));
+        total += s.flops();
+        i++;
+      }
+      flops = total;
+      session = new Session(graph, threads.toConfig());
+      Session.Runner init = session.runner();
+      inits.forEach(init::addTarget);
+      init.run().close();
+    } catch (RuntimeException | Error e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  private static Operand<TFloat32> operand(Ops tf, String name, Shape shape, long seed, List<Op> inits) {
+    Variable<TFloat32> v = tf.withName(name).variable(shape, TFloat32.class);
+    inits.add(tf.assign(v, tf.random.statelessRandomUniform(tf.constant(shape),
+        tf.constant(new long[] {seed, 17}), TFloat32.class)));
+    return tf.identity(v); // variables are read through identity (see TFJAVA-NOTES)
+  }
+
+  /** FLOPs of one run: {@code 2 m k n} summed over the products. */
+  public long flops() {
+    return flops;
+  }
+
+  /** Wall time of one run of all products, in ms. */
+  public double runMs(int runs) {
+    long start = System.nanoTime();
+    for (int r = 0; r < runs; r++) {
+      Session.Runner runner = session.runner();
+      products.forEach(runner::addTarget);
+      try (Result ignored = runner.run()) {
+        // the products are targets: computed, not copied out
+      }
+    }
+    return (System.nanoTime() - start) / 1e6 / runs;
+  }
+
+  /**
+   * GFLOP/s: the median over {@code blocks} blocks of {@code runs} runs each, after
+   * {@code warmup} untimed runs.
+   */
+  public double gflops(int warmup, int blocks, int runs) {
+    if (warmup > 0) {
+      runMs(warmup);
+    }
+    double[] ms = new double[blocks];
+    for (int b = 0; b < blocks; b++) {
+      ms[b] = runMs(runs);
+    }
+    Arrays.sort(ms);
+    double median = blocks % 2 == 1 ? ms[blocks / 2] : (ms[blocks / 2 - 1] + ms[blocks / 2]) / 2;
+    return flops / (median * 1e6);
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } finally {
+      graph.close();
+    }
+  }
+}

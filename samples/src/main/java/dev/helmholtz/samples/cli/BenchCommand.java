@@ -1,0 +1,470 @@
+package dev.helmholtz.samples.cli;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.Mnist;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.model.GeneratedModel;
+import dev.helmholtz.model.StepProfile;
+import dev.helmholtz.samples.bench.BenchChild;
+import dev.helmholtz.samples.bench.HandWrittenVae;
+import dev.helmholtz.samples.bench.Latent10Vae;
+import dev.helmholtz.samples.bench.Latent10VaeModel;
+import dev.helmholtz.samples.bench.Latent200Vae;
+import dev.helmholtz.samples.bench.Latent200VaeModel;
+import dev.helmholtz.samples.bench.MatMulCeiling;
+import dev.helmholtz.samples.bench.ProcessingCost;
+import dev.helmholtz.samples.vae.Vae;
+import dev.helmholtz.samples.vae.VaeModel;
+import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.Training;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.tensorflow.TensorFlow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark suite, one invocation: the cost of every part of training and using a model,
+ * with ratios measured side by side in one JVM (alternating blocks, so machine noise hits every
+ * side alike). Sections:
+ *
+ * <ul>
+ *   <li>{@code training}: for each configuration of the scaling sweep (batch sizes at latent 50,
+ *       latent sizes at batch 128), ms/step of the generated VAE on the resident and on the fed
+ *       data path and of {@link HandWrittenVae}, the same model in raw TensorFlow Java; the MatMul
+ *       FLOPs of one step; the MatMul ceiling at the step's shapes ({@link MatMulCeiling}); and
+ *       the fraction of that ceiling each side reaches.
+ *   <li>{@code eval}: importance-sampled log-likelihood estimates per second at k = 5000.
+ *   <li>{@code processor}: annotation-processing time per model ({@link ProcessingCost}).
+ *   <li>{@code cold}: JVM start to the first training step, in fresh JVMs ({@link BenchChild}).
+ *   <li>{@code profile} (not run by default): the training step's time by op type ({@link StepProfile}).
+ *   <li>{@code threads} (not run by default): ms/step for several intra/inter-op settings, each
+ *       in fresh JVMs, since TensorFlow sizes its intra-op pool once per process.
+ * </ul>
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The benchmark suite: generated VAE vs the same model hand-written in raw TensorFlow Java,",
+      "resident vs fed data, the MatMul ceiling at the model's shapes and the fraction of it each",
+      "configuration reaches, for batch sizes and latent sizes; importance-sampled evaluation",
+      "throughput at k = 5000; annotation-processing time per model; cold start. Prints the tables",
+      "and a summary with the targets; exits 0 whatever the figures."
+    })
+public final class BenchCommand implements Callable<Integer> {
+  private static final List<String> SECTIONS = List.of("training", "eval", "processor", "cold", "profile", "threads");
+
+  @Option(names = "--sections", split = ",", defaultValue = "training,eval,processor,cold",
+      description = "Sections to run, of " + "training, eval, processor, cold, profile, threads (default: ${DEFAULT-VALUE}).")
+  List<String> sections;
+
+  @Option(names = "--batch-sizes", split = ",", defaultValue = "32,128,512",
+      description = "Batch sizes of the sweep, at latent size 50 (default: ${DEFAULT-VALUE}).")
+  List<Integer> batchSizes;
+
+  @Option(names = "--latents", split = ",", defaultValue = "10,50,200",
+      description = "Latent sizes of the sweep, at batch 128, of 10, 50, 200 (default: ${DEFAULT-VALUE}).")
+  List<Integer> latents;
+
+  @Option(names = "--rounds", defaultValue = "8", description = "Timed rounds per configuration; each times one block per side (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--block-steps", defaultValue = "40", description = "Training steps per timed block (default: ${DEFAULT-VALUE}).")
+  int blockSteps;
+
+  @Option(names = "--warmup-steps", defaultValue = "60", description = "Untimed steps per side first (default: ${DEFAULT-VALUE}).")
+  int warmupSteps;
+
+  @Option(names = "--train-examples", description = "Train on the first N MNIST training images (default: all 60000).")
+  Integer trainExamples;
+
+  @Option(names = "--eval-k", defaultValue = "5000", description = "Importance samples per estimate (default: ${DEFAULT-VALUE}).")
+  int evalK;
+
+  @Option(names = "--eval-examples", defaultValue = "30", description = "Test images estimated per timed evaluation (default: ${DEFAULT-VALUE}).")
+  int evalExamples;
+
+  @Option(names = "--processor-models", defaultValue = "100", description = "Models in the large compilation (default: ${DEFAULT-VALUE}).")
+  int processorModels;
+
+  @Option(names = "--processor-rounds", defaultValue = "5", description = "Timed compilation rounds (default: ${DEFAULT-VALUE}).")
+  int processorRounds;
+
+  @Option(names = "--processor-warmup", defaultValue = "2", description = "Untimed compilation rounds first (default: ${DEFAULT-VALUE}).")
+  int processorWarmup;
+
+  @Option(names = "--cold-runs", defaultValue = "3", description = "Fresh JVMs timed for the cold start (default: ${DEFAULT-VALUE}).")
+  int coldRuns;
+
+  @Option(names = "--profile-batch", defaultValue = "128", description = "Batch size of the profiled steps (default: ${DEFAULT-VALUE}).")
+  int profileBatch;
+
+  @Option(names = "--profile-steps", defaultValue = "30", description = "Traced steps per data path, after --warmup-steps untraced ones (default: ${DEFAULT-VALUE}).")
+  int profileSteps;
+
+  @Option(names = "--thread-settings", split = ";", defaultValue = "1,1;1,2;2,1;2,2;0,0",
+      description = "intra,inter settings the threads section compares, ';'-separated (default: ${DEFAULT-VALUE}).")
+  List<String> threadSettingsToCompare;
+
+  @Option(names = "--thread-passes", defaultValue = "3", description = "Fresh JVMs per setting in the threads section (default: ${DEFAULT-VALUE}).")
+  int threadPasses;
+
+  @Option(names = "--threads", split = ",",
+      description = "TensorFlow intra-op,inter-op threads for the in-process sections (default: ThreadSettings.defaults()).")
+  int[] threads;
+
+  @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed for every model (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--target-ratio", defaultValue = "1.0", description = "Largest acceptable generated/hand-written ms/step (default: ${DEFAULT-VALUE}).")
+  double targetRatio;
+
+  @Option(names = "--target-fraction", defaultValue = "0.6", description = "Smallest acceptable fraction of the MatMul ceiling (default: ${DEFAULT-VALUE}).")
+  double targetFraction;
+
+  /** One configuration of the sweep, measured. */
+  private record TrainingRow(int latent, int batch, double residentMs, double fedMs, double handMs,
+      long flops, double ceilingGflops) {
+    double gflops(double ms) {
+      return flops / (ms * 1e6);
+    }
+
+    double fraction(double ms) {
+      return gflops(ms) / ceilingGflops;
+    }
+  }
+
+  private final List<String[]> summary = new ArrayList<>();
+
+  @Override
+  public Integer call() throws IOException {
+    PrintStream out = System.out;
+    Set<String> run = checkOptions();
+    ThreadSettings threadSettings = threads == null ? ThreadSettings.defaults()
+        : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
+    out.printf(Locale.ROOT, "bench: TensorFlow %s, %s, %d CPUs, Java %s, load average %.2f%n",
+        TensorFlow.version(), threadSettings, Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), loadAverage());
+    out.printf(Locale.ROOT, "  sections %s; ms/step is the median over %d alternating blocks of %d steps"
+        + " after %d warm-up steps per side%n%n", String.join(", ", run), rounds, blockSteps, warmupSteps);
+
+    Dataset train = null;
+    Mnist mnist = null;
+    if (run.contains("training") || run.contains("eval") || run.contains("profile")) {
+      mnist = Mnist.loadDefault();
+      Mnist.Split split = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
+      train = split.dataset("x").dynamicallyBinarized("x");
+    }
+    for (String section : run) {
+      long start = System.nanoTime();
+      switch (section) {
+        case "training" -> training(out, train, threadSettings);
+        case "eval" -> evaluation(out, mnist, threadSettings);
+        case "processor" -> processor(out);
+        case "cold" -> coldStart(out);
+        case "profile" -> profile(out, train, threadSettings);
+        default -> threadSettings(out);
+      }
+      out.printf(Locale.ROOT, "(%s took %.1f s)%n%n", section, (System.nanoTime() - start) / 1e9);
+    }
+
+    out.printf(Locale.ROOT, "Summary (machine load average now %.2f; the machine may be shared: block-to-block"
+        + " noise of 10-20%% is common)%n", loadAverage());
+    TextTable table = new TextTable(1, "figure", "value", "target", "");
+    summary.forEach(table::row);
+    table.print(out);
+    return 0;
+  }
+
+  private Set<String> checkOptions() {
+    Set<String> run = new LinkedHashSet<>();
+    for (String s : sections) {
+      String key = s.strip().toLowerCase(Locale.ROOT);
+      if (!SECTIONS.contains(key)) {
+        throw new IllegalArgumentException("--sections: unknown section '" + s + "'; choose from "
+            + String.join(", ", SECTIONS));
+      }
+      run.add(key);
+    }
+    if (run.isEmpty()) {
+      throw new IllegalArgumentException("--sections: name at least one of " + String.join(", ", SECTIONS));
+    }
+    for (int latent : latents) {
+      if (latent != 10 && latent != 50 && latent != 200) {
+        throw new IllegalArgumentException("--latents: " + latent + " has no generated model; the sweep has"
+            + " one model class per latent size: 10 (Latent10Vae), 50 (Vae), 200 (Latent200Vae)");
+      }
+    }
+    if (batchSizes.stream().anyMatch(b -> b < 1) || rounds < 1 || blockSteps < 1 || warmupSteps < 0
+        || evalK < 1 || evalExamples < 1 || processorModels < 1 || processorRounds < 1
+        || processorWarmup < 0 || coldRuns < 1 || threadPasses < 1 || profileBatch < 1 || profileSteps < 1) {
+      throw new IllegalArgumentException("--batch-sizes, --rounds, --block-steps, --eval-k, --eval-examples,"
+          + " --processor-models, --processor-rounds, --cold-runs, --thread-passes, --profile-batch and"
+          + " --profile-steps must be >= 1,"
+          + " --warmup-steps and --processor-warmup >= 0");
+    }
+    return run;
+  }
+
+  // ----------------------------------------------------------------------------------- training
+
+  private void training(PrintStream out, Dataset train, ThreadSettings threadSettings) {
+    // The sweep: batch sizes at latent 50, then latent sizes at batch 128; each configuration once.
+    Set<List<Integer>> configurations = new LinkedHashSet<>();
+    batchSizes.forEach(b -> configurations.add(List.of(50, b)));
+    latents.forEach(l -> configurations.add(List.of(l, 128)));
+    out.printf(Locale.ROOT, "== training: generated VAE (resident and fed data) vs hand-written, %d images,"
+        + " dynamically binarized, Adam %.0e ==%n", train.size(), learningRate);
+    List<TrainingRow> rows = new ArrayList<>();
+    for (List<Integer> c : configurations) {
+      TrainingRow row = measure(c.get(0), c.get(1), train, threadSettings);
+      rows.add(row);
+      out.printf(Locale.ROOT, "  latent %d, batch %d: generated resident %.3f, fed %.3f, hand-written %.3f ms/step;"
+              + " MatMul ceiling %.1f GFLOP/s%n", row.latent(), row.batch(), row.residentMs(), row.fedMs(),
+          row.handMs(), row.ceilingGflops());
+    }
+    out.println();
+    TextTable table = new TextTable(1, "model", "batch", "generated ms", "fed ms", "hand ms",
+        "gen/hand", "resident/fed", "MFLOP/step", "ceiling GFLOP/s", "gen GFLOP/s", "gen", "fed", "hand");
+    for (TrainingRow r : rows) {
+      table.row(HandWrittenVae.Architecture.burda(r.latent()).toString(), Integer.toString(r.batch()),
+          fmt("%.3f", r.residentMs()), fmt("%.3f", r.fedMs()), fmt("%.3f", r.handMs()),
+          fmt("%.3f", r.residentMs() / r.handMs()), fmt("%.3f", r.residentMs() / r.fedMs()),
+          fmt("%.1f", r.flops() / 1e6), fmt("%.1f", r.ceilingGflops()), fmt("%.1f", r.gflops(r.residentMs())),
+          percent(r.fraction(r.residentMs())), percent(r.fraction(r.fedMs())), percent(r.fraction(r.handMs())));
+    }
+    table.print(out);
+    out.println("generated = the generated model's fit() on the resident data path; fed = the same on the fed path;"
+        + " hand = HandWrittenVae, fed. FLOPs are the MatMul FLOPs of forward and backward (elementwise ops"
+        + " and Adam not counted); ceiling = float32 MatMul alone at the step's shapes; the last three"
+        + " columns are the fraction of the ceiling each side reaches.");
+    for (TrainingRow r : rows) {
+      String config = "latent " + r.latent() + ", batch " + r.batch();
+      double ratio = r.residentMs() / r.handMs();
+      summary.add(new String[] {"generated/hand-written ms/step, " + config, fmt("%.3f", ratio),
+          fmt("<= %.2f", targetRatio), ratio <= targetRatio ? "PASS" : "FAIL"});
+    }
+    for (TrainingRow r : rows) {
+      summary.add(new String[] {"resident/fed ms/step, latent " + r.latent() + ", batch " + r.batch(),
+          fmt("%.3f", r.residentMs() / r.fedMs()), "", ""});
+    }
+    for (TrainingRow r : rows) {
+      double f = r.fraction(r.residentMs());
+      summary.add(new String[] {"fraction of MatMul ceiling (generated), latent " + r.latent() + ", batch " + r.batch(),
+          percent(f), ">= " + percent(targetFraction), f >= targetFraction ? "PASS" : "FAIL"});
+    }
+  }
+
+  private TrainingRow measure(int latent, int batch, Dataset train, ThreadSettings threadSettings) {
+    HandWrittenVae.Architecture architecture = HandWrittenVae.Architecture.burda(latent);
+    Training base = Training.epochs(1).batchSize(batch).adam(learningRate).progress(ProgressListener.silent());
+    Training resident = base.dataPath(DataPath.RESIDENT);
+    Training fed = base.dataPath(DataPath.FED);
+    try (GeneratedModel generated = generated(latent, threadSettings);
+        HandWrittenVae hand = HandWrittenVae.create(architecture, seed, threadSettings);
+        MatMulCeiling ceiling = new MatMulCeiling(architecture.trainingStepMatMuls(batch), threadSettings, seed)) {
+      // Warm-up, interleaved in short chunks so that every side sees the same machine state; at
+      // least one step each, which uploads the data set for the resident path.
+      for (int done = 0; done < Math.max(1, warmupSteps); done += blockSteps) {
+        int n = Math.max(1, Math.min(blockSteps, warmupSteps - done));
+        generated.fit(train, resident.maxSteps(n).seed(seed + 1_000_000 + done));
+        generated.fit(train, fed.maxSteps(n).seed(seed + 1_000_000 + done));
+        hand.train(train, "x", batch, n, learningRate, seed + 1_000_000 + done);
+      }
+      double one = ceiling.runMs(3);
+      int runs = (int) Math.max(3, Math.ceil(50 / Math.max(one, 1e-3)));
+      double ceilingGflops = ceiling.gflops(runs, 5, runs);
+
+      double[][] ms = new double[3][rounds];
+      for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < 3; i++) {
+          int side = (i + r) % 3; // the order rotates every round
+          long blockSeed = seed + 1 + r;
+          long start = System.nanoTime();
+          long steps = switch (side) {
+            case 0 -> generated.fit(train, resident.maxSteps(blockSteps).seed(blockSeed)).steps();
+            case 1 -> generated.fit(train, fed.maxSteps(blockSteps).seed(blockSeed)).steps();
+            default -> hand.train(train, "x", batch, blockSteps, learningRate, blockSeed).steps();
+          };
+          ms[side][r] = (System.nanoTime() - start) / 1e6 / steps;
+        }
+      }
+      return new TrainingRow(latent, batch, median(ms[0]), median(ms[1]), median(ms[2]),
+          architecture.trainingStepFlops(batch), ceilingGflops);
+    }
+  }
+
+  private GeneratedModel generated(int latent, ThreadSettings threadSettings) {
+    return switch (latent) {
+      case 10 -> Latent10VaeModel.create(new Latent10Vae(), Seed.of(seed), threadSettings);
+      case 200 -> Latent200VaeModel.create(new Latent200Vae(), Seed.of(seed), threadSettings);
+      default -> VaeModel.create(new Vae(), Seed.of(seed), threadSettings);
+    };
+  }
+
+  // --------------------------------------------------------------------------------- evaluation
+
+  private void evaluation(PrintStream out, Mnist mnist, ThreadSettings threadSettings) {
+    Dataset test = mnist.test().take(Math.min(evalExamples, mnist.test().size())).dataset("x").binarized("x", seed);
+    out.printf(Locale.ROOT, "== eval: importance-sampled log-likelihood, k = %d, %d test images, sample VAE ==%n",
+        evalK, test.size());
+    try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(seed), threadSettings)) {
+      vae.logLikelihood(test.take(1), Math.min(evalK, 1000)); // warm-up
+      double[] seconds = new double[3];
+      double estimate = Double.NaN;
+      for (int i = 0; i < seconds.length; i++) {
+        long start = System.nanoTime();
+        estimate = vae.logLikelihood(test, evalK);
+        seconds[i] = (System.nanoTime() - start) / 1e9;
+      }
+      double s = median(seconds);
+      double perSecond = test.size() / s;
+      out.printf(Locale.ROOT, "  %.2f estimates/s (%.0f importance samples/s), median of %d runs of %.3f s;"
+          + " mean estimate %.2f nats (an untrained model)%n", perSecond, perSecond * evalK, seconds.length, s, estimate);
+      summary.add(new String[] {"log-likelihood estimates/s at k = " + evalK, fmt("%.2f", perSecond), "", ""});
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- processor
+
+  private void processor(PrintStream out) throws IOException {
+    out.printf(Locale.ROOT, "== processor: annotation processing, 1 and %d models per compilation,"
+        + " %d warm-up and %d timed rounds ==%n", processorModels, processorWarmup, processorRounds);
+    List<ProcessingCost.Result> results = ProcessingCost.measure(processorModels, processorWarmup, processorRounds);
+    out.print(ProcessingCost.table(results));
+    out.println("(added = with the processor - with -proc:none; in processor = inside its process() calls)");
+    for (ProcessingCost.Result r : results) {
+      summary.add(new String[] {"annotation processing ms/model, " + r.models() + (r.models() == 1 ? " model" : " models"),
+          fmt("%.1f", r.addedMsPerModel()), "", ""});
+    }
+  }
+
+  // --------------------------------------------------------------------------------- cold start
+
+  private void coldStart(PrintStream out) throws IOException {
+    out.printf(Locale.ROOT, "== cold: JVM start to the first training step of the sample VAE, %d fresh JVMs ==%n", coldRuns);
+    List<Map<String, String>> runs = new ArrayList<>();
+    for (int i = 0; i < coldRuns; i++) {
+      runs.add(BenchChild.run(List.of("cold"), 600));
+    }
+    String[] parts = {"jvm_to_main_ms", "mnist_ms", "native_ms", "build_ms", "first_step_ms", "total_ms"};
+    TextTable table = new TextTable(1, "run", "JVM->main", "MNIST load", "TF native load", "model build",
+        "first fit step", "JVM start->1st step", "launch->1st step");
+    double[] totals = new double[runs.size()];
+    double[] launches = new double[runs.size()];
+    for (int i = 0; i < runs.size(); i++) {
+      Map<String, String> r = runs.get(i);
+      String[] cells = new String[parts.length + 2];
+      cells[0] = Integer.toString(i + 1);
+      for (int p = 0; p < parts.length; p++) {
+        cells[p + 1] = r.get(parts[p]);
+      }
+      totals[i] = Double.parseDouble(r.get("total_ms"));
+      launches[i] = Double.parseDouble(r.get("first_step_at")) - Double.parseDouble(r.get("launched_at"));
+      cells[parts.length + 1] = fmt("%.0f", launches[i]);
+      table.row(cells);
+    }
+    table.print(out);
+    out.println("(ms; the first step includes uploading the data set to the graph: path "
+        + runs.get(0).get("data_path") + "; launch->1st step adds the JVM's own start-up before its clock starts)");
+    summary.add(new String[] {"cold start, JVM start -> first training step, ms", fmt("%.0f", median(totals)), "", ""});
+    summary.add(new String[] {"cold start, process launch -> first training step, ms", fmt("%.0f", median(launches)), "", ""});
+  }
+
+  // ------------------------------------------------------------------------------------ profile
+
+  private void profile(PrintStream out, Dataset train, ThreadSettings threadSettings) {
+    out.printf(Locale.ROOT, "== profile: the sample VAE's training step by op type, batch %d, %d traced steps"
+        + " (TensorFlow step stats) ==%n", profileBatch, profileSteps);
+    for (DataPath path : List.of(DataPath.RESIDENT, DataPath.FED)) {
+      try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(seed), threadSettings)) {
+        StepProfile p = StepProfile.measure(vae, train, profileBatch, path, Math.max(1, warmupSteps), profileSteps);
+        out.printf(Locale.ROOT, "  %s: %.0f us/step wall (untraced), %.0f us/step summed over ops (traced)%n",
+            p.dataPath(), p.wallMicrosPerStep(), p.opMicrosPerStep());
+        for (String line : p.table(15).split("\n")) {
+          out.println("    " + line);
+        }
+      }
+    }
+    out.println("(ops on different threads overlap, so op time can exceed wall time; a MatMul fused with its"
+        + " BiasAdd (and activation) by TensorFlow's optimizer runs as _FusedMatMul)");
+  }
+
+  // ------------------------------------------------------------------------------------ threads
+
+  private void threadSettings(PrintStream out) throws IOException {
+    List<int[]> settings = new ArrayList<>();
+    for (String s : threadSettingsToCompare) {
+      String[] parts = s.strip().split(",");
+      try {
+        settings.add(new int[] {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())});
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("--thread-settings: '" + s + "' is not intra,inter (for example 2,1)");
+      }
+    }
+    out.printf(Locale.ROOT, "== threads: sample VAE, batch 128, resident data; each setting in %d fresh JVMs,"
+        + " passes interleaved; 100 warm-up steps, then the median of 5 blocks of 50 steps per JVM ==%n", threadPasses);
+    Map<String, double[]> medians = new LinkedHashMap<>();
+    for (int[] s : settings) {
+      medians.put(s[0] + "/" + s[1], new double[threadPasses]);
+    }
+    for (int pass = 0; pass < threadPasses; pass++) {
+      for (int[] s : settings) {
+        Map<String, String> r = BenchChild.run(List.of("steps", Integer.toString(s[0]), Integer.toString(s[1]),
+            "128", "100", "5", "50"), 600);
+        medians.get(s[0] + "/" + s[1])[pass] = Double.parseDouble(r.get("median_ms"));
+      }
+    }
+    TextTable table = new TextTable(1, "intra/inter", "median ms/step", "best JVM", "per JVM");
+    String best = null;
+    for (Map.Entry<String, double[]> e : medians.entrySet()) {
+      double m = median(e.getValue());
+      if (best == null || m < median(medians.get(best))) {
+        best = e.getKey();
+      }
+      table.row(e.getKey(), fmt("%.3f", m), fmt("%.3f", Arrays.stream(e.getValue()).min().orElse(Double.NaN)),
+          String.join(" ", Arrays.stream(e.getValue()).mapToObj(v -> fmt("%.2f", v)).toList()));
+    }
+    table.print(out);
+    out.println("(0 = TensorFlow chooses; the defaults are " + ThreadSettings.defaults() + ")");
+    summary.add(new String[] {"fastest thread setting (intra/inter), median ms/step", best + ": "
+        + fmt("%.3f", median(medians.get(best))), "", ""});
+  }
+
+  // ------------------------------------------------------------------------------------ helpers
+
+  private static double loadAverage() {
+    return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  private static String percent(double fraction) {
+    return fmt("%.0f%%", 100 * fraction);
+  }
+
+  private static String fmt(String format, double v) {
+    return String.format(Locale.ROOT, format, v);
+  }
+}
