@@ -1027,9 +1027,21 @@ final class FuzzModels {
       case 19 -> {
         switch (r.nextInt(9)) {
           case 0 -> s.classModifiers = "abstract";
-          case 1 -> s.constructors.add("private Case() {}");
-          case 2 -> s.constructors.add("Case(int a) {}");
-          case 3 -> s.constructors.add("Case() throws Exception {}");
+          // Each replaces the constructors a neutral change may have added: next to a usable
+          // Case() {}, a Case(int a) {} is harmless (found by the long fuzz run, seed 42, cases
+          // 7714 and 11546).
+          case 1 -> {
+            s.constructors.clear();
+            s.constructors.add("private Case() {}");
+          }
+          case 2 -> {
+            s.constructors.clear();
+            s.constructors.add("Case(int a) {}");
+          }
+          case 3 -> {
+            s.constructors.clear();
+            s.constructors.add("Case() throws Exception {}");
+          }
           case 4 -> {
             s.outer = "class Outer {";
             s.outerName = "Outer";
