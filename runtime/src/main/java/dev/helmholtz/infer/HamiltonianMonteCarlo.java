@@ -139,6 +139,7 @@ public final class HamiltonianMonteCarlo {
         positions[c] = uniform(random);
       }
       if (all) {
+        session.runner().addTarget(transition.refresh).run().close();
         return positions;
       }
     }
@@ -265,7 +266,7 @@ public final class HamiltonianMonteCarlo {
       try (TFloat32 eps = TFloat32.tensorOf(Shape.of(stepFloats.length), DataBuffers.of(stepFloats, true, false));
           TFloat32 mass = TFloat32.tensorOf(Shape.of(massFloats.length), DataBuffers.of(massFloats, true, false));
           Result result = session.runner().feed(t.stepSize, eps).feed(t.inverseMass, mass)
-              .fetch(t.next).fetch(t.acceptProbability).fetch(t.divergent).run()) {
+              .addTarget(t.step).fetch(t.next).fetch(t.acceptProbability).fetch(t.divergent).run()) {
         ((TFloat32) result.get(0)).copyTo(DataBuffers.of(positions, false, false));
         ((TFloat32) result.get(1)).copyTo(DataBuffers.of(acceptFloats, false, false));
         ((TFloat32) result.get(2)).copyTo(DataBuffers.of(divergent, false, false));

@@ -19,13 +19,17 @@ import org.tensorflow.types.TInt64;
  * Metropolis accept/reject that writes the chains' new positions into a variable.
  *
  * <p>Why unrolled, and not one leapfrog step run {@code steps} times from Java with position and
- * momentum in variables: a session run has a fixed cost (tens of microseconds, plus feeding and
- * fetching), and the one-step graph pays it per leapfrog step, the unrolled graph per trajectory.
- * Measured with {@code HmcLeapfrogBenchmark} (runtime test classes) on the 2-core build machine,
- * see that class for the figures. The price is a graph that grows with {@code steps} (one copy of
- * the target and its gradient per step), so the number of steps is fixed per graph. Gradients of
- * a while loop would abort the process in TF Java 1.1 (TFJAVA-NOTES), which rules out an
- * in-graph loop.
+ * momentum in variables: a session run has a fixed cost (feeding, fetching, scheduling), which
+ * the one-step graph pays per leapfrog step and the unrolled graph once per trajectory. Measured
+ * with {@code HmcLeapfrogBenchmark} (runtime test classes; 16 chains, L = 10, best of 5 x 200
+ * transitions, three rounds, on the shared 2-core machine at load 10 to 17): a 2-d Gaussian,
+ * where that cost dominates, 0.45-0.52 ms per transition unrolled against 0.92-1.00 ms for the
+ * one-step graph (which was timed without its momentum draw and accept step, so its true cost is
+ * higher); a logistic regression on 10,000 x 11 data, where the gradients dominate, 18.8-19.6 ms
+ * against 16.5-19.3 ms, a tie within the machine's noise. The price is a graph that grows with
+ * {@code steps} (one copy of the target and its gradient per step), so the number of steps is
+ * fixed per graph. Gradients of a while loop would abort the process in TF Java 1.1
+ * (TFJAVA-NOTES), which rules out an in-graph loop.
  *
  * <p>Conventions: momentum p ~ N(0, M) with a diagonal mass matrix M = diag(1 / invMass),
  * H(q, p) = -log pi(q) + p^T M^-1 p / 2. A proposal whose energy is NaN is rejected; one whose
@@ -43,15 +47,19 @@ final class HmcTransition {
   final Placeholder<TFloat32> stepSize;
   /** [dims]: the diagonal of the inverse mass matrix, shared by the chains. */
   final Placeholder<TFloat32> inverseMass;
-  /** The new positions, [chains, dims]; fetching it runs the transition. */
+  /** Recomputes the cached log pi and gradient at the positions: run after {@link #initialize}. */
+  final Op refresh;
+  /** The new positions, [chains, dims]; fetch it with {@link #step} as a target. */
   final Operand<TFloat32> next;
+  /** Runs a transition: the new positions and their cached log pi and gradient. */
+  final Op step;
   /** [chains]: min(1, exp(-energy error)), 0 for a NaN energy. */
   final Operand<TFloat32> acceptProbability;
   /** [chains]: 1 where the proposal was accepted. */
   final Operand<TFloat32> accepted;
   /** [chains]: 1 where the trajectory diverged. */
   final Operand<TFloat32> divergent;
-  /** [chains]: log pi at the current positions (no transition runs). */
+  /** [chains]: log pi at the current positions, evaluated afresh (no transition runs). */
   final Operand<TFloat32> currentLogProb;
   /** [chains]: whether log pi and its gradient are finite at the current positions. */
   final Operand<TBool> currentFinite;
@@ -68,12 +76,20 @@ final class HmcTransition {
     inverseMass = named.withName("inverse_mass").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(dims)));
 
+    // log pi and its gradient at the current positions are kept in variables, refreshed after
+    // initialization and carried over from the accepted point, so that a trajectory of L steps
+    // evaluates the gradient L times, not L + 1.
     Operand<TFloat32> q0 = tf.identity(position);
-    ValueAndGradient start = ValueAndGradient.of(tf, target, q0, chains, "the initial position");
-    currentLogProb = start.value();
+    ValueAndGradient here = ValueAndGradient.of(tf, target, q0, chains, "the initial position");
+    currentLogProb = here.value();
     currentFinite = tf.reduceAll(tf.math.isFinite(tf.concat(List.of(
-        tf.expandDims(start.value(), tf.constant(-1)), start.gradient()), tf.constant(-1))),
+        tf.expandDims(here.value(), tf.constant(-1)), here.gradient()), tf.constant(-1))),
         tf.constant(-1));
+    Variable<TFloat32> cachedValue = named.withName("log_prob").variable(Shape.of(chains), TFloat32.class);
+    Variable<TFloat32> cachedGradient = named.withName("gradient").variable(shape, TFloat32.class);
+    refresh = tf.withControlDependencies(List.of(tf.assign(cachedValue, here.value()),
+        tf.assign(cachedGradient, here.gradient()))).noOp();
+    ValueAndGradient start = new ValueAndGradient(tf.identity(cachedValue), tf.identity(cachedGradient));
 
     Operand<TFloat32> eps = tf.expandDims(stepSize, tf.constant(-1)); // [chains, 1]
     Operand<TFloat32> halfEps = tf.math.mul(tf.constant(0.5f), eps);
@@ -103,8 +119,11 @@ final class HmcTransition {
     accepted = tf.dtypes.cast(accept, TFloat32.class);
     divergent = tf.dtypes.cast(tf.math.logicalOr(bad,
         tf.math.greater(energyError, tf.constant(DIVERGENCE_THRESHOLD))), TFloat32.class);
-    Operand<TFloat32> proposal = tf.select(tf.expandDims(accept, tf.constant(-1)), q, q0);
-    next = named.withName("next").assign(position, proposal);
+    Operand<TBool> acceptRows = tf.expandDims(accept, tf.constant(-1));
+    next = named.withName("next").assign(position, tf.select(acceptRows, q, q0));
+    step = tf.withControlDependencies(List.of(next,
+        tf.assign(cachedValue, tf.select(accept, end.value(), start.value())),
+        tf.assign(cachedGradient, tf.select(acceptRows, end.gradient(), start.gradient())))).noOp();
   }
 
   private Operand<TFloat32> kinetic(Ops tf, Operand<TFloat32> momentum) {
