@@ -18,14 +18,16 @@ class BayesCommandsTest {
   @Test
   void bayesLogregRunsHmcAndViOnASmallSubset(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("logreg");
-    int exit = HelmholtzCli.commandLine().execute("bayes-logreg", "--components", "3", "--train-examples", "400",
+    int exit = HelmholtzCli.commandLine().execute("bayes-logreg", "--components", "10", "--train-examples", "400",
         "--test-examples", "200", "--chains", "2", "--warmup", "60", "--draws", "40", "--leapfrog-steps", "4",
         "--vi-steps", "200", "--output", output.toString());
     assertEquals(0, exit);
     String metrics = Files.readString(output.resolve("metrics.json"));
-    // 4 vs 9 on three components is an easy task: far better than chance for both methods.
-    assertTrue(number(metrics, "hmc_test_accuracy") > 0.75, metrics);
-    assertTrue(number(metrics, "vi_test_accuracy") > 0.75, metrics);
+    // On ten components 4 vs 9 is far better than chance (0.92 on the full data), and the two
+    // posteriors predict alike.
+    double hmcAccuracy = number(metrics, "hmc_test_accuracy");
+    assertTrue(hmcAccuracy > 0.8, metrics);
+    assertEquals(hmcAccuracy, number(metrics, "vi_test_accuracy"), 0.05, metrics);
     assertTrue(number(metrics, "hmc_acceptance_rate") > 0.3, metrics);
     assertTrue(metrics.contains("\"hmc_rhat_max\"") && metrics.contains("\"hmc_ess_min\""), metrics);
   }
