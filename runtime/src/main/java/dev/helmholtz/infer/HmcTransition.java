@@ -59,8 +59,6 @@ final class HmcTransition {
   final Operand<TFloat32> accepted;
   /** [chains]: 1 where the trajectory diverged. */
   final Operand<TFloat32> divergent;
-  /** [chains]: log pi at the current positions, evaluated afresh (no transition runs). */
-  final Operand<TFloat32> currentLogProb;
   /** [chains]: whether log pi and its gradient are finite at the current positions. */
   final Operand<TBool> currentFinite;
 
@@ -81,7 +79,6 @@ final class HmcTransition {
     // evaluates the gradient L times, not L + 1.
     Operand<TFloat32> q0 = tf.identity(position);
     ValueAndGradient here = ValueAndGradient.of(tf, target, q0, chains, "the initial position");
-    currentLogProb = here.value();
     currentFinite = tf.reduceAll(tf.math.isFinite(tf.concat(List.of(
         tf.expandDims(here.value(), tf.constant(-1)), here.gradient()), tf.constant(-1))),
         tf.constant(-1));
