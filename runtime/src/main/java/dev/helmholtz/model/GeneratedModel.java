@@ -6,6 +6,8 @@ import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
+import dev.helmholtz.infer.ImportanceSampling;
+import dev.helmholtz.infer.LogMarginalLikelihood;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.EvidenceLowerBound;
 import dev.helmholtz.objective.ImportanceWeightedBound;
@@ -70,6 +72,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   private Placeholder<TFloat32> learningRate;
   private Operand<TFloat32> elboPerExample;
   private Operand<TFloat32> logSumExpWeights;
+  private Operand<TFloat32> logSumExpSquaredWeights;
   private Operand<TFloat32> objectiveMean;
   private List<String> termNames;
   private List<Operand<TFloat32>> termMeans;
@@ -134,6 +137,7 @@ public abstract class GeneratedModel implements AutoCloseable {
       defineInference(evaluation);
       elboPerExample = EvidenceLowerBound.perExample(tf, evaluation.elboTerms());
       logSumExpWeights = LogSumExp.reduce(tf, evaluation.logWeights(), 0);
+      logSumExpSquaredWeights = LogSumExp.reduce(tf, tf.math.mul(tf.constant(2f), evaluation.logWeights()), 0);
       Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate);
       List<Op> afterStep = target.afterStep().apply(tf.withControlDependencies(List.of(adam.step())));
       trainStep = afterStep.isEmpty() ? adam.step() : tf.withControlDependencies(afterStep).noOp();
@@ -511,33 +515,44 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   /** Per-example importance-sampled estimates of log p(x), as in {@link #logLikelihood}. */
   public List<Double> logLikelihoods(Dataset data, int k) {
+    return java.util.Arrays.stream(logLikelihoodWithError(data, k).estimates()).boxed().toList();
+  }
+
+  /**
+   * Per-example importance-sampled estimates of log p(x) with {@code k} samples from q, as in
+   * {@link #logLikelihood}, with their delta-method standard errors and effective sample sizes;
+   * {@code mean()} and {@code standardError()} of the result give the data set's figure (see
+   * {@link ImportanceSampling}).
+   */
+  public LogMarginalLikelihood logLikelihoodWithError(Dataset data, int k) {
     requireOpen();
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, was " + k);
     }
+    long started = System.nanoTime();
     String[] columns = checkColumns(data);
     int chunk = Math.min(k, EVALUATION_ROWS);
     int examplesPerRun = Math.max(1, Math.min(EVALUATION_BATCH, EVALUATION_ROWS / chunk));
-    List<Double> estimates = new ArrayList<>(data.size());
+    double[] sums = new double[data.size()];
+    double[] squares = new double[data.size()];
+    int offset = 0;
     Batches batches = data.batches(examplesPerRun, false, seed.derive("evaluation").value(), columns);
-    double logK = Math.log(k);
     while (batches.hasNext()) {
       Batch batch = batches.next();
-      double[] total = new double[batch.size()];
-      java.util.Arrays.fill(total, Double.NEGATIVE_INFINITY);
+      java.util.Arrays.fill(sums, offset, offset + batch.size(), Double.NEGATIVE_INFINITY);
+      java.util.Arrays.fill(squares, offset, offset + batch.size(), Double.NEGATIVE_INFINITY);
       for (int done = 0; done < k; done += chunk) {
         try (TInt32 samplesNow = TInt32.scalarOf(Math.min(chunk, k - done))) {
-          float[] partial = run(batch, columns, samplesNow, logSumExpWeights);
+          float[][] partial = run(batch, columns, samplesNow, logSumExpWeights, logSumExpSquaredWeights);
           for (int i = 0; i < batch.size(); i++) {
-            total[i] = ImportanceWeightedBound.logAddExp(total[i], partial[i]);
+            sums[offset + i] = ImportanceWeightedBound.logAddExp(sums[offset + i], partial[0][i]);
+            squares[offset + i] = ImportanceWeightedBound.logAddExp(squares[offset + i], partial[1][i]);
           }
         }
       }
-      for (double t : total) {
-        estimates.add(t - logK);
-      }
+      offset += batch.size();
     }
-    return estimates;
+    return LogMarginalLikelihood.fromLogSums(sums, squares, k, (System.nanoTime() - started) / 1e9);
   }
 
   /**
@@ -649,15 +664,27 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   private float[] run(Batch batch, String[] columns, TInt32 k, Operand<TFloat32> fetch) {
+    return run(batch, columns, k, fetch, null)[0];
+  }
+
+  /** Runs one batch at k, fetching one per-example value ([B]) per operand (the second may be null). */
+  private float[][] run(Batch batch, String[] columns, TInt32 k, Operand<TFloat32> fetch,
+      Operand<TFloat32> alsoFetch) {
     List<TFloat32> fed = feedTensors(batch, columns);
     try {
       Session.Runner runner = session.runner().feed(samples, k);
       for (int i = 0; i < columns.length; i++) {
         runner.feed(observed.get(columns[i]), fed.get(i));
       }
-      try (Result result = runner.fetch(fetch).run()) {
-        float[] values = new float[batch.size()];
-        ((TFloat32) result.get(0)).copyTo(DataBuffers.of(values, false, false));
+      runner.fetch(fetch);
+      if (alsoFetch != null) {
+        runner.fetch(alsoFetch);
+      }
+      try (Result result = runner.run()) {
+        float[][] values = new float[alsoFetch == null ? 1 : 2][batch.size()];
+        for (int j = 0; j < values.length; j++) {
+          ((TFloat32) result.get(j)).copyTo(DataBuffers.of(values[j], false, false));
+        }
         return values;
       }
     } finally {

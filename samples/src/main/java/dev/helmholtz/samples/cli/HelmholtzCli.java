@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
     version = "Helmholtz samples 0.1.0",
     description = "Trains, evaluates and benchmarks the Helmholtz sample models.",
     subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class,
-        BenchCommand.class, VaeBenchmarkCommand.class, ProcessingCostCommand.class,
-        CommandLine.HelpCommand.class})
+        BayesLogregCommand.class, BnnRegressionCommand.class, BenchCommand.class, VaeBenchmarkCommand.class,
+        ProcessingCostCommand.class, CommandLine.HelpCommand.class})
 public final class HelmholtzCli {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

@@ -1,0 +1,47 @@
+package dev.helmholtz.samples.bayes;
+
+import dev.helmholtz.infer.HmcResult;
+import java.util.Arrays;
+
+/** Helpers for using and summarizing posterior draws in the samples. */
+public final class PosteriorDraws {
+  private PosteriorDraws() {}
+
+  /**
+   * At most {@code max} draws of all chains, as [draw][param] in double precision, evenly
+   * thinned over the kept iterations (every chain contributes the same iterations).
+   */
+  public static double[][] flatten(HmcResult result, int max) {
+    int chains = result.chainCount();
+    int perChain = Math.max(1, Math.min(result.drawCount(), max / chains));
+    double[][] out = new double[perChain * chains][];
+    int i = 0;
+    for (int t = 0; t < perChain; t++) {
+      int iteration = (int) ((long) t * result.drawCount() / perChain);
+      for (int c = 0; c < chains; c++) {
+        float[] draw = result.draws()[iteration][c];
+        double[] copy = new double[draw.length];
+        for (int d = 0; d < draw.length; d++) {
+          copy[d] = draw[d];
+        }
+        out[i++] = copy;
+      }
+    }
+    return out;
+  }
+
+  public static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  public static double min(double[] values) {
+    return Arrays.stream(values).min().orElse(Double.NaN);
+  }
+
+  public static double max(double[] values) {
+    return Arrays.stream(values).max().orElse(Double.NaN);
+  }
+}
