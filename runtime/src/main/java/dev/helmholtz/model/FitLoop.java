@@ -140,7 +140,7 @@ final class FitLoop {
       if (path == DataPath.RESIDENT) {
         model.uploadResident(data, columns);
       }
-      LOG.info("training {} on {} examples ({} data path): {}", modelName, data.size(), path, training);
+      LOG.debug("training {} on {} examples ({} data path): {}", modelName, data.size(), path, training);
       return loop(state, columns, path, checkpoints, tensorBoard, resumedFrom);
     } finally {
       if (tensorBoard != null) {

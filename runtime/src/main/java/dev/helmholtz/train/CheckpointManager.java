@@ -101,7 +101,7 @@ public final class CheckpointManager {
       LOG.debug("checkpoint {} exists; not rewritten", target);
     } else {
       Checkpoints.write(target, properties, variables);
-      LOG.info("wrote checkpoint {}", target);
+      LOG.debug("wrote checkpoint {}", target);
     }
     last = target;
     prune(target);

@@ -56,6 +56,7 @@ public final class StopRequest {
   /** The installed handlers; {@link #close()} restores the previous ones. */
   public static final class SignalHandlers implements AutoCloseable {
     private final List<Object[]> previous = new ArrayList<>(); // {signal, handler}
+    private final List<String> handled = new ArrayList<>();
     private Method handle;
 
     private SignalHandlers(StopRequest request) {
@@ -98,6 +99,7 @@ public final class StopRequest {
           Object signal = newSignal.newInstance(name);
           try {
             previous.add(new Object[] {signal, handle.invoke(null, signal, handler)});
+            handled.add("SIG" + name);
           } catch (ReflectiveOperationException | RuntimeException e) {
             // e.g. SIGINT is ignored when the JVM runs in the background of a shell: keep going.
             LOG.debug("cannot handle SIG{}: {}", name, e.toString());
@@ -114,6 +116,11 @@ public final class StopRequest {
       return !previous.isEmpty();
     }
 
+    /** Whether the handler of this signal ({@code "SIGINT"} or {@code "SIGTERM"}) is installed. */
+    public boolean handles(String signal) {
+      return handled.contains(signal);
+    }
+
     @Override
     public void close() {
       for (Object[] entry : previous) {
@@ -124,6 +131,7 @@ public final class StopRequest {
         }
       }
       previous.clear();
+      handled.clear();
     }
   }
 }
