@@ -12,11 +12,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Writing a file so that readers see either the old contents or the new, never half of it. */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
 
   /** Something that writes a whole file to a stream. */
-  interface Writer {
+  public interface Writer {
     void write(OutputStream out) throws IOException;
   }
 
@@ -27,7 +27,7 @@ final class AtomicFiles {
    *
    * @throws NoSuchFileException naming the parent directory if it does not exist
    */
-  static void write(Path file, Writer writer) throws IOException {
+  public static void write(Path file, Writer writer) throws IOException {
     Path tmp = createSibling(file);
     try {
       try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {

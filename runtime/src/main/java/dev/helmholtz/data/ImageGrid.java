@@ -66,6 +66,20 @@ public final class ImageGrid {
     writePng(file, interleaved, imageRows, imageCols, Math.multiplyExact(2, pairsPerRow));
   }
 
+  /** A rendered grid: {@code height} rows of {@code width} gray levels (0 black, 255 white), row-major. */
+  public record Pixels(int width, int height, byte[] gray) {}
+
+  /**
+   * The grid {@link #writePng} would write, as pixels (for TensorBoard images, say).
+   *
+   * @throws IllegalArgumentException as {@link #writePng}
+   */
+  public static Pixels pixels(float[][] images, int imageRows, int imageCols, int gridColumns) {
+    BufferedImage image = render(images, imageRows, imageCols, gridColumns);
+    byte[] gray = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    return new Pixels(image.getWidth(), image.getHeight(), gray);
+  }
+
   static BufferedImage render(float[][] images, int imageRows, int imageCols, int gridColumns) {
     if (imageRows <= 0 || imageCols <= 0 || gridColumns <= 0) {
       throw new IllegalArgumentException("imageRows, imageCols and gridColumns must be positive, got "

@@ -1,10 +1,14 @@
 package dev.helmholtz.graph;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomStandardNormal;
-import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.op.core.AssignAdd;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -16,15 +20,29 @@ import org.tensorflow.types.TInt64;
  * class hands every random op its own pair, taken from a deterministic sequence in call order, so
  * the same graph built with the same {@link Seed} draws the same numbers in a fresh session.
  *
- * <p>The random ops it builds are stateful: each {@code Session.run} draws fresh values, which is
- * what training noise needs. Random ops have no gradient in TF Java, so each op and the shape it is
- * built from are wrapped in {@code stopGradient}.
+ * <p>Every draw is fresh on each {@code Session.run} that evaluates it, which is what training
+ * noise needs, yet its whole state is in graph variables: each draw is a <em>stateless</em> random
+ * op whose seed is the op's own pair with a run counter added, and the counter is a {@code
+ * VariableV2} (named {@code random_state/runs_<n>}) that the draw increments when it runs. So
+ * {@code Session.save} (checkpoints, SavedModel export) captures the position of every random
+ * stream, and a restored session continues them exactly where the saved one was: a resumed
+ * training run draws the same noise as an uninterrupted one. Random ops have no gradient in TF
+ * Java, so each draw and the shape it is built from are wrapped in {@code stopGradient}.
+ *
+ * <p>A new kind of draw (a Gamma, say) keeps this property by taking its seed from {@link
+ * #nextRunSeed()} and using a stateless op; a stateful TensorFlow random op would not be
+ * checkpointed.
  */
 public final class RandomSource {
+
+  /** Name scope of the run counters. */
+  public static final String STATE_SCOPE = "random_state";
 
   private final Ops tf;
   private final Seed seed;
   private long counter;
+  private Ops stateOps;
+  private final List<Variable<TInt64>> runCounters = new ArrayList<>();
 
   public RandomSource(Ops tf, Seed seed) {
     this.tf = Objects.requireNonNull(tf, "tf");
@@ -56,15 +74,40 @@ public final class RandomSource {
     }
   }
 
+  /**
+   * A {@code [2]} int64 seed for one stateless random op: the next {@link #nextSeeds()} pair, with
+   * a run counter added to its second half. The counter starts at 0 (an initializer run on the
+   * session's first run) and goes up by one each time a {@code Session.run} evaluates the seed, so
+   * each run draws different numbers; the op's stream never meets another's, since their first
+   * halves differ. Stateless ops scramble their seed, so consecutive counters give unrelated
+   * draws.
+   */
+  public synchronized Operand<TInt64> nextRunSeed() {
+    long[] s = nextSeeds();
+    if (stateOps == null) {
+      stateOps = tf.withSubScope(STATE_SCOPE);
+    }
+    Ops init = stateOps.withInitScope();
+    Variable<TInt64> runs =
+        init.withName("runs_" + runCounters.size()).variable(Shape.scalar(), TInt64.class);
+    init.withName("runs_" + runCounters.size() + "_init").assign(runs, init.constant(0L));
+    runCounters.add(runs);
+    // AssignAdd yields the counter after the increment; locking keeps concurrent runs distinct.
+    Operand<TInt64> count = stateOps.assignAdd(runs, stateOps.constant(1L), AssignAdd.useLocking(true));
+    return tf.math.add(tf.constant(new long[] {s[0], s[1]}),
+        tf.math.mul(tf.constant(new long[] {0L, 1L}), count));
+  }
+
+  /** The run counters of every draw built so far, in creation order (for tests and diagnostics). */
+  public synchronized List<Variable<TInt64>> runCounters() {
+    return Collections.unmodifiableList(new ArrayList<>(runCounters));
+  }
+
   /** Standard normal noise of the given shape; no gradient flows through it. */
   public Operand<TFloat32> standardNormal(Operand<TInt64> shape) {
-    long[] s = nextSeeds();
+    Operand<TInt64> runSeed = nextRunSeed();
     return withStaticShape(tf.stopGradient(
-        tf.random.randomStandardNormal(
-            tf.stopGradient(shape),
-            TFloat32.class,
-            RandomStandardNormal.seed(s[0]),
-            RandomStandardNormal.seed2(s[1]))), shape);
+        tf.random.statelessRandomNormal(tf.stopGradient(shape), runSeed, TFloat32.class)), shape);
   }
 
   /**
@@ -79,13 +122,9 @@ public final class RandomSource {
 
   /** Uniform noise in [0, 1) of the given shape; no gradient flows through it. */
   public Operand<TFloat32> uniform(Operand<TInt64> shape) {
-    long[] s = nextSeeds();
+    Operand<TInt64> runSeed = nextRunSeed();
     return withStaticShape(tf.stopGradient(
-        tf.random.randomUniform(
-            tf.stopGradient(shape),
-            TFloat32.class,
-            RandomUniform.seed(s[0]),
-            RandomUniform.seed2(s[1]))), shape);
+        tf.random.statelessRandomUniform(tf.stopGradient(shape), runSeed, TFloat32.class)), shape);
   }
 
   /**

@@ -16,12 +16,14 @@ import dev.helmholtz.objective.NeuralVariationalInference;
 import dev.helmholtz.objective.Vimco;
 import dev.helmholtz.objective.WakeSleep;
 import dev.helmholtz.train.Adam;
-import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.TaskProgress;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
-import java.time.Duration;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +72,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   private Placeholder<TInt32> samples;
   private Placeholder<TInt32> generateCount;
   private Placeholder<TFloat32> learningRate;
+  private Placeholder<TFloat32> maxGradientNorm;
   private Operand<TFloat32> elboPerExample;
   private Operand<TFloat32> logSumExpWeights;
   private Operand<TFloat32> logSumExpSquaredWeights;
@@ -79,6 +82,9 @@ public abstract class GeneratedModel implements AutoCloseable {
   private Op trainStep;
   private Operand<TFloat32> trainingLoss;
   private InferencePass trainingPass;
+  private Op clippedTrainStep;
+  private Operand<TFloat32> gradientSquaredNorms;
+  private VariableCheckpoint checkpointOps;
   private VariableStore variables;
   private InferencePass meanPass;
   private GenerativePass generativePass;
@@ -114,6 +120,7 @@ public abstract class GeneratedModel implements AutoCloseable {
       samples = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      maxGradientNorm = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
       // Training runs with the model's fixed k, known now: at k = 1 the pass has no sample
       // axis at all. Evaluation feeds k (1 for the ELBO, chunks of k for log-likelihoods).
@@ -138,9 +145,12 @@ public abstract class GeneratedModel implements AutoCloseable {
       elboPerExample = EvidenceLowerBound.perExample(tf, evaluation.elboTerms());
       logSumExpWeights = LogSumExp.reduce(tf, evaluation.logWeights(), 0);
       logSumExpSquaredWeights = LogSumExp.reduce(tf, tf.math.mul(tf.constant(2f), evaluation.logWeights()), 0);
-      Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate);
-      List<Op> afterStep = target.afterStep().apply(tf.withControlDependencies(List.of(adam.step())));
-      trainStep = afterStep.isEmpty() ? adam.step() : tf.withControlDependencies(afterStep).noOp();
+      Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate,
+          Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, maxGradientNorm);
+      // The objective's own updates (NVIL's moving averages) follow whichever step runs.
+      trainStep = afterStep(tf, target, adam.step());
+      clippedTrainStep = afterStep(tf, target, adam.clippedStep());
+      gradientSquaredNorms = adam.gradientSquaredNorms();
 
       meanPass = new InferencePass(tf, spec, variables, random, new LinkedHashMap<>(observed),
           tf.constant(1), 1, InferencePass.Mode.MEAN);
@@ -178,6 +188,12 @@ public abstract class GeneratedModel implements AutoCloseable {
       return new TrainingTarget(perExample, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
           after -> List.of(), List.of(), Map.of());
     }
+  }
+
+  /** {@code step}, then the target's own per-step updates when it has any. */
+  private static Op afterStep(Ops tf, TrainingTarget target, Op step) {
+    List<Op> after = target.afterStep().apply(tf.withControlDependencies(List.of(step)));
+    return after.isEmpty() ? step : tf.withControlDependencies(after).noOp();
   }
 
   /** Whether the objective's gradient passes through samples of q (pathwise where it can). */
@@ -346,79 +362,24 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   /**
    * Trains on {@code data} (one column per observed node) by maximizing the model's objective
-   * with Adam over shuffled minibatches, reporting to the configuration's progress listener.
+   * with Adam over shuffled minibatches, as {@code training} configures it: learning-rate
+   * schedule, gradient clipping, validation and early stopping, checkpoints (periodic, final,
+   * and on a {@link dev.helmholtz.train.StopRequest}), resuming from one, TensorBoard and a plot
+   * of the training curves. Every output path is checked before the first step.
    *
-   * @throws TrainingDivergedException when the objective or one of its terms is not finite;
-   *     the message names the step and the term
+   * @throws TrainingDivergedException when the objective, one of its terms or a gradient is not
+   *     finite; the message names the step and the quantity, and the checkpoints written before
+   *     are kept
+   * @throws IllegalArgumentException for data that does not fit the model (naming the column),
+   *     or a checkpoint to resume from that does not fit this model or run
+   * @throws java.io.UncheckedIOException naming the path, when an output directory cannot be
+   *     created or written, or the checkpoint to resume from is missing or damaged
+   * @throws dev.helmholtz.train.CheckpointFailedException when a checkpoint cannot be written
+   *     during training
    */
   public TrainingSummary fit(Dataset data, Training training) {
     requireOpen();
-    String[] columns = checkColumns(data);
-    ProgressListener progress = training.progress();
-    long bytes = 0;
-    for (String column : columns) {
-      bytes += 4L * data.size() * data.width(column);
-    }
-    DataPath path = training.dataPath().resolve(bytes);
-    if (path == DataPath.RESIDENT) {
-      upload(data, columns);
-    }
-    long shuffleSeed = seed.derive("batches").value() ^ training.seed();
-    long examples = 0;
-    long steps = 0;
-    double lastEpochObjective = Double.NaN;
-    long started = System.nanoTime();
-    List<TBool> binarize = new ArrayList<>();
-    try (TFloat32 rate = TFloat32.scalarOf((float) training.learningRate())) {
-      for (String column : columns) {
-        binarize.add(TBool.scalarOf(path == DataPath.RESIDENT && data.isDynamicallyBinarized(column)));
-      }
-      epochs:
-      for (int epoch = 1; epoch <= training.epochs(); epoch++) {
-        EpochBatches batches = path == DataPath.RESIDENT
-            ? EpochBatches.resident(data.indexBatches(training.batchSize(), true, shuffleSeed + epoch))
-            : EpochBatches.fed(data.batches(training.batchSize(), true, shuffleSeed + epoch, columns));
-        progress.epochStarted(epoch, training.epochs(), batches.count());
-        long epochStart = System.nanoTime();
-        long lastReport = epochStart;
-        double sum = 0;
-        long count = 0;
-        int index = 0;
-        while (batches.hasNext()) {
-          index++;
-          int size = batches.advance();
-          double value = trainStep(batches, columns, rate, binarize);
-          steps++;
-          stepsTaken++;
-          sum += value * size;
-          count += size;
-          examples += size;
-          long now = System.nanoTime();
-          if (now - lastReport >= training.logEvery().toNanos()) {
-            progress.progress(epoch, index, batches.count(), sum / count,
-                count / ((now - epochStart) / 1e9));
-            lastReport = now;
-          }
-          if (training.maxSteps() > 0 && steps >= training.maxSteps()) {
-            lastEpochObjective = sum / count;
-            progress.epochFinished(epoch, lastEpochObjective, count / ((now - epochStart) / 1e9),
-                Duration.ofNanos(now - epochStart));
-            break epochs;
-          }
-        }
-        long now = System.nanoTime();
-        lastEpochObjective = count == 0 ? Double.NaN : sum / count;
-        progress.epochFinished(epoch, lastEpochObjective, count / ((now - epochStart) / 1e9),
-            Duration.ofNanos(now - epochStart));
-      }
-    } finally {
-      binarize.forEach(Tensor::close);
-    }
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
-    TrainingSummary summary = new TrainingSummary(training.epochs(), steps, examples,
-        lastEpochObjective, took, examples / Math.max(1e-9, took.toNanos() / 1e9), path);
-    progress.finished(summary);
-    return summary;
+    return new FitLoop(this, data, training).run();
   }
 
   /** Uploads the observed columns into the graph, unless this very data set is already there. */
@@ -444,8 +405,16 @@ public abstract class GeneratedModel implements AutoCloseable {
     residentSource = data;
   }
 
-  /** One update on the current batch; returns its mean objective. */
-  private double trainStep(EpochBatches batches, String[] columns, TFloat32 rate, List<TBool> binarize) {
+  /** What one training step computed: its mean objective, term means and gradient squared norms. */
+  record StepResult(double objective, float[] terms, float[] gradientSquaredNorms) {}
+
+  /**
+   * One update on the current batch at learning rate {@code rate}, with the gradients clipped to
+   * the global norm {@code clipNorm} unless it is {@code null}. The objective, terms and gradients
+   * are those before the update; nothing is checked here.
+   */
+  StepResult trainStep(EpochBatches batches, String[] columns, TFloat32 rate, TFloat32 clipNorm,
+      List<TBool> binarize) {
     Session.Runner runner = session.runner().feed(learningRate, rate);
     List<Tensor> fed = new ArrayList<>();
     try {
@@ -464,26 +433,179 @@ public abstract class GeneratedModel implements AutoCloseable {
           runner.feed(observed.get(columns[i]), tensors.get(i));
         }
       }
-      runner.addTarget(trainStep).fetch(objectiveMean);
+      if (clipNorm != null) {
+        runner.feed(maxGradientNorm, clipNorm).addTarget(clippedTrainStep);
+      } else {
+        runner.addTarget(trainStep);
+      }
+      runner.fetch(objectiveMean).fetch(gradientSquaredNorms);
       termMeans.forEach(runner::fetch);
       try (Result result = runner.run()) {
         double value = ((TFloat32) result.get(0)).getFloat();
-        if (!Double.isFinite(value)) {
-          StringBuilder terms = new StringBuilder();
-          for (int i = 0; i < termNames.size(); i++) {
-            float term = ((TFloat32) result.get(i + 1)).getFloat();
-            terms.append(i == 0 ? "" : ", ").append(termNames.get(i)).append(" = ").append(term);
-          }
-          throw new TrainingDivergedException("training of " + spec.modelName() + " diverged at step "
-              + (stepsTaken + 1) + ": the " + spec.objective() + " objective is " + value
-              + " (" + terms + "); lower the learning rate or check the data for NaN or extreme values",
-              stepsTaken + 1);
+        TFloat32 norms = (TFloat32) result.get(1);
+        float[] squaredNorms = new float[(int) norms.shape().size()];
+        norms.copyTo(DataBuffers.of(squaredNorms, false, false));
+        float[] terms = new float[termNames.size()];
+        for (int i = 0; i < terms.length; i++) {
+          terms[i] = ((TFloat32) result.get(i + 2)).getFloat();
         }
-        return value;
+        stepsTaken++;
+        return new StepResult(value, terms, squaredNorms);
       }
     } finally {
       fed.forEach(Tensor::close);
     }
+  }
+
+  // For FitLoop: what the loop needs of the model, and nothing more.
+  Seed seed() {
+    return seed;
+  }
+
+  List<String> termNames() {
+    return termNames;
+  }
+
+  void setStepsTaken(long steps) {
+    stepsTaken = steps;
+  }
+
+  boolean isResident(Dataset data) {
+    return residentSource == data;
+  }
+
+  /** Uploads the observed columns into the graph for the resident data path, unless already there. */
+  void uploadResident(Dataset data, String[] columns) {
+    upload(data, columns);
+  }
+
+  /**
+   * Writes the graph's variables (weights, optimizer state, random stream positions) and the
+   * given properties into a new checkpoint directory, atomically; see {@link Checkpoints}.
+   */
+  void writeCheckpoint(Path directory, java.util.Properties extra) throws IOException {
+    Checkpoints.write(directory, checkpointProperties(extra), this::writeVariables);
+  }
+
+  java.util.Properties checkpointProperties(java.util.Properties extra) {
+    java.util.Properties p = new java.util.Properties();
+    p.putAll(extra);
+    p.setProperty("model", spec.modelName());
+    p.setProperty("nodes", nodesDescription());
+    p.setProperty("steps", Long.toString(stepsTaken));
+    return p;
+  }
+
+  private String nodesDescription() {
+    return String.join(",", spec.nodes().stream()
+        .map(n -> n.name() + ":" + (n.latent() ? "latent" : "observed") + ":" + n.width()).toList());
+  }
+
+  void writeVariables(Path prefix) throws IOException {
+    try {
+      checkpointOps().save(session, prefix);
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new IOException("cannot write the variables of " + spec.modelName() + " to " + prefix
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  private VariableCheckpoint checkpointOps() {
+    if (checkpointOps == null) {
+      checkpointOps = VariableCheckpoint.build(graph);
+    }
+    return checkpointOps;
+  }
+
+  /**
+   * Writes this model's state into a new directory, atomically: the networks' weights, the
+   * optimizer's state and the position of every random stream, in TensorFlow's checkpoint
+   * format, with {@code checkpoint.properties} naming the model. {@link #restoreCheckpoint}
+   * brings a model built from the same class back to exactly this state.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists
+   * @throws java.nio.file.NoSuchFileException if its parent directory does not exist
+   */
+  public void saveCheckpoint(Path directory) throws IOException {
+    requireOpen();
+    writeCheckpoint(directory, new java.util.Properties());
+  }
+
+  /**
+   * Sets this model's state (weights, optimizer state, random streams) to a checkpoint written by
+   * {@link #saveCheckpoint} or by {@code fit} for a model of the same class: a checkpoint
+   * directory, or a checkpoint root whose latest checkpoint is taken. All or nothing: on an
+   * error the model is unchanged.
+   *
+   * @return the checkpoint restored
+   * @throws java.nio.file.NoSuchFileException if there is no checkpoint at {@code path}
+   * @throws IOException if the checkpoint is damaged or belongs to another model (the message
+   *     says which)
+   */
+  public Path restoreCheckpoint(Path path) throws IOException {
+    requireOpen();
+    Path checkpoint = Checkpoints.resolve(path);
+    java.util.Properties p = Checkpoints.properties(checkpoint);
+    restoreVariables(checkpoint, p);
+    return checkpoint;
+  }
+
+  void restoreVariables(Path checkpoint, java.util.Properties p) throws IOException {
+    String model = p.getProperty("model");
+    if (!spec.modelName().equals(model) || !nodesDescription().equals(p.getProperty("nodes"))) {
+      throw new IOException(checkpoint.toAbsolutePath() + " is a checkpoint of " + model + " ("
+          + p.getProperty("nodes") + "), not of " + spec.modelName() + " (" + nodesDescription() + ")");
+    }
+    try {
+      checkpointOps().restore(session, Checkpoints.variablesPrefix(checkpoint));
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": cannot restore the variables of "
+          + spec.modelName() + " (the checkpoint is damaged, incomplete, or from a different"
+          + " version of the model): " + e.getMessage().strip(), e);
+    }
+    try {
+      stepsTaken = Long.parseLong(p.getProperty("steps", "0"));
+    } catch (NumberFormatException e) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": damaged step count '"
+          + p.getProperty("steps") + "'", e);
+    }
+  }
+
+  /**
+   * Exports a TensorFlow SavedModel (tag {@code serve}) into the new directory {@code directory},
+   * atomically, for TensorFlow Serving or any TensorFlow runtime. Its signatures, each with
+   * method name {@code tensorflow/serving/predict} and a leading batch dimension:
+   *
+   * <ul>
+   *   <li>{@code generate}: input {@code n} (int32 scalar); outputs one {@code [n, width]} tensor per
+   *       node, named like it: latents their draws, observed nodes the means of p;
+   *   <li>{@code encode} (models with latents): inputs the observed nodes {@code [batch, width]};
+   *       outputs the mean of q for each latent;
+   *   <li>{@code reconstruct} (models with latents): inputs as {@code encode}; outputs the mean of
+   *       p for each observed node with latents at their posterior means;
+   *   <li>{@code serving_default}: {@code reconstruct}, or {@code generate} without latents.
+   * </ul>
+   *
+   * <p>The export holds every variable, including the random streams' positions: a fresh
+   * process that loads it draws, on its first {@code generate} call, exactly what this model
+   * draws on its next one.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists (nothing is
+   *     overwritten)
+   * @throws IOException naming the path if it cannot be written
+   */
+  public void exportSavedModel(Path directory) throws IOException {
+    requireOpen();
+    Map<String, Operand<?>> generateOutputs = new LinkedHashMap<>();
+    for (ModelSpec.Node node : spec.nodes()) {
+      generateOutputs.put(node.name(), node.latent()
+          ? generativePass.samples().get(node.name()) : generativePass.means().get(node.name()));
+    }
+    Map<String, Operand<?>> inputs = new LinkedHashMap<>(observed);
+    Map<String, Operand<?>> encodeOutputs = new LinkedHashMap<>(meanPass.latentValues());
+    Map<String, Operand<?>> reconstructOutputs = new LinkedHashMap<>(meanPass.observedMeans());
+    SavedModelExporter.export(session, directory, Map.of("n", generateCount), generateOutputs,
+        spec.latents().isEmpty() ? null : inputs, encodeOutputs, reconstructOutputs);
   }
 
   /** The mean single-sample ELBO per example (with analytic KLs where the model has them). */
@@ -519,12 +641,42 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   /**
+   * {@link #logLikelihood} reporting its progress, in examples, to {@code progress} (a progress
+   * bar with ETA, say).
+   */
+  public double logLikelihood(Dataset data, int k, ProgressListener progress) {
+    return logLikelihoodWithError(data, k, progress).mean();
+  }
+
+  /**
+   * The model's own training objective on {@code data}, as the validation objective of {@code
+   * fit}: the importance-weighted bound at the model's k for IWAE, VIMCO and reweighted
+   * wake-sleep, the single-sample ELBO otherwise. Higher is better.
+   */
+  public double objective(Dataset data) {
+    return switch (spec.objective()) {
+      case IWAE, VIMCO, REWEIGHTED_WAKE_SLEEP -> logLikelihood(data, spec.samples());
+      case ELBO, NVIL, WAKE_SLEEP -> elbo(data);
+    };
+  }
+
+  /** {@link #logLikelihoods(Dataset, int)} reporting its progress, in examples, to {@code progress}. */
+  public List<Double> logLikelihoods(Dataset data, int k, ProgressListener progress) {
+    return java.util.Arrays.stream(logLikelihoodWithError(data, k, progress).estimates()).boxed().toList();
+  }
+
+  /**
    * Per-example importance-sampled estimates of log p(x) with {@code k} samples from q, as in
    * {@link #logLikelihood}, with their delta-method standard errors and effective sample sizes;
    * {@code mean()} and {@code standardError()} of the result give the data set's figure (see
    * {@link ImportanceSampling}).
    */
   public LogMarginalLikelihood logLikelihoodWithError(Dataset data, int k) {
+    return logLikelihoodWithError(data, k, ProgressListener.silent());
+  }
+
+  /** {@link #logLikelihoodWithError(Dataset, int)} reporting its progress to {@code progress}. */
+  public LogMarginalLikelihood logLikelihoodWithError(Dataset data, int k, ProgressListener progress) {
     requireOpen();
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, was " + k);
@@ -537,20 +689,23 @@ public abstract class GeneratedModel implements AutoCloseable {
     double[] squares = new double[data.size()];
     int offset = 0;
     Batches batches = data.batches(examplesPerRun, false, seed.derive("evaluation").value(), columns);
-    while (batches.hasNext()) {
-      Batch batch = batches.next();
-      java.util.Arrays.fill(sums, offset, offset + batch.size(), Double.NEGATIVE_INFINITY);
-      java.util.Arrays.fill(squares, offset, offset + batch.size(), Double.NEGATIVE_INFINITY);
-      for (int done = 0; done < k; done += chunk) {
-        try (TInt32 samplesNow = TInt32.scalarOf(Math.min(chunk, k - done))) {
-          float[][] partial = run(batch, columns, samplesNow, logSumExpWeights, logSumExpSquaredWeights);
-          for (int i = 0; i < batch.size(); i++) {
-            sums[offset + i] = ImportanceWeightedBound.logAddExp(sums[offset + i], partial[0][i]);
-            squares[offset + i] = ImportanceWeightedBound.logAddExp(squares[offset + i], partial[1][i]);
+    try (TaskProgress task = progress.task("log-likelihood (k = " + k + ")", data.size(), "examples")) {
+      while (batches.hasNext()) {
+        Batch batch = batches.next();
+        java.util.Arrays.fill(sums, offset, offset + batch.size(), Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(squares, offset, offset + batch.size(), Double.NEGATIVE_INFINITY);
+        for (int done = 0; done < k; done += chunk) {
+          try (TInt32 samplesNow = TInt32.scalarOf(Math.min(chunk, k - done))) {
+            float[][] partial = run(batch, columns, samplesNow, logSumExpWeights, logSumExpSquaredWeights);
+            for (int i = 0; i < batch.size(); i++) {
+              sums[offset + i] = ImportanceWeightedBound.logAddExp(sums[offset + i], partial[0][i]);
+              squares[offset + i] = ImportanceWeightedBound.logAddExp(squares[offset + i], partial[1][i]);
+            }
           }
         }
+        offset += batch.size();
+        task.advance(batch.size());
       }
-      offset += batch.size();
     }
     return LogMarginalLikelihood.fromLogSums(sums, squares, k, (System.nanoTime() - started) / 1e9);
   }
@@ -718,7 +873,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   /** The observed columns, checked against the model before anything runs. */
-  private String[] checkColumns(Dataset data) {
+  String[] checkColumns(Dataset data) {
     List<String> columns = new ArrayList<>();
     for (ModelSpec.Node node : spec.observed()) {
       if (!data.has(node.name())) {

@@ -64,10 +64,18 @@ import org.tensorflow.types.TFloat32;
  * two optimizers (a GAN's generator and discriminator) in separate runs: nothing orders one
  * optimizer's updates against the other's gradients.
  *
+ * <p>Gradient clipping by global norm (Pascanu et al., 2013; {@code tf.clip_by_global_norm}) is
+ * optional: given a {@code maxGradientNorm} operand, {@link #clippedStep()} scales every gradient
+ * by {@code maxNorm / max(globalNorm, maxNorm)} before the same race-free update, where {@code
+ * globalNorm} is the Euclidean norm of all gradients together. {@link #step()} stays unclipped;
+ * both update the same slots. {@link #gradientSquaredNorms()} gives each gradient's squared norm
+ * (computed from the gradients, before any update), so a training loop can watch the norm and
+ * catch a NaN or infinite gradient in the step it appears.
+ *
  * <p>Graph op names, for {@code name = "Adam"} and a variable {@code enc/dense/kernel}: slots
  * {@code Adam/enc/dense/kernel/m} and {@code .../v}, beta powers {@code Adam/beta1_power} and
- * {@code Adam/beta2_power}, the update {@code Adam/step}. A second optimizer created with the same
- * name in the same scope gets {@code Adam_1/...}.
+ * {@code Adam/beta2_power}, the update {@code Adam/step} (clipped: {@code Adam/clipped_step}). A
+ * second optimizer created with the same name in the same scope gets {@code Adam_1/...}.
  */
 public final class Adam {
 
@@ -79,11 +87,16 @@ public final class Adam {
   public static final float DEFAULT_EPSILON = 1e-8f;
 
   private final Op step;
+  private final Op clippedStep;
+  private final Operand<TFloat32> gradientSquaredNorms;
   private final List<Op> initializers;
   private final List<Variable<?>> stateVariables;
 
-  private Adam(Op step, List<Op> initializers, List<Variable<?>> stateVariables) {
+  private Adam(Op step, Op clippedStep, Operand<TFloat32> gradientSquaredNorms,
+      List<Op> initializers, List<Variable<?>> stateVariables) {
     this.step = step;
+    this.clippedStep = clippedStep;
+    this.gradientSquaredNorms = gradientSquaredNorms;
     this.initializers = Collections.unmodifiableList(initializers);
     this.stateVariables = Collections.unmodifiableList(stateVariables);
   }
@@ -100,7 +113,25 @@ public final class Adam {
       List<Variable<TFloat32>> variables,
       Operand<TFloat32> learningRate) {
     return create(
-        tf, name, loss, variables, learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
+        tf, name, loss, variables, learningRate, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON,
+        null);
+  }
+
+  /**
+   * Adam without gradient clipping.
+   *
+   * @see #create(Ops, String, Operand, List, Operand, float, float, float, Operand)
+   */
+  public static Adam create(
+      Ops tf,
+      String name,
+      Operand<TFloat32> loss,
+      List<Variable<TFloat32>> variables,
+      Operand<TFloat32> learningRate,
+      float beta1,
+      float beta2,
+      float epsilon) {
+    return create(tf, name, loss, variables, learningRate, beta1, beta2, epsilon, null);
   }
 
   /**
@@ -117,6 +148,8 @@ public final class Adam {
    * @param beta1 first-moment decay, in [0, 1)
    * @param beta2 second-moment decay, in [0, 1)
    * @param epsilon numerical stabilizer, finite and &gt; 0
+   * @param maxGradientNorm scalar bound on the global gradient norm, evaluated every {@link
+   *     #clippedStep()} (feed a placeholder); {@code null} builds no clipped step
    * @throws IllegalArgumentException for a bad argument, including a variable the loss does not
    *     depend on, or one it reaches only through ops without gradient (e.g. {@code
    *     StopGradient}); the message names the variable
@@ -129,7 +162,8 @@ public final class Adam {
       Operand<TFloat32> learningRate,
       float beta1,
       float beta2,
-      float epsilon) {
+      float epsilon,
+      Operand<TFloat32> maxGradientNorm) {
     Objects.requireNonNull(tf, "tf");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(loss, "loss");
@@ -156,6 +190,13 @@ public final class Adam {
     }
     requireInGraph(graph, loss, "loss");
     requireInGraph(graph, learningRate, "learningRate");
+    if (maxGradientNorm != null) {
+      requireInGraph(graph, maxGradientNorm, "maxGradientNorm");
+      if (maxGradientNorm.shape().numDimensions() > 0) {
+        throw new IllegalArgumentException(
+            "maxGradientNorm must be a scalar, has shape " + maxGradientNorm.shape());
+      }
+    }
     Shape lossShape = loss.shape();
     if (lossShape.numDimensions() > 0) {
       throw new IllegalArgumentException(
@@ -241,15 +282,67 @@ public final class Adam {
     state.add(beta1Power);
     state.add(beta2Power);
 
-    // 3. Every ApplyAdam, after all gradients.
+    // Each gradient's squared norm (L2Loss is half of it): read-only, for monitoring and clipping.
+    List<Operand<TFloat32>> halfSquares = new ArrayList<>();
+    for (Output<?> dy : dys) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) dy;
+      halfSquares.add(scoped.nn.l2Loss(g));
+    }
+    Operand<TFloat32> squaredNorms =
+        scoped.withName("gradient_squared_norms").math.mul(scoped.constant(2f), scoped.stack(halfSquares));
+
     Operand<TFloat32> b1 = scoped.constant(beta1);
     Operand<TFloat32> b2 = scoped.constant(beta2);
     Operand<TFloat32> eps = scoped.constant(epsilon);
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
+    for (Output<?> dy : dys) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) dy;
+      gradients.add(g);
+    }
+    Op step = update(scoped, "step", gradientsReady, variables, ms, vs, beta1Power, beta2Power,
+        learningRate, b1, b2, eps, gradients);
+
+    Op clippedStep = null;
+    if (maxGradientNorm != null) {
+      Ops clip = scoped.withSubScope("clip");
+      // tf.clip_by_global_norm: g * maxNorm / max(globalNorm, maxNorm), so no change below the bound.
+      Operand<TFloat32> globalNorm = clip.math.sqrt(clip.sum(squaredNorms, clip.constant(0)));
+      Operand<TFloat32> scale =
+          clip.math.div(maxGradientNorm, clip.math.maximum(globalNorm, maxGradientNorm));
+      List<Operand<TFloat32>> clipped = new ArrayList<>();
+      for (Operand<TFloat32> g : gradients) {
+        clipped.add(clip.math.mul(g, scale));
+      }
+      clippedStep = update(scoped, "clipped_step", gradientsReady, variables, ms, vs, beta1Power,
+          beta2Power, learningRate, b1, b2, eps, clipped);
+    }
+    return new Adam(step, clippedStep, squaredNorms, inits, state);
+  }
+
+  /**
+   * The race-free update with the given gradients: every ApplyAdam after {@code gradientsReady},
+   * then the beta powers after every ApplyAdam has read them; returns the op named {@code name}.
+   */
+  private static Op update(
+      Ops scoped,
+      String name,
+      Op gradientsReady,
+      List<Variable<TFloat32>> variables,
+      List<Variable<TFloat32>> ms,
+      List<Variable<TFloat32>> vs,
+      Variable<TFloat32> beta1Power,
+      Variable<TFloat32> beta2Power,
+      Operand<TFloat32> learningRate,
+      Operand<TFloat32> b1,
+      Operand<TFloat32> b2,
+      Operand<TFloat32> eps,
+      List<Operand<TFloat32>> gradients) {
+    // 3. Every ApplyAdam, after all gradients.
     Ops afterGradients = scoped.withControlDependencies(List.of(gradientsReady));
     List<Op> applies = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) dys.get(i);
       ApplyAdam<TFloat32> apply =
           afterGradients.train.applyAdam(
               variables.get(i),
@@ -261,24 +354,23 @@ public final class Adam {
               b1,
               b2,
               eps,
-              g);
+              gradients.get(i));
       applies.add(apply);
     }
 
     // 4. Beta powers, after every ApplyAdam has read them.
+    String prefix = name.equals("step") ? "" : name + "_";
     Ops afterApplies = scoped.withControlDependencies(applies);
     Op updateBeta1 =
         afterApplies
-            .withName("beta1_power_update")
+            .withName(prefix + "beta1_power_update")
             .assign(beta1Power, afterApplies.math.mul(beta1Power, b1));
     Op updateBeta2 =
         afterApplies
-            .withName("beta2_power_update")
+            .withName(prefix + "beta2_power_update")
             .assign(beta2Power, afterApplies.math.mul(beta2Power, b2));
 
-    Op step =
-        scoped.withControlDependencies(List.of(updateBeta1, updateBeta2)).withName("step").noOp();
-    return new Adam(step, inits, state);
+    return scoped.withControlDependencies(List.of(updateBeta1, updateBeta2)).withName(name).noOp();
   }
 
   /**
@@ -288,6 +380,29 @@ public final class Adam {
    */
   public Op step() {
     return step;
+  }
+
+  /**
+   * One Adam update with the gradients clipped to the global norm fed to {@code
+   * maxGradientNorm}; otherwise exactly {@link #step()}.
+   *
+   * @throws IllegalStateException if the optimizer was created without {@code maxGradientNorm}
+   */
+  public Op clippedStep() {
+    if (clippedStep == null) {
+      throw new IllegalStateException(
+          "this Adam was created without maxGradientNorm, so it has no clipped step");
+    }
+    return clippedStep;
+  }
+
+  /**
+   * {@code [variables]}: the squared Euclidean norm of each variable's gradient, in the order of
+   * the variables given, computed from the same gradients as the update (fetch it in the step's
+   * run). Its sum is the squared global norm; a NaN or infinity means the gradient has one.
+   */
+  public Operand<TFloat32> gradientSquaredNorms() {
+    return gradientSquaredNorms;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.helmholtz.train;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -89,6 +90,76 @@ final class ConsoleProgressListener implements ProgressListener {
   }
 
   @Override
+  public synchronized void validated(int epoch, double objective) {
+    printLine(String.format(Locale.ROOT, "%s  validation objective %.2f", epochLabel(epoch), objective));
+  }
+
+  @Override
+  public synchronized void checkpointWritten(long step, Path checkpoint) {
+    printLine(String.format(Locale.ROOT, "checkpoint after step %,d: %s", step, checkpoint));
+  }
+
+  /** Prints a whole line, ending a pending in-place line first. */
+  private void printLine(String line) {
+    out = stream.get();
+    if (pending > 0) {
+      out.println();
+      pending = 0;
+    }
+    out.println(line);
+    out.flush();
+  }
+
+  /**
+   * Prints the task's start, then a line each time another tenth of it is done (rewritten in
+   * place on a terminal), with the elapsed time and an estimate of the time left.
+   */
+  @Override
+  public synchronized TaskProgress task(String name, long total, String unit) {
+    long start = System.nanoTime();
+    printLine(String.format(Locale.ROOT, "%s: %,d %s", name, total, unit));
+    return new TaskProgress() {
+      private long done;
+      private long reportedTenths;
+      private boolean closed;
+
+      @Override
+      public void advance(long units) {
+        synchronized (ConsoleProgressListener.this) {
+          done += units;
+          long tenths = total <= 0 ? 0 : Math.min(10, done * 10 / total);
+          if (tenths > reportedTenths && !closed) {
+            reportedTenths = tenths;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double left = done >= total ? 0 : seconds * (total - done) / Math.max(1, done);
+            String line = String.format(Locale.ROOT, "%s  [%,d/%,d %s]  %3d%%  %s elapsed, ETA %s",
+                name, done, total, unit, tenths * 10, format(Duration.ofMillis((long) (seconds * 1000))),
+                format(Duration.ofMillis((long) (left * 1000))));
+            out = stream.get();
+            if (interactive) {
+              rewrite(line);
+            } else {
+              out.println(line);
+            }
+            out.flush();
+          }
+        }
+      }
+
+      @Override
+      public void close() {
+        synchronized (ConsoleProgressListener.this) {
+          if (!closed && pending > 0) {
+            out.println();
+            pending = 0;
+          }
+          closed = true;
+        }
+      }
+    };
+  }
+
+  @Override
   public synchronized void finished(TrainingSummary s) {
     out = stream.get();
     if (pending > 0) {
@@ -98,7 +169,11 @@ final class ConsoleProgressListener implements ProgressListener {
     out.println(
         String.format(
             Locale.ROOT,
-            "done  %,d %s  %,d steps  %,d examples  objective %.2f  %,.0f ex/s  %s  data %s",
+            "%s  %,d %s  %,d steps  %,d examples  objective %.2f  %,.0f ex/s  %s  data %s",
+            s.stopReason() == StopReason.COMPLETED ? "done"
+                : s.stopReason() == StopReason.MAX_STEPS ? "stopped at the step limit"
+                : s.stopReason() == StopReason.EARLY_STOPPED ? "stopped early"
+                : "interrupted",
             s.epochs(),
             s.epochs() == 1 ? "epoch" : "epochs",
             s.steps(),

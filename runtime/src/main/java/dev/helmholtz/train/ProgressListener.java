@@ -1,6 +1,7 @@
 package dev.helmholtz.train;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -23,8 +24,22 @@ public interface ProgressListener {
   default void epochFinished(
       int epoch, double meanObjective, double examplesPerSecond, Duration took) {}
 
-  /** Training ended (normally, or early at {@link Training#maxSteps()}). */
+  /** The objective on the validation data after {@code epoch}; higher is better. */
+  default void validated(int epoch, double objective) {}
+
+  /** A checkpoint of the state after {@code step} is complete at {@code checkpoint}. */
+  default void checkpointWritten(long step, Path checkpoint) {}
+
+  /** Training ended (see {@link TrainingSummary#stopReason()} for why). */
   default void finished(TrainingSummary summary) {}
+
+  /**
+   * A long task outside the epochs begins, such as an importance-sampled log-likelihood: {@code
+   * total} units (examples, samples, ...) named {@code unit}. The default reports nothing.
+   */
+  default TaskProgress task(String name, long total, String unit) {
+    return TaskProgress.NONE;
+  }
 
   /**
    * Human-readable progress, one line per update:
@@ -42,6 +57,15 @@ public interface ProgressListener {
    */
   static ProgressListener console(PrintStream out) {
     return new ConsoleProgressListener(out, System.console() != null);
+  }
+
+  /**
+   * A progress bar per epoch and per long task, with rate and ETA (me.tongfei:progressbar), on
+   * {@code out}; meant for a terminal. Ask for progress often, e.g. {@code
+   * logEvery(Duration.ofMillis(250))}, so the bar moves smoothly.
+   */
+  static ProgressListener progressBar(PrintStream out) {
+    return new ProgressBarListener(out);
   }
 
   /** Reports nothing. */

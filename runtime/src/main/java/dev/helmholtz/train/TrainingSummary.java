@@ -1,18 +1,25 @@
 package dev.helmholtz.train;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What a finished training run reports.
  *
- * @param epochs epochs run (the last one possibly cut short by {@link Training#maxSteps()})
- * @param steps optimizer steps run
- * @param examples examples seen (steps times batch size, less for a short last batch)
+ * @param epochs epochs run (the last one possibly cut short by {@link Training#maxSteps()}); for a
+ *     resumed run, the epoch reached, counted from the start of the original run
+ * @param steps optimizer steps run by this call
+ * @param examples examples seen by this call (steps times batch size, less for a short last batch)
  * @param finalObjective mean objective of the last epoch
- * @param took wall-clock time of the whole run
+ * @param took wall-clock time of this call
  * @param examplesPerSecond {@code examples / took}
  * @param dataPath how the data reached the graph: {@link DataPath#RESIDENT} or {@link DataPath#FED}
+ * @param stopReason why training stopped
+ * @param history every finished epoch, from the first epoch of the original run when resumed
+ * @param checkpoint the last checkpoint written or resumed from, {@code null} if none
  */
 public record TrainingSummary(
     int epochs,
@@ -21,10 +28,38 @@ public record TrainingSummary(
     double finalObjective,
     Duration took,
     double examplesPerSecond,
-    DataPath dataPath) {
+    DataPath dataPath,
+    StopReason stopReason,
+    List<EpochRecord> history,
+    Path checkpoint) {
 
   public TrainingSummary {
     Objects.requireNonNull(took, "took");
     Objects.requireNonNull(dataPath, "dataPath");
+    Objects.requireNonNull(stopReason, "stopReason");
+    history = List.copyOf(history);
+  }
+
+  /** A completed run without history or checkpoint. */
+  public TrainingSummary(int epochs, long steps, long examples, double finalObjective,
+      Duration took, double examplesPerSecond, DataPath dataPath) {
+    this(epochs, steps, examples, finalObjective, took, examplesPerSecond, dataPath,
+        StopReason.COMPLETED, List.of(), null);
+  }
+
+  /** The last checkpoint written or resumed from. */
+  public Optional<Path> lastCheckpoint() {
+    return Optional.ofNullable(checkpoint);
+  }
+
+  /** The epoch with the best validation objective, if any epoch was validated. */
+  public Optional<EpochRecord> bestValidatedEpoch() {
+    EpochRecord best = null;
+    for (EpochRecord r : history) {
+      if (r.validated() && (best == null || r.validationObjective() > best.validationObjective())) {
+        best = r;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 }

@@ -162,4 +162,32 @@ class RandomSourceTest {
       }
     }
   }
+
+  /** Draws twice from one normal op; then, in a fresh graph, sets the run counter to 1 and draws. */
+  @Test
+  void theRunCounterIsTheWholeStateOfAStream() {
+    float[] second;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(4));
+      Operand<TFloat32> n = rng.standardNormal(tf.constant(new long[] {6}));
+      assertEquals(1, rng.runCounters().size());
+      assertEquals(RandomSource.STATE_SCOPE + "/runs_0", rng.runCounters().get(0).op().name());
+      try (Session s = new Session(g)) {
+        float[] first = fetchOne(s, n).values();
+        second = fetchOne(s, n).values();
+        assertFalse(Arrays.equals(first, second));
+        assertEquals(2f, fetchOne(s, tf.identity(rng.runCounters().get(0))).get(0), "two runs counted");
+      }
+    }
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(4));
+      Operand<TFloat32> n = rng.standardNormal(tf.constant(new long[] {6}));
+      try (Session s = new Session(g)) {
+        s.runner().addTarget(tf.assign(rng.runCounters().get(0), tf.constant(1L))).run().close();
+        assertArrayEquals(second, fetchOne(s, n).values(), 0f, "a restored counter resumes the stream");
+      }
+    }
+  }
 }

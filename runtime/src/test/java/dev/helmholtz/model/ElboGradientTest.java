@@ -75,7 +75,7 @@ class ElboGradientTest {
     Iterator<GraphOperation> ops = model.graph().operations();
     while (ops.hasNext()) {
       GraphOperation op = ops.next();
-      if (!op.type().startsWith("Random")) {
+      if (!op.type().startsWith("Random") && !op.type().startsWith("StatelessRandom")) {
         continue;
       }
       try (Result r = session.runner().feed(model.observedInput("x"), data).feed(model.sampleCount(), k)

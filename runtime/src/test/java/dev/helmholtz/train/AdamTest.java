@@ -149,6 +149,71 @@ class AdamTest {
     }
   }
 
+  /**
+   * Two variables whose gradients have global norm 5 * sqrt(10) (about 15.8): clipped to 1, the
+   * first Adam step is the same (Adam normalizes it away), so the check is on the slots: m after
+   * one step is (1 - beta1) * g * scale, with scale = maxNorm / globalNorm.
+   */
+  @Test
+  void clippedStepScalesGradientsToTheGlobalNorm() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      List<Op> inits = new ArrayList<>();
+      Variable<TFloat32> a = variable(tf, "a", inits, new long[] {2}, new float[] {3f, 4f});
+      Variable<TFloat32> b = variable(tf, "b", inits, new long[] {1}, new float[] {-12f});
+      // loss = 0.5 * |a|^2 + 0.5 * |b|^2 * 2.5: gradients a = (3, 4), b = (-30)
+      Operand<TFloat32> loss = tf.math.add(
+          tf.math.mul(tf.constant(0.5f), tf.sum(tf.math.square(tf.identity(a)), tf.constant(0))),
+          tf.math.mul(tf.constant(1.25f), tf.sum(tf.math.square(tf.identity(b)), tf.constant(0))));
+      Placeholder<TFloat32> lr = learningRate(tf);
+      Placeholder<TFloat32> maxNorm =
+          tf.withName("max_norm").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      Adam adam = Adam.create(tf, "Adam", loss, List.of(a, b), lr, Adam.DEFAULT_BETA1,
+          Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, maxNorm);
+      inits.addAll(adam.initializers());
+      assertEquals("Adam/clipped_step", adam.clippedStep().op().name());
+      try (Session s = new Session(g, ThreadSettings.defaults().toConfig())) {
+        runAll(s, inits);
+        assertArrayEquals(new float[] {25f, 900f}, read(s, adam.gradientSquaredNorms()), 1e-3f);
+        double globalNorm = Math.sqrt(925);
+        try (TFloat32 rate = TFloat32.scalarOf(0.01f); TFloat32 bound = TFloat32.scalarOf(1f)) {
+          s.runner().feed(lr, rate).feed(maxNorm, bound).addTarget(adam.clippedStep()).run().close();
+        }
+        double scale = 1 / globalNorm;
+        float[] mA = read(s, adam.stateVariables().get(0));
+        float[] mB = read(s, adam.stateVariables().get(2));
+        assertEquals(0.1 * 3 * scale, mA[0], 1e-6);
+        assertEquals(0.1 * 4 * scale, mA[1], 1e-6);
+        assertEquals(0.1 * -30 * scale, mB[0], 1e-6);
+        // A bound above the norm changes nothing: the next m is beta1 * m + (1 - beta1) * g.
+        float[] aNow = read(s, a);
+        try (TFloat32 rate = TFloat32.scalarOf(0.01f); TFloat32 bound = TFloat32.scalarOf(1e6f)) {
+          s.runner().feed(lr, rate).feed(maxNorm, bound).addTarget(adam.clippedStep()).run().close();
+        }
+        assertEquals(0.9 * mA[0] + 0.1 * aNow[0], read(s, adam.stateVariables().get(0))[0], 1e-6);
+      }
+    }
+  }
+
+  @Test
+  void clippedStepNeedsAMaxNormAndNonFiniteGradientsShowInTheNorms() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      List<Op> inits = new ArrayList<>();
+      Variable<TFloat32> w = variable(tf, "w", inits, new long[] {2}, new float[] {0f, 1f});
+      // d/dw sqrt(w) is infinite at w = 0
+      Operand<TFloat32> loss = tf.sum(tf.math.sqrt(tf.identity(w)), tf.constant(0));
+      Adam adam = Adam.create(tf, "Adam", loss, List.of(w), learningRate(tf));
+      IllegalStateException e = assertThrows(IllegalStateException.class, adam::clippedStep);
+      assertTrue(e.getMessage().contains("maxGradientNorm"), e.getMessage());
+      inits.addAll(adam.initializers());
+      try (Session s = new Session(g, ThreadSettings.defaults().toConfig())) {
+        runAll(s, inits);
+        assertTrue(Float.isInfinite(read(s, adam.gradientSquaredNorms())[0]));
+      }
+    }
+  }
+
   @Test
   void learningRateIsFedEachStep() {
     try (Graph g = new Graph()) {

@@ -98,4 +98,50 @@ class ConsoleProgressListenerTest {
     assertEquals("2 min 03 s", ConsoleProgressListener.format(Duration.ofSeconds(123)));
     assertEquals("1 h 02 min 03 s", ConsoleProgressListener.format(Duration.ofSeconds(3723)));
   }
+
+  @Test
+  void validationCheckpointsTasksAndStopReasonsArePlainLines() {
+    ConsoleProgressListener l = new ConsoleProgressListener(out, false);
+    l.epochStarted(3, 5, 10);
+    l.validated(3, -98.765);
+    l.checkpointWritten(1200, java.nio.file.Path.of("ckpt", "step-0000001200"));
+    try (TaskProgress task = l.task("log-likelihood (k = 5000)", 200, "examples")) {
+      for (int i = 0; i < 8; i++) {
+        task.advance(25);
+      }
+    }
+    l.finished(new TrainingSummary(3, 10, 1000, -99.0, Duration.ofMillis(900), 1111, DataPath.RESIDENT,
+        StopReason.INTERRUPTED, java.util.List.of(), null));
+    String[] lines = output().split(System.lineSeparator());
+    assertEquals("epoch 3/5  validation objective -98.77", lines[0]);
+    assertEquals("checkpoint after step 1,200: " + java.nio.file.Path.of("ckpt", "step-0000001200"), lines[1]);
+    assertEquals("log-likelihood (k = 5000): 200 examples", lines[2]);
+    assertTrue(lines[3].startsWith("log-likelihood (k = 5000)  [25/200 examples]   10%  "), lines[3]);
+    assertTrue(lines[3].contains("elapsed, ETA "), lines[3]);
+    assertTrue(lines[10].startsWith("log-likelihood (k = 5000)  [200/200 examples]  100%  "), lines[10]);
+    assertTrue(lines[11].startsWith("interrupted  3 epochs  10 steps"), lines[11]);
+    assertEquals(12, lines.length);
+  }
+
+  @Test
+  void progressBarShowsEpochsAndTasksWithAnEta() throws Exception {
+    ProgressListener bar = new ProgressBarListener(out, false);
+    bar.epochStarted(1, 2, 40);
+    for (int b = 1; b <= 40; b += 13) {
+      bar.progress(1, b, 40, -150.25, 9000);
+      Thread.sleep(5);
+    }
+    bar.epochFinished(1, -140.5, 9100, Duration.ofMillis(800));
+    try (TaskProgress task = bar.task("log-likelihood (k = 100)", 1000, "examples")) {
+      task.advance(400);
+      Thread.sleep(300);
+      task.advance(600);
+    }
+    bar.finished(new TrainingSummary(1, 40, 4000, -140.5, Duration.ofMillis(800), 5000, DataPath.RESIDENT));
+    String text = output();
+    assertTrue(text.contains("epoch 1/2  mean objective -140.50"), text);
+    assertTrue(text.contains("log-likelihood (k = 100) 100%") || text.contains("log-likelihood (k = 100)"), text);
+    assertTrue(text.contains("1000/1000"), text);
+    assertTrue(text.contains("done  1 epoch  40 steps"), text);
+  }
 }

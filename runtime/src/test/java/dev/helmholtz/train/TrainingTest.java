@@ -69,4 +69,46 @@ class TrainingTest {
     assertTrue(e.getMessage().startsWith(name + " "), e.getMessage());
     assertTrue(e.getMessage().contains(range), e.getMessage());
   }
+
+  @Test
+  void monitoringAndControlSettings() {
+    java.nio.file.Path dir = java.nio.file.Path.of("ckpt");
+    StopRequest stop = new StopRequest();
+    Training t = Training.epochs(3)
+        .learningRateSchedule(LearningRateSchedule.stepDecay(1, 0.5))
+        .clipGradientNorm(5)
+        .earlyStopping(EarlyStopping.patience(4))
+        .checkpoints(dir).checkpointEvery(100).keepCheckpoints(2)
+        .resumeFrom(dir)
+        .tensorBoard(java.nio.file.Path.of("tb")).tensorBoardEvery(10)
+        .curvesPlot(java.nio.file.Path.of("c.png"))
+        .stopRequest(stop)
+        .withEpochs(5);
+    assertEquals(5, t.epochs());
+    assertEquals(LearningRateSchedule.stepDecay(1, 0.5), t.learningRateSchedule());
+    assertEquals(5.0, t.clipGradientNorm());
+    assertEquals(EarlyStopping.patience(4), t.earlyStopping());
+    assertEquals(dir, t.checkpointDirectory());
+    assertEquals(100, t.checkpointEvery());
+    assertEquals(2, t.keepCheckpoints());
+    assertEquals(dir, t.resumeFrom());
+    assertEquals(10, t.tensorBoardEvery());
+    assertSame(stop, t.stopRequest());
+    assertTrue(t.toString().contains("schedule=step:1:0.5") && t.toString().contains("checkpoints=ckpt every 100 steps keep 2"),
+        t.toString());
+    assertEquals(t, t.withEpochs(5));
+    assertNotEquals(t, t.clipGradientNorm(0));
+    Training d = Training.epochs(1);
+    assertEquals(0.0, d.clipGradientNorm());
+    assertEquals(null, d.checkpointDirectory());
+    assertEquals(Training.DEFAULT_KEEP_CHECKPOINTS, d.keepCheckpoints());
+    rejects(() -> d.clipGradientNorm(-1), "clipGradientNorm", "> 0");
+    rejects(() -> d.clipGradientNorm(Double.POSITIVE_INFINITY), "clipGradientNorm", "finite");
+    rejects(() -> d.checkpointEvery(-1), "checkpointEvery", ">= 0");
+    rejects(() -> d.keepCheckpoints(0), "keepCheckpoints", ">= 1");
+    rejects(() -> d.tensorBoardEvery(0), "tensorBoardEvery", ">= 1");
+    rejects(() -> d.withEpochs(0), "epochs", "[1, ");
+    assertThrows(NullPointerException.class, () -> d.validation(null));
+    assertThrows(NullPointerException.class, () -> d.checkpoints(null));
+  }
 }

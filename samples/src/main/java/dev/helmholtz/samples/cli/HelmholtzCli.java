@@ -11,13 +11,20 @@ import picocli.CommandLine.Command;
     description = "Trains, evaluates and benchmarks the Helmholtz sample models.",
     subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class,
         BayesLogregCommand.class, BnnRegressionCommand.class, BenchCommand.class, VaeBenchmarkCommand.class,
-        ProcessingCostCommand.class, CommandLine.HelpCommand.class})
+        ProcessingCostCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
+        ExitCodes.HELP_INTERRUPTED})
 public final class HelmholtzCli {
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line: errors in the user's input print a message, not a stack trace. */
+  /**
+   * The configured command line. Errors print {@code error: <message>}, not a stack trace
+   * ({@code -Dhelmholtz.debug=true} adds it); the exit codes are those of {@link ExitCodes}: 2
+   * for bad input (usage, data files, paths), 1 when training fails, 130 when interrupted.
+   */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new HelmholtzCli());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -25,7 +32,8 @@ public final class HelmholtzCli {
       if (Boolean.getBoolean("helmholtz.debug")) {
         e.printStackTrace(commandLine.getErr());
       }
-      return e instanceof java.io.IOException || e instanceof IllegalArgumentException ? 2 : 1;
+      commandLine.getErr().flush();
+      return ExitCodes.of(e);
     });
     return cli;
   }

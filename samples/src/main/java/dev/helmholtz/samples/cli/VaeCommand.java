@@ -7,47 +7,48 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
 import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.EarlyStopping;
 import dev.helmholtz.train.ProgressListener;
-import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.StopReason;
+import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The main job: train the sample VAE on MNIST, write samples and reconstructions, print the numbers. */
 @Command(
     name = "vae",
     mixinStandardHelpOptions = true,
-    description = {
-      "Trains a VAE (784-200-200-50, tanh; Burda et al.'s one-stochastic-layer model) on",
-      "dynamically binarized MNIST, writes samples.png, reconstructions.png and metrics.json,",
-      "and prints the train ELBO, test ELBO and an importance-sampled test log-likelihood."
-    })
+    sortOptions = false,
+    description = "Trains a VAE (784-200-200-50, tanh; Burda et al.'s one-stochastic-layer model)"
+        + " on dynamically binarized MNIST, writes samples.png, reconstructions.png,"
+        + " training-curves.png and metrics.json, and prints the train ELBO, test ELBO and an"
+        + " importance-sampled test log-likelihood. Checkpoints go to OUTPUT/checkpoints; SIGINT or"
+        + " SIGTERM finishes the step, writes a checkpoint and exits with 130, and --resume"
+        + " continues from it exactly as the uninterrupted run would have.",
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
+        ExitCodes.HELP_INTERRUPTED})
 public final class VaeCommand implements Callable<Integer> {
-  @Option(names = "--epochs", description = "Training epochs (default: ${DEFAULT-VALUE}; --long: 100).")
+  @Option(names = "--epochs", description = "Training epochs (default: 10; --long: 100).")
   Integer epochs;
 
-  @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
+  @Mixin
+  TrainingOptions trainingOptions;
 
   @Option(names = "--k", description = "Importance samples for the test log-likelihood (default: 100; --long: 5000).")
   Integer k;
-
-  @Option(names = "--seed", defaultValue = "1", description = "Seed for initialization, batching and sampling (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--output", defaultValue = "out/vae", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
   Path output;
@@ -61,11 +62,28 @@ public final class VaeCommand implements Callable<Integer> {
   @Option(names = "--test-examples", description = "Evaluate on the first N test images only (default: all 10000).")
   Integer testExamples;
 
+  @Option(names = "--validation", defaultValue = "0", paramLabel = "N",
+      description = "Hold out the last N training images as a validation set, evaluated every epoch"
+          + " (default: ${DEFAULT-VALUE}, none).")
+  int validation;
+
+  @Option(names = "--early-stopping", paramLabel = "PATIENCE",
+      description = "Stop when the validation ELBO has not improved for PATIENCE epochs (needs --validation).")
+  Integer earlyStopping;
+
+  @Mixin
+  CheckpointOptions checkpointOptions;
+
+  @Mixin
+  MonitoringOptions monitoringOptions;
+
+  @Option(names = "--export", paramLabel = "DIR",
+      description = "Export the trained model as a TensorFlow SavedModel into DIR, a new directory"
+          + " (signatures generate, encode, reconstruct; TensorFlow Serving's conventions).")
+  Path export;
+
   @Option(names = "--long", description = "The quality run: 100 epochs and k = 5000, to compare with Burda et al.")
   boolean longRun;
-
-  @Option(names = "--threads", split = ",", description = "TensorFlow intra-op,inter-op threads (default: measured defaults).")
-  int[] threads;
 
   @Override
   public Integer call() throws IOException {
@@ -75,34 +93,66 @@ public final class VaeCommand implements Callable<Integer> {
     if (samples < 1) {
       throw new IllegalArgumentException("--k must be at least 1, was " + samples);
     }
+    if (validation < 0) {
+      throw new IllegalArgumentException("--validation must be >= 0 images, was " + validation);
+    }
+    if (earlyStopping != null && validation == 0) {
+      throw new IllegalArgumentException("--early-stopping needs a validation set: add --validation N");
+    }
+    if (export != null && java.nio.file.Files.exists(export)) {
+      throw new FileAlreadyExistsException(export.toAbsolutePath().toString(), null,
+          "--export: the directory exists; choose a new one (nothing is overwritten)");
+    }
     // Configuration errors surface before minutes of loading and training.
-    Training training = Training.epochs(epochCount)
-        .batchSize(batchSize)
-        .adam(learningRate)
-        .seed(seed)
-        .logEvery(Duration.ofSeconds(5))
-        .progress(ProgressListener.console(out));
-    Files.createDirectories(output);
+    Training training = trainingOptions.apply(Training.epochs(epochCount), out);
+    training = checkpointOptions.apply(training, output);
+    training = monitoringOptions.apply(training);
+    if (earlyStopping != null) {
+      training = training.earlyStopping(EarlyStopping.patience(earlyStopping));
+    }
+    OutputDirectory.create(output, "--output");
+    training = training.curvesPlot(output.resolve("training-curves.png"));
     long start = System.nanoTime();
 
     Mnist mnist = data == null ? Mnist.loadDefault() : Mnist.load(data);
     Mnist.Split trainSplit = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
     Mnist.Split testSplit = testExamples == null ? mnist.test() : mnist.test().take(testExamples);
-    Dataset train = trainSplit.dataset("x").dynamicallyBinarized("x");
-    Dataset trainFixed = trainSplit.dataset("x").binarized("x", seed);
-    Dataset test = testSplit.dataset("x").binarized("x", seed);
-    out.printf(Locale.ROOT, "MNIST: %d training and %d test images%n", train.size(), test.size());
+    if (validation >= trainSplit.size()) {
+      throw new IllegalArgumentException("--validation " + validation + " leaves no training images of "
+          + trainSplit.size());
+    }
+    Dataset all = trainSplit.dataset("x");
+    Dataset trainImages = all.slice(0, all.size() - validation);
+    Dataset train = trainImages.dynamicallyBinarized("x");
+    Dataset trainFixed = trainImages.binarized("x", trainingOptions.seed);
+    Dataset test = testSplit.dataset("x").binarized("x", trainingOptions.seed);
+    if (validation > 0) {
+      training = training.validation(all.slice(all.size() - validation, all.size())
+          .binarized("x", trainingOptions.seed + 1));
+    }
+    out.printf(Locale.ROOT, "MNIST: %d training, %d validation and %d test images%n", train.size(),
+        validation, test.size());
 
-    ThreadSettings threadSettings = threads == null ? ThreadSettings.defaults()
-        : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
     Map<String, Object> metrics = new LinkedHashMap<>();
-    try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(seed), threadSettings)) {
-      TrainingSummary summary = vae.fit(train, training);
+    ProgressListener progress = training.progress();
+    try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(trainingOptions.seed), trainingOptions.threadSettings())) {
+      StopRequest stop = new StopRequest();
+      TrainingSummary summary;
+      try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+        summary = vae.fit(train, training.stopRequest(stop));
+      }
+      if (summary.stopReason() == StopReason.INTERRUPTED) {
+        out.printf(Locale.ROOT, "interrupted (%s) after step %d; checkpoint %s%n",
+            stop.reason().orElse("stop requested"), vae.stepsTaken(),
+            summary.lastCheckpoint().map(Path::toString).orElse("none"));
+        out.println("continue with the same options and --resume");
+        return ExitCodes.INTERRUPTED;
+      }
 
       double trainElbo = vae.elbo(trainFixed);
       double testElbo = vae.elbo(test);
       long evalStart = System.nanoTime();
-      double testLogLikelihood = vae.logLikelihood(test, samples);
+      double testLogLikelihood = vae.logLikelihood(test, samples, progress);
       double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
 
       float[][] generated = vae.sample(64);
@@ -110,24 +160,38 @@ public final class VaeCommand implements Callable<Integer> {
       float[][] originals = Arrays.copyOf(testSplit.images(), Math.min(32, testSplit.size()));
       float[][] reconstructions = vae.reconstruct(originals);
       ImageGrid.writePairs(output.resolve("reconstructions.png"), originals, reconstructions, 28, 28, 8);
+      if (export != null) {
+        vae.exportSavedModel(export);
+      }
 
       out.printf(Locale.ROOT, "train ELBO            %9.2f nats%n", trainElbo);
       out.printf(Locale.ROOT, "test ELBO             %9.2f nats%n", testElbo);
       out.printf(Locale.ROOT, "test log-likelihood   %9.2f nats (importance sampled, k = %d, %.1f s)%n",
           testLogLikelihood, samples, evalSeconds);
-      out.printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s, %.0f examples/s, data %s%n",
-          summary.epochs(), summary.steps(), summary.took().toMillis() / 1e3, summary.examplesPerSecond(),
+      out.printf(Locale.ROOT, "trained %d epochs (%d steps%s) in %.1f s, %.0f examples/s%s, data %s%n",
+          summary.epochs(), summary.steps(), vae.stepsTaken() != summary.steps()
+              ? ", " + vae.stepsTaken() + " in all" : "",
+          summary.took().toMillis() / 1e3, summary.examplesPerSecond(),
+          summary.stopReason() == StopReason.EARLY_STOPPED ? ", stopped early" : "",
           describe(summary.dataPath(), train));
 
       metrics.put("model", "Vae 784-200-200-50 tanh, Bernoulli likelihood, standard Normal prior");
       metrics.put("epochs", summary.epochs());
-      metrics.put("steps", summary.steps());
-      metrics.put("batch_size", batchSize);
-      metrics.put("learning_rate", learningRate);
-      metrics.put("seed", seed);
+      metrics.put("steps", vae.stepsTaken());
+      metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
+      metrics.put("batch_size", trainingOptions.batchSize);
+      metrics.put("learning_rate", trainingOptions.learningRate);
+      metrics.put("learning_rate_schedule", training.learningRateSchedule().toString());
+      metrics.put("clip_norm", trainingOptions.clipNorm);
+      metrics.put("seed", trainingOptions.seed);
       metrics.put("train_examples", train.size());
+      metrics.put("validation_examples", validation);
       metrics.put("test_examples", test.size());
       metrics.put("train_elbo", trainElbo);
+      summary.bestValidatedEpoch().ifPresent(best -> {
+        metrics.put("best_validation_elbo", best.validationObjective());
+        metrics.put("best_validation_epoch", best.epoch());
+      });
       metrics.put("test_elbo", testElbo);
       metrics.put("test_log_likelihood", testLogLikelihood);
       metrics.put("test_log_likelihood_k", samples);
@@ -136,11 +200,16 @@ public final class VaeCommand implements Callable<Integer> {
       metrics.put("data_path", summary.dataPath().name().toLowerCase(Locale.ROOT));
       metrics.put("evaluation_seconds", evalSeconds);
       metrics.put("total_seconds", (System.nanoTime() - start) / 1e9);
+      summary.lastCheckpoint().ifPresent(p -> metrics.put("checkpoint", p.toString()));
+      if (export != null) {
+        metrics.put("saved_model", export.toAbsolutePath().toString());
+      }
     }
     MetricsFile.write(output.resolve("metrics.json"), metrics);
     out.println("wrote " + output.resolve("samples.png") + ", " + output.resolve("reconstructions.png")
-        + " and " + output.resolve("metrics.json"));
-    return 0;
+        + ", " + output.resolve("training-curves.png") + " and " + output.resolve("metrics.json")
+        + (export != null ? "; SavedModel in " + export : ""));
+    return ExitCodes.OK;
   }
 
   /** "resident (uploaded to the graph once, 188 MB)" or "fed (...)": which path fit chose, and why. */
