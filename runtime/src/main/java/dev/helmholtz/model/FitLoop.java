@@ -343,6 +343,9 @@ final class FitLoop {
   /** Stops training, naming the step and what was not finite, when the step diverged. */
   private void checkFinite(GeneratedModel.StepResult r, long step, int epoch, int batch,
       List<String> parameters, Path lastCheckpoint) {
+    if (allFinite(r)) {
+      return;
+    }
     List<String> termNames = model.termNames();
     StringBuilder terms = new StringBuilder();
     List<String> badTerms = new ArrayList<>();
@@ -389,6 +392,24 @@ final class FitLoop {
         + " (epoch " + epoch + ", batch " + batch + "): " + what + "; lower the learning rate, clip"
         + " the gradient norm, or check the data for NaN or extreme values" + checkpointNote,
         step, quantity, lastCheckpoint);
+  }
+
+  /** The common case, checked without building any message. */
+  private static boolean allFinite(GeneratedModel.StepResult r) {
+    if (!Double.isFinite(r.objective())) {
+      return false;
+    }
+    for (float t : r.terms()) {
+      if (!Float.isFinite(t)) {
+        return false;
+      }
+    }
+    for (float n : r.gradientSquaredNorms()) {
+      if (!Float.isFinite(n)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private Path save(CheckpointManager checkpoints, TrainingState state) {
