@@ -12,7 +12,7 @@ import javax.lang.model.element.VariableElement;
 /**
  * Every node is defined: each latent can be inferred (it has an encoder) and each observed node
  * has a likelihood (it has a generator). A latent without a generator takes its family's
- * standard prior.
+ * standard prior. Adversarial models are {@link AdversarialRule}'s.
  *
  * <p>Nodes that {@link NodeRule} already rejected for what they are (a field annotated both
  * {@code @Latent} and {@code @Observed}, a second node of one name) are skipped: which networks
@@ -21,6 +21,9 @@ import javax.lang.model.element.VariableElement;
 final class CoverageRule implements ValidationRule {
   @Override
   public void check(ModelDescriptor model, Reporter reporter) {
+    if (model.adversarial()) {
+      return; // no encoders, and labels need no generator: AdversarialRule checks these models
+    }
     Map<VariableElement, Integer> nodesPerField = new HashMap<>();
     model.nodes().forEach(n -> nodesPerField.merge(n.field(), 1, Integer::sum));
     Set<String> names = new HashSet<>();
