@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     version = "Helmholtz samples 0.1.0",
     description = "Trains, evaluates and benchmarks the Helmholtz sample models.",
     subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, VaeBenchmarkCommand.class,
+        GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
         CommandLine.HelpCommand.class})
 public final class HelmholtzCli {
   public static void main(String[] args) {

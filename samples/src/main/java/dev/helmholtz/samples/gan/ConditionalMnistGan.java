@@ -1,7 +1,7 @@
 package dev.helmholtz.samples.gan;
 
 import static dev.helmholtz.nn.Activation.LEAKY_RELU;
-import static dev.helmholtz.nn.Activation.SIGMOID;
+import static dev.helmholtz.nn.Activation.TANH;
 
 import dev.helmholtz.annotations.Discriminator;
 import dev.helmholtz.annotations.Generator;
@@ -19,6 +19,7 @@ import org.tensorflow.types.TFloat32;
 /**
  * A conditional GAN on MNIST (Mirza &amp; Osindero 2014): the digit's one-hot label y is an
  * observed node both networks take, concatenated to their inputs, so sampling can ask for a digit.
+ * The networks are {@link MnistGan}'s (tanh pixels: train on pixels scaled to [-1, 1]).
  */
 @Model
 public class ConditionalMnistGan {
@@ -30,13 +31,12 @@ public class ConditionalMnistGan {
   Operand<TFloat32> generate(Nn nn, Operand<TFloat32> z, Operand<TFloat32> y) {
     var zy = nn.tf().concat(List.of(z, y), nn.tf().constant(1));
     var h = nn.dense(nn.dense(zy, 256, LEAKY_RELU), 512, LEAKY_RELU);
-    return nn.dense(h, 784, SIGMOID);
+    return nn.dense(h, 784, TANH);
   }
 
   @Discriminator("x")
   Operand<TFloat32> discriminate(Nn nn, Operand<TFloat32> x, Operand<TFloat32> y) {
     var xy = nn.tf().concat(List.of(x, y), nn.tf().constant(1));
-    var h = nn.dense(nn.dense(xy, 512, LEAKY_RELU), 256, LEAKY_RELU);
-    return nn.dense(h, 1);
+    return nn.dense(nn.dense(xy, 256, LEAKY_RELU), 1);
   }
 }
