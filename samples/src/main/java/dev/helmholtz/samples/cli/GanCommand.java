@@ -52,7 +52,7 @@ public final class GanCommand implements Callable<Integer> {
       MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
           file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(64)), 28, 28, 8),
           n -> MnistGanExperiment.toPixels(gan.sample(n)),
-          MnistGanExperiment.metrics("MnistGan, non-saturating loss"), System.out);
+          false, MnistGanExperiment.metrics("MnistGan, non-saturating loss"), System.out);
     }
     return 0;
   }

@@ -29,10 +29,13 @@ final class MnistGanExperiment {
   /**
    * @param grid writes the epoch's grid to the given file
    * @param sampler draws n generated digits, pixels in [0, 1], for the quality measure
+   * @param conditional whether the sampler's i-th digit was asked for as label {@code i % 10}: then
+   *     the quality measure also reports how often the classifier agrees with the label
    */
   static void run(AdversarialModel gan, Dataset train, int epochs, int batchSize, double learningRate,
       long seed, Path output, GanQualityOptions quality, MnistOptions mnist, Mnist data,
-      GridWriter grid, IntFunction<float[][]> sampler, Map<String, Object> metrics, PrintStream out)
+      GridWriter grid, IntFunction<float[][]> sampler, boolean conditional, Map<String, Object> metrics,
+      PrintStream out)
       throws IOException {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
@@ -67,7 +70,15 @@ final class MnistGanExperiment {
           mnist.threadSettings(), out)) {
         double accuracy = classifier.accuracy(test.images(), test.labels());
         float[][] real = Arrays.copyOf(test.images(), n);
-        SampleQuality generated = SampleQuality.of(classifier, sampler.apply(n), real);
+        float[][] drawn = sampler.apply(n);
+        SampleQuality generated = SampleQuality.of(classifier, drawn, real);
+        if (conditional) {
+          int[] asked = new int[n];
+          Arrays.setAll(asked, i -> i % 10);
+          double agreement = classifier.accuracy(drawn, asked);
+          out.printf(Locale.ROOT, "generated digits classified as their label %.4f%n", agreement);
+          metrics.put("label_agreement", agreement);
+        }
         // The floor: real training digits against the same real test digits.
         SampleQuality floor = SampleQuality.of(classifier, Arrays.copyOf(data.train().images(), n), real);
         out.printf(Locale.ROOT, "classifier test accuracy %.4f%n", accuracy);

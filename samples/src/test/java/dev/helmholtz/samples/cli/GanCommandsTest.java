@@ -33,6 +33,24 @@ class GanCommandsTest {
   }
 
   @Test
+  void cganQualityReportsFrechetDistanceHistogramAndLabelAgreement(@TempDir Path dir) throws Exception {
+    Path classifier = dir.resolve("classifier.bin");
+    try (var c = dev.helmholtz.samples.quality.MnistClassifier.train(
+        dev.helmholtz.data.Mnist.loadDefault().train().take(500), 1, 1, dev.helmholtz.train.ThreadSettings.of(1, 1))) {
+      c.save(classifier);
+    }
+    Path output = dir.resolve("cgan");
+    assertEquals(0, HelmholtzCli.commandLine().execute("cgan", "--epochs", "1", "--train-examples", "128",
+        "--test-examples", "60", "--quality", "--quality-samples", "50", "--classifier", classifier.toString(),
+        "--output", output.toString()));
+    String metrics = Files.readString(output.resolve("metrics.json"));
+    for (String key : new String[] {"frechet_distance", "frechet_distance_real_floor", "class_histogram",
+        "label_agreement", "classifier_test_accuracy"}) {
+      assertTrue(metrics.contains("\"" + key + "\""), key + " in " + metrics);
+    }
+  }
+
+  @Test
   void badInputIsAMessage(@TempDir Path dir) {
     StringWriter err = new StringWriter();
     CommandLine cli = HelmholtzCli.commandLine();
