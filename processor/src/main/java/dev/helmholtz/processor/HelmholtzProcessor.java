@@ -2,6 +2,7 @@ package dev.helmholtz.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
+import dev.helmholtz.processor.codegen.AdversarialModelWriter;
 import dev.helmholtz.processor.codegen.ModelReport;
 import dev.helmholtz.processor.codegen.ModelWriter;
 import dev.helmholtz.processor.model.AnnotationMirrors;
@@ -57,7 +58,7 @@ public final class HelmholtzProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(ModelReader.MODEL, ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
-        ModelReader.GENERATOR);
+        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR);
   }
 
   @Override
@@ -114,7 +115,9 @@ public final class HelmholtzProcessor extends AbstractProcessor {
       }
       boolean generatedAvailable =
           processingEnv.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
-      JavaFile file = new ModelWriter(validated.get(), generatedAvailable).write();
+      JavaFile file = descriptor.adversarial()
+          ? new AdversarialModelWriter(validated.get(), generatedAvailable).write()
+          : new ModelWriter(validated.get(), generatedAvailable).write();
       try {
         file.writeTo(processingEnv.getFiler());
       } catch (FilerException e) {
@@ -149,7 +152,7 @@ public final class HelmholtzProcessor extends AbstractProcessor {
   /** Node and network annotations only mean something inside a @Model class. */
   private void checkAnnotationsOutsideModels(RoundEnvironment round, Reporter reporter) {
     for (String name : new String[] {ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
-        ModelReader.GENERATOR}) {
+        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR}) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
       if (annotation == null) {
         continue;

@@ -49,7 +49,11 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.sbn.SbnReweightedWakeSleepModel"),
       Map.entry("dev/helmholtz/samples/cvae/ConditionalVae.java", "dev.helmholtz.samples.cvae.ConditionalVaeModel"),
       Map.entry("dev/helmholtz/samples/gumbel/GumbelSoftmaxVae.java",
-          "dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel")));
+          "dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel"),
+      Map.entry("dev/helmholtz/samples/gan/MnistGan.java", "dev.helmholtz.samples.gan.MnistGanModel"),
+      Map.entry("dev/helmholtz/samples/gan/ConditionalMnistGan.java",
+          "dev.helmholtz.samples.gan.ConditionalMnistGanModel"),
+      Map.entry("dev/helmholtz/samples/gan/RingWgan.java", "dev.helmholtz.samples.gan.RingWganModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

@@ -1,7 +1,9 @@
 package dev.helmholtz.processor.codegen;
 
 import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.NetworkDescriptor;
+import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
 import dev.helmholtz.processor.validation.ValidatedModel;
@@ -29,8 +31,9 @@ public final class ModelReport {
       b.append("<li>").append(line(node, true)).append("\n");
     }
     b.append("</ul>\n");
-    b.append("<p>Inference order: ").append(SourceText.javadoc(names(model.inferenceOrder())))
-        .append(". Generative order: ").append(SourceText.javadoc(names(model.generativeOrder())))
+    b.append(model.model().adversarial() ? "<p>"
+            : "<p>Inference order: " + SourceText.javadoc(names(model.inferenceOrder())) + ". ")
+        .append("Generative order: ").append(SourceText.javadoc(names(model.generativeOrder())))
         .append(".\n");
     return b.toString();
   }
@@ -44,12 +47,20 @@ public final class ModelReport {
     for (NodeDescriptor node : model.generativeOrder()) {
       b.append("  ").append(line(node, false)).append('\n');
     }
-    b.append("  inference order: ").append(names(model.inferenceOrder())).append('\n');
+    if (!model.model().adversarial()) {
+      b.append("  inference order: ").append(names(model.inferenceOrder())).append('\n');
+    }
     b.append("  generative order: ").append(names(model.generativeOrder()));
     return b.toString();
   }
 
   private String objective() {
+    if (model.model().adversarial()) {
+      NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
+      int steps = AnnotationMirrors.intValue(d.annotation(), "steps", 1);
+      return "adversarial, " + AnnotationMirrors.enumValue(d.annotation(), "loss").orElse("NON_SATURATING")
+          + " loss, " + steps + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step";
+    }
     return model.model().objective() + ", " + model.model().samples() + " sample"
         + (model.model().samples() == 1 ? "" : "s") + " per example";
   }
@@ -63,6 +74,9 @@ public final class ModelReport {
     if (node.given()) {
       return b.append("given: conditioned on, not modelled").toString();
     }
+    if (model.model().adversarial()) {
+      return b.append(adversarialRole(node, html)).toString();
+    }
     b.append(density("p", node, model.generator(node).orElse(null), html));
     if (node.isLatent()) {
       NetworkDescriptor encoder = model.encoder(node).orElseThrow();
@@ -74,6 +88,22 @@ public final class ModelReport {
           .append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
     }
     return b.toString();
+  }
+
+  /** Noise, the deterministically generated node and its discriminator, or a label. */
+  private String adversarialRole(NodeDescriptor node, boolean html) {
+    var generator = model.generator(node);
+    if (node.isLatent()) {
+      return density("p", node, generator.orElse(null), html) + "; noise";
+    }
+    if (generator.isEmpty()) {
+      return "label, given to both networks";
+    }
+    String name = html ? SourceText.javadoc(node.name()) : node.name();
+    List<String> parents = generator.get().nodeParameters().stream().map(ParameterDescriptor::name).toList();
+    NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
+    return name + " = " + generator.get().methodName() + "(" + String.join(", ", parents)
+        + "), implicit; judged by " + d.methodName() + "()";
   }
 
   private static String density(String p, NodeDescriptor node, NetworkDescriptor network, boolean html) {

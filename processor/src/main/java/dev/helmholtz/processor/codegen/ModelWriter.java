@@ -294,7 +294,7 @@ public final class ModelWriter {
         .build();
   }
 
-  private static CodeBlock standardPrior(NodeDescriptor node, Family family, CodeBlock shape) {
+  static CodeBlock standardPrior(NodeDescriptor node, Family family, CodeBlock shape) {
     return switch (family) {
       case NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       case BERNOULLI, RELAXED_BERNOULLI -> CodeBlock.of("$T.uniform(pass.tf(), $L)", RuntimeTypes.of(family), shape);
@@ -319,7 +319,7 @@ public final class ModelWriter {
   }
 
   /** A Java identifier for a node name (names from {@code @Latent(name)} may be any string). */
-  private static String identifier(String name) {
+  static String identifier(String name) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
@@ -329,7 +329,7 @@ public final class ModelWriter {
     return b.length() == 0 ? "node" : b.toString();
   }
 
-  private static String capitalize(String s) {
+  static String capitalize(String s) {
     return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
   }
 }

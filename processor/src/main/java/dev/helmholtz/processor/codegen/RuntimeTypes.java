@@ -11,6 +11,11 @@ final class RuntimeTypes {
   static final ClassName MODEL_SPEC = ClassName.get("dev.helmholtz.model", "ModelSpec");
   static final ClassName INFERENCE_PASS = ClassName.get("dev.helmholtz.model", "InferencePass");
   static final ClassName GENERATIVE_PASS = ClassName.get("dev.helmholtz.model", "GenerativePass");
+  static final ClassName ADVERSARIAL_MODEL = ClassName.get("dev.helmholtz.model", "AdversarialModel");
+  static final ClassName ADVERSARIAL_SPEC = ClassName.get("dev.helmholtz.model", "AdversarialSpec");
+  static final ClassName ADVERSARIAL_PASS = ClassName.get("dev.helmholtz.model", "AdversarialPass");
+  static final ClassName DISCRIMINATOR_PASS = ClassName.get("dev.helmholtz.model", "DiscriminatorPass");
+  static final ClassName GAN_LOSS = ClassName.get("dev.helmholtz.annotations", "GanLoss");
   static final ClassName SEED = ClassName.get("dev.helmholtz.graph", "Seed");
   static final ClassName THREAD_SETTINGS = ClassName.get("dev.helmholtz.train", "ThreadSettings");
   static final ClassName DATASET = ClassName.get("dev.helmholtz.data", "Dataset");

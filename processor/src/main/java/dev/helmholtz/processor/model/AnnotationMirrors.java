@@ -71,6 +71,12 @@ public final class AnnotationMirrors {
     return value(mirror, member).map(v -> v.accept(INT_LIST, null)).orElse(List.of());
   }
 
+  /** A double member (an int literal is widened). */
+  public static double doubleValue(AnnotationMirror mirror, String member, double fallback) {
+    Double d = value(mirror, member).map(v -> v.accept(DOUBLE, null)).orElse(null);
+    return d == null ? fallback : d;
+  }
+
   /** A nested annotation member, such as {@code @Model(objective = @Objective(...))}. */
   public static Optional<AnnotationMirror> annotationValue(AnnotationMirror mirror, String member) {
     return value(mirror, member).map(v -> v.accept(ANNOTATION, null));
@@ -99,6 +105,17 @@ public final class AnnotationMirrors {
     @Override
     public Integer visitInt(int i, Void p) {
       return i;
+    }
+  };
+  private static final AnnotationValueVisitor<Double, Void> DOUBLE = new SimpleAnnotationValueVisitor14<>() {
+    @Override
+    public Double visitDouble(double d, Void p) {
+      return d;
+    }
+
+    @Override
+    public Double visitInt(int i, Void p) {
+      return (double) i;
     }
   };
   private static final AnnotationValueVisitor<List<Integer>, Void> INT_LIST =

@@ -41,6 +41,14 @@ public record ModelDescriptor(
     return networks.stream().filter(n -> n.role() == role).toList();
   }
 
+  /**
+   * Whether the model is adversarial: a {@code @Discriminator} makes it a two-player game, in
+   * place of its {@code @Objective}.
+   */
+  public boolean adversarial() {
+    return !networks(NetworkRole.DISCRIMINATOR).isEmpty();
+  }
+
   /** The first network of this role that targets the node. */
   public Optional<NetworkDescriptor> network(NetworkRole role, String target) {
     return networks.stream()

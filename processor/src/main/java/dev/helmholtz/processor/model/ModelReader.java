@@ -27,6 +27,7 @@ public final class ModelReader {
   public static final String OBSERVED = "dev.helmholtz.annotations.Observed";
   public static final String ENCODER = "dev.helmholtz.annotations.Encoder";
   public static final String GENERATOR = "dev.helmholtz.annotations.Generator";
+  public static final String DISCRIMINATOR = "dev.helmholtz.annotations.Discriminator";
   public static final String LAYER_HELPER = "dev.helmholtz.nn.Nn";
   private static final String OPERAND = "org.tensorflow.Operand";
   private static final String FLOAT32 = "org.tensorflow.types.TFloat32";
@@ -86,6 +87,8 @@ public final class ModelReader {
             .ifPresent(a -> networks.add(network(method, a, NetworkRole.ENCODER)));
         AnnotationMirrors.find(method, GENERATOR)
             .ifPresent(a -> networks.add(network(method, a, NetworkRole.GENERATOR)));
+        AnnotationMirrors.find(method, DISCRIMINATOR)
+            .ifPresent(a -> networks.add(network(method, a, NetworkRole.DISCRIMINATOR)));
       }
     }
     return new ModelDescriptor(type, model, packageName, generatedName, nameValue, objective,
@@ -134,7 +137,8 @@ public final class ModelReader {
         AnnotationMirrors.explicitValue(annotation, "value").orElse(null),
         parameters,
         familyOf(method.getReturnType()),
-        bodies == null ? List.of() : bodies.read(method, parameters));
+        // A discriminator returns logits, not a distribution: there is no factory call to read.
+        bodies == null || role == NetworkRole.DISCRIMINATOR ? List.of() : bodies.read(method, parameters));
   }
 
   static Optional<Family> familyOf(TypeMirror type) {
@@ -154,14 +158,22 @@ public final class ModelReader {
     if (name.equals(LAYER_HELPER)) {
       return ParameterDescriptor.Kind.LAYER_HELPER;
     }
-    if (name.equals(OPERAND) && declared.getTypeArguments().size() == 1) {
-      TypeMirror argument = declared.getTypeArguments().get(0);
-      if (argument.getKind() == TypeKind.DECLARED
-          && ((TypeElement) ((DeclaredType) argument).asElement()).getQualifiedName().contentEquals(FLOAT32)) {
-        return ParameterDescriptor.Kind.NODE;
-      }
+    return isFloatOperand(type) ? ParameterDescriptor.Kind.NODE : ParameterDescriptor.Kind.UNSUPPORTED;
+  }
+
+  /** Whether {@code type} is {@code Operand<TFloat32>}: a node's value, or a tensor a network returns. */
+  static boolean isFloatOperand(TypeMirror type) {
+    if (type.getKind() != TypeKind.DECLARED) {
+      return false;
     }
-    return ParameterDescriptor.Kind.UNSUPPORTED;
+    DeclaredType declared = (DeclaredType) type;
+    if (!((TypeElement) declared.asElement()).getQualifiedName().contentEquals(OPERAND)
+        || declared.getTypeArguments().size() != 1) {
+      return false;
+    }
+    TypeMirror argument = declared.getTypeArguments().get(0);
+    return argument.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) argument).asElement()).getQualifiedName().contentEquals(FLOAT32);
   }
 
   private String packageOf(TypeElement type) {

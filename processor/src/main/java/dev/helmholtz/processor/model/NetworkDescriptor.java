@@ -7,7 +7,7 @@ import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
 
 /**
- * A method annotated {@code @Encoder} or {@code @Generator}.
+ * A method annotated {@code @Encoder}, {@code @Generator} or {@code @Discriminator}.
  *
  * @param target the node named by the annotation's value
  * @param returnFamily empty when the return type is not a known distribution family
@@ -31,6 +31,14 @@ public record NetworkDescriptor(
 
   public String methodName() {
     return method.getSimpleName().toString();
+  }
+
+  /**
+   * Whether the method returns {@code Operand<TFloat32>}: a discriminator's logits, or a
+   * deterministic generator's value (an implicit distribution).
+   */
+  public boolean returnsTensor() {
+    return ModelReader.isFloatOperand(method.getReturnType());
   }
 
   /** The parameters bound to nodes, in declaration order. */

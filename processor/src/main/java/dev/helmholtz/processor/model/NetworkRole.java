@@ -1,9 +1,11 @@
 package dev.helmholtz.processor.model;
 
-/** What a network method defines: q(latent | ...) or p(node | parents). */
+/** What a network method defines: q(latent | ...), p(node | parents), or D(node | labels). */
 public enum NetworkRole {
   ENCODER("@Encoder", "q"),
-  GENERATOR("@Generator", "p");
+  GENERATOR("@Generator", "p"),
+  /** An adversarial model's discriminator D(node | labels): a logit, not a density. */
+  DISCRIMINATOR("@Discriminator", "D");
 
   private final String annotation;
   private final String density;

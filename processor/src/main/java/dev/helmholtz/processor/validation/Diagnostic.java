@@ -96,6 +96,36 @@ public enum Diagnostic {
       "the encoders form a cycle: %s; each latent must be inferable from observed nodes and "
           + "latents inferred before it"),
 
+  // --- Adversarial models ----------------------------------------------------------------
+  DISCRIMINATOR_NOT_GENERATED("DiscriminatorNotGenerated", Kind.ERROR,
+      "@Discriminator(\"%s\") judges node '%s', which %s; a discriminator compares an observed "
+          + "node's data with what a deterministic @Generator makes of noise: %s"),
+  NO_NOISE_LATENT("NoNoiseLatent", Kind.ERROR,
+      "@Generator(\"%s\") %s() takes no @Latent, so the adversarial model has no noise to push "
+          + "forward and can only generate one example per label; add a latent such as "
+          + "`@Latent(shape = 100) Normal z;` and a parameter `Operand<TFloat32> z`"),
+  DISCRIMINATOR_RETURN_TYPE("DiscriminatorReturnType", Kind.ERROR,
+      "@Discriminator(\"%s\") method %s() returns %s; a discriminator returns one logit per "
+          + "example: Operand<TFloat32> of shape [n, 1] or [n]"),
+  GENERATOR_NOT_DETERMINISTIC("ImplicitGenerator", Kind.ERROR,
+      "@Generator(\"%s\") %s() returns %s, but node '%s' is judged by a @Discriminator, so its "
+          + "generator is deterministic (an implicit distribution): return Operand<TFloat32>, the "
+          + "generated examples [n, %d]"),
+  SECOND_DISCRIMINATOR("SecondDiscriminator", Kind.ERROR,
+      "@Discriminator(\"%s\") %s() is a second discriminator (the first is %s()); an "
+          + "adversarial model has one discriminator, on the one node it generates"),
+  GENERATED_NOT_DISCRIMINATED("GeneratedNotDiscriminated", Kind.ERROR,
+      "observed node '%s' has a @Generator in an adversarial model but no @Discriminator judges "
+          + "it; the model generates only the node '%s' its discriminator judges, and other observed "
+          + "nodes are labels both networks take: remove @Generator(\"%s\")"),
+  DISCRIMINATOR_INPUT("DiscriminatorInput", Kind.ERROR,
+      "%s() %s; a discriminator takes the node it judges and optionally observed label nodes"),
+  ADVERSARIAL_ENCODER("AdversarialEncoder", Kind.ERROR,
+      "@Encoder(\"%s\") %s() in an adversarial model: an implicit model has no posterior to "
+          + "infer, and the two-player game trains no encoder; remove it"),
+  DISCRIMINATOR_SETTINGS("DiscriminatorSettings", Kind.ERROR,
+      "@Discriminator(%s = %s): %s"),
+
   // --- Advice: warnings, which never stop code generation ------------------------------
   UNUSED_LATENT("UnusedLatent", Kind.WARNING,
       "latent '%s' is a parameter of no @Generator (%s), so nothing in the generative model depends "

@@ -42,7 +42,11 @@ final class NetworkRule implements ValidationRule {
           reporter.report(Diagnostic.ENCODER_FOR_OBSERVED, network.method(), network.annotation(),
               network.targetValue(), node.name());
         }
-        if (node.family().isPresent() && !node.family().equals(network.returnFamily())) {
+        // Adversarial models' discriminators and deterministic generators return tensors, not
+        // families: AdversarialRule checks them.
+        boolean tensorInGame = model.adversarial()
+            && (network.role() == NetworkRole.DISCRIMINATOR || network.returnsTensor());
+        if (!tensorInGame && node.family().isPresent() && !node.family().equals(network.returnFamily())) {
           String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
           reporter.report(Diagnostic.RETURN_TYPE_MISMATCH, network.method(), annotation, node.name(),
               network.methodName(), network.method().getReturnType(), node.name(), family, family);
@@ -95,7 +99,7 @@ final class NetworkRule implements ValidationRule {
           if (model.node(parameter.name()).isEmpty()) {
             reporter.report(Diagnostic.UNBOUND_PARAMETER, parameter.element(), parameter.name(),
                 network.methodName(), declared);
-          } else if (parameter.name().equals(network.target())) {
+          } else if (parameter.name().equals(network.target()) && network.role() != NetworkRole.DISCRIMINATOR) {
             reporter.report(Diagnostic.SELF_PARAMETER, parameter.element(), parameter.name(),
                 network.methodName(), network.role().density(), parameter.name(), parameter.name());
           }

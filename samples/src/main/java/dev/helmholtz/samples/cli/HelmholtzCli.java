@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     version = "Helmholtz samples 0.1.0",
     description = "Trains, evaluates and benchmarks the Helmholtz sample models.",
     subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class,
+        GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
         BayesLogregCommand.class, BnnRegressionCommand.class, BenchCommand.class, VaeBenchmarkCommand.class,
         ProcessingCostCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,

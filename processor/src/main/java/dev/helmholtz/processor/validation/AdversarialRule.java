@@ -1,0 +1,111 @@
+package dev.helmholtz.processor.validation;
+
+import dev.helmholtz.processor.model.AnnotationMirrors;
+import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.NetworkDescriptor;
+import dev.helmholtz.processor.model.NetworkRole;
+import dev.helmholtz.processor.model.NodeDescriptor;
+import dev.helmholtz.processor.model.ParameterDescriptor;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An adversarial model (one with a {@code @Discriminator}) is a game between a deterministic
+ * generator of one observed node, pushed forward from noise latents, and a discriminator of that
+ * node; other observed nodes are labels both networks take (a conditional GAN). Here: one
+ * discriminator, returning logits, judging a node a deterministic generator makes of noise; no
+ * encoders; sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
+ */
+final class AdversarialRule implements ValidationRule {
+  @Override
+  public void check(ModelDescriptor model, Reporter reporter) {
+    if (!model.adversarial()) {
+      return;
+    }
+    List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
+    NetworkDescriptor discriminator = discriminators.get(0);
+    for (NetworkDescriptor second : discriminators.subList(1, discriminators.size())) {
+      if (second.target().equals(discriminator.target())) {
+        continue; // DuplicateNetwork, from NetworkRule
+      }
+      reporter.report(Diagnostic.SECOND_DISCRIMINATOR, second.method(), second.target(), second.methodName(), discriminator.methodName());
+    }
+    for (NetworkDescriptor encoder : model.networks(NetworkRole.ENCODER)) {
+      reporter.report(Diagnostic.ADVERSARIAL_ENCODER, encoder.method(), encoder.annotation(),
+          encoder.target(), encoder.methodName());
+    }
+    checkSettings(discriminator, reporter);
+    if (!discriminator.returnsTensor()) {
+      reporter.report(Diagnostic.DISCRIMINATOR_RETURN_TYPE, discriminator.method(), discriminator.target(),
+          discriminator.methodName(), discriminator.method().getReturnType());
+    }
+    Optional<NodeDescriptor> judged = model.node(discriminator.target());
+    if (judged.isEmpty()) {
+      return; // UnknownNode, from NetworkRule
+    }
+    checkInputs(model, discriminator, reporter);
+    NodeDescriptor x = judged.get();
+    Optional<NetworkDescriptor> generator = model.network(NetworkRole.GENERATOR, x.name());
+    if (x.isLatent() || generator.isEmpty()) {
+      reporter.report(Diagnostic.DISCRIMINATOR_NOT_GENERATED, discriminator.method(), discriminator.annotation(),
+          discriminator.targetValue(), x.name(), x.name(),
+          x.isLatent() ? "is a @Latent" : "no @Generator generates",
+          x.isLatent() ? "judge an @Observed node" : "add `@Generator(\"" + x.name()
+              + "\") Operand<TFloat32> generate(Nn nn, Operand<TFloat32> z)`");
+      if (x.isLatent()) {
+        return; // which node it should judge, and so which generators belong, is the user's call
+      }
+    } else {
+      NetworkDescriptor g = generator.get();
+      if (!g.returnsTensor()) {
+        reporter.report(Diagnostic.GENERATOR_NOT_DETERMINISTIC, g.method(), x.name(), g.methodName(),
+            g.method().getReturnType(), x.name(), x.width());
+      }
+      boolean noise = g.nodeParameters().stream()
+          .anyMatch(p -> model.node(p.name()).map(NodeDescriptor::isLatent).orElse(false));
+      if (!noise) {
+        reporter.report(Diagnostic.NO_NOISE_LATENT, g.method(), g.annotation(), x.name(), g.methodName());
+      }
+    }
+    for (NetworkDescriptor other : model.networks(NetworkRole.GENERATOR)) {
+      Optional<NodeDescriptor> target = model.node(other.target());
+      if (target.isPresent() && !target.get().isLatent() && !target.get().name().equals(x.name())) {
+        reporter.report(Diagnostic.GENERATED_NOT_DISCRIMINATED, other.method(), other.annotation(),
+            other.targetValue(), other.target(), x.name(), other.target());
+      }
+    }
+  }
+
+  private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, Reporter reporter) {
+    boolean seesTarget = false;
+    for (ParameterDescriptor p : discriminator.nodeParameters()) {
+      Optional<NodeDescriptor> node = model.node(p.name());
+      if (node.isPresent() && node.get().isLatent() && !p.name().equals(discriminator.target())) {
+        reporter.report(Diagnostic.DISCRIMINATOR_INPUT, p.element(), discriminator.methodName(),
+            "takes latent '" + p.name() + "', which exists for generated examples only");
+      }
+      seesTarget |= p.name().equals(discriminator.target());
+    }
+    if (!seesTarget) {
+      reporter.report(Diagnostic.DISCRIMINATOR_INPUT, discriminator.method(), discriminator.annotation(),
+          discriminator.methodName(), "has no parameter '" + discriminator.target()
+              + "', the node it judges: add `Operand<TFloat32> " + discriminator.target() + "`");
+    }
+  }
+
+  private static void checkSettings(NetworkDescriptor discriminator, Reporter reporter) {
+    var annotation = discriminator.annotation();
+    int steps = AnnotationMirrors.intValue(annotation, "steps", 1);
+    if (steps < 1) {
+      reporter.report(Diagnostic.DISCRIMINATOR_SETTINGS, discriminator.method(), annotation,
+          AnnotationMirrors.explicitValue(annotation, "steps").orElse(null), "steps", steps,
+          "the discriminator takes at least 1 update per generator update");
+    }
+    double penalty = AnnotationMirrors.doubleValue(annotation, "gradientPenalty", 10.0);
+    if (!(penalty >= 0) || Double.isInfinite(penalty)) {
+      reporter.report(Diagnostic.DISCRIMINATOR_SETTINGS, discriminator.method(), annotation,
+          AnnotationMirrors.explicitValue(annotation, "gradientPenalty").orElse(null), "gradientPenalty",
+          penalty, "the gradient penalty's weight is finite and at least 0 (Gulrajani et al. use 10)");
+    }
+  }
+}

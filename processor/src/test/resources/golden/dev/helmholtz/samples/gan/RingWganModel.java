@@ -1,0 +1,86 @@
+package dev.helmholtz.samples.gan;
+
+import dev.helmholtz.annotations.GanLoss;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Normal;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.model.AdversarialModel;
+import dev.helmholtz.model.AdversarialPass;
+import dev.helmholtz.model.AdversarialSpec;
+import dev.helmholtz.model.DiscriminatorPass;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The adversarial model defined by {@link RingWgan}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: adversarial, WASSERSTEIN_GP loss, 5 discriminator steps per generator step.
+ * <ul>
+ * <li>{@code z}: latent Normal, event shape [8]; p(z): standard prior; noise
+ * <li>{@code x}: observed Normal, event shape [2]; x = generate(z), implicit; judged by critic()
+ * </ul>
+ * <p>Generative order: z, x.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class RingWganModel extends AdversarialModel {
+  private static final AdversarialSpec SPEC = AdversarialSpec.builder("dev.helmholtz.samples.gan.RingWgan")
+      .game(GanLoss.WASSERSTEIN_GP, 5, 10.0)
+      .latent("z", 8)
+      .generated("x", 2)
+      .build();
+
+  private final RingWgan model;
+
+  private RingWganModel(RingWgan model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link RingWgan} and the default thread settings.
+   */
+  public static RingWganModel create(Seed seed) {
+    return new RingWganModel(new RingWgan(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static RingWganModel create(RingWgan model, Seed seed, ThreadSettings threads) {
+    return new RingWganModel(model, seed, threads);
+  }
+
+  /**
+   * Draws {@code n} generated examples of x: {@code [n][2]}.
+   */
+  public float[][] sample(int n) {
+    return generate(n).get("x");
+  }
+
+  /**
+   * The discriminator's logit that each row of x is data: {@code [rows]}.
+   */
+  public float[] discriminate(float[][] x) {
+    return discriminate(Dataset.of("x", x));
+  }
+
+  @Override
+  protected void defineGeneration(AdversarialPass pass) {
+    Normal pZ = Normal.standard(pass.tf(), pass.shape("z"));
+    Operand<TFloat32> z = pass.draw("z", pZ);
+    // x by generate(): implicit
+    Operand<TFloat32> x = pass.generate("x", model.generate(pass.network("generate"), z));
+  }
+
+  @Override
+  protected Operand<TFloat32> defineDiscriminator(DiscriminatorPass pass) {
+    return model.critic(pass.network("critic"), pass.node("x"));
+  }
+}

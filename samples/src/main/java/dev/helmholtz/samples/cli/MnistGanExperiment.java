@@ -1,0 +1,133 @@
+package dev.helmholtz.samples.cli;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.Mnist;
+import dev.helmholtz.model.AdversarialModel;
+import dev.helmholtz.samples.quality.MnistClassifier;
+import dev.helmholtz.samples.quality.SampleQuality;
+import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingSummary;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * The training loop of the MNIST GAN commands: one {@code fit} epoch at a time, a PNG grid of
+ * samples after each, then optionally the sample-quality measure, and metrics.json.
+ */
+final class MnistGanExperiment {
+  private MnistGanExperiment() {}
+
+  /**
+   * @param grid writes the epoch's grid to the given file
+   * @param sampler draws n generated digits, pixels in [0, 1], for the quality measure
+   * @param conditional whether the sampler's i-th digit was asked for as label {@code i % 10}: then
+   *     the quality measure also reports how often the classifier agrees with the label
+   */
+  static void run(AdversarialModel gan, Dataset train, int epochs, int batchSize, double learningRate,
+      long seed, Path output, GanQualityOptions quality, MnistOptions mnist, Mnist data,
+      GridWriter grid, IntFunction<float[][]> sampler, boolean conditional, Map<String, Object> metrics,
+      PrintStream out)
+      throws IOException {
+    if (epochs < 1) {
+      throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
+    }
+    quality.check();
+    Files.createDirectories(output);
+    double totalSeconds = 0;
+    TrainingSummary last = null;
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      Training training = Training.epochs(1).batchSize(batchSize).adam(learningRate).seed(seed * 1_000 + epoch)
+          .logEvery(Duration.ofSeconds(10)).progress(ProgressListener.silent());
+      last = gan.fit(train, training);
+      double seconds = last.took().toMillis() / 1e3;
+      totalSeconds += seconds;
+      Path png = output.resolve(String.format(Locale.ROOT, "samples-epoch-%03d.png", epoch));
+      grid.write(png);
+      out.printf(Locale.ROOT, "epoch %d/%d  discriminator loss %.4f  generator loss %.4f  %.1f s  -> %s%n",
+          epoch, epochs, last.finalObjective(), gan.lastGeneratorLoss(), seconds, png);
+    }
+    metrics.put("epochs", epochs);
+    metrics.put("batch_size", batchSize);
+    metrics.put("learning_rate", learningRate);
+    metrics.put("seed", seed);
+    metrics.put("train_examples", train.size());
+    metrics.put("discriminator_loss", last.finalObjective());
+    metrics.put("generator_loss", gan.lastGeneratorLoss());
+    metrics.put("seconds_per_epoch", totalSeconds / epochs);
+    if (quality.quality) {
+      Mnist.Split test = mnist.test(data);
+      int n = Math.min(quality.samples, test.size());
+      try (MnistClassifier classifier = MnistClassifier.loadOrTrain(quality.classifier, data.train(),
+          mnist.threadSettings(), out)) {
+        double accuracy = classifier.accuracy(test.images(), test.labels());
+        float[][] real = Arrays.copyOf(test.images(), n);
+        float[][] drawn = sampler.apply(n);
+        SampleQuality generated = SampleQuality.of(classifier, drawn, real);
+        if (conditional) {
+          int[] asked = new int[n];
+          Arrays.setAll(asked, i -> i % 10);
+          double agreement = classifier.accuracy(drawn, asked);
+          out.printf(Locale.ROOT, "generated digits classified as their label %.4f%n", agreement);
+          metrics.put("label_agreement", agreement);
+        }
+        // The floor: real training digits against the same real test digits.
+        SampleQuality floor = SampleQuality.of(classifier, Arrays.copyOf(data.train().images(), n), real);
+        out.printf(Locale.ROOT, "classifier test accuracy %.4f%n", accuracy);
+        out.println("generated: " + generated.describe());
+        out.println("real (floor): " + floor.describe());
+        metrics.put("classifier_test_accuracy", accuracy);
+        metrics.put("quality_samples", n);
+        metrics.put("frechet_distance", generated.frechetDistance());
+        metrics.put("frechet_distance_real_floor", floor.frechetDistance());
+        metrics.put("classes_present", generated.classesPresent());
+        metrics.put("class_histogram", Arrays.toString(generated.classCounts()));
+      }
+    }
+    MetricsFile.write(output.resolve("metrics.json"), metrics);
+    out.println("wrote " + epochs + " sample grids and " + output.resolve("metrics.json"));
+  }
+
+  /** Writes the current model's sample grid. */
+  interface GridWriter {
+    void write(Path file) throws IOException;
+  }
+
+  /** Pixels in [0, 1] mapped to [-1, 1], the range of the generators' tanh outputs. */
+  static float[][] toSymmetric(float[][] images) {
+    float[][] out = new float[images.length][];
+    for (int i = 0; i < images.length; i++) {
+      out[i] = new float[images[i].length];
+      for (int j = 0; j < out[i].length; j++) {
+        out[i][j] = 2 * images[i][j] - 1;
+      }
+    }
+    return out;
+  }
+
+  /** Generated pixels in [-1, 1] mapped back to [0, 1], for images and the classifier. */
+  static float[][] toPixels(float[][] generated) {
+    float[][] out = new float[generated.length][];
+    for (int i = 0; i < generated.length; i++) {
+      out[i] = new float[generated[i].length];
+      for (int j = 0; j < out[i].length; j++) {
+        out[i][j] = Math.min(1f, Math.max(0f, 0.5f * (generated[i][j] + 1)));
+      }
+    }
+    return out;
+  }
+
+  static Map<String, Object> metrics(String model) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("model", model);
+    return m;
+  }
+}
