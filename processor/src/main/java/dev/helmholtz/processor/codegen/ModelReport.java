@@ -71,11 +71,11 @@ public final class ModelReport {
         .append(node.isLatent() ? "latent " : "observed ")
         .append(model.family(node).simpleName())
         .append(", event shape ").append(node.shape()).append("; ");
-    if (node.given()) {
-      return b.append("given: conditioned on, not modelled").toString();
-    }
     if (model.model().adversarial()) {
       return b.append(adversarialRole(node, html)).toString();
+    }
+    if (node.given()) {
+      return b.append("given: conditioned on, not modelled").toString();
     }
     b.append(density("p", node, model.generator(node).orElse(null), html));
     if (node.isLatent()) {

@@ -25,7 +25,7 @@ import org.tensorflow.types.TFloat32;
 public class ConditionalMnistGan {
   @Latent(shape = 64) Normal z;
   @Observed(shape = 784) Bernoulli x;
-  @Observed(shape = 10) Categorical y;
+  @Observed(shape = 10, given = true) Categorical y;
 
   @Generator("x")
   Operand<TFloat32> generate(Nn nn, Operand<TFloat32> z, Operand<TFloat32> y) {
