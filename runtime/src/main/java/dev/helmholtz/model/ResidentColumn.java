@@ -29,8 +29,11 @@ record ResidentColumn(Placeholder<TFloat32> upload, Op assign, Placeholder<TBool
     Shape shape = Shape.of(Shape.UNKNOWN_SIZE, width);
     // A resource variable: its row count is set by the upload (a VariableV2 needs its full shape
     // up front), and Session.save, which writes only VariableV2 ops, leaves data out of checkpoints.
-    VarHandleOp data = tf.varHandleOp(TFloat32.class, shape);
+    // It needs its own shared name: TensorFlow gives every VarHandleOp with an empty one the same
+    // variable, so the columns of a model with two observed nodes overwrote each other. The upload
+    // placeholder's op name is unique in the graph.
     Placeholder<TFloat32> upload = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
+    VarHandleOp data = tf.varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName(upload.op().name() + "/data"));
     Op assign = tf.assignVariableOp(data, upload);
     Operand<TFloat32> rows = tf.gather(tf.readVariableOp(data, TFloat32.class), indices, tf.constant(0));
     Placeholder<TBool> binarize = tf.placeholder(TBool.class, Placeholder.shape(Shape.scalar()));
