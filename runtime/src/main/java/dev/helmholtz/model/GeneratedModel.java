@@ -111,7 +111,7 @@ public abstract class GeneratedModel implements AutoCloseable {
       variables = new VariableStore(tf, random);
       residentIndices = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
       for (ModelSpec.Node node : spec.observed()) {
-        ResidentColumn column = ResidentColumn.build(tf, random, residentIndices, node.name(), node.width());
+        ResidentColumn column = ResidentColumn.build(tf, random, residentIndices, node.width());
         resident.put(node.name(), column);
         // Fed directly (evaluation, the fed training path), the default and its gather are pruned.
         observed.put(node.name(), tf.placeholderWithDefault(column.batch(),

@@ -50,38 +50,39 @@ public final class ThreadSettings {
   }
 
   /**
-   * The settings chosen by measurement: intraOp = 2, interOp = 2.
+   * The settings chosen by measurement: intraOp = 1, interOp = 2.
    *
-   * <p>How it was measured (November 2026, the project's 2-core x86-64 build machine, TF Java
-   * 1.1.0 with oneDNN on): a throwaway program timed one training step of a dense VAE — 784-500
-   * encoder, 50-d mean and log-variance heads, 50-500-784 decoder, ReLU, sigmoid cross-entropy
-   * plus KL, batch 128, {@link Adam} with a fed learning rate, fed data and fed noise — in a fresh
-   * JVM per setting (the intra-op pool is per process, see the class comment): 100 warm-up steps,
-   * then 5 timed rounds of 200 steps. The four settings were interleaved, 14 JVM runs each, over
-   * three passes. The machine was shared with other builds (load average 2 to 6), so the
-   * per-run minimum is the most telling figure:
+   * <p>How it was measured (December 2026, the project's 2-core x86-64 machine, shared with other
+   * builds at load average 7 to 17; TF Java 1.1.0, oneDNN on): {@code java -jar
+   * helmholtz-samples.jar bench --sections threads}, which trains the sample VAE (784-200-200-50,
+   * tanh, Adam, resident dynamically binarized MNIST) in a fresh JVM per setting and batch size
+   * (the intra-op pool is per process, see the class comment): 100 warm-up steps, then the median
+   * of 5 blocks of 50 steps; settings interleaved, three passes. Median over the JVMs, ms/step:
    *
    * <table>
-   *   <caption>ms per step</caption>
-   *   <tr><th>intra/inter</th><th>best</th><th>median of run minima</th>
-   *       <th>median of run medians</th><th>variables after 1,100 steps</th></tr>
-   *   <tr><td>1/1</td><td>7.4</td><td>8.4</td><td>9.5</td><td>bit-identical, run to run</td></tr>
-   *   <tr><td>2/1</td><td>5.5</td><td>9.1</td><td>10.3</td><td>bit-identical, = 2/2</td></tr>
-   *   <tr><td>2/2</td><td>5.0</td><td>5.8</td><td>8.6</td><td>bit-identical, = 2/1</td></tr>
-   *   <tr><td>0/0 (TF default)</td><td>5.4</td><td>7.0</td><td>9.2</td>
-   *       <td>bit-identical, = 2/2</td></tr>
+   *   <caption>ms per step (JVMs per cell)</caption>
+   *   <tr><th>intra/inter</th><th>batch 32 (3)</th><th>batch 128 (12)</th><th>batch 512 (3)</th></tr>
+   *   <tr><td>1/1</td><td>5.82</td><td>14.6</td><td>46.7</td></tr>
+   *   <tr><td>1/2</td><td>2.87</td><td>9.28</td><td>29.8</td></tr>
+   *   <tr><td>2/1</td><td>6.94</td><td>11.7</td><td>38.3</td></tr>
+   *   <tr><td>2/2</td><td>5.40</td><td>10.8</td><td>41.3</td></tr>
    * </table>
    *
-   * <p>Every setting was reproducible: all 14 runs of a setting ended with the same bits. The
-   * results depend on intraOp only (1 differs from 2; interOp changes nothing, and TF's default
-   * is 2/2 on two cores). 2/2 was the fastest; it is pinned rather than left at 0/0 so that the
-   * numerics do not change with the number of cores of the machine a run lands on.
+   * <p>(Batch 128 pools three runs of that command; 0/0, TensorFlow's choice, ran in the first:
+   * 9.45, 11.11 and 11.13 ms.) 1/2 was the fastest at every batch size: on two cores one thread
+   * per op avoids the hand-offs of splitting small ops, and two ops at a time keep both cores
+   * busy with the backward pass's independent products. An earlier measurement on a quieter
+   * machine (load 2 to 6) that did not try 1/2 found 2/2 the fastest of 1/1, 2/1, 2/2 and 0/0.
+   *
+   * <p>Results depend on intraOp, not interOp (how a reduction is split); with intraOp = 1 no op is
+   * split, so a seeded run gives the same bits whatever the machine's core count. The settings are
+   * pinned rather than left to TensorFlow for the same reason.
    */
   public static ThreadSettings defaults() {
     return new ThreadSettings(DEFAULT_INTRA_OP, DEFAULT_INTER_OP);
   }
 
-  private static final int DEFAULT_INTRA_OP = 2;
+  private static final int DEFAULT_INTRA_OP = 1;
   private static final int DEFAULT_INTER_OP = 2;
 
   /** Threads per op; 0 = TensorFlow chooses. */

@@ -40,6 +40,25 @@ class StepProfileTest {
     }
   }
 
+  /** A resident column not binarized takes no random draws: the binarizing branch does not run. */
+  @Test
+  void residentDataIsDrawnOnlyWhenDynamicallyBinarized() {
+    float[][] rows = new float[64][3];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new float[] {(i % 4) / 4f, 0.5f, 1f};
+    }
+    for (boolean binarized : new boolean[] {false, true}) {
+      Dataset data = binarized ? Dataset.of("x", rows).dynamicallyBinarized("x") : Dataset.of("x", rows);
+      try (LinearGaussian model = new LinearGaussian(Seed.of(3), ObjectiveKind.ELBO, 1, true)) {
+        StepProfile p = StepProfile.measure(model, data, 16, DataPath.RESIDENT, 1, 2);
+        List<String> types = p.types().stream().map(StepProfile.OpType::type).toList();
+        // The latent's noise is RandomStandardNormal; RandomUniform only binarizes.
+        assertEquals(binarized, types.contains("RandomUniform"), types::toString);
+        assertTrue(!types.contains("SelectV2"), types::toString);
+      }
+    }
+  }
+
   @Test
   void dataWithoutTheModelsColumnIsRejected() {
     try (LinearGaussian model = new LinearGaussian(Seed.of(3), ObjectiveKind.ELBO, 1, true)) {

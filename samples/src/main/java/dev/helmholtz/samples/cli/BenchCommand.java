@@ -264,6 +264,9 @@ public final class BenchCommand implements Callable<Integer> {
       summary.add(new String[] {"resident/fed ms/step, latent " + r.latent() + ", batch " + r.batch(),
           fmt("%.3f", r.residentMs() / r.fedMs()), "", ""});
     }
+    if (configurations.contains(List.of(50, 128))) {
+      fixedData(out, train, threadSettings);
+    }
     for (TrainingRow r : rows) {
       double f = r.fraction(r.residentMs());
       summary.add(new String[] {"fraction of MatMul ceiling (generated), latent " + r.latent() + ", batch " + r.batch(),
@@ -308,6 +311,38 @@ public final class BenchCommand implements Callable<Integer> {
       return new TrainingRow(latent, batch, median(ms[0]), median(ms[1]), median(ms[2]),
           architecture.trainingStepFlops(batch), ceilingGflops);
     }
+  }
+
+  /**
+   * Resident vs fed for data binarized once, not per step: what the resident path saves when the
+   * graph has no draws to make (latent 50, batch 128). The sweep's data is dynamically binarized.
+   */
+  private void fixedData(PrintStream out, Dataset dynamicallyBinarized, ThreadSettings threadSettings) {
+    Dataset fixed = dynamicallyBinarized.binarized("x", seed); // a copy, binarized once
+    Training base = Training.epochs(1).batchSize(128).adam(learningRate).progress(ProgressListener.silent());
+    Training resident = base.dataPath(DataPath.RESIDENT);
+    Training fed = base.dataPath(DataPath.FED);
+    double[][] ms = new double[2][rounds];
+    try (GeneratedModel generated = generated(50, threadSettings)) {
+      for (int done = 0; done < Math.max(1, warmupSteps); done += blockSteps) {
+        int n = Math.max(1, Math.min(blockSteps, warmupSteps - done));
+        generated.fit(fixed, resident.maxSteps(n).seed(seed + 1_000_000 + done));
+        generated.fit(fixed, fed.maxSteps(n).seed(seed + 1_000_000 + done));
+      }
+      for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < 2; i++) {
+          int side = (i + r) % 2;
+          long start = System.nanoTime();
+          long steps = generated.fit(fixed, (side == 0 ? resident : fed).maxSteps(blockSteps).seed(seed + 1 + r)).steps();
+          ms[side][r] = (System.nanoTime() - start) / 1e6 / steps;
+        }
+      }
+    }
+    double ratio = median(ms[0]) / median(ms[1]);
+    out.printf(Locale.ROOT, "  data binarized once (no draws in the graph), latent 50, batch 128: generated resident"
+        + " %.3f, fed %.3f ms/step, resident/fed %.3f%n", median(ms[0]), median(ms[1]), ratio);
+    summary.add(new String[] {"resident/fed ms/step, data binarized once, latent 50, batch 128",
+        fmt("%.3f", ratio), "", ""});
   }
 
   private GeneratedModel generated(int latent, ThreadSettings threadSettings) {
@@ -418,33 +453,52 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--thread-settings: '" + s + "' is not intra,inter (for example 2,1)");
       }
     }
-    out.printf(Locale.ROOT, "== threads: sample VAE, batch 128, resident data; each setting in %d fresh JVMs,"
-        + " passes interleaved; 100 warm-up steps, then the median of 5 blocks of 50 steps per JVM ==%n", threadPasses);
-    Map<String, double[]> medians = new LinkedHashMap<>();
+    out.printf(Locale.ROOT, "== threads: sample VAE, resident data, batch sizes %s; each setting in %d fresh JVMs"
+        + " per batch size, passes interleaved; 100 warm-up steps, then the median of 5 blocks of 50 steps"
+        + " per JVM ==%n", batchSizes, threadPasses);
+    // setting -> batch -> the JVMs' medians
+    Map<String, Map<Integer, double[]>> medians = new LinkedHashMap<>();
     for (int[] s : settings) {
-      medians.put(s[0] + "/" + s[1], new double[threadPasses]);
+      Map<Integer, double[]> perBatch = new LinkedHashMap<>();
+      batchSizes.forEach(b -> perBatch.put(b, new double[threadPasses]));
+      medians.put(s[0] + "/" + s[1], perBatch);
     }
     for (int pass = 0; pass < threadPasses; pass++) {
-      for (int[] s : settings) {
-        Map<String, String> r = BenchChild.run(List.of("steps", Integer.toString(s[0]), Integer.toString(s[1]),
-            "128", "100", "5", "50"), 600);
-        medians.get(s[0] + "/" + s[1])[pass] = Double.parseDouble(r.get("median_ms"));
+      for (int batch : batchSizes) {
+        for (int[] s : settings) {
+          Map<String, String> r = BenchChild.run(List.of("steps", Integer.toString(s[0]), Integer.toString(s[1]),
+              Integer.toString(batch), "100", "5", "50"), 600);
+          medians.get(s[0] + "/" + s[1]).get(batch)[pass] = Double.parseDouble(r.get("median_ms"));
+        }
       }
     }
-    TextTable table = new TextTable(1, "intra/inter", "median ms/step", "best JVM", "per JVM");
-    String best = null;
-    for (Map.Entry<String, double[]> e : medians.entrySet()) {
-      double m = median(e.getValue());
-      if (best == null || m < median(medians.get(best))) {
-        best = e.getKey();
+    List<String> header = new ArrayList<>(List.of("intra/inter"));
+    batchSizes.forEach(b -> header.add("batch " + b + " ms/step"));
+    batchSizes.forEach(b -> header.add("batch " + b + " per JVM"));
+    TextTable table = new TextTable(1, header.toArray(String[]::new));
+    Map<Integer, String> best = new LinkedHashMap<>();
+    for (Map.Entry<String, Map<Integer, double[]>> e : medians.entrySet()) {
+      List<String> cells = new ArrayList<>(List.of(e.getKey()));
+      for (int batch : batchSizes) {
+        double m = median(e.getValue().get(batch));
+        cells.add(fmt("%.3f", m));
+        String b = best.get(batch);
+        if (b == null || m < median(medians.get(b).get(batch))) {
+          best.put(batch, e.getKey());
+        }
       }
-      table.row(e.getKey(), fmt("%.3f", m), fmt("%.3f", Arrays.stream(e.getValue()).min().orElse(Double.NaN)),
-          String.join(" ", Arrays.stream(e.getValue()).mapToObj(v -> fmt("%.2f", v)).toList()));
+      for (int batch : batchSizes) {
+        cells.add(String.join(" ", Arrays.stream(e.getValue().get(batch)).mapToObj(v -> fmt("%.2f", v)).toList()));
+      }
+      table.row(cells.toArray(String[]::new));
     }
     table.print(out);
-    out.println("(0 = TensorFlow chooses; the defaults are " + ThreadSettings.defaults() + ")");
-    summary.add(new String[] {"fastest thread setting (intra/inter), median ms/step", best + ": "
-        + fmt("%.3f", median(medians.get(best))), "", ""});
+    out.println("(median over the JVMs of each JVM's median; 0 = TensorFlow chooses; the defaults are "
+        + ThreadSettings.defaults() + ")");
+    for (Map.Entry<Integer, String> e : best.entrySet()) {
+      summary.add(new String[] {"fastest thread setting (intra/inter), batch " + e.getKey() + ", median ms/step",
+          e.getValue() + ": " + fmt("%.3f", median(medians.get(e.getValue()).get(e.getKey()))), "", ""});
+    }
   }
 
   // ------------------------------------------------------------------------------------ helpers
