@@ -15,10 +15,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
+        ExitCodes.HELP_INTERRUPTED},
     description = {
       "Trains a sample model on dynamically binarized MNIST, writes samples.png,",
-      "reconstructions.png and metrics.json, and prints the train and test ELBO and an",
-      "importance-sampled test log-likelihood.",
+      "reconstructions.png, training-curves.png, metrics.json and checkpoints, and prints the",
+      "train and test ELBO and an importance-sampled test log-likelihood.",
       "Models: vae, vae-k5, vae-k50, iwae-k5, iwae-k50, sbn-nvil, sbn-vimco, sbn-wake-sleep,",
       "sbn-rws, gumbel."
     })
@@ -44,24 +47,32 @@ public final class TrainCommand implements Callable<Integer> {
   @Mixin
   MnistOptions mnist;
 
+  @Mixin
+  CheckpointOptions checkpointOptions;
+
+  @Mixin
+  MonitoringOptions monitoringOptions;
+
   @Override
   public Integer call() throws IOException {
     SampleModel sample = SampleModel.named(model);
     if (k < 1) {
       throw new IllegalArgumentException("--k must be at least 1, was " + k);
     }
+    Path out = output != null ? output : Path.of("out", sample.cliName());
     Training training = Training.epochs(epochs)
         .batchSize(batchSize)
         .adam(learningRate)
         .seed(mnist.seed)
         .logEvery(Duration.ofSeconds(5))
         .progress(ProgressListener.console(System.out));
-    Path out = output != null ? output : Path.of("out", sample.cliName());
+    training = monitoringOptions.apply(checkpointOptions.apply(training, out))
+        .curvesPlot(out.resolve("training-curves.png"));
     Mnist data = mnist.load();
     MnistExperiment.run(sample, mnist.train(data), mnist.test(data), training, k, mnist.seed,
         mnist.threadSettings(), out, System.out);
     System.out.println("wrote " + out.resolve("samples.png") + ", " + out.resolve("reconstructions.png")
-        + " and " + out.resolve("metrics.json"));
+        + ", " + out.resolve("training-curves.png") + " and " + out.resolve("metrics.json"));
     return 0;
   }
 }

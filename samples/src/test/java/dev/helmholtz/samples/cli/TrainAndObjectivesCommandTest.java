@@ -22,11 +22,18 @@ class TrainAndObjectivesCommandTest {
     int exit = HelmholtzCli.commandLine().execute("train", "--model", "sbn-vimco", "--epochs", "1",
         "--train-examples", "200", "--test-examples", "10", "--k", "5", "--output", output.toString());
     assertEquals(0, exit);
-    for (String file : new String[] {"samples.png", "reconstructions.png", "metrics.json"}) {
+    for (String file : new String[] {"samples.png", "reconstructions.png", "training-curves.png", "metrics.json"}) {
       assertTrue(Files.size(output.resolve(file)) > 0, file);
     }
     String metrics = Files.readString(output.resolve("metrics.json"));
     assertTrue(metrics.contains("\"objective\": \"VIMCO\"") && metrics.contains("\"objective_samples\": 5"), metrics);
+    // 200 images in batches of 100: the final checkpoint is at step 2, and --resume finds it.
+    assertTrue(dev.helmholtz.train.Checkpoints.isCheckpoint(output.resolve("checkpoints/step-0000000002")),
+        "the final checkpoint");
+    assertEquals(0, HelmholtzCli.commandLine().execute("train", "--model", "sbn-vimco", "--epochs", "2",
+        "--train-examples", "200", "--test-examples", "10", "--k", "5", "--output", output.toString(), "--resume"));
+    assertTrue(dev.helmholtz.train.Checkpoints.isCheckpoint(output.resolve("checkpoints/step-0000000004")),
+        "the resumed run's final checkpoint");
   }
 
   @Test
