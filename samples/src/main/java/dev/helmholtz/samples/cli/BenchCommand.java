@@ -151,6 +151,7 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   private final List<String[]> summary = new ArrayList<>();
+  private List<int[]> parsedThreadSettings;
 
   @Override
   public Integer call() throws IOException {
@@ -218,6 +219,19 @@ public final class BenchCommand implements Callable<Integer> {
           + " --processor-models, --processor-rounds, --cold-runs, --thread-passes, --profile-batch and"
           + " --profile-steps must be >= 1,"
           + " --warmup-steps and --processor-warmup >= 0");
+    }
+    parsedThreadSettings = new ArrayList<>();
+    for (String s : threadSettingsToCompare) {
+      String[] parts = s.strip().split(",");
+      try {
+        int intra = Integer.parseInt(parts[0].strip());
+        int inter = Integer.parseInt(parts[1].strip());
+        ThreadSettings.of(intra, inter); // checks the range
+        parsedThreadSettings.add(new int[] {intra, inter});
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("--thread-settings: '" + s + "' is not intra,inter with both >= 0"
+            + " (for example 2,1)");
+      }
     }
     return run;
   }
@@ -444,15 +458,7 @@ public final class BenchCommand implements Callable<Integer> {
   // ------------------------------------------------------------------------------------ threads
 
   private void threadSettings(PrintStream out) throws IOException {
-    List<int[]> settings = new ArrayList<>();
-    for (String s : threadSettingsToCompare) {
-      String[] parts = s.strip().split(",");
-      try {
-        settings.add(new int[] {Integer.parseInt(parts[0].strip()), Integer.parseInt(parts[1].strip())});
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("--thread-settings: '" + s + "' is not intra,inter (for example 2,1)");
-      }
-    }
+    List<int[]> settings = parsedThreadSettings;
     out.printf(Locale.ROOT, "== threads: sample VAE, resident data, batch sizes %s; each setting in %d fresh JVMs"
         + " per batch size, passes interleaved; 100 warm-up steps, then the median of 5 blocks of 50 steps"
         + " per JVM ==%n", batchSizes, threadPasses);

@@ -54,5 +54,7 @@ class BenchCommandTest {
     assertTrue(err.toString().contains("--latents: 20 has no generated model"), err.toString());
     assertEquals(2, cli.execute("bench", "--sections", "speed"));
     assertTrue(err.toString().contains("--sections: unknown section 'speed'"), err.toString());
+    assertEquals(2, cli.execute("bench", "--sections", "threads", "--thread-settings", "1,1;2"));
+    assertTrue(err.toString().contains("--thread-settings: '2' is not intra,inter"), err.toString());
   }
 }
