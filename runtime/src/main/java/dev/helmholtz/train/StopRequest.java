@@ -90,7 +90,8 @@ public final class StopRequest {
             case "equals" -> {
               return proxy == args[0];
             }
-            default -> throw new UnsupportedOperationException(method.getName());
+            // SignalHandler declares only handle(Signal): anything else is not a call this proxy serves.
+            default -> throw new IllegalStateException("a signal handler has no method " + method.getName());
           }
         };
         Object handler = Proxy.newProxyInstance(
