@@ -432,23 +432,9 @@ public abstract class AdversarialModel implements AutoCloseable {
   }
 
   private String[] checkColumns(Dataset dataset, List<AdversarialSpec.Node> nodes) {
-    List<String> columns = new ArrayList<>();
-    for (AdversarialSpec.Node node : nodes) {
-      if (!dataset.has(node.name())) {
-        throw new IllegalArgumentException("the data has no column '" + node.name() + "' for observed node '"
-            + node.name() + "' of " + spec.modelName() + "; its columns are " + dataset.columns());
-      }
-      if (dataset.width(node.name()) != node.width()) {
-        throw new IllegalArgumentException("column '" + node.name() + "' has "
-            + Arrays.toString(dataset.eventShape(node.name())) + " values per example, but node '"
-            + node.name() + "' of " + spec.modelName() + " declares " + node.width());
-      }
-      columns.add(node.name());
-    }
-    if (dataset.size() == 0) {
-      throw new IllegalArgumentException("the data set is empty");
-    }
-    return columns.toArray(String[]::new);
+    Map<String, Integer> widths = new java.util.LinkedHashMap<>();
+    nodes.forEach(node -> widths.put(node.name(), node.width()));
+    return DataColumns.require(spec.modelName(), dataset, widths);
   }
 
   private void requireOpen() {

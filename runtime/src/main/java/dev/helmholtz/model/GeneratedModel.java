@@ -874,23 +874,9 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   /** The observed columns, checked against the model before anything runs. */
   String[] checkColumns(Dataset data) {
-    List<String> columns = new ArrayList<>();
-    for (ModelSpec.Node node : spec.observed()) {
-      if (!data.has(node.name())) {
-        throw new IllegalArgumentException("the data has no column '" + node.name() + "' for observed node '"
-            + node.name() + "' of " + spec.modelName() + "; its columns are " + data.columns());
-      }
-      if (data.width(node.name()) != node.width()) {
-        throw new IllegalArgumentException("column '" + node.name() + "' has "
-            + java.util.Arrays.toString(data.eventShape(node.name())) + " values per example, but node '"
-            + node.name() + "' of " + spec.modelName() + " declares " + node.width());
-      }
-      columns.add(node.name());
-    }
-    if (data.size() == 0) {
-      throw new IllegalArgumentException("the data set is empty");
-    }
-    return columns.toArray(String[]::new);
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    spec.observed().forEach(node -> widths.put(node.name(), node.width()));
+    return DataColumns.require(spec.modelName(), data, widths);
   }
 
   private void requireOpen() {

@@ -1,0 +1,37 @@
+package dev.helmholtz.model;
+
+import dev.helmholtz.data.Dataset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The check every model makes before it runs on data: a column of the right width per node. */
+final class DataColumns {
+  private DataColumns() {}
+
+  /**
+   * The columns for {@code widths} (node name to event width, in order), checked against
+   * {@code data} before anything runs; the messages name the node and the model.
+   */
+  static String[] require(String modelName, Dataset data, Map<String, Integer> widths) {
+    List<String> columns = new ArrayList<>();
+    for (Map.Entry<String, Integer> node : widths.entrySet()) {
+      String name = node.getKey();
+      if (!data.has(name)) {
+        throw new IllegalArgumentException("the data has no column '" + name + "' for observed node '"
+            + name + "' of " + modelName + "; its columns are " + data.columns());
+      }
+      if (data.width(name) != node.getValue()) {
+        throw new IllegalArgumentException("column '" + name + "' has "
+            + Arrays.toString(data.eventShape(name)) + " values per example, but node '"
+            + name + "' of " + modelName + " declares " + node.getValue());
+      }
+      columns.add(name);
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("the data set is empty");
+    }
+    return columns.toArray(String[]::new);
+  }
+}
