@@ -215,6 +215,17 @@ class AdversarialModelsTest {
   }
 
   @Test
+  void objectiveOnAnAdversarialModel() {
+    JavaFileObject source = model("G", ("@Model(objective = @Objective(kind = ObjectiveKind.IWAE, samples = 5))\n"
+        + "class G {\n" + NODES + GENERATOR + DISCRIMINATOR + "}\n").split("\n"));
+    assertOnlyError(source,
+        "[HelmholtzAdversarialObjective] @Model(objective = @Objective(kind = IWAE)) on an adversarial model: "
+            + "@Discriminator(\"x\") discriminate() makes it a two-player game whose losses "
+            + "@Discriminator(loss = ...) chooses (now NON_SATURATING), so the objective would be ignored",
+        "@Model(objective");
+  }
+
+  @Test
   void discriminatorStepsBelowOne() {
     assertOnlyError(source(NODES, GENERATOR, """
           @Discriminator(value = "x", steps = 0)

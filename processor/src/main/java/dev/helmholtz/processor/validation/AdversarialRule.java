@@ -34,6 +34,10 @@ final class AdversarialRule implements ValidationRule {
       reporter.report(Diagnostic.ADVERSARIAL_ENCODER, encoder.method(), encoder.annotation(),
           encoder.target(), encoder.methodName());
     }
+    AnnotationMirrors.explicitValue(model.annotation(), "objective").ifPresent(objective ->
+        reporter.report(Diagnostic.ADVERSARIAL_OBJECTIVE, model.type(), model.annotation(), objective,
+            model.objective(), discriminator.target(), discriminator.methodName(),
+            AnnotationMirrors.enumValue(discriminator.annotation(), "loss").orElse("NON_SATURATING")));
     checkSettings(discriminator, reporter);
     if (!discriminator.returnsTensor()) {
       reporter.report(Diagnostic.DISCRIMINATOR_RETURN_TYPE, discriminator.method(), discriminator.target(),

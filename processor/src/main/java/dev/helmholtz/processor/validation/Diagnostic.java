@@ -125,6 +125,10 @@ public enum Diagnostic {
           + "infer, and the two-player game trains no encoder; remove it"),
   DISCRIMINATOR_SETTINGS("DiscriminatorSettings", Kind.ERROR,
       "@Discriminator(%s = %s): %s"),
+  ADVERSARIAL_OBJECTIVE("AdversarialObjective", Kind.ERROR,
+      "@Model(objective = @Objective(kind = %s)) on an adversarial model: @Discriminator(\"%s\") %s() makes it a "
+          + "two-player game whose losses @Discriminator(loss = ...) chooses (now %s), so the "
+          + "objective would be ignored; remove it"),
 
   // --- Advice: warnings, which never stop code generation ------------------------------
   UNUSED_LATENT("UnusedLatent", Kind.WARNING,
