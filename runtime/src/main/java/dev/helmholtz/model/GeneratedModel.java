@@ -790,6 +790,29 @@ public abstract class GeneratedModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Draws one example by ancestral sampling per entry of {@code classes}, with the enumerated
+   * latent set to that class (from 0) instead of drawn from p, as {@link #generate(Dataset)}.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   * @throws IllegalArgumentException for a class outside 0..classes-1 (naming its position)
+   */
+  public Map<String, float[][]> generateClasses(int... classes) {
+    ModelSpec.Node node = requireEnumerated("generateClasses");
+    if (classes.length == 0) {
+      throw new IllegalArgumentException("generateClasses needs at least one class");
+    }
+    float[][] oneHot = new float[classes.length][node.width()];
+    for (int i = 0; i < classes.length; i++) {
+      if (classes[i] < 0 || classes[i] >= node.width()) {
+        throw new IllegalArgumentException("classes[" + i + "] = " + classes[i] + ", but '" + node.name()
+            + "' of " + spec.modelName() + " has classes 0.." + (node.width() - 1));
+      }
+      oneHot[i][classes[i]] = 1f;
+    }
+    return generate(Dataset.of(node.name(), oneHot));
+  }
+
   private Map<String, float[][]> generate(int n, Map<Operand<TFloat32>, TFloat32> fed) {
     List<String> names = new ArrayList<>();
     List<Operand<TFloat32>> fetches = new ArrayList<>();

@@ -131,6 +131,35 @@ class EnumeratedBoundTest {
     }
   }
 
+  /** Importance sampling draws y from q(y | x): with many samples it approaches the exact log p(x). */
+  @Test
+  void logLikelihoodDrawsTheLabelFromQAndApproachesTheExactValue() {
+    try (TinySemiSupervised model = new TinySemiSupervised(Seed.of(10), ALPHA)) {
+      java.util.List<Double> estimates = model.logLikelihoods(Dataset.of("x", floats(X)), 20_000);
+      for (int row = 0; row < X.length; row++) {
+        double exact = model.logLikelihood(X[row], model::parameter);
+        assertEquals(exact, estimates.get(row), 0.02, "row " + row);
+        assertTrue(estimates.get(row) >= model.bound(X[row], -1, model::parameter) - 0.02,
+            "the estimate is above the ELBO");
+      }
+    }
+  }
+
+  @Test
+  void specTakesOneEnumeratedLatentWithAUsableWeight() {
+    ModelSpec.Builder builder = ModelSpec.builder("M").enumerated("y", 3, 0.5);
+    IllegalArgumentException second = assertThrows(IllegalArgumentException.class,
+        () -> builder.enumerated("c", 2, 0));
+    assertEquals("model M already has an enumerated latent; it can sum out only one, not also 'c'", second.getMessage());
+    IllegalArgumentException weight = assertThrows(IllegalArgumentException.class,
+        () -> ModelSpec.builder("M").enumerated("y", 3, Double.NaN));
+    assertEquals("the classification weight of 'y' must be finite and at least 0, was NaN", weight.getMessage());
+    ModelSpec spec = builder.observed("x", 2).build();
+    assertEquals("y", spec.enumerated().orElseThrow().name());
+    assertEquals(0.5, spec.classificationWeight());
+    assertEquals(java.util.List.of("y"), spec.latents().stream().map(ModelSpec.Node::name).toList());
+  }
+
   private static double loss(TinySemiSupervised model, float[] kernel, int index, double h) {
     float[] perturbed = kernel.clone();
     perturbed[index] += (float) h;

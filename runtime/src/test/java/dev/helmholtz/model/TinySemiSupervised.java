@@ -15,8 +15,8 @@ import org.tensorflow.types.TFloat32;
 /**
  * A semi-supervised model small enough to compute by hand, written exactly as the processor
  * generates it: a label y of 3 classes summed out by enumeration, q(y | x) = Categorical(logits
- * = x Wc + bc); a latent z ~ N(0, 1) with q(z | x, y) = N(mean = [x, y] Wm + bm, log std =
- * [x, y] Ws + bs); and x in {0,1}^2 with p(x | y) = Bernoulli(logits = y Wd + bd). p(x | y)
+ * = x Wc + bc); a latent z ~ N(0, 1) with q(z | x, y) = N(mean = 0.1 ([x, y] Wm + bm), log
+ * std = 0.1 ([x, y] Ws + bs)); and x in {0,1}^2 with p(x | y) = Bernoulli(logits = y Wd + bd). p(x | y)
  * does not read z, so z enters the bound only through its analytic KL and the whole bound is a
  * closed form ({@link #bound}), while z's encoder still runs on the classes folded into its
  * batch as a real model's does.
@@ -24,6 +24,7 @@ import org.tensorflow.types.TFloat32;
 final class TinySemiSupervised extends GeneratedModel {
   static final int CLASSES = 3;
   static final int OBSERVED = 2;
+  static final float Z_SCALE = 0.1f;
 
   static final String CLASSIFIER_KERNEL = "classify/dense_0/kernel";
   static final String CLASSIFIER_BIAS = "classify/dense_0/bias";
@@ -62,7 +63,10 @@ final class TinySemiSupervised extends GeneratedModel {
 
   private static Normal encode(Nn nn, Operand<TFloat32> x, Operand<TFloat32> y) {
     Operand<TFloat32> in = nn.tf().concat(List.of(x, y), nn.tf().constant(-1));
-    return Normal.meanLogStd(nn.dense(in, 1), nn.dense(in, 1));
+    // Scaled down: q(z | x, y) stays close to p(z), so importance weights vary little and the
+    // log-likelihood test converges.
+    Operand<TFloat32> scale = nn.tf().constant(Z_SCALE);
+    return Normal.meanLogStd(nn.tf().math.mul(scale, nn.dense(in, 1)), nn.tf().math.mul(scale, nn.dense(in, 1)));
   }
 
   /** q(y | x) from the current parameters, in double precision. */
@@ -85,8 +89,9 @@ final class TinySemiSupervised extends GeneratedModel {
     double[] y = new double[CLASSES];
     y[j] = 1;
     double[] in = {x[0], x[1], y[0], y[1], y[2]};
-    double mean = affine(in, parameters.apply("encode/dense_0/kernel"), parameters.apply("encode/dense_0/bias"), 1)[0];
-    double logStd = affine(in, parameters.apply("encode/dense_1/kernel"), parameters.apply("encode/dense_1/bias"), 1)[0];
+    double mean = Z_SCALE * affine(in, parameters.apply("encode/dense_0/kernel"), parameters.apply("encode/dense_0/bias"), 1)[0];
+    double logStd = Z_SCALE
+        * affine(in, parameters.apply("encode/dense_1/kernel"), parameters.apply("encode/dense_1/bias"), 1)[0];
     double kl = 0.5 * (Math.exp(2 * logStd) + mean * mean - 1) - logStd;
     double[] logits = affine(y, parameters.apply("decode/dense_0/kernel"), parameters.apply("decode/dense_0/bias"), OBSERVED);
     double logLikelihood = 0;
@@ -110,6 +115,22 @@ final class TinySemiSupervised extends GeneratedModel {
       u += q[j] * (labelledBound(x, j, parameters) - Math.log(q[j]));
     }
     return u;
+  }
+
+  /** log p(x) = log sum_y p(y) p(x | y), exactly: p(x | y) does not depend on z. */
+  double logLikelihood(double[] x, Function<String, float[]> parameters) {
+    double sum = 0;
+    for (int j = 0; j < CLASSES; j++) {
+      double[] y = new double[CLASSES];
+      y[j] = 1;
+      double[] logits = affine(y, parameters.apply("decode/dense_0/kernel"), parameters.apply("decode/dense_0/bias"), OBSERVED);
+      double logLikelihood = 0;
+      for (int i = 0; i < OBSERVED; i++) {
+        logLikelihood += x[i] * logits[i] - Math.log1p(Math.exp(logits[i]));
+      }
+      sum += Math.exp(logLikelihood) / CLASSES;
+    }
+    return Math.log(sum);
   }
 
   private static double[] affine(double[] in, float[] kernel, float[] bias, int units) {
