@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * column {@code y}), plus a balanced set of labelled images (the same number per class, chosen
  * by a seed) with one-hot labels, repeated so that they make up about {@code labelShare} of the
  * rows. With 100 labels in 60000 rows a shuffled batch of 100 would hold a label once in six
- * batches; repeated to a tenth of the rows, every batch holds about ten, which is what the M2
- * code of Kingma et al. does too (each minibatch takes a fixed share of labelled examples).
+ * batches; repeated to a tenth of the rows, every batch holds about ten. Oversampling needs
+ * nothing of the training loop, unlike alternating labelled and unlabelled batches.
  *
  * @param train the training set: columns {@code x} (images, not yet binarized) and {@code y}
  * @param labelled the indices in the split of the labelled images
