@@ -93,26 +93,29 @@ final class DistOps {
 
   /**
    * {@code f} applied to groups of {@code classes} consecutive entries of the last axis: {@code x}
-   * of shape [..., d] is viewed as [..., d / classes, classes], {@code f} maps that to a tensor of
-   * the same shape (acting on the last axis, e.g. softmax), and the result is viewed as {@code x}'s
-   * shape again. With a single group (static width == classes) no reshape is built. A width that
-   * is not a multiple of {@code classes} fails at run time in the Reshape when it is not known
-   * statically (the factories reject it when it is).
+   * of shape [..., d] is viewed as [n, classes] with n = (size of x) / classes, {@code f} maps that
+   * to a tensor of the same shape (acting on the last axis, e.g. softmax), and the result is viewed
+   * as {@code x}'s shape again. {@code f} always sees a matrix: TensorFlow's C++ gradient of
+   * LogSoftmax sums over axis 1 whatever the rank, so on a [k, B, classes] input (k samples, or
+   * groups) it was wrong. A rank-2 input of one group is passed as it is. A width that is not a
+   * multiple of {@code classes} fails at run time in the Reshape when it is not known statically
+   * (the factories reject it when it is).
    */
   static Operand<TFloat32> perGroup(
       Ops tf, Operand<TFloat32> x, int classes, UnaryOperator<Operand<TFloat32>> f) {
     long width = lastDim(x.shape());
-    if (width == classes) {
+    if (width == classes && !x.shape().isUnknown() && x.shape().numDimensions() == 2) {
       return f.apply(x);
     }
     Operand<TInt64> shape = shapeOf(tf, x);
-    Operand<TInt64> leading =
-        tf.stridedSlice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {-1}),
-            tf.constant(new long[] {1}));
-    long groups = width == Shape.UNKNOWN_SIZE ? -1 : width / classes;
-    Operand<TInt64> grouped =
-        tf.concat(List.of(leading, tf.constant(new long[] {groups, classes})), tf.constant(0));
-    return tf.reshape(f.apply(tf.reshape(x, grouped)), shape);
+    if (width != Shape.UNKNOWN_SIZE) {
+      // The static width stays known downstream (layers size their kernels by it).
+      Operand<TInt64> leading = tf.stridedSlice(shape, tf.constant(new long[] {0}), tf.constant(new long[] {-1}),
+          tf.constant(new long[] {1}));
+      shape = tf.concat(List.of(leading, tf.constant(new long[] {width})), tf.constant(0));
+    }
+    Operand<TFloat32> matrix = tf.reshape(x, tf.constant(new long[] {-1, classes}));
+    return tf.reshape(f.apply(matrix), shape);
   }
 
   /** The static size of the last axis, or {@link Shape#UNKNOWN_SIZE}. */

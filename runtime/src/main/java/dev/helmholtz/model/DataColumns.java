@@ -34,4 +34,37 @@ final class DataColumns {
     }
     return columns.toArray(String[]::new);
   }
+
+  /**
+   * Checks that column {@code name} of {@code data} holds labels of {@code classes} classes: per
+   * row one-hot (a labelled example) or all zeros (an unlabelled one).
+   *
+   * @throws IllegalArgumentException naming the column, the first bad row and its values
+   */
+  static void requireLabels(String modelName, Dataset data, String name, int classes) {
+    if (data.width(name) != classes) {
+      throw new IllegalArgumentException("column '" + name + "' has "
+          + Arrays.toString(data.eventShape(name)) + " values per example, but the enumerated latent '"
+          + name + "' of " + modelName + " has " + classes + " classes");
+    }
+    float[] flat = data.flat(name);
+    for (int row = 0; row < data.size(); row++) {
+      int ones = 0;
+      boolean valid = true;
+      for (int j = 0; j < classes; j++) {
+        float v = flat[row * classes + j];
+        if (v == 1f) {
+          ones++;
+        } else if (v != 0f) {
+          valid = false;
+        }
+      }
+      if (!valid || ones > 1) {
+        throw new IllegalArgumentException("row " + row + " of column '" + name + "' is "
+            + Arrays.toString(Arrays.copyOfRange(flat, row * classes, (row + 1) * classes))
+            + ": labels of the enumerated latent '" + name + "' of " + modelName
+            + " are one-hot rows (labelled) or all zeros (unlabelled)");
+      }
+    }
+  }
 }

@@ -9,6 +9,7 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.ImportanceSampling;
 import dev.helmholtz.infer.LogMarginalLikelihood;
 import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.objective.EnumeratedBound;
 import dev.helmholtz.objective.EvidenceLowerBound;
 import dev.helmholtz.objective.ImportanceWeightedBound;
 import dev.helmholtz.objective.LogSumExp;
@@ -110,7 +111,7 @@ public abstract class GeneratedModel implements AutoCloseable {
       RandomSource random = new RandomSource(tf, seed.derive("graph"));
       variables = new VariableStore(tf, random);
       residentIndices = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
-      for (ModelSpec.Node node : spec.observed()) {
+      for (ModelSpec.Node node : dataNodes()) {
         ResidentColumn column = ResidentColumn.build(tf, random, residentIndices, node.width());
         resident.put(node.name(), column);
         // Fed directly (evaluation, the fed training path), the default and its gather are pruned.
@@ -124,9 +125,12 @@ public abstract class GeneratedModel implements AutoCloseable {
 
       // Training runs with the model's fixed k, known now: at k = 1 the pass has no sample
       // axis at all. Evaluation feeds k (1 for the ELBO, chunks of k for log-likelihoods).
+      // A model with an enumerated latent trains on one sample per class instead.
+      int trainingSamples = spec.enumerated().map(ModelSpec.Node::width).orElse(spec.samples());
       InferencePass training = new InferencePass(tf, spec, variables, random,
-          new LinkedHashMap<>(observed), tf.constant(spec.samples()), spec.samples(),
-          differentiatesSamples(spec.objective()) ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED);
+          new LinkedHashMap<>(observed), tf.constant(trainingSamples), trainingSamples,
+          differentiatesSamples(spec.objective()) ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
+          Map.of(), spec.enumerated().isPresent());
       defineInference(training);
       TrainingTarget target = trainingTarget(tf, random, training);
       trainingPass = training;
@@ -142,7 +146,16 @@ public abstract class GeneratedModel implements AutoCloseable {
       InferencePass evaluation = new InferencePass(tf, spec, variables, random,
           new LinkedHashMap<>(observed), samples, 0, InferencePass.Mode.DETACHED);
       defineInference(evaluation);
-      elboPerExample = EvidenceLowerBound.perExample(tf, evaluation.elboTerms());
+      elboPerExample = evaluation.elboPerExample();
+      if (spec.enumerated().isPresent()) {
+        // The ELBO sums the enumerated latent out exactly; log-likelihoods draw it from q above.
+        int classes = spec.enumerated().get().width();
+        InferencePass enumeration = new InferencePass(tf, spec, variables, random,
+            new LinkedHashMap<>(observed), tf.constant(classes), classes, InferencePass.Mode.DETACHED,
+            Map.of(), true);
+        defineInference(enumeration);
+        elboPerExample = enumeration.elboPerExample();
+      }
       logSumExpWeights = LogSumExp.reduce(tf, evaluation.logWeights(), 0);
       logSumExpSquaredWeights = LogSumExp.reduce(tf, tf.math.mul(tf.constant(2f), evaluation.logWeights()), 0);
       Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate,
@@ -204,8 +217,20 @@ public abstract class GeneratedModel implements AutoCloseable {
   private TrainingTarget trainingTarget(Ops tf, RandomSource random, InferencePass training) {
     return switch (spec.objective()) {
       case ELBO -> {
-        Operand<TFloat32> elbo = EvidenceLowerBound.perExample(tf, training.elboTerms());
-        yield TrainingTarget.of(tf, elbo, elbo);
+        Operand<TFloat32> elbo = training.elboPerExample();
+        if (!training.enumerated()) {
+          yield TrainingTarget.of(tf, elbo, elbo);
+        }
+        Operand<TFloat32> surrogate = EnumeratedBound.surrogate(tf, elbo, training.labelLogPosterior(),
+            spec.classificationWeight());
+        // Reported: the mean log q(label | x) over the batch's labelled examples (0 without any).
+        Operand<TFloat32> labelledCount = tf.math.maximum(
+            tf.reduceSum(training.labelled(), tf.constant(0)), tf.constant(1f));
+        Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
+        terms.put("classification/log_q_label",
+            tf.math.div(tf.reduceSum(training.labelLogPosterior(), tf.constant(0)), labelledCount));
+        yield new TrainingTarget(elbo, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
+            after -> List.of(), List.of(), terms);
       }
       case IWAE -> {
         Operand<TFloat32> bound = ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k());
@@ -379,7 +404,7 @@ public abstract class GeneratedModel implements AutoCloseable {
    */
   public TrainingSummary fit(Dataset data, Training training) {
     requireOpen();
-    return new FitLoop(this, data, training).run();
+    return new FitLoop(this, withLabelColumns(data), training).run();
   }
 
   /** Uploads the observed columns into the graph, unless this very data set is already there. */
@@ -601,7 +626,9 @@ public abstract class GeneratedModel implements AutoCloseable {
       generateOutputs.put(node.name(), node.latent()
           ? generativePass.samples().get(node.name()) : generativePass.means().get(node.name()));
     }
-    Map<String, Operand<?>> inputs = new LinkedHashMap<>(observed);
+    Map<String, Operand<?>> inputs = new LinkedHashMap<>();
+    // An enumerated latent's labels are an input of training only: encoding ignores them.
+    spec.observed().forEach(node -> inputs.put(node.name(), observed.get(node.name())));
     Map<String, Operand<?>> encodeOutputs = new LinkedHashMap<>(meanPass.latentValues());
     Map<String, Operand<?>> reconstructOutputs = new LinkedHashMap<>(meanPass.observedMeans());
     SavedModelExporter.export(session, directory, Map.of("n", generateCount), generateOutputs,
@@ -611,6 +638,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   /** The mean single-sample ELBO per example (with analytic KLs where the model has them). */
   public double elbo(Dataset data) {
     requireOpen();
+    data = withLabelColumns(data);
     String[] columns = checkColumns(data);
     double sum = 0;
     try (TInt32 k = TInt32.scalarOf(1)) {
@@ -682,6 +710,7 @@ public abstract class GeneratedModel implements AutoCloseable {
       throw new IllegalArgumentException("k must be at least 1, was " + k);
     }
     long started = System.nanoTime();
+    data = withLabelColumns(data);
     String[] columns = checkColumns(data);
     int chunk = Math.min(k, EVALUATION_ROWS);
     int examplesPerRun = Math.max(1, Math.min(EVALUATION_BATCH, EVALUATION_ROWS / chunk));
@@ -727,16 +756,18 @@ public abstract class GeneratedModel implements AutoCloseable {
           + spec.given().stream().map(ModelSpec.Node::name).toList()
           + ": sample with generate(Dataset) and a column of values for each");
     }
-    return generate(n, List.of());
+    return generate(n, Map.of());
   }
 
   /**
    * Draws one example by ancestral sampling per row of {@code given}, which holds a column per
-   * given node (for a conditional VAE: the class to draw), as {@link #generate(int)} does.
+   * given node (for a conditional VAE: the class to draw), as {@link #generate(int)} does. For
+   * a model with an enumerated latent, a column named like it (one-hot rows) sets its value in
+   * place of a draw from p: the class of a semi-supervised model to generate.
    */
   public Map<String, float[][]> generate(Dataset given) {
     requireOpen();
-    List<TFloat32> fed = new ArrayList<>();
+    Map<Operand<TFloat32>, TFloat32> fed = new LinkedHashMap<>();
     try {
       for (ModelSpec.Node node : spec.given()) {
         if (!given.has(node.name()) || given.width(node.name()) != node.width()) {
@@ -744,16 +775,45 @@ public abstract class GeneratedModel implements AutoCloseable {
               + node.width() + " for given node '" + node.name() + "' of " + spec.modelName() + "; the data has "
               + given.columns());
         }
-        fed.add(TFloat32.tensorOf(Shape.of(given.size(), node.width()),
+        fed.put(givenInputs.get(node.name()), TFloat32.tensorOf(Shape.of(given.size(), node.width()),
+            DataBuffers.of(given.flat(node.name()), true, false)));
+      }
+      if (spec.enumerated().isPresent() && given.has(spec.enumerated().get().name())) {
+        ModelSpec.Node node = spec.enumerated().get();
+        DataColumns.requireLabels(spec.modelName(), given, node.name(), node.width());
+        fed.put(generativePass.clamps().get(node.name()), TFloat32.tensorOf(Shape.of(given.size(), node.width()),
             DataBuffers.of(given.flat(node.name()), true, false)));
       }
       return generate(given.size(), fed);
     } finally {
-      fed.forEach(Tensor::close);
+      fed.values().forEach(Tensor::close);
     }
   }
 
-  private Map<String, float[][]> generate(int n, List<TFloat32> givenValues) {
+  /**
+   * Draws one example by ancestral sampling per entry of {@code classes}, with the enumerated
+   * latent set to that class (from 0) instead of drawn from p, as {@link #generate(Dataset)}.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   * @throws IllegalArgumentException for a class outside 0..classes-1 (naming its position)
+   */
+  public Map<String, float[][]> generateClasses(int... classes) {
+    ModelSpec.Node node = requireEnumerated("generateClasses");
+    if (classes.length == 0) {
+      throw new IllegalArgumentException("generateClasses needs at least one class");
+    }
+    float[][] oneHot = new float[classes.length][node.width()];
+    for (int i = 0; i < classes.length; i++) {
+      if (classes[i] < 0 || classes[i] >= node.width()) {
+        throw new IllegalArgumentException("classes[" + i + "] = " + classes[i] + ", but '" + node.name()
+            + "' of " + spec.modelName() + " has classes 0.." + (node.width() - 1));
+      }
+      oneHot[i][classes[i]] = 1f;
+    }
+    return generate(Dataset.of(node.name(), oneHot));
+  }
+
+  private Map<String, float[][]> generate(int n, Map<Operand<TFloat32>, TFloat32> fed) {
     List<String> names = new ArrayList<>();
     List<Operand<TFloat32>> fetches = new ArrayList<>();
     for (ModelSpec.Node node : spec.nodes()) {
@@ -763,10 +823,7 @@ public abstract class GeneratedModel implements AutoCloseable {
     Map<String, float[][]> out = new LinkedHashMap<>();
     try (TInt32 count = TInt32.scalarOf(n)) {
       Session.Runner runner = session.runner().feed(generateCount, count);
-      int g = 0;
-      for (Placeholder<TFloat32> input : givenInputs.values()) {
-        runner.feed(input, givenValues.get(g++));
-      }
+      fed.forEach(runner::feed);
       fetches.forEach(runner::fetch);
       try (Result result = runner.run()) {
         for (int i = 0; i < names.size(); i++) {
@@ -787,8 +844,9 @@ public abstract class GeneratedModel implements AutoCloseable {
     return meanPass(data, meanPass.latentValues());
   }
 
-  private Map<String, float[][]> meanPass(Dataset data, Map<String, Operand<TFloat32>> outputs) {
+  private Map<String, float[][]> meanPass(Dataset unlabelled, Map<String, Operand<TFloat32>> outputs) {
     requireOpen();
+    Dataset data = withLabelColumns(unlabelled);
     String[] columns = checkColumns(data);
     Map<String, float[][]> out = new LinkedHashMap<>();
     outputs.keySet().forEach(name -> out.put(name, new float[data.size()][]));
@@ -872,11 +930,77 @@ public abstract class GeneratedModel implements AutoCloseable {
     return rows;
   }
 
-  /** The observed columns, checked against the model before anything runs. */
+  /**
+   * The observed columns, and the enumerated latent's labels where the data has them, checked
+   * against the model before anything runs.
+   */
   String[] checkColumns(Dataset data) {
     Map<String, Integer> widths = new LinkedHashMap<>();
     spec.observed().forEach(node -> widths.put(node.name(), node.width()));
+    spec.enumerated().filter(node -> data.has(node.name()))
+        .ifPresent(node -> widths.put(node.name(), node.width()));
     return DataColumns.require(spec.modelName(), data, widths);
+  }
+
+  /** The nodes whose values data sets hold: the observed ones, then an enumerated latent's labels. */
+  private List<ModelSpec.Node> dataNodes() {
+    List<ModelSpec.Node> nodes = new ArrayList<>(spec.observed());
+    spec.enumerated().ifPresent(nodes::add);
+    return nodes;
+  }
+
+  /**
+   * {@code data} with a column of labels for the enumerated latent: its own, checked to hold a
+   * one-hot or all-zero row per example, or all zeros (every example unlabelled) when it has none.
+   */
+  private Dataset withLabelColumns(Dataset data) {
+    if (spec.enumerated().isEmpty()) {
+      return data;
+    }
+    ModelSpec.Node node = spec.enumerated().get();
+    if (!data.has(node.name())) {
+      return data.with(node.name(), new float[data.size() * node.width()], node.width());
+    }
+    DataColumns.requireLabels(spec.modelName(), data, node.name(), node.width());
+    return data;
+  }
+
+  /**
+   * q(y | x) of the enumerated latent y for each example, {@code [rows][classes]}: the
+   * classifier the semi-supervised model learns.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   */
+  public float[][] classProbabilities(Dataset data) {
+    ModelSpec.Node node = requireEnumerated("classProbabilities");
+    return meanPass(data, Map.of(node.name(), meanPass.latentValues().get(node.name()))).get(node.name());
+  }
+
+  /**
+   * The most probable class under q(y | x) of the enumerated latent y for each example (the
+   * argmax of {@link #classProbabilities}), from 0.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   */
+  public int[] classify(Dataset data) {
+    float[][] probabilities = classProbabilities(data);
+    int[] classes = new int[probabilities.length];
+    for (int i = 0; i < classes.length; i++) {
+      int best = 0;
+      for (int j = 1; j < probabilities[i].length; j++) {
+        if (probabilities[i][j] > probabilities[i][best]) {
+          best = j;
+        }
+      }
+      classes[i] = best;
+    }
+    return classes;
+  }
+
+  private ModelSpec.Node requireEnumerated(String method) {
+    requireOpen();
+    return spec.enumerated().orElseThrow(() -> new IllegalStateException(method + ": " + spec.modelName()
+        + " has no enumerated latent (@Latent(enumerate = true)) to classify by"));
   }
 
   private void requireOpen() {

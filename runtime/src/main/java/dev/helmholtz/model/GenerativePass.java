@@ -27,6 +27,8 @@ public final class GenerativePass {
   private final Map<String, Operand<TFloat32>> given;
   private final Map<String, Operand<TFloat32>> samples = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> means = new LinkedHashMap<>();
+  /** Where a value can be fed in place of the draw: the enumerated latent's, {@code [n, width]}. */
+  private final Map<String, Operand<TFloat32>> clamps = new LinkedHashMap<>();
 
   GenerativePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random, Operand<TInt32> n) {
     this(tf, spec, variables, random, n, Map.of());
@@ -70,10 +72,20 @@ public final class GenerativePass {
     return value;
   }
 
-  /** Draws node {@code name} from p, and records the draw and p's mean. */
+  /**
+   * Draws node {@code name} from p, and records the draw and p's mean. An enumerated latent's
+   * draw can be replaced by a fed value ({@link GeneratedModel#generate(dev.helmholtz.data.Dataset)}
+   * feeds a class to generate).
+   */
   public Operand<TFloat32> draw(String name, Distribution p) {
-    spec.require(name);
+    ModelSpec.Node node = spec.require(name);
     Operand<TFloat32> value = p.sample(random);
+    if (node.enumerated()) {
+      Operand<TFloat32> clamp = tf.placeholderWithDefault(value,
+          org.tensorflow.ndarray.Shape.of(org.tensorflow.ndarray.Shape.UNKNOWN_SIZE, node.width()));
+      clamps.put(name, clamp);
+      value = tf.identity(clamp); // fetched as the sample: a fed tensor cannot also be fetched
+    }
     samples.put(name, value);
     means.put(name, p.mean());
     return value;
@@ -85,5 +97,9 @@ public final class GenerativePass {
 
   Map<String, Operand<TFloat32>> means() {
     return means;
+  }
+
+  Map<String, Operand<TFloat32>> clamps() {
+    return clamps;
   }
 }

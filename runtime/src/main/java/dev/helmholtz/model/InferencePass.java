@@ -1,11 +1,13 @@
 package dev.helmholtz.model;
 
+import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.objective.EnumeratedBound;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,10 @@ import org.tensorflow.types.TInt64;
  * <p>When k is 1 and known when the graph is built (single-sample ELBO training, reconstruction),
  * there is no sample axis at all: latents are {@code [B, width]}, and folding, tiling and
  * unfolding are the identity, so the training graph has no shape bookkeeping ops.
+ *
+ * <p>An enumerating pass sums a Categorical latent out ({@link #enumerate}): its k is the
+ * latent's class count K, sample j takes class j, and the pass weighs its samples by q(y | x),
+ * or by the observed label (see {@link EnumeratedBound}).
  */
 public final class InferencePass {
   /** How latents get their values in a pass. */
@@ -56,6 +62,12 @@ public final class InferencePass {
   private final Mode mode;
   /** False when k is statically 1: values then carry no sample axis. */
   private final boolean sampleAxis;
+  /** Whether {@link #enumerate} sums its latent out over the sample axis (else it draws it). */
+  private final boolean enumerating;
+  /** The enumerated latent's labels {@code [B, K]}, and each sample's weight {@code [K, B]}. */
+  private Operand<TFloat32> labels;
+  private Operand<TFloat32> weights;
+  private Operand<TFloat32> labelLogPosterior; // log q(y_obs | x), 0 where unlabelled, [B]
 
   private final Map<String, Operand<TFloat32>> dreams;
   private Operand<TFloat32> logJoint;     // log p(x, z), [k, B]
@@ -77,9 +89,29 @@ public final class InferencePass {
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
       Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode,
       Map<String, Operand<TFloat32>> dreams) {
+    this(tf, spec, variables, random, observed, k, staticSamples, mode, dreams, false);
+  }
+
+  /**
+   * An enumerating pass when {@code enumerating}: k and {@code staticSamples} must then be the
+   * class count of the model's enumerated latent, and {@code observed} must hold its labels.
+   */
+  InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
+      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode,
+      Map<String, Operand<TFloat32>> dreams, boolean enumerating) {
     if (mode == Mode.DREAM && staticSamples != 1) {
       throw new IllegalArgumentException("a dream pass has one dream per example, not " + staticSamples);
     }
+    if (enumerating) {
+      ModelSpec.Node node = spec.enumerated().orElseThrow(() -> new IllegalArgumentException(
+          spec.modelName() + " has no enumerated latent to sum out"));
+      if (staticSamples != node.width() || mode == Mode.MEAN || mode == Mode.DREAM || !observed.containsKey(node.name())) {
+        throw new IllegalArgumentException("an enumerating pass of " + spec.modelName() + " has one sample per class of '"
+            + node.name() + "' (" + node.width() + "), drawn or detached, and its labels; got " + staticSamples
+            + " samples, mode " + mode + ", inputs " + observed.keySet());
+      }
+    }
+    this.enumerating = enumerating;
     this.dreams = dreams;
     this.tf = tf;
     this.spec = spec;
@@ -175,6 +207,56 @@ public final class InferencePass {
     return value;
   }
 
+  /**
+   * Latent {@code name}, a Categorical over its whole event, summed out by enumeration: in an
+   * enumerating pass its value is {@code [K, B, K]}, one-hot(j) for sample j, and the pass's
+   * samples are weighted by q (here, {@code [B, K]} parameters per example) where the labels
+   * leave it unobserved and by the label where they do. In any other pass it is drawn as
+   * {@link #draw} draws it: from q without a gradient (importance-sampled evaluation), or set
+   * to q's mean, the class probabilities.
+   */
+  public Operand<TFloat32> enumerate(String name, Categorical q) {
+    if (!enumerating) {
+      return draw(name, q);
+    }
+    ModelSpec.Node node = spec.require(name);
+    int classes = node.width();
+    Operand<TFloat32> classValues = tf.reshape(
+        tf.oneHot(tf.range(tf.constant(0), tf.constant(classes), tf.constant(1)), tf.constant(classes),
+            tf.constant(1f), tf.constant(0f)),
+        tf.constant(new int[] {classes, 1, classes}));
+    Operand<TInt32> shape = tf.stack(List.of(k, batch, tf.constant(classes)));
+    Operand<TFloat32> value = tf.broadcastTo(classValues, shape);
+    Categorical broadcast = q.mapParameters(p -> tf.broadcastTo(p, shape));
+    Operand<TFloat32> logQ = broadcast.logProb(value);
+    labels = observed(name);
+    weights = EnumeratedBound.weights(tf, q.probs(), labels);
+    labelLogPosterior = EnumeratedBound.labelLogPosterior(tf, logQ, labels);
+    drawLogQ.put(name, logQ);
+    latentValues.put(name, value);
+    return value;
+  }
+
+  /**
+   * Scores the enumerated latent {@code name} under its prior {@code p}: in an enumerating pass
+   * its term is log p(y), less log q(y | x) where y is summed out ({@link
+   * EnumeratedBound#labelTerm}); in any other pass the Monte Carlo KL of {@link
+   * #latentMonteCarloKl}.
+   */
+  public void latentEnumerated(String name, Operand<TFloat32> value, Categorical q, Categorical p) {
+    if (!enumerating) {
+      latentMonteCarloKl(name, value, q, p);
+      return;
+    }
+    Operand<TFloat32> logP = p.logProb(value);
+    Operand<TFloat32> logQ = drawLogQ.get(name);
+    Operand<TFloat32> term = EnumeratedBound.labelTerm(tf, logP, logQ, labels);
+    logJoint = add(logJoint, logP);
+    logPosterior = add(logPosterior, logQ);
+    elboTerms = add(elboTerms, term);
+    termMeans.put("kl/" + name, termMean(tf.math.neg(term)));
+  }
+
   private Operand<TFloat32> dream(String name) {
     Operand<TFloat32> value = dreams.get(name);
     if (value == null) {
@@ -210,7 +292,7 @@ public final class InferencePass {
     logJoint = add(logJoint, p.logProb(value));
     logPosterior = add(logPosterior, logQ);
     elboTerms = add(elboTerms, elboTerm);
-    termMeans.put("kl/" + name, tf.math.mean(kl, allAxes(kl)));
+    termMeans.put("kl/" + name, termMean(kl));
   }
 
   /** Scores observed node {@code name} under p: log p(x | parents). */
@@ -218,8 +300,19 @@ public final class InferencePass {
     Operand<TFloat32> logLikelihood = p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
-    termMeans.put("log_likelihood/" + name, tf.math.mean(logLikelihood, allAxes(logLikelihood)));
+    termMeans.put("log_likelihood/" + name, termMean(logLikelihood));
     observedMeans.put(name, p.mean());
+  }
+
+  /**
+   * The mean of a term over samples and examples, for progress reports: in an enumerating pass,
+   * its mean over examples of the weighted sum over classes, as it enters the bound.
+   */
+  private Operand<TFloat32> termMean(Operand<TFloat32> term) {
+    if (weights == null) {
+      return tf.math.mean(term, allAxes(term));
+    }
+    return tf.math.mean(EnumeratedBound.perExample(tf, term, weights), tf.constant(0));
   }
 
   private Operand<TFloat32> add(Operand<TFloat32> sum, Operand<TFloat32> term) {
@@ -279,6 +372,32 @@ public final class InferencePass {
 
   Operand<TFloat32> elboTerms() {
     return perSample(elboTerms);
+  }
+
+  /**
+   * The bound per example, {@code [B]}: in an enumerating pass the weighted sum of {@link
+   * #elboTerms} over classes, otherwise their mean over samples (the ELBO).
+   */
+  Operand<TFloat32> elboPerExample() {
+    if (weights == null) {
+      return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, elboTerms());
+    }
+    return EnumeratedBound.perExample(tf, elboTerms(), weights);
+  }
+
+  /** Whether this pass summed a latent out by enumeration. */
+  boolean enumerated() {
+    return weights != null;
+  }
+
+  /** log q(y_obs | x) of an enumerating pass, 0 for unlabelled examples, {@code [B]}. */
+  Operand<TFloat32> labelLogPosterior() {
+    return labelLogPosterior;
+  }
+
+  /** 1 for each labelled example of an enumerating pass, 0 for each unlabelled one, {@code [B]}. */
+  Operand<TFloat32> labelled() {
+    return EnumeratedBound.labelled(tf, labels);
   }
 
   /** The batch size B of this pass, a scalar. */

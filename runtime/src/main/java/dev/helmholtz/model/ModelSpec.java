@@ -12,12 +12,17 @@ import java.util.Optional;
  */
 public final class ModelSpec {
   /**
-   * A node: its name, whether it is latent, the number of scalars in one event, and whether it
-   * is a given node (observed and conditioned on, with no density of its own).
+   * A node: its name, whether it is latent, the number of scalars in one event, whether it is a
+   * given node (observed and conditioned on, with no density of its own), and whether it is an
+   * enumerated latent (a Categorical summed out over its classes, which the data may observe).
    */
-  public record Node(String name, boolean latent, int width, boolean given) {
+  public record Node(String name, boolean latent, int width, boolean given, boolean enumerated) {
     public Node(String name, boolean latent, int width) {
-      this(name, latent, width, false);
+      this(name, latent, width, false, false);
+    }
+
+    public Node(String name, boolean latent, int width, boolean given) {
+      this(name, latent, width, given, false);
     }
   }
 
@@ -25,12 +30,15 @@ public final class ModelSpec {
   private final ObjectiveKind objective;
   private final int samples;
   private final List<Node> nodes;
+  private final double classificationWeight;
 
-  private ModelSpec(String modelName, ObjectiveKind objective, int samples, List<Node> nodes) {
+  private ModelSpec(String modelName, ObjectiveKind objective, int samples, List<Node> nodes,
+      double classificationWeight) {
     this.modelName = modelName;
     this.objective = objective;
     this.samples = samples;
     this.nodes = List.copyOf(nodes);
+    this.classificationWeight = classificationWeight;
   }
 
   public static Builder builder(String modelName) {
@@ -67,6 +75,22 @@ public final class ModelSpec {
     return nodes.stream().filter(Node::latent).toList();
   }
 
+  /**
+   * The enumerated latent, if the model has one: a Categorical summed out over its classes
+   * where the data leaves it unobserved, and scored at its observed value where it does not.
+   */
+  public Optional<Node> enumerated() {
+    return nodes.stream().filter(Node::enumerated).findFirst();
+  }
+
+  /**
+   * The weight alpha of the classification term alpha log q(y | x) that training adds for each
+   * example whose enumerated latent is observed (Kingma et al. 2014, eq. 9); 0 without one.
+   */
+  public double classificationWeight() {
+    return classificationWeight;
+  }
+
   public Optional<Node> node(String name) {
     return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
   }
@@ -91,6 +115,7 @@ public final class ModelSpec {
     private ObjectiveKind objective = ObjectiveKind.ELBO;
     private int samples = 1;
     private final List<Node> nodes = new ArrayList<>();
+    private double classificationWeight;
 
     private Builder(String modelName) {
       this.modelName = modelName;
@@ -121,8 +146,34 @@ public final class ModelSpec {
       return this;
     }
 
+    /**
+     * A Categorical latent of {@code classes} classes summed out by enumeration where the data
+     * does not observe it: {@code @Latent(enumerate = true)}. {@code classificationWeight} is
+     * alpha, the weight of log q(y | x) for each labelled example in training.
+     *
+     * @throws IllegalArgumentException for a second enumerated latent, fewer than 2 classes, or
+     *     a weight that is negative or not finite
+     */
+    public Builder enumerated(String name, int classes, double classificationWeight) {
+      if (nodes.stream().anyMatch(Node::enumerated)) {
+        throw new IllegalArgumentException("model " + modelName + " already has an enumerated latent;"
+            + " it can sum out only one, not also '" + name + "'");
+      }
+      if (classes < 2) {
+        throw new IllegalArgumentException("enumerated latent '" + name + "' needs at least 2 classes, has "
+            + classes);
+      }
+      if (!(classificationWeight >= 0) || Double.isInfinite(classificationWeight)) {
+        throw new IllegalArgumentException("the classification weight of '" + name
+            + "' must be finite and at least 0, was " + classificationWeight);
+      }
+      nodes.add(new Node(name, true, classes, false, true));
+      this.classificationWeight = classificationWeight;
+      return this;
+    }
+
     public ModelSpec build() {
-      return new ModelSpec(modelName, objective, samples, nodes);
+      return new ModelSpec(modelName, objective, samples, nodes, classificationWeight);
     }
   }
 }

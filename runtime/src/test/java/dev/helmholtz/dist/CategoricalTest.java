@@ -350,4 +350,40 @@ class CategoricalTest {
       }
     }
   }
+
+  /**
+   * The gradient of log p(value) with respect to the logits is value - softmax(logits) for every
+   * group, at any rank: TensorFlow's C++ LogSoftmax gradient sums over axis 1 whatever the rank,
+   * so on [k, B, classes] logits (k samples) or grouped logits it was wrong before the groups
+   * were viewed as a matrix.
+   */
+  @Test
+  void logProbGradientIsValueMinusSoftmaxAtRankThreeAndInGroups() {
+    Random r = new Random(11);
+    int k = 2;
+    int b = 3;
+    int d = 6;
+    for (int classes : new int[] {6, 3}) {
+      float[] logits = new float[k * b * d];
+      for (int i = 0; i < logits.length; i++) {
+        logits[i] = (float) r.nextGaussian();
+      }
+      float[] value = randomOneHot(r, k * b, d, classes);
+      try (Graph g = new Graph(); Session s = new Session(g)) {
+        Ops tf = Ops.create(g);
+        Operand<TFloat32> l = constant(tf, Shape.of(k, b, d), logits);
+        Operand<TFloat32> logProb = Categorical.logits(l, classes).logProb(constant(tf, Shape.of(k, b, d), value));
+        Operand<TFloat32> gradient = tf.gradients(tf.reduceSum(logProb, tf.constant(new int[] {0, 1})),
+            List.of(l)).dy(0);
+        float[] actual = fetchOne(s, gradient).values();
+        for (int group = 0; group < k * b * d / classes; group++) {
+          double[] logQ = logSoftmax(logits, group * classes, classes);
+          for (int c = 0; c < classes; c++) {
+            int i = group * classes + c;
+            assertEquals(value[i] - Math.exp(logQ[c]), actual[i], 1e-5, "classes " + classes + ", entry " + i);
+          }
+        }
+      }
+    }
+  }
 }

@@ -78,6 +78,14 @@ public final class ModelReport {
       return b.append("given: conditioned on, not modelled").toString();
     }
     b.append(density("p", node, model.generator(node).orElse(null), html));
+    if (node.isLatent() && node.enumerate()) {
+      String name = html ? SourceText.javadoc(node.name()) : node.name();
+      return b.append("; ").append(density("q", node, model.encoder(node).orElseThrow(), html))
+          .append("; summed out by enumeration of its ").append(node.width())
+          .append(" classes where unlabelled (labels: data column ").append(name)
+          .append(", one-hot rows; all-zero rows are unlabelled); classification weight ")
+          .append(node.classificationWeight()).toString();
+    }
     if (node.isLatent()) {
       NetworkDescriptor encoder = model.encoder(node).orElseThrow();
       b.append("; ").append(density("q", node, encoder, html))

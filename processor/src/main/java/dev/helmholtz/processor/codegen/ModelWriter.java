@@ -96,6 +96,10 @@ public final class ModelWriter {
         .indent().indent()
         .add(".objective($T.$L, $L)\n", OBJECTIVE_KIND, model.objective().name(), model.samples());
     for (NodeDescriptor node : model.nodes()) {
+      if (node.enumerate()) {
+        b.add(".enumerated($S, $L, $L)\n", node.name(), node.width(), node.classificationWeight());
+        continue;
+      }
       b.add(".$L($S, $L)\n", node.isLatent() ? "latent" : node.given() ? "given" : "observed", node.name(),
           node.width());
     }
@@ -150,6 +154,12 @@ public final class ModelWriter {
     NameAllocator methodNames = new NameAllocator();
     methodNames.newName("sample");
     methodNames.newName("reconstruct");
+    validated.enumerated().ifPresent(y -> {
+      methodNames.newName("classify");
+      methodNames.newName("classProbabilities");
+      methodNames.newName("sampleClasses");
+      methods.addAll(classifierApi(x, y, matrix));
+    });
     String xDoc = SourceText.javadoc(x.name());
     methods.add(MethodSpec.methodBuilder("sample")
         .addModifiers(Modifier.PUBLIC)
@@ -183,6 +193,37 @@ public final class ModelWriter {
     return methods;
   }
 
+  /** For a model with an enumerated latent y: classify by q(y | x), and generate given classes. */
+  private List<MethodSpec> classifierApi(NodeDescriptor x, NodeDescriptor y, TypeName matrix) {
+    String xDoc = SourceText.javadoc(x.name());
+    String yDoc = SourceText.javadoc(y.name());
+    return List.of(
+        MethodSpec.methodBuilder("classify")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(ArrayTypeName.of(TypeName.INT))
+            .addParameter(matrix, "data")
+            .addJavadoc("The most probable class of $L under q($L | $L) for each row, from 0.\n", yDoc, yDoc, xDoc)
+            .addStatement("return classify($T.of($S, data))", DATASET, x.name())
+            .build(),
+        MethodSpec.methodBuilder("classProbabilities")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(matrix)
+            .addParameter(matrix, "data")
+            .addJavadoc("q($L | $L) for each row: {@code [rows][$L]}.\n", yDoc, xDoc, y.width())
+            .addStatement("return classProbabilities($T.of($S, data))", DATASET, x.name())
+            .build(),
+        MethodSpec.methodBuilder("sampleClasses")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(matrix)
+            .addParameter(ArrayTypeName.of(TypeName.INT), "classes")
+            .varargs()
+            .addJavadoc("Draws one example per entry of {@code classes} (each in 0..$L) by ancestral sampling with\n"
+                + "$L set to that class, and returns the mean of p($L | parents) for each: {@code [n][$L]}.\n",
+                y.width() - 1, yDoc, xDoc, x.width())
+            .addStatement("return generateClasses(classes).get($S)", x.name())
+            .build());
+  }
+
   private MethodSpec defineInference() {
     NameAllocator names = new NameAllocator();
     names.newName("pass");
@@ -198,8 +239,8 @@ public final class ModelWriter {
           encoder.methodName(), estimator(z));
       body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(z)), q,
           inferenceCall(encoder, names));
-      body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, names.newName(identifier(z.name()), z),
-          z.name(), q);
+      body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(identifier(z.name()), z),
+          z.enumerate() ? "enumerate" : "draw", z.name(), q);
     }
     for (NodeDescriptor node : validated.generativeOrder()) {
       if (node.given()) {
@@ -218,7 +259,8 @@ public final class ModelWriter {
             standardPrior(node, family, CodeBlock.of("pass.shape($N)", names.get(node))));
       }
       if (node.isLatent()) {
-        String method = validated.analyticKl(node) ? "latentAnalyticKl" : "latentMonteCarloKl";
+        String method = node.enumerate() ? "latentEnumerated"
+            : validated.analyticKl(node) ? "latentAnalyticKl" : "latentMonteCarloKl";
         body.addStatement("pass.$L($S, $N, $N, $N)", method, node.name(), names.get(node),
             names.get("q/" + node.name()), p);
       } else {
@@ -304,10 +346,14 @@ public final class ModelWriter {
   }
 
   private String estimator(NodeDescriptor latent) {
+    if (latent.enumerate()) {
+      return validated.family(latent).simpleName() + ", summed out by enumeration where unlabelled";
+    }
     String gradient = switch (validated.gradient(latent)) {
       case REPARAMETERIZED -> "reparameterized gradient";
       case SCORE_FUNCTION -> "score-function gradient";
       case NONE -> "no gradient through samples (wake-sleep)";
+      case ENUMERATED -> throw new AssertionError("enumerated latents are described above");
     };
     return validated.family(latent).simpleName() + ", " + gradient + ", "
         + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";

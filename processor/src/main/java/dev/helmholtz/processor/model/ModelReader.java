@@ -121,7 +121,12 @@ public final class ModelReader {
         AnnotationMirrors.intValue(annotation, "classes", 0),
         AnnotationMirrors.explicitValue(annotation, "classes").orElse(null),
         // @Latent has no given member: it reads as false.
-        AnnotationMirrors.booleanValue(annotation, "given", false));
+        AnnotationMirrors.booleanValue(annotation, "given", false),
+        // @Observed has neither enumerate nor classificationWeight: they read as the defaults.
+        AnnotationMirrors.booleanValue(annotation, "enumerate", false),
+        AnnotationMirrors.explicitValue(annotation, "enumerate").orElse(null),
+        AnnotationMirrors.doubleValue(annotation, "classificationWeight", 0),
+        AnnotationMirrors.explicitValue(annotation, "classificationWeight").orElse(null));
   }
 
   private NetworkDescriptor network(ExecutableElement method, AnnotationMirror annotation, NetworkRole role) {

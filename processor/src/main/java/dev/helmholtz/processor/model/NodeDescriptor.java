@@ -17,6 +17,10 @@ import javax.lang.model.type.TypeMirror;
  * @param classes {@code @Latent(classes)} as written: 0 when not given
  * @param classesValue the explicit {@code classes} value, or null when defaulted
  * @param given {@code @Observed(given = true)}: conditioned on, not modelled
+ * @param enumerate {@code @Latent(enumerate = true)}: summed out by enumeration of its classes
+ * @param enumerateValue the explicit {@code enumerate} value, or null when defaulted
+ * @param classificationWeight {@code @Latent(classificationWeight)} as written: 0 when not given
+ * @param classificationWeightValue the explicit {@code classificationWeight} value, or null
  */
 public record NodeDescriptor(
     String name,
@@ -30,7 +34,11 @@ public record NodeDescriptor(
     AnnotationValue shapeValue,
     int classes,
     AnnotationValue classesValue,
-    boolean given) {
+    boolean given,
+    boolean enumerate,
+    AnnotationValue enumerateValue,
+    double classificationWeight,
+    AnnotationValue classificationWeightValue) {
 
   public NodeDescriptor {
     shape = List.copyOf(shape);

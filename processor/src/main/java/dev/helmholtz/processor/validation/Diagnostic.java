@@ -51,6 +51,11 @@ public enum Diagnostic {
           + "the discrete latent (Jang et al. 2017), but %s; %s"),
   CLASSES_INVALID("Classes", Kind.ERROR,
       "@Latent(classes = %d) on node '%s': %s"),
+  ENUMERATE_INVALID("Enumerate", Kind.ERROR,
+      "@Latent(%s) on node '%s': %s"),
+  ENUMERATED_ENCODER_INPUT("EnumeratedEncoderInput", Kind.ERROR,
+      "parameter '%s' of %s() is a latent, but '%s' is summed out by enumeration, so its encoder runs "
+          + "once per example on observed nodes only: q(%s | observed nodes); remove the parameter"),
 
   // --- Networks --------------------------------------------------------------------------
   UNKNOWN_TARGET("UnknownNode", Kind.ERROR,

@@ -7,7 +7,9 @@ public enum GradientEstimator {
   /** Score function (REINFORCE) with the objective's baselines: discrete latents under NVIL, VIMCO. */
   SCORE_FUNCTION("score function"),
   /** None through samples: wake-sleep fits q to samples of p instead. */
-  NONE("none through samples (wake-sleep)");
+  NONE("none through samples (wake-sleep)"),
+  /** No samples: the latent is summed out over its classes, and q gets gradients through the weights. */
+  ENUMERATED("exact, summed out by enumeration");
 
   private final String description;
 

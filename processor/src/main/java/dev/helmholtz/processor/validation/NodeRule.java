@@ -50,7 +50,8 @@ final class NodeRule implements ValidationRule {
       Reporter reporter) {
     ObjectiveKind objective = model.objective();
     boolean reparameterizedObjective = objective == ObjectiveKind.ELBO || objective == ObjectiveKind.IWAE;
-    if (reparameterizedObjective && !family.reparameterized()) {
+    // An enumerated latent is summed out, not sampled: EnumerationRule checks it.
+    if (reparameterizedObjective && !family.reparameterized() && !node.enumerate()) {
       String relaxation = family.relaxation()
           .map(r -> ", or declare it " + r.simpleName() + " (a Concrete relaxation, under ELBO)")
           .orElse("");

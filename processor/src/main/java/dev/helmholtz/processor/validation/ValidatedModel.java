@@ -76,12 +76,20 @@ public record ValidatedModel(
 
   /** How the objective differentiates through this latent's samples. */
   public GradientEstimator gradient(NodeDescriptor latent) {
+    if (latent.enumerate()) {
+      return GradientEstimator.ENUMERATED;
+    }
     return switch (model.objective()) {
       case WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> GradientEstimator.NONE;
       case ELBO, IWAE, NVIL, VIMCO -> family(latent).reparameterized()
           ? GradientEstimator.REPARAMETERIZED
           : GradientEstimator.SCORE_FUNCTION;
     };
+  }
+
+  /** The latent summed out by enumeration ({@code @Latent(enumerate = true)}), if any. */
+  public Optional<NodeDescriptor> enumerated() {
+    return model.nodes().stream().filter(NodeDescriptor::enumerate).findFirst();
   }
 
   public List<NodeDescriptor> observed() {

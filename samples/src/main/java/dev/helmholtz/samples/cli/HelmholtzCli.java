@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "Helmholtz samples 0.1.0",
     description = "Trains, evaluates and benchmarks the Helmholtz sample models.",
-    subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class,
+    subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class, SsvaeCommand.class,
         GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
         BayesLogregCommand.class, BnnRegressionCommand.class, BenchCommand.class, VaeBenchmarkCommand.class,
         ProcessingCostCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},

@@ -1,0 +1,146 @@
+package dev.helmholtz.samples.ssvae;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Bernoulli;
+import dev.helmholtz.dist.Categorical;
+import dev.helmholtz.dist.Normal;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.model.GeneratedModel;
+import dev.helmholtz.model.GenerativePass;
+import dev.helmholtz.model.InferencePass;
+import dev.helmholtz.model.ModelSpec;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The model defined by {@link SemiSupervisedVae}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: ELBO, 1 sample per example.
+ * <ul>
+ * <li>{@code y}: latent Categorical, event shape [10]; p(y): standard prior; q(y | x) by classify(); summed out by enumeration of its 10 classes where unlabelled (labels: data column y, one-hot rows; all-zero rows are unlabelled); classification weight 60.0
+ * <li>{@code z}: latent Normal, event shape [50]; p(z): standard prior; q(z | x, y) by encode(); gradient: reparameterized; KL: analytic
+ * <li>{@code x}: observed Bernoulli, event shape [784]; p(x | y, z) by decode()
+ * </ul>
+ * <p>Inference order: y, z. Generative order: y, z, x.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class SemiSupervisedVaeModel extends GeneratedModel {
+  private static final ModelSpec SPEC = ModelSpec.builder("dev.helmholtz.samples.ssvae.SemiSupervisedVae")
+      .objective(ObjectiveKind.ELBO, 1)
+      .enumerated("y", 10, 60.0)
+      .latent("z", 50)
+      .observed("x", 784)
+      .build();
+
+  private final SemiSupervisedVae model;
+
+  private SemiSupervisedVaeModel(SemiSupervisedVae model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link SemiSupervisedVae} and the default thread settings.
+   */
+  public static SemiSupervisedVaeModel create(Seed seed) {
+    return new SemiSupervisedVaeModel(new SemiSupervisedVae(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static SemiSupervisedVaeModel create(SemiSupervisedVae model, Seed seed,
+      ThreadSettings threads) {
+    return new SemiSupervisedVaeModel(model, seed, threads);
+  }
+
+  /**
+   * The most probable class of y under q(y | x) for each row, from 0.
+   */
+  public int[] classify(float[][] data) {
+    return classify(Dataset.of("x", data));
+  }
+
+  /**
+   * q(y | x) for each row: {@code [rows][10]}.
+   */
+  public float[][] classProbabilities(float[][] data) {
+    return classProbabilities(Dataset.of("x", data));
+  }
+
+  /**
+   * Draws one example per entry of {@code classes} (each in 0..9) by ancestral sampling with
+   * y set to that class, and returns the mean of p(x | parents) for each: {@code [n][784]}.
+   */
+  public float[][] sampleClasses(int... classes) {
+    return generateClasses(classes).get("x");
+  }
+
+  /**
+   * Draws {@code n} examples by ancestral sampling and returns, for each, the mean of
+   * p(x | parents): {@code [n][784]}.
+   */
+  public float[][] sample(int n) {
+    return generate(n).get("x");
+  }
+
+  /**
+   * Encodes each row to the means of the posteriors and decodes it to the mean of
+   * p(x | ...): {@code [rows][784]}.
+   */
+  public float[][] reconstruct(float[][] data) {
+    return reconstructAll(Dataset.of("x", data)).get("x");
+  }
+
+  /**
+   * The mean of q(y | ...) for each row: {@code [rows][10]}.
+   */
+  public float[][] encodeY(float[][] data) {
+    return encodeAll(Dataset.of("x", data)).get("y");
+  }
+
+  /**
+   * The mean of q(z | ...) for each row: {@code [rows][50]}.
+   */
+  public float[][] encodeZ(float[][] data) {
+    return encodeAll(Dataset.of("x", data)).get("z");
+  }
+
+  @Override
+  protected void defineInference(InferencePass pass) {
+    Operand<TFloat32> x = pass.observed("x");
+    // q(y | x) by classify(): Categorical, summed out by enumeration where unlabelled
+    Categorical qY = model.classify(pass.network("classify"), x);
+    Operand<TFloat32> y = pass.enumerate("y", qY);
+    // q(z | x, y) by encode(): Normal, reparameterized gradient, analytic KL
+    Normal qZ = pass.unfold(model.encode(pass.network("encode"), pass.tileAndFold(x), pass.fold(y)));
+    Operand<TFloat32> z = pass.draw("z", qZ);
+    // p(y): standard prior
+    Categorical pY = Categorical.uniform(pass.tf(), pass.shape(y), 10);
+    pass.latentEnumerated("y", y, qY, pY);
+    // p(z): standard prior
+    Normal pZ = Normal.standard(pass.tf(), pass.shape(z));
+    pass.latentAnalyticKl("z", z, qZ, pZ);
+    // p(x | y, z) by decode()
+    Bernoulli pX = pass.unfold(model.decode(pass.network("decode"), pass.fold(y), pass.fold(z)));
+    pass.observe("x", x, pX);
+  }
+
+  @Override
+  protected void defineGeneration(GenerativePass pass) {
+    Categorical pY = Categorical.uniform(pass.tf(), pass.shape("y"), 10);
+    Operand<TFloat32> y = pass.draw("y", pY);
+    Normal pZ = Normal.standard(pass.tf(), pass.shape("z"));
+    Operand<TFloat32> z = pass.draw("z", pZ);
+    Bernoulli pX = model.decode(pass.network("decode"), y, z);
+    Operand<TFloat32> x = pass.draw("x", pX);
+  }
+}
