@@ -121,7 +121,10 @@ public final class ModelReader {
         AnnotationMirrors.intValue(annotation, "classes", 0),
         AnnotationMirrors.explicitValue(annotation, "classes").orElse(null),
         // @Latent has no given member: it reads as false.
-        AnnotationMirrors.booleanValue(annotation, "given", false));
+        AnnotationMirrors.booleanValue(annotation, "given", false),
+        // @Observed has no global member: it reads as false.
+        AnnotationMirrors.booleanValue(annotation, "global", false),
+        AnnotationMirrors.explicitValue(annotation, "global").orElse(null));
   }
 
   private NetworkDescriptor network(ExecutableElement method, AnnotationMirror annotation, NetworkRole role) {

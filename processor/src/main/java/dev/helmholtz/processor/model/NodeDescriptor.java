@@ -17,6 +17,8 @@ import javax.lang.model.type.TypeMirror;
  * @param classes {@code @Latent(classes)} as written: 0 when not given
  * @param classesValue the explicit {@code classes} value, or null when defaulted
  * @param given {@code @Observed(given = true)}: conditioned on, not modelled
+ * @param global {@code @Latent(global = true)}: one value for the whole data set
+ * @param globalValue the explicit {@code global} value, or null when defaulted
  */
 public record NodeDescriptor(
     String name,
@@ -30,7 +32,9 @@ public record NodeDescriptor(
     AnnotationValue shapeValue,
     int classes,
     AnnotationValue classesValue,
-    boolean given) {
+    boolean given,
+    boolean global,
+    AnnotationValue globalValue) {
 
   public NodeDescriptor {
     shape = List.copyOf(shape);
@@ -38,6 +42,16 @@ public record NodeDescriptor(
 
   public boolean isLatent() {
     return kind == NodeKind.LATENT;
+  }
+
+  /** A latent with one value for the whole data set (a model parameter with a prior). */
+  public boolean isGlobalLatent() {
+    return kind == NodeKind.LATENT && global;
+  }
+
+  /** A latent with one value per example. */
+  public boolean isLocalLatent() {
+    return kind == NodeKind.LATENT && !global;
   }
 
   /** An observed node that is modelled: it has a generator and a likelihood term. */

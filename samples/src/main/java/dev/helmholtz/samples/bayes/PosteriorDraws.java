@@ -37,6 +37,14 @@ public final class PosteriorDraws {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
+  /** The {@code q} quantile of sorted values, interpolating linearly between order statistics. */
+  public static double quantile(double[] sorted, double q) {
+    double position = q * (sorted.length - 1);
+    int below = (int) Math.floor(position);
+    int above = Math.min(sorted.length - 1, below + 1);
+    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
+  }
+
   public static double min(double[] values) {
     return Arrays.stream(values).min().orElse(Double.NaN);
   }
