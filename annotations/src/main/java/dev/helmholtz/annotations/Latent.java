@@ -43,21 +43,22 @@ public @interface Latent {
    * generator body serves every chain at once, for example
    *
    * <pre>{@code
-   * @Latent(shape = 11, global = true) Normal w;              // 10 weights and a bias
+   * @Latent(shape = 10, global = true) Normal weights;
+   * @Latent(shape = 1, global = true) Normal bias;
    * @Observed(shape = 10, given = true) Normal features;
    * @Observed(shape = 1) Bernoulli label;
    *
-   * @Generator("label")
-   * Bernoulli likelihood(Nn nn, Operand<TFloat32> w, Operand<TFloat32> features) {
-   *   Ops tf = nn.tf();                                       // w [n, 11], features [n, 10]
-   *   Operand<TFloat32> weights = tf.slice(w, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, 10}));
-   *   Operand<TFloat32> bias = tf.slice(w, tf.constant(new int[] {0, 10}), tf.constant(new int[] {-1, 1}));
+   * @Generator("label")                       // weights, features [n, 10]; bias [n, 1]
+   * Bernoulli likelihood(Nn nn, Operand<TFloat32> weights, Operand<TFloat32> bias,
+   *     Operand<TFloat32> features) {
+   *   Ops tf = nn.tf();
    *   return Bernoulli.logits(tf.math.add(
    *       tf.reduceSum(tf.math.mul(features, weights), tf.constant(-1), ReduceSum.keepDims(true)), bias));
    * }
    * }</pre>
    *
-   * and a layer of a Bayesian neural network reshapes its row of weights to a matrix per row and
+   * (one latent per part rather than slices of one: slicing a tensor of a row per (draw, example)
+   * copies it, forward and backward), and a layer of a Bayesian neural network reshapes its row of weights to a matrix per row and
    * multiplies by batch: {@code tf.linalg.batchMatMul(reshape(x, [n, 1, in]), reshape(w, [n, in,
    * units]))}. The generator of a global latent sees one row per draw instead. The layer helper's
    * {@code dense} layers make point-estimated variables, which a model of global latents does not

@@ -172,7 +172,7 @@ public abstract class BayesianModel {
       Ops tf = Ops.create(graph);
       Placeholder<TFloat32> theta = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, dims)));
       BayesianPass pass = new BayesianPass(tf, spec, BayesianPass.Mode.PREDICTIVE, theta, rows,
-          constants(tf, givens, spec.given()));
+          constants(tf, givens, spec.given()), new LinkedHashMap<>());
       define(pass);
       pass.checkNoVariables();
       Distribution p = pass.likelihood(node);
@@ -218,11 +218,12 @@ public abstract class BayesianModel {
 
   /**
    * The log posterior over one data set. HMC builds it once per leapfrog step: the data are
-   * made constants once per graph, not once per call.
+   * made constants once per graph, and repeated per row of theta once per graph and row count,
+   * not once per call.
    */
   private final class DataDensity implements LogDensity {
     private final Dataset data;
-    private final Map<ExecutionEnvironment, Map<String, Operand<TFloat32>>> constantsByGraph = new IdentityHashMap<>();
+    private final Map<ExecutionEnvironment, GraphData> byGraph = new IdentityHashMap<>();
 
     DataDensity(Dataset data) {
       this.data = data;
@@ -230,12 +231,23 @@ public abstract class BayesianModel {
 
     @Override
     public synchronized Operand<TFloat32> logProb(Ops tf, Operand<TFloat32> theta) {
-      Map<String, Operand<TFloat32>> columns = constantsByGraph.computeIfAbsent(tf.scope().env(),
-          env -> constants(tf.withSubScope("data"), data, spec.columns()));
-      BayesianPass pass = new BayesianPass(tf, spec, BayesianPass.Mode.LOG_DENSITY, theta, data.size(), columns);
+      GraphData graphData = byGraph.computeIfAbsent(tf.scope().env(),
+          env -> new GraphData(constants(tf.withSubScope("data"), data, spec.columns())));
+      long rows = theta.shape().numDimensions() == 2 ? theta.shape().get(0) : Shape.UNKNOWN_SIZE;
+      Map<String, Operand<TFloat32>> repeated = rows == Shape.UNKNOWN_SIZE ? new LinkedHashMap<>()
+          : graphData.repeated.computeIfAbsent(rows, r -> new LinkedHashMap<>());
+      BayesianPass pass = new BayesianPass(tf, spec, BayesianPass.Mode.LOG_DENSITY, theta, data.size(),
+          graphData.columns, repeated);
       define(pass);
       pass.checkNoVariables();
       return pass.logJoint();
+    }
+  }
+
+  /** One graph's data constants, and their copies repeated per row of theta by static row count. */
+  private record GraphData(Map<String, Operand<TFloat32>> columns, Map<Long, Map<String, Operand<TFloat32>>> repeated) {
+    GraphData(Map<String, Operand<TFloat32>> columns) {
+      this(columns, new LinkedHashMap<>());
     }
   }
 }

@@ -14,17 +14,23 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * Bayesian logistic regression on {@value #FEATURES} features as a model of global latents:
- * label ~ Bernoulli(sigmoid(features . w + b)), with independent N(0, priorScale^2) priors on the
- * weights and the bias, which make up the one global latent {@code w} (weights, then bias). The
- * generated {@code LogisticRegressionModel} gives its log posterior, HMC and VI; {@link
- * BayesianLogisticRegression} is the same density written by hand.
+ * label ~ Bernoulli(sigmoid(features . weights + bias)), with independent N(0, priorScale^2) priors
+ * on the weights and the bias, two global latents: theta is (weights, bias), the layout of the
+ * hand-written {@link BayesianLogisticRegression}. The generated {@code LogisticRegressionModel}
+ * gives its log posterior, HMC and VI.
+ *
+ * <p>Two latents rather than one {@code w} of 11 sliced in the likelihood: slicing a tensor of
+ * one row per (draw, example) and its gradient copy it, which made HMC measurably slower.
  */
 @Model
 public class LogisticRegression {
   public static final int FEATURES = 10;
 
-  @Latent(shape = FEATURES + 1, global = true)
-  Normal w;
+  @Latent(shape = FEATURES, global = true)
+  Normal weights;
+
+  @Latent(shape = 1, global = true)
+  Normal bias;
 
   @Observed(shape = FEATURES, given = true)
   Normal features;
@@ -46,20 +52,25 @@ public class LogisticRegression {
     this.priorScale = (float) priorScale;
   }
 
-  /** p(w): N(0, priorScale^2) on every coordinate, one row broadcast over the draws. */
-  @Generator("w")
-  Normal prior(Nn nn) {
-    Ops tf = nn.tf();
-    return Normal.meanScale(tf.zeros(tf.constant(new long[] {1, FEATURES + 1}), TFloat32.class),
-        tf.constant(priorScale));
+  /** p(weights): N(0, priorScale^2) on every coordinate, one row broadcast over the draws. */
+  @Generator("weights")
+  Normal weightPrior(Nn nn) {
+    return centred(nn.tf(), FEATURES);
   }
 
-  /** p(label | w, features): w [n, 11] and features [n, 10], one row per example and draw. */
+  @Generator("bias")
+  Normal biasPrior(Nn nn) {
+    return centred(nn.tf(), 1);
+  }
+
+  private Normal centred(Ops tf, int width) {
+    return Normal.meanScale(tf.zeros(tf.constant(new long[] {1, width}), TFloat32.class), tf.constant(priorScale));
+  }
+
+  /** p(label | weights, bias, features): weights and features [n, 10], bias [n, 1], a row per example and draw. */
   @Generator("label")
-  Bernoulli likelihood(Nn nn, Operand<TFloat32> w, Operand<TFloat32> features) {
+  Bernoulli likelihood(Nn nn, Operand<TFloat32> weights, Operand<TFloat32> bias, Operand<TFloat32> features) {
     Ops tf = nn.tf();
-    Operand<TFloat32> weights = tf.slice(w, tf.constant(new int[] {0, 0}), tf.constant(new int[] {-1, FEATURES}));
-    Operand<TFloat32> bias = tf.slice(w, tf.constant(new int[] {0, FEATURES}), tf.constant(new int[] {-1, 1}));
     return Bernoulli.logits(tf.math.add(
         tf.reduceSum(tf.math.mul(features, weights), tf.constant(-1), ReduceSum.keepDims(true)), bias));
   }

@@ -20,16 +20,18 @@ import org.tensorflow.types.TFloat32;
  * <h2>Model report</h2>
  * <p>Objective: none per example: the posterior of the global latents given the whole data set, log p(globals) + sum over examples of log p(observed | globals, given), sampled by HMC (hmc(data)) or fitted by mean-field VI (variational(data)).
  * <ul>
- * <li>{@code w}: latent Normal, event shape [11]; p(w) by prior(); global: one value for the whole data set, theta[0, 11)
+ * <li>{@code weights}: latent Normal, event shape [10]; p(weights) by weightPrior(); global: one value for the whole data set, theta[0, 10)
+ * <li>{@code bias}: latent Normal, event shape [1]; p(bias) by biasPrior(); global: one value for the whole data set, theta[10, 11)
  * <li>{@code features}: observed Normal, event shape [10]; given: conditioned on, not modelled
- * <li>{@code label}: observed Bernoulli, event shape [1]; p(label | w, features) by likelihood(); global latents repeated per example: w
+ * <li>{@code label}: observed Bernoulli, event shape [1]; p(label | weights, bias, features) by likelihood(); global latents repeated per example: weights, bias
  * </ul>
- * <p>Generative order: w, features, label.
+ * <p>Generative order: weights, bias, features, label.
  */
 @Generated("dev.helmholtz.processor.HelmholtzProcessor")
 public final class LogisticRegressionModel extends BayesianModel {
   private static final BayesianSpec SPEC = BayesianSpec.builder("dev.helmholtz.samples.bayes.LogisticRegression")
-      .global("w", 11)
+      .global("weights", 10)
+      .global("bias", 1)
       .given("features", 10)
       .observed("label", 1)
       .build();
@@ -81,13 +83,17 @@ public final class LogisticRegressionModel extends BayesianModel {
 
   @Override
   protected void define(BayesianPass pass) {
-    Operand<TFloat32> w = pass.global("w");
-    // p(w | -) by prior()
-    Normal pW = model.prior(pass.network("prior"));
-    pass.prior("w", w, pW);
+    Operand<TFloat32> weights = pass.global("weights");
+    // p(weights | -) by weightPrior()
+    Normal pWeights = model.weightPrior(pass.network("weightPrior"));
+    pass.prior("weights", weights, pWeights);
+    Operand<TFloat32> bias = pass.global("bias");
+    // p(bias | -) by biasPrior()
+    Normal pBias = model.biasPrior(pass.network("biasPrior"));
+    pass.prior("bias", bias, pBias);
     Operand<TFloat32> features = pass.given("features");
-    // p(label | w, features) by likelihood()
-    Bernoulli pLabel = model.likelihood(pass.network("likelihood"), pass.perExample(w), features);
+    // p(label | weights, bias, features) by likelihood()
+    Bernoulli pLabel = model.likelihood(pass.network("likelihood"), pass.perExample(weights), pass.perExample(bias), features);
     pass.observe("label", pLabel);
   }
 }
