@@ -153,6 +153,20 @@ class BayesianModelTest {
   }
 
   @Test
+  void pooledDrawsThinEvenlyOverIterationsAndKeepEveryChain() {
+    float[][][] draws = new float[4][2][];
+    for (int t = 0; t < 4; t++) {
+      for (int c = 0; c < 2; c++) {
+        draws[t][c] = new float[] {10 * t + c};
+      }
+    }
+    HmcResult r = new HmcResult(draws, new double[2], new double[2], new double[1], 0, 0, 1, 0);
+    assertEquals("[[0.0], [1.0], [20.0], [21.0]]", Arrays.deepToString(r.pooledDraws(4)));
+    assertEquals(8, r.pooledDraws(100).length);
+    assertEquals(2, r.pooledDraws(1).length); // at least one iteration of every chain
+  }
+
+  @Test
   void badDataAndBadNetworksAreClearErrors() {
     LinearRegressionModel model = new LinearRegressionModel(false);
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,

@@ -7,27 +7,9 @@ import java.util.Arrays;
 public final class PosteriorDraws {
   private PosteriorDraws() {}
 
-  /**
-   * At most {@code max} draws of all chains, as [draw][param] in double precision, evenly
-   * thinned over the kept iterations (every chain contributes the same iterations).
-   */
+  /** {@link HmcResult#pooledDraws}: at most {@code max} draws of all chains, evenly thinned. */
   public static double[][] flatten(HmcResult result, int max) {
-    int chains = result.chainCount();
-    int perChain = Math.max(1, Math.min(result.drawCount(), max / chains));
-    double[][] out = new double[perChain * chains][];
-    int i = 0;
-    for (int t = 0; t < perChain; t++) {
-      int iteration = (int) ((long) t * result.drawCount() / perChain);
-      for (int c = 0; c < chains; c++) {
-        float[] draw = result.draws()[iteration][c];
-        double[] copy = new double[draw.length];
-        for (int d = 0; d < draw.length; d++) {
-          copy[d] = draw[d];
-        }
-        out[i++] = copy;
-      }
-    }
-    return out;
+    return result.pooledDraws(max);
   }
 
   public static double median(double[] values) {
