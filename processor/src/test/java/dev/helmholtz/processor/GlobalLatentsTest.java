@@ -114,6 +114,18 @@ class GlobalLatentsTest {
   }
 
   @Test
+  void anObjectiveOnAModelOfGlobalLatentsWouldBeIgnored() {
+    JavaFileObject source = model("M", ("@Model(\n    objective = @Objective(kind = ObjectiveKind.IWAE))\nclass M {\n"
+        + REGRESSION + "}\n").split("\n"));
+    assertOnlyError(source,
+        "[HelmholtzGlobalObjective] @Model(objective) on model test.M, whose latents are all global (logScale, w): "
+            + "no per-example objective trains it, since its posterior given the data set is sampled by HMC or "
+            + "fitted by VI (the generated hmc(data) and variational(data)), so the objective would be ignored: "
+            + "remove it",
+        "objective = @Objective");
+  }
+
+  @Test
   void aGlobalLatentInAnAdversarialModel() {
     JavaFileObject gan = source(
         "  @Latent(shape = 2, global = true) Normal z;\n",

@@ -115,6 +115,10 @@ public enum Diagnostic {
           + "@Observed(given = true) to condition on it"),
   GLOBAL_MODEL_UNSUPPORTED("GlobalModel", Kind.ERROR,
       "model %s has global latents (%s) and %s; %s"),
+  GLOBAL_OBJECTIVE("GlobalObjective", Kind.ERROR,
+      "@Model(objective) on model %s, whose latents are all global (%s): no per-example objective "
+          + "trains it, since its posterior given the data set is sampled by HMC or fitted by VI (the "
+          + "generated hmc(data) and variational(data)), so the objective would be ignored: remove it"),
 
   // --- Adversarial models ----------------------------------------------------------------
   DISCRIMINATOR_NOT_GENERATED("DiscriminatorNotGenerated", Kind.ERROR,

@@ -1,5 +1,6 @@
 package dev.helmholtz.processor.validation;
 
+import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
@@ -24,6 +25,7 @@ import java.util.Optional;
  *       treating a global latent as local would infer the wrong thing.
  *   <li>Observed nodes' generators take global latents and given nodes: the likelihood then
  *       factorizes over examples, and the posterior predictive of each node is defined per row.
+ *   <li>The model names no {@code @Objective}, which nothing would use.
  * </ul>
  */
 final class GlobalLatentRule implements ValidationRule {
@@ -43,6 +45,11 @@ final class GlobalLatentRule implements ValidationRule {
           q.method(), q.annotation(), q.targetValue(), z.name(), q.methodName(), z.name(), q.methodName(), z.name()));
       model.network(NetworkRole.GENERATOR, z.name()).ifPresent(p -> checkPriorParents(model, z, p, reporter));
     }
+    boolean allGlobal = model.nodes().stream().noneMatch(NodeDescriptor::isLocalLatent);
+    AnnotationMirrors.explicitValue(model.annotation(), "objective")
+        .filter(objective -> allGlobal && !model.adversarial())
+        .ifPresent(objective -> reporter.report(Diagnostic.GLOBAL_OBJECTIVE, model.type(), model.annotation(),
+            objective, model.type().getQualifiedName(), globalNames));
     for (NodeDescriptor node : model.nodes()) {
       if (node.isLocalLatent()) {
         reporter.report(Diagnostic.GLOBAL_MODEL_UNSUPPORTED, node.field(), node.annotation(),
@@ -61,8 +68,7 @@ final class GlobalLatentRule implements ValidationRule {
     }
     for (NetworkDescriptor g : model.networks(NetworkRole.GENERATOR)) {
       Optional<NodeDescriptor> target = model.node(g.target());
-      boolean mixed = model.nodes().stream().anyMatch(NodeDescriptor::isLocalLatent);
-      if (target.isEmpty() || target.get().isLatent() || model.adversarial() || mixed) {
+      if (target.isEmpty() || target.get().isLatent() || model.adversarial() || !allGlobal) {
         continue;
       }
       for (ParameterDescriptor p : g.nodeParameters()) {
