@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
  * Declares a latent random variable. The field's type is its distribution family (for example
  * {@code dev.helmholtz.dist.Normal}); the field itself is never read. Its prior is the family's
  * standard distribution unless a {@link Generator} targets it; under an ELBO or IWAE objective it
- * needs an {@link Encoder}.
+ * needs an {@link Encoder}, unless it is {@link #global()}.
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)
@@ -45,6 +45,45 @@ public @interface Latent {
    * the bound alone. Must be finite and at least 0.
    */
   double classificationWeight() default 0;
+
+  /**
+   * A model parameter with a prior: one value for the whole data set, not one per example, such
+   * as the weights of a Bayesian logistic regression or of a Bayesian neural network. A global
+   * latent is {@code Normal} and has no {@link Encoder}: its posterior, given all the data, is
+   * sampled by Hamiltonian Monte Carlo or fitted by mean-field variational inference, through
+   * the generated class ({@code hmc(data)}, {@code variational(data)}, {@code logPosterior(data)}).
+   * Its prior is N(0, 1) on every coordinate unless a {@link Generator} targets it; that
+   * generator may take only other global latents (a hierarchical prior, such as a global
+   * log-scale) or no node. In this version every latent of a model with a global latent must be
+   * global.
+   *
+   * <p>Networks still see {@code [n, event...]}: in the generator of an observed node a global
+   * latent arrives row-aligned with the data, one row per (posterior draw, example), so one
+   * generator body serves every chain at once, for example
+   *
+   * <pre>{@code
+   * @Latent(shape = 10, global = true) Normal weights;
+   * @Latent(shape = 1, global = true) Normal bias;
+   * @Observed(shape = 10, given = true) Normal features;
+   * @Observed(shape = 1) Bernoulli label;
+   *
+   * @Generator("label")                       // weights, features [n, 10]; bias [n, 1]
+   * Bernoulli likelihood(Nn nn, Operand<TFloat32> weights, Operand<TFloat32> bias,
+   *     Operand<TFloat32> features) {
+   *   Ops tf = nn.tf();
+   *   return Bernoulli.logits(tf.math.add(
+   *       tf.reduceSum(tf.math.mul(features, weights), tf.constant(-1), ReduceSum.keepDims(true)), bias));
+   * }
+   * }</pre>
+   *
+   * (one latent per part rather than slices of one: slicing a tensor of a row per (draw, example)
+   * copies it, forward and backward), and a layer of a Bayesian neural network reshapes its row of weights to a matrix per row and
+   * multiplies by batch: {@code tf.linalg.batchMatMul(reshape(x, [n, 1, in]), reshape(w, [n, in,
+   * units]))}. The generator of a global latent sees one row per draw instead. The layer helper's
+   * {@code dense} layers make point-estimated variables, which a model of global latents does not
+   * train: use {@code nn.tf()} only (the generated class rejects a network that makes variables).
+   */
+  boolean global() default false;
 
   /** The node's name; empty means the field's name. */
   String name() default "";

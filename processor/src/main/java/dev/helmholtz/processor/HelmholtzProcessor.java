@@ -3,6 +3,7 @@ package dev.helmholtz.processor;
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
 import dev.helmholtz.processor.codegen.AdversarialModelWriter;
+import dev.helmholtz.processor.codegen.BayesianModelWriter;
 import dev.helmholtz.processor.codegen.ModelReport;
 import dev.helmholtz.processor.codegen.ModelWriter;
 import dev.helmholtz.processor.model.AnnotationMirrors;
@@ -117,7 +118,9 @@ public final class HelmholtzProcessor extends AbstractProcessor {
           processingEnv.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
       JavaFile file = descriptor.adversarial()
           ? new AdversarialModelWriter(validated.get(), generatedAvailable).write()
-          : new ModelWriter(validated.get(), generatedAvailable).write();
+          : validated.get().bayesian()
+              ? new BayesianModelWriter(validated.get(), generatedAvailable).write()
+              : new ModelWriter(validated.get(), generatedAvailable).write();
       try {
         file.writeTo(processingEnv.getFiler());
       } catch (FilerException e) {

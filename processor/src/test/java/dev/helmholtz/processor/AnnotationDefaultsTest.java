@@ -21,5 +21,7 @@ class AnnotationDefaultsTest {
     assertEquals("", Model.class.getMethod("name").getDefaultValue());
     assertEquals("", Latent.class.getMethod("name").getDefaultValue());
     assertEquals("", Observed.class.getMethod("name").getDefaultValue());
+    assertEquals(false, Latent.class.getMethod("global").getDefaultValue());
+    assertEquals(false, Observed.class.getMethod("given").getDefaultValue());
   }
 }

@@ -55,7 +55,11 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/gan/MnistGan.java", "dev.helmholtz.samples.gan.MnistGanModel"),
       Map.entry("dev/helmholtz/samples/gan/ConditionalMnistGan.java",
           "dev.helmholtz.samples.gan.ConditionalMnistGanModel"),
-      Map.entry("dev/helmholtz/samples/gan/RingWgan.java", "dev.helmholtz.samples.gan.RingWganModel")));
+      Map.entry("dev/helmholtz/samples/gan/RingWgan.java", "dev.helmholtz.samples.gan.RingWganModel"),
+      Map.entry("dev/helmholtz/samples/bayes/LogisticRegression.java",
+          "dev.helmholtz.samples.bayes.LogisticRegressionModel"),
+      Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",
+          "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

@@ -42,6 +42,33 @@ public record HmcResult(float[][][] draws, double[] acceptanceRates, double[] st
     return McmcDiagnostics.chainsOf(draws, param);
   }
 
+  /**
+   * At most {@code max} draws of all chains pooled, [draw][param] in double precision, evenly
+   * thinned over the kept iterations (every chain gives the same iterations, at least one): the
+   * form posterior predictive methods such as {@code BayesianModel.predictMean} take.
+   */
+  public double[][] pooledDraws(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, was " + max);
+    }
+    int chains = chainCount();
+    int perChain = Math.max(1, Math.min(drawCount(), max / chains));
+    double[][] out = new double[perChain * chains][];
+    int i = 0;
+    for (int t = 0; t < perChain; t++) {
+      int iteration = (int) ((long) t * drawCount() / perChain);
+      for (int c = 0; c < chains; c++) {
+        float[] draw = draws[iteration][c];
+        double[] copy = new double[draw.length];
+        for (int d = 0; d < draw.length; d++) {
+          copy[d] = draw[d];
+        }
+        out[i++] = copy;
+      }
+    }
+    return out;
+  }
+
   /** The posterior mean of every parameter over all chains and draws. */
   public double[] mean() {
     double[] mean = new double[dims()];

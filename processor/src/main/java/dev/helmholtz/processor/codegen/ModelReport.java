@@ -31,7 +31,7 @@ public final class ModelReport {
       b.append("<li>").append(line(node, true)).append("\n");
     }
     b.append("</ul>\n");
-    b.append(model.model().adversarial() ? "<p>"
+    b.append(model.model().adversarial() || model.bayesian() ? "<p>"
             : "<p>Inference order: " + SourceText.javadoc(names(model.inferenceOrder())) + ". ")
         .append("Generative order: ").append(SourceText.javadoc(names(model.generativeOrder())))
         .append(".\n");
@@ -47,7 +47,7 @@ public final class ModelReport {
     for (NodeDescriptor node : model.generativeOrder()) {
       b.append("  ").append(line(node, false)).append('\n');
     }
-    if (!model.model().adversarial()) {
+    if (!model.model().adversarial() && !model.bayesian()) {
       b.append("  inference order: ").append(names(model.inferenceOrder())).append('\n');
     }
     b.append("  generative order: ").append(names(model.generativeOrder()));
@@ -60,6 +60,11 @@ public final class ModelReport {
       int steps = AnnotationMirrors.intValue(d.annotation(), "steps", 1);
       return "adversarial, " + AnnotationMirrors.enumValue(d.annotation(), "loss").orElse("NON_SATURATING")
           + " loss, " + steps + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step";
+    }
+    if (model.bayesian()) {
+      return "none per example: the posterior of the global latents given the whole data set, "
+          + "log p(globals) + sum over examples of log p(observed | globals, given), sampled by HMC "
+          + "(hmc(data)) or fitted by mean-field VI (variational(data))";
     }
     return model.model().objective() + ", " + model.model().samples() + " sample"
         + (model.model().samples() == 1 ? "" : "s") + " per example";
@@ -78,6 +83,16 @@ public final class ModelReport {
       return b.append("given: conditioned on, not modelled").toString();
     }
     b.append(density("p", node, model.generator(node).orElse(null), html));
+    if (node.isGlobalLatent()) {
+      return b.append("; global: one value for the whole data set, theta[").append(offset(node)).append(", ")
+          .append(offset(node) + node.width()).append(")").toString();
+    }
+    if (model.bayesian() && !node.isLatent()) {
+      List<String> global = model.generator(node).orElseThrow().nodeParameters().stream()
+          .map(ParameterDescriptor::name).filter(n -> model.node(n).isLatent()).toList();
+      return b.append(global.isEmpty() ? "" : "; global latents repeated per example: " + String.join(", ", global))
+          .toString();
+    }
     if (node.isLatent() && node.enumerate()) {
       String name = html ? SourceText.javadoc(node.name()) : node.name();
       return b.append("; ").append(density("q", node, model.encoder(node).orElseThrow(), html))
@@ -96,6 +111,18 @@ public final class ModelReport {
           .append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
     }
     return b.toString();
+  }
+
+  /** Where a global latent starts in theta: global latents lie end to end in declaration order. */
+  private int offset(NodeDescriptor global) {
+    int offset = 0;
+    for (NodeDescriptor z : model.model().globalLatents()) {
+      if (z == global) {
+        return offset;
+      }
+      offset += z.width();
+    }
+    throw new IllegalArgumentException(global.name() + " is not a global latent");
   }
 
   /** Noise, the deterministically generated node and its discriminator, or a label. */

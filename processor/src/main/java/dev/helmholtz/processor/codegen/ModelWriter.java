@@ -359,7 +359,7 @@ public final class ModelWriter {
         + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";
   }
 
-  private static String parents(NetworkDescriptor network) {
+  static String parents(NetworkDescriptor network) {
     List<String> names = network.nodeParameters().stream().map(ParameterDescriptor::name).toList();
     return names.isEmpty() ? "-" : String.join(", ", names);
   }

@@ -11,6 +11,9 @@ final class RuntimeTypes {
   static final ClassName MODEL_SPEC = ClassName.get("dev.helmholtz.model", "ModelSpec");
   static final ClassName INFERENCE_PASS = ClassName.get("dev.helmholtz.model", "InferencePass");
   static final ClassName GENERATIVE_PASS = ClassName.get("dev.helmholtz.model", "GenerativePass");
+  static final ClassName BAYESIAN_MODEL = ClassName.get("dev.helmholtz.model", "BayesianModel");
+  static final ClassName BAYESIAN_SPEC = ClassName.get("dev.helmholtz.model", "BayesianSpec");
+  static final ClassName BAYESIAN_PASS = ClassName.get("dev.helmholtz.model", "BayesianPass");
   static final ClassName ADVERSARIAL_MODEL = ClassName.get("dev.helmholtz.model", "AdversarialModel");
   static final ClassName ADVERSARIAL_SPEC = ClassName.get("dev.helmholtz.model", "AdversarialSpec");
   static final ClassName ADVERSARIAL_PASS = ClassName.get("dev.helmholtz.model", "AdversarialPass");

@@ -49,6 +49,11 @@ public record ModelDescriptor(
     return !networks(NetworkRole.DISCRIMINATOR).isEmpty();
   }
 
+  /** The latents declared {@code @Latent(global = true)}. */
+  public List<NodeDescriptor> globalLatents() {
+    return nodes.stream().filter(NodeDescriptor::isGlobalLatent).toList();
+  }
+
   /** The first network of this role that targets the node. */
   public Optional<NetworkDescriptor> network(NetworkRole role, String target) {
     return networks.stream()

@@ -126,7 +126,10 @@ public final class ModelReader {
         AnnotationMirrors.booleanValue(annotation, "enumerate", false),
         AnnotationMirrors.explicitValue(annotation, "enumerate").orElse(null),
         AnnotationMirrors.doubleValue(annotation, "classificationWeight", 0),
-        AnnotationMirrors.explicitValue(annotation, "classificationWeight").orElse(null));
+        AnnotationMirrors.explicitValue(annotation, "classificationWeight").orElse(null),
+        // @Observed has no global member: it reads as false.
+        AnnotationMirrors.booleanValue(annotation, "global", false),
+        AnnotationMirrors.explicitValue(annotation, "global").orElse(null));
   }
 
   private NetworkDescriptor network(ExecutableElement method, AnnotationMirror annotation, NetworkRole role) {

@@ -21,6 +21,8 @@ import javax.lang.model.type.TypeMirror;
  * @param enumerateValue the explicit {@code enumerate} value, or null when defaulted
  * @param classificationWeight {@code @Latent(classificationWeight)} as written: 0 when not given
  * @param classificationWeightValue the explicit {@code classificationWeight} value, or null
+ * @param global {@code @Latent(global = true)}: one value for the whole data set
+ * @param globalValue the explicit {@code global} value, or null when defaulted
  */
 public record NodeDescriptor(
     String name,
@@ -38,7 +40,9 @@ public record NodeDescriptor(
     boolean enumerate,
     AnnotationValue enumerateValue,
     double classificationWeight,
-    AnnotationValue classificationWeightValue) {
+    AnnotationValue classificationWeightValue,
+    boolean global,
+    AnnotationValue globalValue) {
 
   public NodeDescriptor {
     shape = List.copyOf(shape);
@@ -46,6 +50,16 @@ public record NodeDescriptor(
 
   public boolean isLatent() {
     return kind == NodeKind.LATENT;
+  }
+
+  /** A latent with one value for the whole data set (a model parameter with a prior). */
+  public boolean isGlobalLatent() {
+    return kind == NodeKind.LATENT && global;
+  }
+
+  /** A latent with one value per example. */
+  public boolean isLocalLatent() {
+    return kind == NodeKind.LATENT && !global;
   }
 
   /** An observed node that is modelled: it has a generator and a likelihood term. */

@@ -33,7 +33,8 @@ final class CoverageRule implements ValidationRule {
         continue;
       }
       if (node.isLatent()) {
-        if (model.network(NetworkRole.ENCODER, node.name()).isEmpty()) {
+        // A global latent is inferred from the whole data set, not by an encoder: GlobalLatentRule.
+        if (node.isLocalLatent() && model.network(NetworkRole.ENCODER, node.name()).isEmpty()) {
           reporter.report(Diagnostic.NO_ENCODER, node.field(), node.annotation(),
               node.name(), model.objective(), node.name(), node.name());
         }

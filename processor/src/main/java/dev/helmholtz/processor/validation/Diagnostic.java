@@ -101,6 +101,30 @@ public enum Diagnostic {
       "the encoders form a cycle: %s; each latent must be inferable from observed nodes and "
           + "latents inferred before it"),
 
+  // --- Global latents (model parameters with priors) ------------------------------------
+  GLOBAL_FAMILY("GlobalFamily", Kind.ERROR,
+      "global latent '%s' is %s; HMC and variational inference over global latents need a "
+          + "continuous latent on the whole real line: declare it Normal"),
+  GLOBAL_ENCODER("GlobalEncoder", Kind.ERROR,
+      "@Encoder(\"%s\") %s() would infer global latent '%s' per example, but a global latent has one "
+          + "value for the whole data set, inferred from all of it by HMC or VI (the generated hmc(data) "
+          + "and variational(data)): remove %s(), or remove global = true to make '%s' a per-example latent"),
+  GLOBAL_PRIOR_PARENT("GlobalPriorParent", Kind.ERROR,
+      "parameter '%s' of %s() is %s, but %s() is the prior of global latent '%s', which may depend "
+          + "only on other global latents: one value for the whole data set cannot depend on a "
+          + "per-example node; %s"),
+  GLOBAL_OBSERVED_PARENT("GlobalObservedParent", Kind.ERROR,
+      "parameter '%s' of %s() is observed node '%s', which the model generates; in a model of "
+          + "global latents an observed node's @Generator takes global latents and given nodes, so "
+          + "that the likelihood factorizes over examples given the global latents: declare '%s' "
+          + "@Observed(given = true) to condition on it"),
+  GLOBAL_MODEL_UNSUPPORTED("GlobalModel", Kind.ERROR,
+      "model %s has global latents (%s) and %s; %s"),
+  GLOBAL_OBJECTIVE("GlobalObjective", Kind.ERROR,
+      "@Model(objective) on model %s, whose latents are all global (%s): no per-example objective "
+          + "trains it, since its posterior given the data set is sampled by HMC or fitted by VI (the "
+          + "generated hmc(data) and variational(data)), so the objective would be ignored: remove it"),
+
   // --- Adversarial models ----------------------------------------------------------------
   DISCRIMINATOR_NOT_GENERATED("DiscriminatorNotGenerated", Kind.ERROR,
       "@Discriminator(\"%s\") judges node '%s', which %s; a discriminator compares an observed "

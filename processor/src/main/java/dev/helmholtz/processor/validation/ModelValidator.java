@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class ModelValidator {
   private static final List<ValidationRule> RULES =
       List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(), new CoverageRule(),
-          new AdversarialRule(), new EnumerationRule());
+          new AdversarialRule(), new EnumerationRule(), new GlobalLatentRule());
   /** Warnings: they run on models free of errors only, and never stop code generation. */
   private static final List<ValidationRule> ADVICE = List.of(new UnusedLatentRule());
 

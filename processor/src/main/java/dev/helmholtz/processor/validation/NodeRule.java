@@ -39,7 +39,9 @@ final class NodeRule implements ValidationRule {
             node.name(), node.shape(), node.shape().size(), node.width());
       }
       if (node.kind() == NodeKind.LATENT && node.family().isPresent()) {
-        checkEstimator(model, node, node.family().get(), reporter);
+        if (node.isLocalLatent()) { // no objective differentiates through a global latent: GlobalLatentRule
+          checkEstimator(model, node, node.family().get(), reporter);
+        }
         checkClasses(node, node.family().get(), reporter);
       }
     }

@@ -92,6 +92,14 @@ public record ValidatedModel(
     return model.nodes().stream().filter(NodeDescriptor::enumerate).findFirst();
   }
 
+  /**
+   * Whether this is a model of global latents (every latent global, as validation demands once
+   * one is): generated as a {@code BayesianModel}, inferred by HMC or VI.
+   */
+  public boolean bayesian() {
+    return !model.globalLatents().isEmpty();
+  }
+
   public List<NodeDescriptor> observed() {
     return model.nodes().stream().filter(n -> !n.isLatent()).toList();
   }

@@ -95,18 +95,11 @@ public final class BayesianNeuralNetwork {
         ys[s] = mean(draws[s], inputs[i]) + noiseStd(draws[s]) * e;
       }
       Arrays.sort(ys);
-      out[0][i] = quantile(ys, lower);
-      out[1][i] = quantile(ys, 0.5);
-      out[2][i] = quantile(ys, upper);
+      out[0][i] = PosteriorDraws.quantile(ys, lower);
+      out[1][i] = PosteriorDraws.quantile(ys, 0.5);
+      out[2][i] = PosteriorDraws.quantile(ys, upper);
     }
     return out;
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    double position = q * (sorted.length - 1);
-    int below = (int) Math.floor(position);
-    int above = Math.min(sorted.length - 1, below + 1);
-    return sorted[below] + (position - below) * (sorted[above] - sorted[below]);
   }
 
   /** The synthetic regression: y = sin(2x) + x / 2 + N(0, noise^2), x uniform in [-3, -0.5] and [0.5, 3]. */

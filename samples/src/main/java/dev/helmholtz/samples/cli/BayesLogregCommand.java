@@ -6,7 +6,9 @@ import dev.helmholtz.infer.HamiltonianMonteCarlo;
 import dev.helmholtz.infer.HmcResult;
 import dev.helmholtz.infer.MeanFieldVariationalInference;
 import dev.helmholtz.infer.VariationalPosterior;
-import dev.helmholtz.samples.bayes.BayesianLogisticRegression;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.samples.bayes.LogisticRegression;
+import dev.helmholtz.samples.bayes.LogisticRegressionModel;
 import dev.helmholtz.samples.bayes.Pca;
 import dev.helmholtz.samples.bayes.PosteriorDraws;
 import dev.helmholtz.train.ThreadSettings;
@@ -28,16 +30,14 @@ import picocli.CommandLine.Option;
     name = "bayes-logreg",
     mixinStandardHelpOptions = true,
     description = {
-      "Bayesian logistic regression of MNIST 4 (label 0) vs 9 (label 1) on the first",
-      "--components principal components of the training images (computed in Java, standardized),",
-      "with N(0, --prior-scale^2) priors; the posterior by HMC and by mean-field VI. Prints each",
+      "Bayesian logistic regression of MNIST 4 (label 0) vs 9 (label 1) on the first 10 principal",
+      "components of the training images (computed in Java, standardized), with N(0, --prior-scale^2)",
+      "priors: the model LogisticRegression, whose generated LogisticRegressionModel gives the log",
+      "posterior; the posterior by HMC and by mean-field VI. Prints each",
       "method's posterior-predictive test accuracy, HMC's acceptance rate, R-hat and ESS (max/median,",
       "min/median over parameters) and seconds; writes metrics.json."
     })
 public final class BayesLogregCommand implements Callable<Integer> {
-  @Option(names = "--components", defaultValue = "10", description = "Principal components (default: ${DEFAULT-VALUE}).")
-  int components;
-
   @Option(names = "--chains", defaultValue = "8", description = "HMC chains (default: ${DEFAULT-VALUE}).")
   int chains;
 
@@ -77,21 +77,20 @@ public final class BayesLogregCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintStream out = System.out;
-    if (components < 1 || components > Mnist.IMAGE_SIZE) {
-      throw new IllegalArgumentException("--components must be in [1, 784], was " + components);
-    }
     if (trainExamples != null && trainExamples < 2) {
       throw new IllegalArgumentException("--train-examples must be at least 2, was " + trainExamples);
     }
     if (testExamples != null && testExamples < 1) {
       throw new IllegalArgumentException("--test-examples must be at least 1, was " + testExamples);
     }
-    // The samplers check their own settings: build both before minutes of loading.
-    BayesianLogisticRegression probe = new BayesianLogisticRegression(new float[1][components], new int[1], priorScale);
+    int components = LogisticRegression.FEATURES;
     ThreadSettings threadSettings = threads == null ? ThreadSettings.defaults()
         : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
-    hmc(probe).build();
-    vi(probe).build();
+    LogisticRegressionModel model = LogisticRegressionModel.create(new LogisticRegression(priorScale), threadSettings);
+    // The samplers check their own settings: build both on one dummy example before minutes of loading.
+    Dataset probe = LogisticRegressionModel.dataset(new float[1][components], new float[1][1]);
+    hmc(model, probe).build();
+    vi(model, probe).build();
     Files.createDirectories(output);
     long start = System.nanoTime();
 
@@ -106,26 +105,27 @@ public final class BayesLogregCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "MNIST 4 vs 9: %d training and %d test images, %d principal components (%.1f s)%n",
         train.size(), test.size(), components, pcaSeconds);
 
-    BayesianLogisticRegression model = new BayesianLogisticRegression(trainFeatures, train.labels(), priorScale);
-    HmcResult hmc = hmc(model).threads(threadSettings).build().sample();
+    Dataset trainData = LogisticRegressionModel.dataset(trainFeatures, column(train.labels()));
+    Dataset testGivens = Dataset.of("features", testFeatures);
+    HmcResult hmc = hmc(model, trainData).build().sample();
     double[][] hmcDraws = PosteriorDraws.flatten(hmc, 4000);
-    double hmcAccuracy = BayesianLogisticRegression.predictiveAccuracy(hmcDraws, testFeatures, test.labels());
+    double hmcAccuracy = accuracy(model.predictMean(hmcDraws, testGivens), test.labels());
     double[] rhat = hmc.rhat();
     double[] ess = hmc.effectiveSampleSize();
     out.printf(Locale.ROOT, "HMC  test accuracy %.4f | acceptance %.3f, step size %.4f (median), %d divergences |"
-            + " R-hat max %.4f median %.4f | ESS min %.0f median %.0f of %d draws | %.1f s%n",
+            + " R-hat max %.4f (%s) median %.4f | ESS min %.0f median %.0f of %d draws | %.1f s%n",
         hmcAccuracy, hmc.acceptanceRate(), PosteriorDraws.median(hmc.stepSizes()), hmc.divergences(),
-        PosteriorDraws.max(rhat), PosteriorDraws.median(rhat), PosteriorDraws.min(ess), PosteriorDraws.median(ess),
-        hmc.drawCount() * hmc.chainCount(), hmc.seconds());
+        PosteriorDraws.max(rhat), model.parameters().label(argMax(rhat)), PosteriorDraws.median(rhat),
+        PosteriorDraws.min(ess), PosteriorDraws.median(ess), hmc.drawCount() * hmc.chainCount(), hmc.seconds());
 
-    VariationalPosterior q = vi(model).threads(threadSettings).build().fit();
-    double viAccuracy = BayesianLogisticRegression.predictiveAccuracy(q.draws(4000, seed), testFeatures, test.labels());
+    VariationalPosterior q = vi(model, trainData).build().fit();
+    double viAccuracy = accuracy(model.predictMean(q.draws(4000, seed), testGivens), test.labels());
     out.printf(Locale.ROOT, "VI   test accuracy %.4f | ELBO %.2f | %.1f s%n", viAccuracy, q.elbo(), q.seconds());
     double[] hmcMean = hmc.mean();
     double[][] hmcCov = hmc.covariance();
     double worstMeanGap = 0;
     double worstSdRatio = 0;
-    for (int d = 0; d < model.dims(); d++) {
+    for (int d = 0; d < model.parameters().dims(); d++) {
       double sd = Math.sqrt(hmcCov[d][d]);
       worstMeanGap = Math.max(worstMeanGap, Math.abs(q.means()[d] - hmcMean[d]) / sd);
       worstSdRatio = Math.max(worstSdRatio, Math.abs(Math.log(q.stds()[d] / sd)));
@@ -165,14 +165,40 @@ public final class BayesLogregCommand implements Callable<Integer> {
     return 0;
   }
 
-  private HamiltonianMonteCarlo.Builder hmc(BayesianLogisticRegression model) {
-    return HamiltonianMonteCarlo.builder(model.logPosterior(), model.dims()).chains(chains).warmup(warmup)
-        .draws(draws).leapfrogSteps(leapfrogSteps).seed(Seed.of(seed).derive("hmc"));
+  private HamiltonianMonteCarlo.Builder hmc(LogisticRegressionModel model, Dataset data) {
+    return model.hmc(data).chains(chains).warmup(warmup).draws(draws).leapfrogSteps(leapfrogSteps)
+        .seed(Seed.of(seed).derive("hmc"));
   }
 
-  private MeanFieldVariationalInference.Builder vi(BayesianLogisticRegression model) {
-    return MeanFieldVariationalInference.builder(model.logPosterior(), model.dims()).steps(viSteps)
-        .learningRate(0.02).seed(Seed.of(seed).derive("vi"));
+  private MeanFieldVariationalInference.Builder vi(LogisticRegressionModel model, Dataset data) {
+    return model.variational(data).steps(viSteps).learningRate(0.02).seed(Seed.of(seed).derive("vi"));
+  }
+
+  /** The fraction of labels that p(label = 1 | features) >= 1/2 predicts. */
+  static double accuracy(float[][] probabilities, int[] labels) {
+    int correct = 0;
+    for (int i = 0; i < labels.length; i++) {
+      correct += (probabilities[i][0] >= 0.5f ? 1 : 0) == labels[i] ? 1 : 0;
+    }
+    return (double) correct / labels.length;
+  }
+
+  static float[][] column(int[] labels) {
+    float[][] out = new float[labels.length][1];
+    for (int i = 0; i < labels.length; i++) {
+      out[i][0] = labels[i];
+    }
+    return out;
+  }
+
+  static int argMax(double[] values) {
+    int best = 0;
+    for (int i = 1; i < values.length; i++) {
+      if (values[i] > values[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   /** The 4s (label 0) and 9s (label 1) of a split, the first {@code limit} of them if given. */

@@ -4,7 +4,12 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.HamiltonianMonteCarlo;
 import dev.helmholtz.infer.HmcResult;
 import dev.helmholtz.infer.McmcDiagnostics;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.infer.ParameterLayout;
 import dev.helmholtz.samples.bayes.BayesianNeuralNetwork;
+import dev.helmholtz.samples.bayes.TanhRegressionNetwork;
+import dev.helmholtz.samples.bayes.TanhRegressionNetworkModel;
+import java.util.Arrays;
 import dev.helmholtz.samples.bayes.PosteriorDraws;
 import dev.helmholtz.samples.bayes.PredictiveBandPlot;
 import dev.helmholtz.train.ThreadSettings;
@@ -25,15 +30,13 @@ import picocli.CommandLine.Option;
     name = "bnn-regression",
     mixinStandardHelpOptions = true,
     description = {
-      "Fits a 1-H-1 tanh Bayesian neural network (N(0, 1) priors, noise sd inferred) by HMC to",
+      "Fits a 1-50-1 tanh Bayesian neural network (N(0, 1) priors, noise sd inferred: the model",
+      "TanhRegressionNetwork, whose generated TanhRegressionNetworkModel gives the log posterior) by HMC to",
       "y = sin(2x) + x/2 + noise, x in [-3, -0.5] and [0.5, 3], and prints the coverage of its",
       "posterior-predictive intervals on held-out points, the acceptance rate, R-hat and ESS,",
       "and seconds; writes predictive.png (the band) and metrics.json."
     })
 public final class BnnRegressionCommand implements Callable<Integer> {
-  @Option(names = "--hidden", defaultValue = "50", description = "Hidden tanh units (default: ${DEFAULT-VALUE}).")
-  int hidden;
-
   @Option(names = "--train-points", defaultValue = "100", description = "Training points (default: ${DEFAULT-VALUE}).")
   int trainPoints;
 
@@ -57,6 +60,17 @@ public final class BnnRegressionCommand implements Callable<Integer> {
 
   @Option(names = "--leapfrog-steps", defaultValue = "20", description = "Leapfrog steps per trajectory (default: ${DEFAULT-VALUE}).")
   int leapfrogSteps;
+
+  @Option(names = "--target-acceptance", defaultValue = "0.9", description = "Mean acceptance probability the step size is adapted to (default: ${DEFAULT-VALUE}).")
+  double targetAcceptance;
+
+  // Off by default: the mass is adapted from the variance of all chains' draws pooled, which the
+  // chains' different modes of the weights inflate (3 to 13 times the within-chain variance in
+  // the default run) and the step size shrinks: the noise sd mixed with R-hat 3.21, 2.63, 1.88
+  // (seeds 1-3, target acceptance 0.8), against 1.027, 1.030, 1.056 with unit mass at 0.9.
+  @Option(names = "--adapt-mass", negatable = true, defaultValue = "false",
+      description = "Adapt a diagonal mass matrix in warm-up from the chains' pooled draws (default: ${DEFAULT-VALUE}: unit mass).")
+  boolean adaptMass;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the data and of HMC (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -84,11 +98,14 @@ public final class BnnRegressionCommand implements Callable<Integer> {
         : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
     float[][] train = BayesianNeuralNetwork.syntheticData(trainPoints, noise, Seed.of(seed).derive("train").value());
     float[][] test = BayesianNeuralNetwork.syntheticData(testPoints, noise, Seed.of(seed).derive("test").value());
-    BayesianNeuralNetwork model = new BayesianNeuralNetwork(hidden, train[0], train[1]);
-    HamiltonianMonteCarlo sampler = HamiltonianMonteCarlo.builder(model.logPosterior(), model.dims())
-        .chains(chains).warmup(warmup).draws(draws).leapfrogSteps(leapfrogSteps)
-        .initialPositions(initialPositions(model.dims(), Seed.of(seed).derive("init").value()))
-        .seed(Seed.of(seed).derive("hmc")).threads(threadSettings).build();
+    int hidden = TanhRegressionNetwork.HIDDEN;
+    TanhRegressionNetworkModel model = TanhRegressionNetworkModel.create(new TanhRegressionNetwork(), threadSettings);
+    ParameterLayout layout = model.parameters();
+    HamiltonianMonteCarlo sampler = model.hmc(TanhRegressionNetworkModel.dataset(column(train[0]), column(train[1])))
+        .chains(chains).warmup(warmup).draws(draws).leapfrogSteps(leapfrogSteps).adaptMass(adaptMass)
+        .targetAcceptance(targetAcceptance)
+        .initialPositions(initialPositions(layout, Seed.of(seed).derive("init").value()))
+        .seed(Seed.of(seed).derive("hmc")).build();
     Files.createDirectories(output);
     long start = System.nanoTime();
 
@@ -100,7 +117,7 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     for (int i = 0; i < testPoints; i++) {
       testInputs[i] = test[0][i];
     }
-    double[][] atTest = model.predictiveQuantiles(posterior, testInputs, lower, upper, seed);
+    double[][] atTest = predictiveQuantiles(model, posterior, testInputs, lower, upper, seed);
     int covered = 0;
     double squaredError = 0;
     for (int i = 0; i < testPoints; i++) {
@@ -110,29 +127,35 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     double coverage = (double) covered / testPoints;
     double[] rhat = hmc.rhat();
     double[] ess = hmc.effectiveSampleSize();
-    int sigma = model.dims() - 1;
+    int sigma = layout.index("logSigma", 0);
     double[] noiseDraws = new double[posterior.length];
     for (int i = 0; i < posterior.length; i++) {
-      noiseDraws[i] = model.noiseStd(posterior[i]);
+      noiseDraws[i] = Math.exp(posterior[i][sigma]);
     }
     // Predictions are what a BNN's posterior is used for, and unlike the weights (which hidden
     // units' permutations and sign flips make multimodal) they are identified: diagnose f at x = 1.
-    double[][] fChains = new double[hmc.chainCount()][hmc.drawCount()];
+    double[][] everyDraw = new double[hmc.chainCount() * hmc.drawCount()][];
     for (int c = 0; c < hmc.chainCount(); c++) {
       for (int t = 0; t < hmc.drawCount(); t++) {
         float[] draw = hmc.draws()[t][c];
-        double[] theta = new double[draw.length];
+        everyDraw[c * hmc.drawCount() + t] = new double[draw.length];
         for (int d = 0; d < draw.length; d++) {
-          theta[d] = draw[d];
+          everyDraw[c * hmc.drawCount() + t][d] = draw[d];
         }
-        fChains[c][t] = model.mean(theta, 1.0);
+      }
+    }
+    float[][][] fAtOne = model.predictiveMeans("y", everyDraw, Dataset.of("x", new float[][] {{1f}}));
+    double[][] fChains = new double[hmc.chainCount()][hmc.drawCount()];
+    for (int c = 0; c < hmc.chainCount(); c++) {
+      for (int t = 0; t < hmc.drawCount(); t++) {
+        fChains[c][t] = fAtOne[c * hmc.drawCount() + t][0][0];
       }
     }
     double fRhat = McmcDiagnostics.rankNormalizedSplitRhat(fChains);
     double fEss = McmcDiagnostics.bulkEffectiveSampleSize(fChains);
 
     out.printf(Locale.ROOT, "BNN 1-%d-1 tanh, %d parameters, %d training and %d held-out points (noise sd %.2f)%n",
-        hidden, model.dims(), trainPoints, testPoints, noise);
+        hidden, layout.dims(), trainPoints, testPoints, noise);
     out.printf(Locale.ROOT, "HMC  %d chains x %d draws (%d warm-up, %d leapfrog steps) in %.1f s | acceptance %.3f,"
             + " %d divergences%n", hmc.chainCount(), hmc.drawCount(), warmup, leapfrogSteps, hmc.seconds(),
         hmc.acceptanceRate(), hmc.divergences());
@@ -147,7 +170,7 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     for (int i = 0; i < grid.length; i++) {
       grid[i] = -3.5 + 7.0 * i / (grid.length - 1);
     }
-    double[][] band = model.predictiveQuantiles(posterior, grid, lower, upper, seed + 1);
+    double[][] band = predictiveQuantiles(model, posterior, grid, lower, upper, seed + 1);
     Path plot = output.resolve("predictive.png");
     PredictiveBandPlot.write(plot, String.format(Locale.ROOT,
         "BNN 1-%d-1 by HMC: %.0f%% predictive band (held-out coverage %.3f); dots: training, circles: held-out",
@@ -155,7 +178,7 @@ public final class BnnRegressionCommand implements Callable<Integer> {
 
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("model", "BNN 1-" + hidden + "-1 tanh, N(0,1) priors, log noise sd ~ N(log 0.1, 1)");
-    metrics.put("parameters", model.dims());
+    metrics.put("parameters", layout.dims());
     metrics.put("train_points", trainPoints);
     metrics.put("test_points", testPoints);
     metrics.put("noise", noise);
@@ -164,6 +187,8 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     metrics.put("hmc_warmup", warmup);
     metrics.put("hmc_draws", hmc.drawCount());
     metrics.put("hmc_leapfrog_steps", leapfrogSteps);
+    metrics.put("hmc_adapt_mass", adaptMass);
+    metrics.put("hmc_target_acceptance", targetAcceptance);
     metrics.put("interval", interval);
     metrics.put("test_coverage", coverage);
     metrics.put("test_rmse_of_median", Math.sqrt(squaredError));
@@ -185,12 +210,50 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Posterior predictive quantiles of y at each input: one y from p(y | x, theta) per draw, then
+   * the empirical {@code lower}, 0.5 and {@code upper} quantiles over draws; [3][inputs].
+   */
+  static double[][] predictiveQuantiles(TanhRegressionNetworkModel model, double[][] draws, double[] inputs,
+      double lower, double upper, long seed) {
+    float[][] x = new float[inputs.length][1];
+    for (int i = 0; i < inputs.length; i++) {
+      x[i][0] = (float) inputs[i];
+    }
+    float[][][] ys = model.predictiveSamples(draws, Dataset.of("x", x), Seed.of(seed));
+    double[][] out = new double[3][inputs.length];
+    double[] atInput = new double[draws.length];
+    for (int i = 0; i < inputs.length; i++) {
+      for (int s = 0; s < draws.length; s++) {
+        atInput[s] = ys[s][i][0];
+      }
+      Arrays.sort(atInput);
+      out[0][i] = PosteriorDraws.quantile(atInput, lower);
+      out[1][i] = PosteriorDraws.quantile(atInput, 0.5);
+      out[2][i] = PosteriorDraws.quantile(atInput, upper);
+    }
+    return out;
+  }
+
+  private static float[][] column(float[] values) {
+    float[][] out = new float[values.length][1];
+    for (int i = 0; i < values.length; i++) {
+      out[i][0] = values[i];
+    }
+    return out;
+  }
+
   /** Small random weights (sd 0.5), log noise sd 0: a start where tanh units are not saturated. */
-  private float[][] initialPositions(int dims, long initSeed) {
+  private float[][] initialPositions(ParameterLayout layout, long initSeed) {
     SplittableRandom random = new SplittableRandom(initSeed);
+    int dims = layout.dims();
+    int logSigma = layout.index("logSigma", 0);
     float[][] positions = new float[chains][dims];
     for (float[] p : positions) {
-      for (int d = 0; d < dims - 1; d++) {
+      for (int d = 0; d < dims; d++) {
+        if (d == logSigma) {
+          continue;
+        }
         p[d] = (float) (0.5 * Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble()));
       }
     }

@@ -18,7 +18,7 @@ class BayesCommandsTest {
   @Test
   void bayesLogregRunsHmcAndViOnASmallSubset(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("logreg");
-    int exit = HelmholtzCli.commandLine().execute("bayes-logreg", "--components", "10", "--train-examples", "400",
+    int exit = HelmholtzCli.commandLine().execute("bayes-logreg", "--train-examples", "400",
         "--test-examples", "200", "--chains", "2", "--warmup", "60", "--draws", "40", "--leapfrog-steps", "4",
         "--vi-steps", "200", "--output", output.toString());
     assertEquals(0, exit);
@@ -35,7 +35,7 @@ class BayesCommandsTest {
   @Test
   void bnnRegressionWritesThePredictiveBand(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("bnn");
-    int exit = HelmholtzCli.commandLine().execute("bnn-regression", "--hidden", "8", "--train-points", "40",
+    int exit = HelmholtzCli.commandLine().execute("bnn-regression", "--train-points", "40",
         "--test-points", "100", "--chains", "2", "--warmup", "80", "--draws", "40", "--leapfrog-steps", "8",
         "--output", output.toString());
     assertEquals(0, exit);
@@ -51,14 +51,14 @@ class BayesCommandsTest {
     StringWriter err = new StringWriter();
     CommandLine cli = HelmholtzCli.commandLine();
     cli.setErr(new PrintWriter(err));
-    assertEquals(2, cli.execute("bayes-logreg", "--components", "0", "--output", dir.resolve("a").toString()));
-    assertTrue(err.toString().contains("--components must be in [1, 784], was 0"), err.toString());
+    assertEquals(2, cli.execute("bayes-logreg", "--prior-scale", "-1", "--output", dir.resolve("a").toString()));
+    assertTrue(err.toString().contains("priorScale must be finite and > 0, was -1.0"), err.toString());
     assertEquals(2, cli.execute("bayes-logreg", "--chains", "0", "--output", dir.resolve("a").toString()));
     assertTrue(err.toString().contains("chains must be at least 1, was 0"), err.toString());
     assertEquals(2, cli.execute("bnn-regression", "--interval", "1.5", "--output", dir.resolve("b").toString()));
     assertTrue(err.toString().contains("--interval must be in (0, 1), was 1.5"), err.toString());
-    assertEquals(2, cli.execute("bnn-regression", "--hidden", "0", "--output", dir.resolve("b").toString()));
-    assertTrue(err.toString().contains("hidden units must be at least 1"), err.toString());
+    assertEquals(2, cli.execute("bnn-regression", "--leapfrog-steps", "0", "--output", dir.resolve("b").toString()));
+    assertTrue(err.toString().contains("leapfrogSteps must be at least 1, was 0"), err.toString());
     // Nothing was run, so nothing was written.
     assertTrue(!Files.exists(dir.resolve("a")) && !Files.exists(dir.resolve("b")));
   }

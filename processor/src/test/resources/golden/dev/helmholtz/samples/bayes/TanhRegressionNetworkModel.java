@@ -1,0 +1,117 @@
+package dev.helmholtz.samples.bayes;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Normal;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.model.BayesianModel;
+import dev.helmholtz.model.BayesianPass;
+import dev.helmholtz.model.BayesianSpec;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The model defined by {@link TanhRegressionNetwork}, compiled by Helmholtz: a model of global latents, whose
+ * posterior given a data set {@code hmc(data)} samples and {@code variational(data)} fits.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: none per example: the posterior of the global latents given the whole data set, log p(globals) + sum over examples of log p(observed | globals, given), sampled by HMC (hmc(data)) or fitted by mean-field VI (variational(data)).
+ * <ul>
+ * <li>{@code w}: latent Normal, event shape [50]; p(w): standard prior; global: one value for the whole data set, theta[0, 50)
+ * <li>{@code c}: latent Normal, event shape [50]; p(c): standard prior; global: one value for the whole data set, theta[50, 100)
+ * <li>{@code v}: latent Normal, event shape [50]; p(v): standard prior; global: one value for the whole data set, theta[100, 150)
+ * <li>{@code d}: latent Normal, event shape [1]; p(d): standard prior; global: one value for the whole data set, theta[150, 151)
+ * <li>{@code logSigma}: latent Normal, event shape [1]; p(logSigma) by noisePrior(); global: one value for the whole data set, theta[151, 152)
+ * <li>{@code x}: observed Normal, event shape [1]; given: conditioned on, not modelled
+ * <li>{@code y}: observed Normal, event shape [1]; p(y | w, c, v, d, logSigma, x) by likelihood(); global latents repeated per example: w, c, v, d, logSigma
+ * </ul>
+ * <p>Generative order: w, c, v, d, logSigma, x, y.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class TanhRegressionNetworkModel extends BayesianModel {
+  private static final BayesianSpec SPEC = BayesianSpec.builder("dev.helmholtz.samples.bayes.TanhRegressionNetwork")
+      .global("w", 50)
+      .global("c", 50)
+      .global("v", 50)
+      .global("d", 1)
+      .global("logSigma", 1)
+      .given("x", 1)
+      .observed("y", 1)
+      .build();
+
+  private final TanhRegressionNetwork model;
+
+  private TanhRegressionNetworkModel(TanhRegressionNetwork model, ThreadSettings threads) {
+    super(SPEC, threads);
+    this.model = Objects.requireNonNull(model, "model");
+  }
+
+  /**
+   * The model with a new {@link TanhRegressionNetwork} and the default thread settings.
+   */
+  public static TanhRegressionNetworkModel create() {
+    return new TanhRegressionNetworkModel(new TanhRegressionNetwork(), ThreadSettings.defaults());
+  }
+
+  /**
+   * The model around {@code model}'s networks; HMC, VI and predictions run with {@code threads}.
+   */
+  public static TanhRegressionNetworkModel create(TanhRegressionNetwork model,
+      ThreadSettings threads) {
+    return new TanhRegressionNetworkModel(model, threads);
+  }
+
+  /**
+   * A data set with a column per given and observed node, {@code [rows][width]} each, in
+   * the column names the model's methods read.
+   */
+  public static Dataset dataset(float[][] x, float[][] y) {
+    return Dataset.of("x", x).with("y", y);
+  }
+
+  /**
+   * The posterior predictive mean of y at each row of {@code givens}, averaged over the
+   * draws of the global latents ({@code [draws][152]}): {@code [rows][1]}.
+   */
+  public float[][] predictMean(double[][] draws, Dataset givens) {
+    return predictMean("y", draws, givens);
+  }
+
+  /**
+   * One draw of y per draw of the global latents and row of {@code givens}:
+   * {@code [draws][rows][1]}.
+   */
+  public float[][][] predictiveSamples(double[][] draws, Dataset givens, Seed seed) {
+    return predictiveSamples("y", draws, givens, seed);
+  }
+
+  @Override
+  protected void define(BayesianPass pass) {
+    Operand<TFloat32> w = pass.global("w");
+    // p(w): standard prior
+    Normal pW = Normal.standard(pass.tf(), pass.shape(w));
+    pass.prior("w", w, pW);
+    Operand<TFloat32> c = pass.global("c");
+    // p(c): standard prior
+    Normal pC = Normal.standard(pass.tf(), pass.shape(c));
+    pass.prior("c", c, pC);
+    Operand<TFloat32> v = pass.global("v");
+    // p(v): standard prior
+    Normal pV = Normal.standard(pass.tf(), pass.shape(v));
+    pass.prior("v", v, pV);
+    Operand<TFloat32> d = pass.global("d");
+    // p(d): standard prior
+    Normal pD = Normal.standard(pass.tf(), pass.shape(d));
+    pass.prior("d", d, pD);
+    Operand<TFloat32> logSigma = pass.global("logSigma");
+    // p(logSigma | -) by noisePrior()
+    Normal pLogSigma = model.noisePrior(pass.network("noisePrior"));
+    pass.prior("logSigma", logSigma, pLogSigma);
+    Operand<TFloat32> x = pass.given("x");
+    // p(y | w, c, v, d, logSigma, x) by likelihood()
+    Normal pY = model.likelihood(pass.network("likelihood"), pass.perExample(w), pass.perExample(c), pass.perExample(v), pass.perExample(d), pass.perExample(logSigma), x);
+    pass.observe("y", pY);
+  }
+}
