@@ -281,6 +281,18 @@ public final class InferencePass {
     return perSample(elboTerms);
   }
 
+  /**
+   * The ELBO per example, {@code [B]}: the mean over the samples of {@link #elboTerms()}; at a
+   * static k = 1 the terms themselves, with no sample axis to add and average away (ops the
+   * training step would run, and differentiate, every step).
+   */
+  Operand<TFloat32> elboPerExample() {
+    if (!sampleAxis && elboTerms != null) {
+      return elboTerms;
+    }
+    return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, elboTerms());
+  }
+
   /** The batch size B of this pass, a scalar. */
   Operand<TInt32> batchSize() {
     return batch;
