@@ -316,4 +316,64 @@ class RandomSourceTest {
     }
     return sab / Math.sqrt(saa * sbb);
   }
+  /**
+   * Standard normal draws of an odd and an even count: mean 0, sd 1, excess kurtosis 0 and the
+   * two-sided tail rates at 1, 2 and 3 sd (each within 4.5 standard errors), and no correlation
+   * between the two draws of a Box-Muller pair (elements i and i + ceil(n / 2) of the flat draw),
+   * between neighbours, or between two runs.
+   */
+  @Test
+  void standardNormalHasTheMomentsAndTailsOfN01() {
+    for (int count : new int[] {40_001, 40_000}) {
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        RandomSource rng = new RandomSource(tf, Seed.of(21));
+        Operand<TFloat32> n = rng.standardNormal(tf.constant(new long[] {count}));
+        assertEquals(count, n.shape().get(0));
+        try (Session s = new Session(g)) {
+          float[] z = fetchOne(s, n).values();
+          float[] again = fetchOne(s, n).values();
+          assertEquals(count, z.length);
+          double m = TfTesting.mean(z);
+          double sd = TfTesting.std(z);
+          assertEquals(0.0, m, 4.5 / Math.sqrt(count));
+          assertEquals(1.0, sd, 4.5 * Math.sqrt(2.0 / (4.0 * count)));
+          double m4 = 0;
+          for (float x : z) {
+            m4 += Math.pow(x - m, 4);
+          }
+          double kurtosis = m4 / count / Math.pow(sd, 4) - 3;
+          assertEquals(0.0, kurtosis, 4.5 * Math.sqrt(24.0 / count), "excess kurtosis");
+          double[] tails = {0.31731050786, 0.04550026390, 0.00269979606}; // P(|z| > 1, 2, 3)
+          for (int k = 1; k <= 3; k++) {
+            int beyond = 0;
+            for (float x : z) {
+              beyond += Math.abs(x) > k ? 1 : 0;
+            }
+            double p = tails[k - 1];
+            assertEquals(p, beyond / (double) count, 4.5 * Math.sqrt(p * (1 - p) / count), "P(|z| > " + k + ")");
+          }
+          int half = (count + 1) / 2;
+          int pairs = count - half;
+          double bound = 5 / Math.sqrt(pairs);
+          double pairR = correlation(Arrays.copyOfRange(z, 0, pairs), Arrays.copyOfRange(z, half, half + pairs));
+          assertTrue(Math.abs(pairR) < bound, "the two draws of a pair: r = " + pairR);
+          double squaresR = correlation(square(Arrays.copyOfRange(z, 0, pairs)), square(Arrays.copyOfRange(z, half, half + pairs)));
+          assertTrue(Math.abs(squaresR) < bound, "the squares of a pair (dependence, not only correlation): r = " + squaresR);
+          double neighbours = correlation(Arrays.copyOfRange(z, 0, count - 1), Arrays.copyOfRange(z, 1, count));
+          assertTrue(Math.abs(neighbours) < 5 / Math.sqrt(count), "neighbours: r = " + neighbours);
+          double runs = correlation(z, again);
+          assertTrue(Math.abs(runs) < 5 / Math.sqrt(count), "two runs: r = " + runs);
+        }
+      }
+    }
+  }
+
+  private static float[] square(float[] x) {
+    float[] y = new float[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = x[i] * x[i];
+    }
+    return y;
+  }
 }
