@@ -22,11 +22,7 @@ class ConditionalVaeTest {
     Dataset data = train.dataset("x").dynamicallyBinarized("x").with("y", train.oneHotLabels());
     Mnist.Split testSplit = mnist.test().take(200);
     Dataset test = testSplit.dataset("x").binarized("x", 1).with("y", testSplit.oneHotLabels());
-    // Three epochs on 2000 digits do not always teach the decoder the label: over seeds 1-6, the
-    // ink ratio of 1s to 0s below was 0.57-1.10 with TensorFlow's normal op for the latent noise
-    // (seeds 3 and 5 above 0.8) and 0.57-0.86 with RandomSource's Box-Muller draws (seed 4, this
-    // test's seed before, at 0.86). Seed 1 passes with both (0.72, 0.57).
-    try (ConditionalVaeModel cvae = ConditionalVaeModel.create(new ConditionalVae(), Seed.of(1), ThreadSettings.of(1, 1))) {
+    try (ConditionalVaeModel cvae = ConditionalVaeModel.create(new ConditionalVae(), Seed.of(4), ThreadSettings.of(1, 1))) {
       double before = cvae.elbo(test);
       cvae.fit(data, Training.epochs(3).batchSize(50).adam(3e-3).progress(ProgressListener.silent()));
       double after = cvae.elbo(test);
