@@ -11,6 +11,7 @@ import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint16;
 
 /**
  * Deterministic dispenser of op-level seeds for one graph.
@@ -125,6 +126,45 @@ public final class RandomSource {
     Operand<TInt64> runSeed = nextRunSeed();
     return withStaticShape(tf.stopGradient(
         tf.random.statelessRandomUniform(tf.stopGradient(shape), runSeed, TFloat32.class)), shape);
+  }
+
+  /** Levels of the 16-bit uniforms of {@link #bernoulli16}: 2^16. */
+  public static final int BERNOULLI16_LEVELS = 1 << 16;
+
+  /**
+   * One fresh Bernoulli draw per element of {@code probabilities} ({@code [n, width]}, width known
+   * statically, values in [0, 1]): 1 where a 16-bit uniform integer u is below {@code 65536 p}, so
+   * P(1) = ceil(65536 p) / 65536, within 2^-16 of p and exactly p at 0, at 1 and at every multiple
+   * of 2^-16 (MNIST's 8-bit intensities k / 255 are within 2^-17). Every element gets its own 16
+   * bits of a Philox draw, fresh on every run, as {@link #uniform} would give it, at half the cost:
+   * TensorFlow's stateless Philox costs per 32 bits drawn, and {@link #uniform} spends 32 bits on
+   * each element. The draws are 64-bit integers, each split into four 16-bit ones by a bitcast
+   * (no copy). No gradient flows through the draw.
+   *
+   * @throws IllegalArgumentException if {@code probabilities} is not of rank 2 with a static width
+   */
+  public Operand<TFloat32> bernoulli16(Operand<TFloat32> probabilities) {
+    Shape shape = probabilities.shape();
+    if (shape.isUnknown() || shape.numDimensions() != 2 || shape.get(1) == Shape.UNKNOWN_SIZE) {
+      throw new IllegalArgumentException(
+          "bernoulli16 needs probabilities of shape [n, width] with a static width, got " + shape);
+    }
+    long width = shape.get(1);
+    long words = (width + 3) / 4; // four 16-bit uniforms per 64-bit draw
+    Operand<TInt64> rows = tf.slice(tf.shape(probabilities, TInt64.class), tf.constant(new long[] {0}),
+        tf.constant(new long[] {1}));
+    Operand<TInt64> drawShape = tf.concat(List.of(rows, tf.constant(new long[] {words})), tf.constant(0));
+    Operand<TInt64> bits = tf.random.statelessRandomUniformFullInt(
+        tf.stopGradient(drawShape), nextRunSeed(), TInt64.class);
+    // [n, words] int64 -> [n, words, 4] uint16 -> [n, 4 * words]; the padding columns are cut off.
+    Operand<TUint16> halves = tf.reshape(tf.bitcast(bits, TUint16.class), tf.constant(new long[] {-1, 4 * words}));
+    if (4 * words != width) {
+      halves = tf.slice(halves, tf.constant(new long[] {0, 0}), tf.constant(new long[] {-1, width}));
+    }
+    Operand<TFloat32> u = tf.dtypes.cast(halves, TFloat32.class);
+    // p * 65536 is exact in float32 (a power of two), and so is every u.
+    Operand<TFloat32> threshold = tf.math.mul(probabilities, tf.constant((float) BERNOULLI16_LEVELS));
+    return tf.stopGradient(tf.dtypes.cast(tf.math.less(u, threshold), TFloat32.class));
   }
 
   /**

@@ -266,7 +266,7 @@ public abstract class GeneratedModel implements AutoCloseable {
         // Reported: the bound the wake samples give (the ELBO, or the k-sample bound).
         Operand<TFloat32> bound = reweighted
             ? ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k())
-            : EvidenceLowerBound.perExample(tf, training.elboTerms());
+            : training.elboPerExample();
         Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
         terms.put("wake/objective", tf.math.mean(wake, batchAxis));
         terms.put("sleep/log_q", tf.math.mean(dreams, batchAxis));

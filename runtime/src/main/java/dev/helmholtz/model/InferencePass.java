@@ -120,7 +120,7 @@ public final class InferencePass {
     this.observed = observed;
     this.k = k;
     this.mode = mode;
-    this.sampleAxis = staticSamples != 1;
+    this.sampleAxis = staticSamples != 1 || enumerating; // classes lie along the sample axis
     Operand<TFloat32> first = observed.values().iterator().next();
     this.batch = tf.squeeze(tf.slice(tf.shape(first), tf.constant(new int[] {0}), tf.constant(new int[] {1})));
   }
@@ -376,13 +376,18 @@ public final class InferencePass {
 
   /**
    * The bound per example, {@code [B]}: in an enumerating pass the weighted sum of {@link
-   * #elboTerms} over classes, otherwise their mean over samples (the ELBO).
+   * #elboTerms} over classes, otherwise their mean over samples (the ELBO); at a static k = 1 the
+   * terms themselves, with no sample axis to add and average away (ops the training step would
+   * run, and differentiate, every step).
    */
   Operand<TFloat32> elboPerExample() {
-    if (weights == null) {
-      return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, elboTerms());
+    if (weights != null) {
+      return EnumeratedBound.perExample(tf, elboTerms(), weights);
     }
-    return EnumeratedBound.perExample(tf, elboTerms(), weights);
+    if (!sampleAxis && elboTerms != null) {
+      return elboTerms;
+    }
+    return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, elboTerms());
   }
 
   /** Whether this pass summed a latent out by enumeration. */

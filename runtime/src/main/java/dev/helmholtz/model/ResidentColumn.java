@@ -12,13 +12,12 @@ import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-import org.tensorflow.types.TInt64;
 
 /**
  * One observed column held in the graph: uploaded once ({@link #upload()} fed to {@link
  * #assign()}), then each step's rows are gathered by index and, when {@link #binarize()} is fed
- * true, binarized in the graph (a fresh Bernoulli draw per element), so no batch is copied from
- * Java.
+ * true, binarized in the graph (a fresh Bernoulli draw per element, from 16 fresh random bits:
+ * {@link RandomSource#bernoulli16}), so no batch is copied from Java.
  *
  * @param batch the current batch's rows, {@code [indices, width]}
  */
@@ -42,8 +41,9 @@ record ResidentColumn(Placeholder<TFloat32> upload, Op assign, Placeholder<TBool
     // project's 2-core machine) even for a column that is not binarized, and a copy.
     SwitchCond<TFloat32> route = tf.switchCond(rows, binarize);
     Operand<TFloat32> toDraw = route.outputTrue();
-    Operand<TFloat32> draw = tf.dtypes.cast(
-        tf.math.less(random.uniform(tf.shape(toDraw, TInt64.class)), toDraw), TFloat32.class);
+    // 16 random bits per element instead of a 32-bit float uniform: the draw was the step's
+    // largest op after the MatMuls, and Philox's cost is per bit drawn.
+    Operand<TFloat32> draw = random.bernoulli16(toDraw);
     Operand<TFloat32> batch = tf.merge(List.of(route.outputFalse(), draw)).output();
     return new ResidentColumn(upload, assign, binarize, batch);
   }

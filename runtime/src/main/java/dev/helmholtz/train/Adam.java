@@ -36,11 +36,16 @@ import org.tensorflow.types.TFloat32;
  *       say — can live in one graph;
  *   <li>takes the learning rate as a graph operand (typically a scalar placeholder fed every
  *       step), so schedules need no graph rebuild;
- *   <li>is race-free and so bit-reproducible for fixed {@link ThreadSettings}: {@link #step()}
- *       first waits for <em>every</em> gradient (and the loss), then runs every {@code ApplyAdam},
- *       then updates the beta powers. Legacy ref variables are read by aliasing their buffer, and
- *       {@code ApplyAdam} updates in place, so without this ordering an update could be seen by a
- *       gradient computation that has not finished reading the old value.
+ *   <li>is race-free and so bit-reproducible for fixed {@link ThreadSettings}: in {@link #step()}
+ *       each variable's {@code ApplyAdam} waits for the loss, for that variable's gradient and for
+ *       every op of the backward pass that reads the variable (the ops of the forward pass that
+ *       read it are done before the loss is); then the beta powers are updated. Legacy ref
+ *       variables are read by aliasing their buffer, and {@code ApplyAdam} updates in place, so
+ *       without this ordering an update could be seen by a gradient computation that has not
+ *       finished reading the old value. A variable whose gradient is ready is updated while the
+ *       backward pass goes on (the decoder's while the encoder's first layer, the step's last
+ *       product, is differentiated), not after every gradient, so the updates take little of the
+ *       step's time. {@link #clippedStep()} needs every gradient for the global norm first.
  * </ul>
  *
  * <p>The update is TensorFlow's: with {@code t} the step number (from 1),
@@ -227,7 +232,8 @@ public final class Adam {
 
     Ops scoped = tf.withSubScope(name);
 
-    // 1. Gradients, and a barrier that waits for all of them (and for the loss).
+    // 1. Gradients, and a barrier that waits for all of them (and for the loss): the clipped
+    // step's, whose global norm needs every gradient.
     Gradients grads = scoped.gradients(loss, variables);
     List<Output<?>> dys = grads.dy();
     Set<Operation> gradientOps = new LinkedHashSet<>();
@@ -301,7 +307,8 @@ public final class Adam {
       Operand<TFloat32> g = (Operand<TFloat32>) dy;
       gradients.add(g);
     }
-    Op step = update(scoped, "step", gradientsReady, variables, ms, vs, beta1Power, beta2Power,
+    List<Op> readyToApply = readyToApply(scoped, loss, variables, dys);
+    Op step = update(scoped, "step", readyToApply, variables, ms, vs, beta1Power, beta2Power,
         learningRate, b1, b2, eps, gradients);
 
     Op clippedStep = null;
@@ -315,20 +322,92 @@ public final class Adam {
       for (Operand<TFloat32> g : gradients) {
         clipped.add(clip.math.mul(g, scale));
       }
-      clippedStep = update(scoped, "clipped_step", gradientsReady, variables, ms, vs, beta1Power,
-          beta2Power, learningRate, b1, b2, eps, clipped);
+      clippedStep = update(scoped, "clipped_step", Collections.nCopies(variables.size(), gradientsReady),
+          variables, ms, vs, beta1Power, beta2Power, learningRate, b1, b2, eps, clipped);
     }
     return new Adam(step, clippedStep, squaredNorms, inits, state);
   }
 
+  /** Ops whose values alias a variable's buffer rather than copy it (a read, a view). */
+  private static final Set<String> ALIASING_TYPES = Set.of("Identity", "Snapshot", "StopGradient",
+      "PreventGradient", "Reshape", "ExpandDims", "Squeeze", "Bitcast", "RefIdentity", "Enter", "Switch");
+
   /**
-   * The race-free update with the given gradients: every ApplyAdam after {@code gradientsReady},
-   * then the beta powers after every ApplyAdam has read them; returns the op named {@code name}.
+   * For each variable, a barrier that opens once its {@code ApplyAdam} may run: after the loss,
+   * the variable's gradient and every op that reads the variable (through reads and views of its
+   * buffer, {@link #ALIASING_TYPES}) on the way to any gradient but not to the loss: the backward
+   * pass's readers, such as the product {@code dy W^T} that carries the gradient to a layer's
+   * input. The forward pass's readers are ancestors of the loss, so done before it.
+   */
+  private static List<Op> readyToApply(Ops scoped, Operand<TFloat32> loss,
+      List<Variable<TFloat32>> variables, List<Output<?>> dys) {
+    Set<String> forward = ancestors(List.of((GraphOperation) loss.op()));
+    List<GraphOperation> gradientOps = new ArrayList<>();
+    dys.forEach(dy -> gradientOps.add((GraphOperation) dy.op()));
+    Set<String> backward = ancestors(gradientOps);
+    backward.removeAll(forward);
+    Ops barriers = scoped.withSubScope("ready");
+    List<Op> ready = new ArrayList<>();
+    for (int i = 0; i < variables.size(); i++) {
+      Set<Operation> deps = new LinkedHashSet<>();
+      deps.add(loss.op());
+      deps.add(dys.get(i).op());
+      Set<String> seen = new HashSet<>();
+      Deque<GraphOperation> views = new ArrayDeque<>(List.of((GraphOperation) variables.get(i).op()));
+      while (!views.isEmpty()) {
+        for (GraphOperation reader : views.pop().consumers()) {
+          if (ALIASING_TYPES.contains(reader.type()) && seen.add(reader.name())) {
+            views.push(reader);
+          }
+          if (backward.contains(reader.name())) {
+            deps.add(reader);
+          }
+        }
+      }
+      List<Op> depOps = new ArrayList<>();
+      for (Operation o : deps) {
+        depOps.add(() -> o);
+      }
+      ready.add(barriers.withControlDependencies(depOps).withName("var_" + i).noOp());
+    }
+    return ready;
+  }
+
+  /** Names of {@code roots} and every op they depend on through data and control inputs. */
+  private static Set<String> ancestors(List<GraphOperation> roots) {
+    Set<String> reached = new HashSet<>();
+    Deque<GraphOperation> todo = new ArrayDeque<>();
+    for (GraphOperation root : roots) {
+      if (reached.add(root.name())) {
+        todo.push(root);
+      }
+    }
+    while (!todo.isEmpty()) {
+      GraphOperation op = todo.pop();
+      for (int i = 0, n = op.numInputs(); i < n; i++) {
+        GraphOperation in = (GraphOperation) op.input(i).op();
+        if (reached.add(in.name())) {
+          todo.push(in);
+        }
+      }
+      for (GraphOperation in : op.controlInputs()) {
+        if (reached.add(in.name())) {
+          todo.push(in);
+        }
+      }
+    }
+    return reached;
+  }
+
+  /**
+   * The race-free update with the given gradients: each variable's ApplyAdam after its barrier in
+   * {@code ready}, then the beta powers after every ApplyAdam has read them; returns the op named
+   * {@code name}.
    */
   private static Op update(
       Ops scoped,
       String name,
-      Op gradientsReady,
+      List<Op> ready,
       List<Variable<TFloat32>> variables,
       List<Variable<TFloat32>> ms,
       List<Variable<TFloat32>> vs,
@@ -339,12 +418,11 @@ public final class Adam {
       Operand<TFloat32> b2,
       Operand<TFloat32> eps,
       List<Operand<TFloat32>> gradients) {
-    // 3. Every ApplyAdam, after all gradients.
-    Ops afterGradients = scoped.withControlDependencies(List.of(gradientsReady));
+    // 3. Every ApplyAdam, once its variable's gradient is ready and nothing will read the variable.
     List<Op> applies = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       ApplyAdam<TFloat32> apply =
-          afterGradients.train.applyAdam(
+          scoped.withControlDependencies(List.of(ready.get(i))).train.applyAdam(
               variables.get(i),
               ms.get(i),
               vs.get(i),
@@ -375,8 +453,8 @@ public final class Adam {
 
   /**
    * One Adam update of every variable. Run it as a target (fetching the loss alongside gives the
-   * loss before the update): all gradients are computed first, then every {@code ApplyAdam}, then
-   * the beta powers are advanced.
+   * loss before the update): each variable's {@code ApplyAdam} runs once its gradient is computed
+   * and no op of the backward pass still reads it, then the beta powers are advanced.
    */
   public Op step() {
     return step;

@@ -190,4 +190,130 @@ class RandomSourceTest {
       }
     }
   }
+  /** P(1) of each column of a [rows, width] draw, and the draws themselves, flattened. */
+  private static float[] bernoulli16Draws(Session s, Operand<TFloat32> draw) {
+    return fetchOne(s, draw).values();
+  }
+
+  /**
+   * bernoulli16: each column's rate is ceil(65536 p) / 65536 (exactly 0 and 1 at the ends), for a
+   * width that fills whole 64-bit draws (8) and one that does not (7); MNIST's intensities k / 255
+   * included.
+   */
+  @Test
+  void bernoulli16DrawsAtTheIntensity() {
+    float[] p = {0f, 1f / 255, 0.25f, 0.5f, 128f / 255, 0.7f, 1f, 3f / 65536};
+    int rows = 20_000;
+    for (int width : new int[] {8, 7}) {
+      float[] probs = new float[rows * width];
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < width; j++) {
+          probs[i * width + j] = p[j];
+        }
+      }
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        RandomSource rng = new RandomSource(tf, Seed.of(11));
+        Operand<TFloat32> draw = rng.bernoulli16(tf.constant(org.tensorflow.ndarray.Shape.of(rows, width),
+            org.tensorflow.ndarray.buffer.DataBuffers.of(probs)));
+        assertEquals(org.tensorflow.ndarray.Shape.of(rows, width), draw.shape());
+        try (Session s = new Session(g)) {
+          float[] x = bernoulli16Draws(s, draw);
+          for (int j = 0; j < width; j++) {
+            double exact = Math.ceil(p[j] * 65536.0) / 65536.0;
+            double ones = 0;
+            for (int i = 0; i < rows; i++) {
+              float v = x[i * width + j];
+              assertTrue(v == 0f || v == 1f, "a draw is 0 or 1, got " + v);
+              ones += v;
+            }
+            double rate = ones / rows;
+            if (p[j] == 0f || p[j] == 1f) {
+              assertEquals(p[j], rate, 0.0, "column " + j + " of width " + width);
+            } else {
+              assertEquals(exact, rate, 4.5 * Math.sqrt(exact * (1 - exact) / rows) + 1e-9,
+                  "column " + j + " of width " + width + " (p = " + p[j] + ")");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * bernoulli16 at p = 1/2: the four elements that share a 64-bit draw, elements of neighbouring
+   * draws, and the same element in consecutive runs are uncorrelated (|r| below 5 standard errors
+   * of a zero correlation), and each run draws anew.
+   */
+  @Test
+  void bernoulli16DrawsAreFreshPerElementAndPerRun() {
+    int rows = 20_000;
+    int width = 8;
+    float[] half = new float[rows * width];
+    Arrays.fill(half, 0.5f);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(12));
+      Operand<TFloat32> draw = rng.bernoulli16(tf.constant(org.tensorflow.ndarray.Shape.of(rows, width),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(half)));
+      try (Session s = new Session(g)) {
+        float[] first = bernoulli16Draws(s, draw);
+        float[] second = bernoulli16Draws(s, draw);
+        assertFalse(Arrays.equals(first, second), "each run draws anew");
+        double bound = 5 / Math.sqrt(rows);
+        // Columns 0-3 share each row's first 64-bit draw, 4-7 its second.
+        int[][] pairs = {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {2, 3}, {3, 4}, {0, 4}, {0, 7}};
+        for (int[] pair : pairs) {
+          double r = correlation(column(first, width, pair[0]), column(first, width, pair[1]));
+          assertTrue(Math.abs(r) < bound, "columns " + pair[0] + " and " + pair[1] + ": r = " + r);
+        }
+        for (int j = 0; j < width; j++) {
+          double r = correlation(column(first, width, j), column(second, width, j));
+          assertTrue(Math.abs(r) < bound, "column " + j + " in two runs: r = " + r);
+        }
+        double rowsR = correlation(Arrays.copyOfRange(first, 0, (rows - 1) * width),
+            Arrays.copyOfRange(first, width, rows * width));
+        assertTrue(Math.abs(rowsR) < 5 / Math.sqrt((rows - 1) * width), "neighbouring rows: r = " + rowsR);
+      }
+    }
+  }
+
+  @Test
+  void bernoulli16NeedsAStaticWidth() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource rng = new RandomSource(tf, Seed.of(1));
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> rng.bernoulli16(tf.constant(new float[] {0.5f, 0.5f})));
+      assertTrue(e.getMessage().contains("[n, width]") && e.getMessage().contains("[2]"), e.getMessage());
+    }
+  }
+
+  private static float[] column(float[] x, int width, int j) {
+    float[] c = new float[x.length / width];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = x[i * width + j];
+    }
+    return c;
+  }
+
+  private static double correlation(float[] a, float[] b) {
+    double ma = 0;
+    double mb = 0;
+    for (int i = 0; i < a.length; i++) {
+      ma += a[i];
+      mb += b[i];
+    }
+    ma /= a.length;
+    mb /= b.length;
+    double sab = 0;
+    double saa = 0;
+    double sbb = 0;
+    for (int i = 0; i < a.length; i++) {
+      sab += (a[i] - ma) * (b[i] - mb);
+      saa += (a[i] - ma) * (a[i] - ma);
+      sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    return sab / Math.sqrt(saa * sbb);
+  }
 }

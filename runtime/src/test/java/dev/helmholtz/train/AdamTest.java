@@ -2,14 +2,21 @@ package dev.helmholtz.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -363,13 +370,93 @@ class AdamTest {
     }
   }
 
+  /**
+   * Each variable is updated as soon as its gradient is ready and no backward op still reads it,
+   * and that ordering is race-free: 30 steps give the same bits as the clipped step (whose updates
+   * all wait for every gradient) with a bound no gradient reaches, in threads 1/2 and 2/2, on
+   * layers large enough for the backward products to overlap the updates.
+   */
+  @Test
+  void earlyUpdatesGiveTheBitsOfUpdatesAfterEveryGradient() {
+    for (ThreadSettings threads : List.of(ThreadSettings.of(1, 2), ThreadSettings.of(2, 2))) {
+      List<float[]> early = trainMlp(threads, 256, 192, 64, 30, false);
+      List<float[]> barrier = trainMlp(threads, 256, 192, 64, 30, true);
+      for (int i = 0; i < early.size(); i++) {
+        assertArrayEquals(barrier.get(i), early.get(i), 0f, "tensor " + i + " with " + threads);
+      }
+    }
+  }
+
+  /**
+   * The last layer's update waits for the backward product that reads its kernel (dy W^T, the
+   * gradient of the layer's input) but not for the first layer's gradient.
+   */
+  @Test
+  void anUpdateWaitsForTheBackwardReadersOfItsVariableOnly() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      List<Op> inits = new ArrayList<>();
+      Variable<TFloat32> w0 = variable(tf, "w0", inits, new long[] {3, 4}, new float[12]);
+      Variable<TFloat32> w1 = variable(tf, "w1", inits, new long[] {4, 2}, new float[8]);
+      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+      Operand<TFloat32> h = tf.math.tanh(tf.linalg.matMul(x, tf.identity(w0)));
+      Operand<TFloat32> loss = tf.sum(tf.math.square(tf.linalg.matMul(h, tf.identity(w1))), tf.constant(new int[] {0, 1}));
+      Adam adam = Adam.create(tf, "Adam", loss, List.of(w0, w1), learningRate(tf));
+      GraphOperation applyW1 = null;
+      for (GraphOperation c : ((GraphOperation) w1.op()).consumers()) {
+        if (c.type().equals("ApplyAdam")) {
+          applyW1 = c;
+        }
+      }
+      Set<String> before = new HashSet<>();
+      Deque<GraphOperation> todo = new ArrayDeque<>(List.of(applyW1));
+      while (!todo.isEmpty()) {
+        GraphOperation op = todo.pop();
+        List<GraphOperation> ins = new ArrayList<>(op.controlInputs());
+        for (int i = 0; i < op.numInputs(); i++) {
+          ins.add((GraphOperation) op.input(i).op());
+        }
+        for (GraphOperation in : ins) {
+          if (before.add(in.name())) {
+            todo.push(in);
+          }
+        }
+      }
+      List<String> backwardMatMulsOfW1 = new ArrayList<>();
+      List<String> gradientOfW0 = new ArrayList<>();
+      for (java.util.Iterator<GraphOperation> it = g.operations(); it.hasNext(); ) {
+        GraphOperation op = it.next();
+        if (op.type().equals("MatMul") && op.name().contains("Gradients")) {
+          if (op.input(1).op().type().equals("Identity")
+              && ((GraphOperation) op.input(1).op()).input(0).op().name().equals(w1.op().name())) {
+            backwardMatMulsOfW1.add(op.name());
+          }
+          if (op.input(0).op().name().equals(x.op().name())) {
+            gradientOfW0.add(op.name()); // x^T dy: the first layer's kernel gradient
+          }
+        }
+      }
+      assertEquals(1, backwardMatMulsOfW1.size(), backwardMatMulsOfW1::toString);
+      assertEquals(1, gradientOfW0.size(), gradientOfW0::toString);
+      assertTrue(before.containsAll(backwardMatMulsOfW1), "w1's update waits for dy w1^T");
+      assertFalse(before.contains(gradientOfW0.get(0)), "w1's update does not wait for w0's gradient");
+      assertNotNull(adam.step());
+    }
+  }
+
   /** Builds a small MLP, trains it 50 steps on fed data, returns every variable's bits. */
   private static List<float[]> trainMlp(ThreadSettings threads) {
+    return trainMlp(threads, 64, 48, 32, 50, false);
+  }
+
+  /**
+   * An MLP in-hidden-hidden-in, trained {@code steps} steps on fed data with {@link Adam#step()}
+   * or with {@link Adam#clippedStep()} at a bound no gradient reaches; every variable's bits.
+   */
+  private static List<float[]> trainMlp(ThreadSettings threads, int in, int hidden, int batch,
+      int steps, boolean clippedAtHugeBound) {
     Random init = new Random(7);
     Random data = new Random(11);
-    int batch = 32;
-    int in = 64;
-    int hidden = 48;
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       List<Op> inits = new ArrayList<>();
@@ -402,18 +489,27 @@ class AdamTest {
               tf.math.log1p(tf.math.exp(tf.math.neg(tf.math.abs(h)))));
       Operand<TFloat32> loss = tf.math.mean(tf.sum(ce, tf.constant(1)), tf.constant(0));
       Placeholder<TFloat32> lr = learningRate(tf);
-      Adam adam = Adam.create(tf, "Adam", loss, vars, lr);
+      Placeholder<TFloat32> maxNorm = tf.withName("max_norm").placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      Adam adam = Adam.create(tf, "Adam", loss, vars, lr, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2,
+          Adam.DEFAULT_EPSILON, maxNorm);
       inits.addAll(adam.initializers());
       try (Session s = new Session(g, threads.toConfig());
-          TFloat32 lrT = TFloat32.scalarOf(3e-3f)) {
+          TFloat32 lrT = TFloat32.scalarOf(3e-3f);
+          TFloat32 hugeBound = TFloat32.scalarOf(1e30f)) {
         runAll(s, inits);
-        for (int stepNo = 0; stepNo < 50; stepNo++) {
+        for (int stepNo = 0; stepNo < steps; stepNo++) {
           float[] xb = new float[batch * in];
           for (int j = 0; j < xb.length; j++) {
             xb[j] = data.nextFloat() < 0.3f ? 1f : 0f;
           }
           try (TFloat32 xT = TFloat32.tensorOf(Shape.of(batch, in), DataBuffers.of(xb))) {
-            s.runner().feed(x, xT).feed(lr, lrT).addTarget(adam.step()).fetch(loss).run().close();
+            Session.Runner runner = s.runner().feed(x, xT).feed(lr, lrT).fetch(loss);
+            if (clippedAtHugeBound) {
+              runner.feed(maxNorm, hugeBound).addTarget(adam.clippedStep());
+            } else {
+              runner.addTarget(adam.step());
+            }
+            runner.run().close();
           }
         }
         List<float[]> out = new ArrayList<>();
