@@ -30,13 +30,13 @@ import picocli.CommandLine.Option;
       "high-quality samples (within 3 std of a centre); writes samples.csv and metrics.json."
     })
 public final class RingWganCommand implements Callable<Integer> {
-  @Option(names = "--steps", defaultValue = "5000", description = "Critic updates (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--steps", defaultValue = "20000", description = "Critic updates (default: ${DEFAULT-VALUE}).")
   long steps;
 
   @Option(names = "--batch-size", defaultValue = "256", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--learning-rate", defaultValue = "3e-3", description = "Both players' Adam learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Both players' Adam learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
   @Option(names = "--samples", defaultValue = "2500", description = "Samples scored against the ring (default: ${DEFAULT-VALUE}).")
