@@ -7,16 +7,13 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.DATASET;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.DISCRIMINATOR_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.FLOAT_OPERAND;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GAN_LOSS;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
@@ -61,23 +58,10 @@ public final class AdversarialModelWriter {
   }
 
   public JavaFile write() {
-    TypeSpec.Builder type = TypeSpec.classBuilder(generatedType)
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(ADVERSARIAL_MODEL)
-        .addOriginatingElement(model.type())
-        .addJavadoc(CodeBlock.builder()
-            .add("The adversarial model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n",
-                modelType)
-            .add("<h2>Model report</h2>\n")
-            .add("$L", new ModelReport(validated).javadoc())
-            .build());
-    if (generatedAnnotationAvailable) {
-      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", ModelWriter.PROCESSOR).build());
-    }
-    type.addField(FieldSpec.builder(ADVERSARIAL_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer(spec())
-        .build());
-    type.addField(modelType, "model", Modifier.PRIVATE, Modifier.FINAL);
+    TypeSpec.Builder type = GeneratedClass.start(validated, ADVERSARIAL_MODEL,
+        CodeBlock.of("The adversarial model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n",
+            modelType),
+        ADVERSARIAL_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addParameter(modelType, "model")
@@ -91,10 +75,7 @@ public final class AdversarialModelWriter {
     type.addMethods(typedApi());
     type.addMethod(defineGeneration());
     type.addMethod(defineDiscriminator());
-    return JavaFile.builder(model.packageName(), type.build())
-        .skipJavaLangImports(true)
-        .indent("  ")
-        .build();
+    return GeneratedClass.file(model, type.build());
   }
 
   private List<NodeDescriptor> labels() {

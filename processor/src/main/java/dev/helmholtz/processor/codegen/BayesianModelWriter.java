@@ -5,16 +5,13 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.BAYESIAN_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.BAYESIAN_SPEC;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.DATASET;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.FLOAT_OPERAND;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
@@ -53,24 +50,11 @@ public final class BayesianModelWriter {
   }
 
   public JavaFile write() {
-    TypeSpec.Builder type = TypeSpec.classBuilder(generatedType)
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(BAYESIAN_MODEL)
-        .addOriginatingElement(model.type())
-        .addJavadoc(CodeBlock.builder()
-            .add("The model defined by {@link $T}, compiled by Helmholtz: a model of global latents, whose\n"
-                + "posterior given a data set {@code hmc(data)} samples and {@code variational(data)} fits.\n\n",
-                modelType)
-            .add("<h2>Model report</h2>\n")
-            .add("$L", new ModelReport(validated).javadoc())
-            .build());
-    if (generatedAnnotationAvailable) {
-      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", ModelWriter.PROCESSOR).build());
-    }
-    type.addField(FieldSpec.builder(BAYESIAN_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer(spec())
-        .build());
-    type.addField(modelType, "model", Modifier.PRIVATE, Modifier.FINAL);
+    TypeSpec.Builder type = GeneratedClass.start(validated, BAYESIAN_MODEL,
+        CodeBlock.of("The model defined by {@link $T}, compiled by Helmholtz: a model of global latents, whose\n"
+            + "posterior given a data set {@code hmc(data)} samples and {@code variational(data)} fits.\n\n",
+            modelType),
+        BAYESIAN_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PRIVATE)
         .addParameter(modelType, "model")
@@ -81,10 +65,7 @@ public final class BayesianModelWriter {
     type.addMethods(factories());
     type.addMethods(typedApi());
     type.addMethod(define());
-    return JavaFile.builder(model.packageName(), type.build())
-        .skipJavaLangImports(true)
-        .indent("  ")
-        .build();
+    return GeneratedClass.file(model, type.build());
   }
 
   private CodeBlock spec() {

@@ -2,7 +2,6 @@ package dev.helmholtz.processor.codegen;
 
 import static dev.helmholtz.processor.codegen.RuntimeTypes.DATASET;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.FLOAT_OPERAND;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED_MODEL;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATIVE_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.INFERENCE_PASS;
@@ -12,11 +11,9 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
@@ -58,36 +55,15 @@ public final class ModelWriter {
   }
 
   public JavaFile write() {
-    TypeSpec.Builder type = TypeSpec.classBuilder(generatedType)
-        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(GENERATED_MODEL)
-        .addOriginatingElement(model.type())
-        .addJavadoc(classJavadoc());
-    if (generatedAnnotationAvailable) {
-      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
-    }
-    type.addField(FieldSpec.builder(MODEL_SPEC, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .initializer(spec())
-        .build());
-    type.addField(modelType, "model", Modifier.PRIVATE, Modifier.FINAL);
+    TypeSpec.Builder type = GeneratedClass.start(validated, GENERATED_MODEL,
+        CodeBlock.of("The model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n", modelType),
+        MODEL_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethod(constructor());
     type.addMethods(factories());
     type.addMethods(typedApi());
     type.addMethod(defineInference());
     type.addMethod(defineGeneration());
-    return JavaFile.builder(model.packageName(), type.build())
-        .skipJavaLangImports(true)
-        .indent("  ")
-        .build();
-  }
-
-  private CodeBlock classJavadoc() {
-    return CodeBlock.builder()
-        .add("The model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n", modelType)
-        .add("<h2>Model report</h2>\n")
-        // An argument, not a format: dollar signs in node names need no escaping.
-        .add("$L", new ModelReport(validated).javadoc())
-        .build();
+    return GeneratedClass.file(model, type.build());
   }
 
   private CodeBlock spec() {
