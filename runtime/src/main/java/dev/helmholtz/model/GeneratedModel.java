@@ -68,7 +68,8 @@ public abstract class GeneratedModel implements AutoCloseable {
   private final Map<String, Placeholder<TFloat32>> givenInputs = new LinkedHashMap<>();
   /** The resident data path: per observed node, where its data is uploaded and how a step selects rows. */
   private final Map<String, ResidentColumn> resident = new LinkedHashMap<>();
-  private Placeholder<TInt32> residentIndices;
+  /** The training batch's towers: each tower's inputs, resident or fed. */
+  private TrainingTowers towers;
   private Dataset residentSource;
   private Placeholder<TInt32> samples;
   private Placeholder<TInt32> generateCount;
@@ -110,14 +111,15 @@ public abstract class GeneratedModel implements AutoCloseable {
       Ops tf = Ops.create(graph);
       RandomSource random = new RandomSource(tf, seed.derive("graph"));
       variables = new VariableStore(tf, random);
-      residentIndices = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
+      Map<String, Integer> widths = new LinkedHashMap<>();
       for (ModelSpec.Node node : dataNodes()) {
-        ResidentColumn column = ResidentColumn.build(tf, random, residentIndices, node.width());
-        resident.put(node.name(), column);
-        // Fed directly (evaluation, the fed training path), the default and its gather are pruned.
-        observed.put(node.name(), tf.placeholderWithDefault(column.batch(),
-            Shape.of(Shape.UNKNOWN_SIZE, node.width())));
+        resident.put(node.name(), ResidentColumn.build(tf, node.width()));
+        widths.put(node.name(), node.width());
+        // Evaluation, sampling and export feed whole batches; training feeds its towers.
+        observed.put(node.name(), tf.placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
       }
+      towers = TrainingTowers.build(tf, random, splitsIntoTowers() ? threads.towers() : 1, widths, resident);
       samples = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
@@ -127,17 +129,25 @@ public abstract class GeneratedModel implements AutoCloseable {
       // axis at all. Evaluation feeds k (1 for the ELBO, chunks of k for log-likelihoods).
       // A model with an enumerated latent trains on one sample per class instead.
       int trainingSamples = spec.enumerated().map(ModelSpec.Node::width).orElse(spec.samples());
-      InferencePass training = new InferencePass(tf, spec, variables, random,
-          new LinkedHashMap<>(observed), tf.constant(trainingSamples), trainingSamples,
-          differentiatesSamples(spec.objective()) ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
-          Map.of(), spec.enumerated().isPresent());
-      defineInference(training);
-      TrainingTarget target = trainingTarget(tf, random, training);
+      List<InferencePass> towerPasses = new ArrayList<>();
+      List<TrainingTarget> towerTargets = new ArrayList<>();
+      for (int t = 0; t < towers.count(); t++) {
+        InferencePass tower = new InferencePass(tf, spec, variables, random,
+            towers.inputs(t), tf.constant(trainingSamples), trainingSamples,
+            differentiatesSamples(spec.objective()) ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
+            Map.of(), spec.enumerated().isPresent());
+        defineInference(tower);
+        towerPasses.add(tower);
+        towerTargets.add(trainingTarget(tf, random, tower));
+      }
+      InferencePass training = towerPasses.get(0);
+      TrainingTarget target = towerTargets.size() == 1 ? towerTargets.get(0) : acrossTowers(tf, towerTargets);
       trainingPass = training;
       trainingLoss = target.loss();
       objectiveMean = tf.math.mean(target.perExample(), tf.constant(0));
       termNames = new ArrayList<>(training.termMeans().keySet());
-      termMeans = new ArrayList<>(training.termMeans().values());
+      termMeans = towerPasses.size() == 1 ? new ArrayList<>(training.termMeans().values())
+          : termMeansAcrossTowers(tf, towerPasses, termNames);
       termNames.addAll(target.terms().keySet());
       termMeans.addAll(target.terms().values());
 
@@ -201,6 +211,46 @@ public abstract class GeneratedModel implements AutoCloseable {
       return new TrainingTarget(perExample, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
           after -> List.of(), List.of(), Map.of());
     }
+  }
+
+  /**
+   * Whether the objective is a mean of per-example terms with no state of its own, so that a
+   * batch may be split into towers: ELBO without an enumerated latent, and IWAE. NVIL's baseline,
+   * wake-sleep's dreams, VIMCO's and M2's terms train in one piece.
+   */
+  private boolean splitsIntoTowers() {
+    return (spec.objective() == ObjectiveKind.ELBO && spec.enumerated().isEmpty())
+        || spec.objective() == ObjectiveKind.IWAE;
+  }
+
+  /** The towers' per-example objectives side by side, in batch order: one target over the whole batch. */
+  private static TrainingTarget acrossTowers(Ops tf, List<TrainingTarget> towerTargets) {
+    List<Operand<TFloat32>> perExample = new ArrayList<>();
+    towerTargets.forEach(t -> perExample.add(t.perExample()));
+    Operand<TFloat32> all = tf.concat(perExample, tf.constant(0));
+    return TrainingTarget.of(tf, all, all);
+  }
+
+  /**
+   * Each term's mean over the whole batch from its towers' means, weighted by their rows; a tower
+   * with no rows (a batch smaller than the tower count) has a NaN mean and weight 0, and adds 0.
+   */
+  private static List<Operand<TFloat32>> termMeansAcrossTowers(Ops tf, List<InferencePass> passes,
+      List<String> names) {
+    List<Operand<TFloat32>> rows = new ArrayList<>();
+    for (InferencePass pass : passes) {
+      rows.add(tf.dtypes.cast(pass.batchSize(), TFloat32.class));
+    }
+    Operand<TFloat32> total = tf.math.addN(rows);
+    List<Operand<TFloat32>> means = new ArrayList<>();
+    for (String name : names) {
+      List<Operand<TFloat32>> weighted = new ArrayList<>();
+      for (int t = 0; t < passes.size(); t++) {
+        weighted.add(tf.math.mulNoNan(passes.get(t).termMeans().get(name), rows.get(t)));
+      }
+      means.add(tf.math.div(tf.math.addN(weighted), total));
+    }
+    return means;
   }
 
   /** {@code step}, then the target's own per-step updates when it has any. */
@@ -282,7 +332,8 @@ public abstract class GeneratedModel implements AutoCloseable {
   private InferencePass sleepPass(Ops tf, RandomSource random, InferencePass training) {
     // Dreams are conditioned on the training batch's given nodes.
     Map<String, Operand<TFloat32>> given = new LinkedHashMap<>();
-    spec.given().forEach(node -> given.put(node.name(), observed.get(node.name())));
+    Map<String, Operand<TFloat32>> trainingInputs = towers.inputs(0); // one tower: see splitsIntoTowers
+    spec.given().forEach(node -> given.put(node.name(), trainingInputs.get(node.name())));
     GenerativePass dreamer = new GenerativePass(tf, spec, variables, random, training.batchSize(), given);
     defineGeneration(dreamer);
     Map<String, Operand<TFloat32>> dreamedObserved = new LinkedHashMap<>();
@@ -298,7 +349,7 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   /** What NVIL's baseline network sees: the observed nodes side by side, [B, sum of widths]. */
   private Operand<TFloat32> baselineInput(Ops tf) {
-    List<Operand<TFloat32>> columns = new ArrayList<>(observed.values());
+    List<Operand<TFloat32>> columns = new ArrayList<>(towers.inputs(0).values()); // NVIL: one tower
     return columns.size() == 1 ? columns.get(0) : tf.concat(columns, tf.constant(-1));
   }
 
@@ -345,8 +396,16 @@ public abstract class GeneratedModel implements AutoCloseable {
     return variables;
   }
 
-  Operand<TFloat32> observedInput(String name) {
-    return observed.get(name);
+  /**
+   * For tests: feeds {@code value} as data node {@code name}'s whole batch to every pass, the
+   * training pass included (which needs a model that trains in one tower).
+   */
+  Session.Runner feedWholeBatch(Session.Runner runner, String name, Tensor value) {
+    if (towers.count() != 1) {
+      throw new IllegalStateException("the training pass of " + spec.modelName() + " is split into "
+          + towers.count() + " towers; a whole batch cannot be fed to it");
+    }
+    return runner.feed(observed.get(name), value).feed(towers.inputs(0).get(name), value);
   }
 
   Placeholder<TInt32> sampleCount() {
@@ -372,12 +431,21 @@ public abstract class GeneratedModel implements AutoCloseable {
     return learningRate;
   }
 
-  Placeholder<TInt32> residentIndicesInput() {
-    return residentIndices;
+  TrainingTowers towers() {
+    return towers;
   }
 
   ResidentColumn residentColumn(String name) {
     return resident.get(name);
+  }
+
+  /**
+   * How many towers a training step splits its batch into: {@link ThreadSettings#towers()} for
+   * an objective that is a mean of per-example terms (ELBO without an enumerated latent, IWAE), 1
+   * for the others.
+   */
+  public int trainingTowers() {
+    return towers.count();
   }
 
   /** Training steps taken so far by {@link #fit}. */
@@ -444,19 +512,12 @@ public abstract class GeneratedModel implements AutoCloseable {
     List<Tensor> fed = new ArrayList<>();
     try {
       if (batches.isResident()) {
-        TInt32 rows = TInt32.tensorOf(Shape.of(batches.size()),
-            DataBuffers.of(batches.indices(), true, false).narrow(batches.size()));
-        fed.add(rows);
-        runner.feed(residentIndices, rows);
+        towers.feedIndices(runner, batches.indices(), batches.size(), fed);
         for (int i = 0; i < columns.length; i++) {
           runner.feed(resident.get(columns[i]).binarize(), binarize.get(i));
         }
       } else {
-        List<TFloat32> tensors = feedTensors(batches.batch(), columns);
-        fed.addAll(tensors);
-        for (int i = 0; i < columns.length; i++) {
-          runner.feed(observed.get(columns[i]), tensors.get(i));
-        }
+        towers.feedRows(runner, batches.batch(), columns, fed);
       }
       if (clipNorm != null) {
         runner.feed(maxGradientNorm, clipNorm).addTarget(clippedTrainStep);

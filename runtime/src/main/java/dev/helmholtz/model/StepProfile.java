@@ -255,10 +255,7 @@ public final class StepProfile {
             indexBatches = data.indexBatches(batchSize, true, ++epoch);
           }
           int size = indexBatches.next();
-          TInt32 rows = TInt32.tensorOf(Shape.of(size),
-              DataBuffers.of(indexBatches.indices(), true, false).narrow(size));
-          fed.add(rows);
-          runner.feed(model.residentIndicesInput(), rows);
+          model.towers().feedIndices(runner, indexBatches.indices(), size, fed);
           for (int i = 0; i < columns.size(); i++) {
             runner.feed(model.residentColumn(columns.get(i)).binarize(), binarize.get(i));
           }
@@ -266,14 +263,7 @@ public final class StepProfile {
           if (copies == null || !copies.hasNext()) {
             copies = data.batches(batchSize, true, ++epoch, columns.toArray(String[]::new));
           }
-          Batch batch = copies.next();
-          for (String column : columns) {
-            int width = batch.width(column);
-            TFloat32 t = TFloat32.tensorOf(Shape.of(batch.size(), width),
-                DataBuffers.of(batch.column(column), true, false).narrow((long) batch.size() * width));
-            fed.add(t);
-            runner.feed(model.observedInput(column), t);
-          }
+          model.towers().feedRows(runner, copies.next(), columns.toArray(String[]::new), fed);
         }
         if (options == null) {
           runner.run().close();

@@ -25,19 +25,41 @@ public final class ThreadSettings {
 
   private final int intraOp;
   private final int interOp;
+  private final int towers;
 
-  private ThreadSettings(int intraOp, int interOp) {
+  private ThreadSettings(int intraOp, int interOp, int towers) {
     this.intraOp = intraOp;
     this.interOp = interOp;
+    this.towers = towers;
   }
 
   /**
-   * Explicit thread counts.
+   * Explicit thread counts, with the training batch in one piece (one tower).
    *
    * @param intraOp threads per op, &ge; 0 (0 = TensorFlow's choice)
    * @param interOp ops run concurrently, &ge; 0 (0 = TensorFlow's choice)
    */
   public static ThreadSettings of(int intraOp, int interOp) {
+    return of(intraOp, interOp, 1);
+  }
+
+  /**
+   * Explicit thread counts, and the number of towers a training step splits its batch into.
+   *
+   * <p>A tower is one copy of the training pass over a contiguous block of the batch's rows (the
+   * first blocks take the extra rows when the batch does not divide); the loss is the mean over
+   * all rows, so the gradient is the same estimator as with one tower, and the towers' products
+   * run at the same time on different inter-op threads. Only objectives that are a mean of
+   * per-example terms are split (ELBO without an enumerated latent, IWAE); the others train in
+   * one tower whatever this says. A seeded run is reproducible for the same settings, towers
+   * included: each tower draws its own noise.
+   *
+   * @param towers row blocks per training batch, &ge; 1
+   */
+  public static ThreadSettings of(int intraOp, int interOp, int towers) {
+    if (towers < 1) {
+      throw new IllegalArgumentException("towers must be >= 1 (1 = the batch in one piece), was " + towers);
+    }
     if (intraOp < 0) {
       throw new IllegalArgumentException(
           "intraOp must be >= 0 (0 = TensorFlow chooses), was " + intraOp);
@@ -46,7 +68,22 @@ public final class ThreadSettings {
       throw new IllegalArgumentException(
           "interOp must be >= 0 (0 = TensorFlow chooses), was " + interOp);
     }
-    return new ThreadSettings(intraOp, interOp);
+    return new ThreadSettings(intraOp, interOp, towers);
+  }
+
+  /**
+   * Settings from a command line's {@code intra,inter[,towers]} list (an omitted inter-op count is
+   * 1, omitted towers 1); {@code null} gives {@link #defaults()}.
+   */
+  public static ThreadSettings fromCounts(int[] counts) {
+    if (counts == null) {
+      return defaults();
+    }
+    if (counts.length < 1 || counts.length > 3) {
+      throw new IllegalArgumentException("thread settings are intra,inter[,towers]: 1 to 3 numbers, got "
+          + counts.length);
+    }
+    return of(counts[0], counts.length > 1 ? counts[1] : 1, counts.length > 2 ? counts[2] : 1);
   }
 
   /**
@@ -79,11 +116,17 @@ public final class ThreadSettings {
    * pinned rather than left to TensorFlow for the same reason.
    */
   public static ThreadSettings defaults() {
-    return new ThreadSettings(DEFAULT_INTRA_OP, DEFAULT_INTER_OP);
+    return new ThreadSettings(DEFAULT_INTRA_OP, DEFAULT_INTER_OP, DEFAULT_TOWERS);
   }
 
   private static final int DEFAULT_INTRA_OP = 1;
   private static final int DEFAULT_INTER_OP = 2;
+  private static final int DEFAULT_TOWERS = 2;
+
+  /** Row blocks a training batch is split into, each its own copy of the training pass. */
+  public int towers() {
+    return towers;
+  }
 
   /** Threads per op; 0 = TensorFlow chooses. */
   public int intraOp() {
@@ -111,16 +154,16 @@ public final class ThreadSettings {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ThreadSettings t && t.intraOp == intraOp && t.interOp == interOp;
+    return o instanceof ThreadSettings t && t.intraOp == intraOp && t.interOp == interOp && t.towers == towers;
   }
 
   @Override
   public int hashCode() {
-    return 31 * intraOp + interOp;
+    return (31 * intraOp + interOp) * 31 + towers;
   }
 
   @Override
   public String toString() {
-    return "ThreadSettings[intraOp=" + intraOp + ", interOp=" + interOp + "]";
+    return "ThreadSettings[intraOp=" + intraOp + ", interOp=" + interOp + ", towers=" + towers + "]";
   }
 }

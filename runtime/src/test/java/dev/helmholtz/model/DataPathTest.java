@@ -9,10 +9,13 @@ import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The resident and fed data paths select the same rows and train to the same numbers. */
 class DataPathTest {
@@ -27,8 +30,9 @@ class DataPathTest {
     return Dataset.of("x", rows);
   }
 
-  private static float[] trainedKernel(Dataset data, DataPath path) {
-    try (LinearGaussian model = new LinearGaussian(Seed.of(9), ObjectiveKind.ELBO, 1, true)) {
+  private static float[] trainedKernel(Dataset data, DataPath path, int towers) {
+    try (LinearGaussian model = new LinearGaussian(Seed.of(9), ObjectiveKind.ELBO, 1, true,
+        ThreadSettings.of(1, 2, towers))) {
       TrainingSummary summary = model.fit(data, Training.epochs(3).batchSize(32).adam(1e-2)
           .dataPath(path).progress(ProgressListener.silent()));
       assertEquals(path, summary.dataPath());
@@ -36,10 +40,12 @@ class DataPathTest {
     }
   }
 
-  @Test
-  void residentAndFedPathsTrainBitIdentically() {
+  /** 200 rows in batches of 32: the last batch has 8 rows, split 4 + 4 (three towers: 3 + 3 + 2). */
+  @ParameterizedTest(name = "towers: {0}")
+  @ValueSource(ints = {1, 2, 3})
+  void residentAndFedPathsTrainBitIdentically(int towers) {
     Dataset data = data(200, 1);
-    assertArrayEquals(trainedKernel(data, DataPath.FED), trainedKernel(data, DataPath.RESIDENT));
+    assertArrayEquals(trainedKernel(data, DataPath.FED, towers), trainedKernel(data, DataPath.RESIDENT, towers));
   }
 
   @Test

@@ -78,7 +78,7 @@ class ElboGradientTest {
       if (!op.type().startsWith("Random") && !op.type().startsWith("StatelessRandom")) {
         continue;
       }
-      try (Result r = session.runner().feed(model.observedInput("x"), data).feed(model.sampleCount(), k)
+      try (Result r = model.feedWholeBatch(session.runner(), "x", data).feed(model.sampleCount(), k)
           .fetch(op.output(0)).run()) {
         noise.put(op.output(0), copy((TFloat32) r.get(0)));
       } catch (RuntimeException notOnThisPath) {
@@ -97,7 +97,7 @@ class ElboGradientTest {
 
   private static float[] evaluate(Session session, Operand<TFloat32> fetch, LinearGaussian model,
       TFloat32 data, TInt32 k, Map<Output<?>, Tensor> noise) {
-    Session.Runner runner = session.runner().feed(model.observedInput("x"), data).feed(model.sampleCount(), k);
+    Session.Runner runner = model.feedWholeBatch(session.runner(), "x", data).feed(model.sampleCount(), k);
     noise.forEach(runner::feed);
     try (Result r = runner.fetch(fetch).run()) {
       TFloat32 t = (TFloat32) r.get(0);

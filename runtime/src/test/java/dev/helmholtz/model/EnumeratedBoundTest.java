@@ -199,7 +199,7 @@ class EnumeratedBoundTest {
     TFloat32 y = TFloat32.tensorOf(Shape.of(X.length, TinySemiSupervised.CLASSES), DataBuffers.of(data.flat("y")));
     fed.add(x);
     fed.add(y);
-    return model.session().runner().feed(model.observedInput("x"), x).feed(model.observedInput("y"), y);
+    return model.feedWholeBatch(model.feedWholeBatch(model.session().runner(), "x", x), "y", y);
   }
 
   private static Dataset data(double[][] x, int[] labels) {

@@ -59,7 +59,7 @@ final class Estimates {
 
   /** Runs the model's session once with {@code x} fed, returning each fetch flattened. */
   static float[][] run(GeneratedModel model, TFloat32 x, List<? extends Operand<TFloat32>> fetches) {
-    Session.Runner runner = model.session().runner().feed(model.observedInput("x"), x);
+    Session.Runner runner = model.feedWholeBatch(model.session().runner(), "x", x);
     fetches.forEach(runner::fetch);
     try (Result result = runner.run()) {
       float[][] out = new float[fetches.size()][];

@@ -21,11 +21,15 @@ final class LinearGaussian extends GeneratedModel {
   private final boolean analyticKl;
 
   LinearGaussian(Seed seed, ObjectiveKind objective, int samples, boolean analyticKl) {
+    this(seed, objective, samples, analyticKl, ThreadSettings.of(1, 1));
+  }
+
+  LinearGaussian(Seed seed, ObjectiveKind objective, int samples, boolean analyticKl, ThreadSettings threads) {
     super(ModelSpec.builder("LinearGaussian")
         .objective(objective, samples)
         .latent("z", LATENT)
         .observed("x", OBSERVED)
-        .build(), seed, ThreadSettings.of(1, 1));
+        .build(), seed, threads);
     this.analyticKl = analyticKl;
     build();
   }

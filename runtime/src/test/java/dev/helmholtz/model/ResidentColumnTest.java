@@ -25,8 +25,10 @@ class ResidentColumnTest {
       Ops tf = Ops.create(g);
       RandomSource random = new RandomSource(tf, Seed.of(5));
       Placeholder<TInt32> rows = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
-      ResidentColumn x = ResidentColumn.build(tf, random, rows, 2);
-      ResidentColumn y = ResidentColumn.build(tf, random, rows, 3);
+      ResidentColumn x = ResidentColumn.build(tf, 2);
+      ResidentColumn y = ResidentColumn.build(tf, 3);
+      var xRows = x.rows(tf, random, rows);
+      var yRows = y.rows(tf, random, rows);
       try (Session s = new Session(g);
           TFloat32 xs = TFloat32.tensorOf(Shape.of(2, 2), DataBuffers.of(new float[] {1, 2, 3, 4}, true, false));
           TFloat32 ys = TFloat32.tensorOf(Shape.of(2, 3), DataBuffers.of(new float[] {5, 6, 7, 8, 9, 10}, true, false));
@@ -34,7 +36,7 @@ class ResidentColumnTest {
           TBool no = TBool.scalarOf(false)) {
         s.runner().feed(x.upload(), xs).addTarget(x.assign()).feed(y.upload(), ys).addTarget(y.assign()).run().close();
         try (Result r = s.runner().feed(rows, index).feed(x.binarize(), no).feed(y.binarize(), no)
-            .fetch(x.batch()).fetch(y.batch()).run()) {
+            .fetch(xRows).fetch(yRows).run()) {
           float[] gotX = new float[4];
           float[] gotY = new float[6];
           ((TFloat32) r.get(0)).copyTo(DataBuffers.of(gotX, false, false));

@@ -33,11 +33,15 @@ final class TinySigmoidBeliefNet extends GeneratedModel {
   static final String DECODER_BIAS = "decode/dense_0/bias";
 
   TinySigmoidBeliefNet(Seed seed, ObjectiveKind objective, int samples) {
+    this(seed, objective, samples, ThreadSettings.of(1, 1));
+  }
+
+  TinySigmoidBeliefNet(Seed seed, ObjectiveKind objective, int samples, ThreadSettings threads) {
     super(ModelSpec.builder("TinySigmoidBeliefNet")
         .objective(objective, samples)
         .latent("z", LATENT)
         .observed("x", OBSERVED)
-        .build(), seed, ThreadSettings.of(1, 1));
+        .build(), seed, threads);
     build();
   }
 

@@ -23,7 +23,21 @@ class ThreadSettingsTest {
     ThreadSettings d = ThreadSettings.defaults();
     assertTrue(d.intraOp() > 0, "a fixed intra-op count, not TF's machine-dependent choice");
     assertTrue(d.interOp() > 0);
-    assertEquals(ThreadSettings.of(d.intraOp(), d.interOp()), d);
+    assertTrue(d.towers() >= 1);
+    assertEquals(ThreadSettings.of(d.intraOp(), d.interOp(), d.towers()), d);
+    assertEquals(d, ThreadSettings.fromCounts(null));
+  }
+
+  @Test
+  void towersDefaultToOneForExplicitThreadCountsAndAreChecked() {
+    assertEquals(1, ThreadSettings.of(1, 2).towers());
+    assertEquals(ThreadSettings.of(1, 2, 2), ThreadSettings.fromCounts(new int[] {1, 2, 2}));
+    assertEquals(ThreadSettings.of(2, 1, 1), ThreadSettings.fromCounts(new int[] {2}));
+    assertTrue(!ThreadSettings.of(1, 2, 1).equals(ThreadSettings.of(1, 2, 2)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ThreadSettings.of(1, 2, 0));
+    assertTrue(e.getMessage().contains("towers must be >= 1"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ThreadSettings.fromCounts(new int[] {1, 2, 3, 4}));
+    assertTrue(e.getMessage().contains("intra,inter[,towers]"), e.getMessage());
   }
 
   @Test

@@ -43,11 +43,11 @@ public final class BenchChild {
     long mainMillis = System.currentTimeMillis();
     if (args.length == 1 && args[0].equals("cold")) {
       cold(jvmStart, mainMillis);
-    } else if (args.length == 7 && args[0].equals("steps")) {
-      int[] a = Arrays.stream(args, 1, 7).mapToInt(Integer::parseInt).toArray();
-      steps(ThreadSettings.of(a[0], a[1]), a[2], a[3], a[4], a[5]);
+    } else if (args.length == 8 && args[0].equals("steps")) {
+      int[] a = Arrays.stream(args, 1, 8).mapToInt(Integer::parseInt).toArray();
+      steps(ThreadSettings.of(a[0], a[1], a[2]), a[3], a[4], a[5], a[6]);
     } else {
-      System.err.println("usage: BenchChild cold | steps INTRA INTER BATCH WARMUP BLOCKS STEPS");
+      System.err.println("usage: BenchChild cold | steps INTRA INTER TOWERS BATCH WARMUP BLOCKS STEPS");
       System.exit(2);
     }
   }

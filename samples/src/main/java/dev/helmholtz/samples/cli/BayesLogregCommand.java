@@ -68,7 +68,7 @@ public final class BayesLogregCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of HMC, VI and the PCA's start (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", split = ",", description = "TensorFlow intra-op,inter-op threads (default: measured defaults).")
+  @Option(names = "--threads", split = ",", description = "TensorFlow intra-op,inter-op threads and training towers: intra,inter[,towers] (default: measured defaults).")
   int[] threads;
 
   @Option(names = "--output", defaultValue = "out/bayes-logreg", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
@@ -84,8 +84,7 @@ public final class BayesLogregCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--test-examples must be at least 1, was " + testExamples);
     }
     int components = LogisticRegression.FEATURES;
-    ThreadSettings threadSettings = threads == null ? ThreadSettings.defaults()
-        : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
+    ThreadSettings threadSettings = ThreadSettings.fromCounts(threads);
     LogisticRegressionModel model = LogisticRegressionModel.create(new LogisticRegression(priorScale), threadSettings);
     // The samplers check their own settings: build both on one dummy example before minutes of loading.
     Dataset probe = LogisticRegressionModel.dataset(new float[1][components], new float[1][1]);

@@ -115,15 +115,15 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--profile-steps", defaultValue = "30", description = "Traced steps per data path, after --warmup-steps untraced ones (default: ${DEFAULT-VALUE}).")
   int profileSteps;
 
-  @Option(names = "--thread-settings", split = ";", defaultValue = "1,1;1,2;2,1;2,2;0,0",
-      description = "intra,inter settings the threads section compares, ';'-separated (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--thread-settings", split = ";", defaultValue = "1,2,2;1,2,1;1,1,1;2,1,1;2,2,1;2,2,2;0,0,1",
+      description = "intra,inter,towers settings the threads section compares, ';'-separated (default: ${DEFAULT-VALUE}).")
   List<String> threadSettingsToCompare;
 
   @Option(names = "--thread-passes", defaultValue = "3", description = "Fresh JVMs per setting in the threads section (default: ${DEFAULT-VALUE}).")
   int threadPasses;
 
   @Option(names = "--threads", split = ",",
-      description = "TensorFlow intra-op,inter-op threads for the in-process sections (default: ThreadSettings.defaults()).")
+      description = "TensorFlow intra-op,inter-op threads and training towers for the in-process sections (default: ThreadSettings.defaults()).")
   int[] threads;
 
   @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
@@ -157,8 +157,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintStream out = System.out;
     Set<String> run = checkOptions();
-    ThreadSettings threadSettings = threads == null ? ThreadSettings.defaults()
-        : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
+    ThreadSettings threadSettings = ThreadSettings.fromCounts(threads);
     out.printf(Locale.ROOT, "bench: TensorFlow %s, %s, %d CPUs, Java %s, load average %.2f%n",
         TensorFlow.version(), threadSettings, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), loadAverage());
@@ -226,11 +225,15 @@ public final class BenchCommand implements Callable<Integer> {
       try {
         int intra = Integer.parseInt(parts[0].strip());
         int inter = Integer.parseInt(parts[1].strip());
-        ThreadSettings.of(intra, inter); // checks the range
-        parsedThreadSettings.add(new int[] {intra, inter});
+        int towers = parts.length > 2 ? Integer.parseInt(parts[2].strip()) : 1;
+        if (parts.length > 3) {
+          throw new IllegalArgumentException("too many numbers");
+        }
+        ThreadSettings.of(intra, inter, towers); // checks the range
+        parsedThreadSettings.add(new int[] {intra, inter, towers});
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("--thread-settings: '" + s + "' is not intra,inter with both >= 0"
-            + " (for example 2,1)");
+        throw new IllegalArgumentException("--thread-settings: '" + s + "' is not intra,inter[,towers] with"
+            + " intra and inter >= 0 and towers >= 1 (for example 1,2,2)");
       }
     }
     return run;
@@ -467,18 +470,18 @@ public final class BenchCommand implements Callable<Integer> {
     for (int[] s : settings) {
       Map<Integer, double[]> perBatch = new LinkedHashMap<>();
       batchSizes.forEach(b -> perBatch.put(b, new double[threadPasses]));
-      medians.put(s[0] + "/" + s[1], perBatch);
+      medians.put(s[0] + "/" + s[1] + "/" + s[2], perBatch);
     }
     for (int pass = 0; pass < threadPasses; pass++) {
       for (int batch : batchSizes) {
         for (int[] s : settings) {
           Map<String, String> r = BenchChild.run(List.of("steps", Integer.toString(s[0]), Integer.toString(s[1]),
-              Integer.toString(batch), "100", "5", "50"), 600);
-          medians.get(s[0] + "/" + s[1]).get(batch)[pass] = Double.parseDouble(r.get("median_ms"));
+              Integer.toString(s[2]), Integer.toString(batch), "100", "5", "50"), 600);
+          medians.get(s[0] + "/" + s[1] + "/" + s[2]).get(batch)[pass] = Double.parseDouble(r.get("median_ms"));
         }
       }
     }
-    List<String> header = new ArrayList<>(List.of("intra/inter"));
+    List<String> header = new ArrayList<>(List.of("intra/inter/towers"));
     batchSizes.forEach(b -> header.add("batch " + b + " ms/step"));
     batchSizes.forEach(b -> header.add("batch " + b + " per JVM"));
     TextTable table = new TextTable(1, header.toArray(String[]::new));
@@ -502,7 +505,7 @@ public final class BenchCommand implements Callable<Integer> {
     out.println("(median over the JVMs of each JVM's median; 0 = TensorFlow chooses; the defaults are "
         + ThreadSettings.defaults() + ")");
     for (Map.Entry<Integer, String> e : best.entrySet()) {
-      summary.add(new String[] {"fastest thread setting (intra/inter), batch " + e.getKey() + ", median ms/step",
+      summary.add(new String[] {"fastest thread setting (intra/inter/towers), batch " + e.getKey() + ", median ms/step",
           e.getValue() + ": " + fmt("%.3f", median(medians.get(e.getValue()).get(e.getKey()))), "", ""});
     }
   }

@@ -75,7 +75,7 @@ public final class BnnRegressionCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the data and of HMC (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", split = ",", description = "TensorFlow intra-op,inter-op threads (default: measured defaults).")
+  @Option(names = "--threads", split = ",", description = "TensorFlow intra-op,inter-op threads and training towers: intra,inter[,towers] (default: measured defaults).")
   int[] threads;
 
   @Option(names = "--output", defaultValue = "out/bnn-regression", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
@@ -94,8 +94,7 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     if (!(interval > 0 && interval < 1)) {
       throw new IllegalArgumentException("--interval must be in (0, 1), was " + interval);
     }
-    ThreadSettings threadSettings = threads == null ? ThreadSettings.defaults()
-        : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
+    ThreadSettings threadSettings = ThreadSettings.fromCounts(threads);
     float[][] train = BayesianNeuralNetwork.syntheticData(trainPoints, noise, Seed.of(seed).derive("train").value());
     float[][] test = BayesianNeuralNetwork.syntheticData(testPoints, noise, Seed.of(seed).derive("test").value());
     int hidden = TanhRegressionNetwork.HIDDEN;

@@ -17,7 +17,7 @@ public final class MnistOptions {
   @Option(names = "--test-examples", description = "Evaluate on the first N test images only (default: all 10000).")
   Integer testExamples;
 
-  @Option(names = "--threads", split = ",", description = "TensorFlow intra-op,inter-op threads (default: measured defaults).")
+  @Option(names = "--threads", split = ",", description = "TensorFlow intra-op,inter-op threads and training towers: intra,inter[,towers] (default: measured defaults).")
   int[] threads;
 
   @Option(names = "--seed", defaultValue = "1", description = "Seed for initialization, batching and sampling (default: ${DEFAULT-VALUE}).")
@@ -36,7 +36,6 @@ public final class MnistOptions {
   }
 
   ThreadSettings threadSettings() {
-    return threads == null ? ThreadSettings.defaults()
-        : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
+    return ThreadSettings.fromCounts(threads);
   }
 }

@@ -28,8 +28,8 @@ final class TrainingOptions {
   @Option(names = "--seed", defaultValue = "1", description = "Seed for initialization, batching and sampling (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--threads", split = ",", paramLabel = "INTRA[,INTER]", hideParamSyntax = true,
-      description = "TensorFlow intra-op,inter-op threads (default: measured defaults).")
+  @Option(names = "--threads", split = ",", paramLabel = "INTRA[,INTER[,TOWERS]]", hideParamSyntax = true,
+      description = "TensorFlow intra-op,inter-op threads and the towers a training batch is split into (default: measured defaults).")
   int[] threads;
 
   @Option(names = "--progress", defaultValue = "auto", paramLabel = "STYLE",
@@ -38,13 +38,11 @@ final class TrainingOptions {
   String progress;
 
   ThreadSettings threadSettings() {
-    if (threads == null) {
-      return ThreadSettings.defaults();
+    if (threads != null && threads.length > 3) {
+      throw new IllegalArgumentException("--threads takes INTRA, INTRA,INTER or INTRA,INTER,TOWERS, got "
+          + threads.length + " numbers");
     }
-    if (threads.length > 2) {
-      throw new IllegalArgumentException("--threads takes INTRA or INTRA,INTER, got " + threads.length + " numbers");
-    }
-    return ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
+    return ThreadSettings.fromCounts(threads);
   }
 
   /** The progress listener chosen by {@code --progress}. */

@@ -173,11 +173,13 @@ public final class VaeCommand implements Callable<Integer> {
               ? ", " + vae.stepsTaken() + " in all" : "",
           summary.took().toMillis() / 1e3, summary.examplesPerSecond(),
           summary.stopReason() == StopReason.EARLY_STOPPED ? ", stopped early" : "",
-          describe(summary.dataPath(), train));
+          describe(summary.dataPath(), train) + (vae.trainingTowers() > 1
+              ? ", each batch split into " + vae.trainingTowers() + " towers" : ""));
 
       metrics.put("model", "Vae 784-200-200-50 tanh, Bernoulli likelihood, standard Normal prior");
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", vae.stepsTaken());
+      metrics.put("training_towers", vae.trainingTowers());
       metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
       metrics.put("batch_size", trainingOptions.batchSize);
       metrics.put("learning_rate", trainingOptions.learningRate);

@@ -1,0 +1,200 @@
+package dev.helmholtz.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingSummary;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A batch split into towers is the same estimator as the whole batch in one pass. */
+class TrainingTowersTest {
+  private static final float[] X = {0.3f, -1.2f, 0.8f, 1.1f, 0.4f, -0.6f, -0.9f, 0.2f, 1.7f};
+
+  @Test
+  void theFirstTowersTakeTheRowsThatDoNotDivide() {
+    assertEquals(List.of(3, 2), rows(5, 2));
+    assertEquals(List.of(1, 0), rows(1, 2));
+    assertEquals(List.of(3, 3, 2), rows(8, 3));
+    assertEquals(List.of(64, 64), rows(128, 2));
+    for (int batch = 0; batch < 40; batch++) {
+      for (int towers = 1; towers < 5; towers++) {
+        assertEquals(batch, rows(batch, towers).stream().mapToInt(Integer::intValue).sum(), batch + "/" + towers);
+      }
+    }
+  }
+
+  private static List<Integer> rows(int batch, int towers) {
+    List<Integer> rows = new ArrayList<>();
+    for (int t = 0; t < towers; t++) {
+      rows.add(TrainingTowers.rows(batch, towers, t));
+    }
+    return rows;
+  }
+
+  /**
+   * Three rows, with the reparameterization noise fed: the two-tower model (rows 0-1 and row 2)
+   * has the one-tower model's initial weights, loss and gradient of every variable, for the ELBO
+   * (no sample axis) and for IWAE at k = 3 (draws [k, rows, latent]).
+   */
+  @ParameterizedTest(name = "{0}, k = {1}")
+  @CsvSource({"ELBO, 1", "IWAE, 3"})
+  void twoTowersHaveTheLossAndGradientsOfOne(ObjectiveKind objective, int k) {
+    try (LinearGaussian one = new LinearGaussian(Seed.of(3), objective, k, true, ThreadSettings.of(1, 2, 1));
+        LinearGaussian two = new LinearGaussian(Seed.of(3), objective, k, true, ThreadSettings.of(1, 2, 2))) {
+      assertEquals(1, one.trainingTowers());
+      assertEquals(2, two.trainingTowers());
+      for (String name : one.parameterNames()) {
+        assertArrayEquals(one.parameter(name), two.parameter(name), "initial " + name);
+      }
+      float[] a = lossAndGradients(one, k);
+      float[] b = lossAndGradients(two, k);
+      assertEquals(a.length, b.length);
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(a[i], b[i], 1e-5 + 1e-5 * Math.abs(a[i]), "value " + i + " (0 = loss, then the gradients)");
+      }
+    }
+  }
+
+  /** z's noise for sample s, row r, coordinate j of the three-row batch. */
+  private static float noise(int s, int r, int j) {
+    return (float) Math.sin(1.7 * s + 2.3 * r + 0.9 * j + 0.4);
+  }
+
+  /** The loss, then every trainable variable's gradient, flattened, at X with {@link #noise} as the draws of z. */
+  private static float[] lossAndGradients(LinearGaussian model, int k) {
+    Ops tf = Ops.create(model.graph());
+    List<Variable<TFloat32>> variables = model.variableStore().trainableVariables();
+    var gradients = tf.gradients(model.trainingLoss(), variables);
+    List<GraphOperation> draws = normalDraws(model);
+    int towers = model.trainingTowers();
+    assertEquals(towers, draws.size(), "one draw of z per tower");
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = model.session().runner();
+      int offset = 0;
+      for (int t = 0; t < towers; t++) {
+        int n = TrainingTowers.rows(3, towers, t);
+        TFloat32 x = TFloat32.tensorOf(Shape.of(n, LinearGaussian.OBSERVED),
+            DataBuffers.of(X, true, false).slice((long) offset * LinearGaussian.OBSERVED, (long) n * LinearGaussian.OBSERVED));
+        float[] eps = new float[k * n * LinearGaussian.LATENT];
+        int i = 0;
+        for (int s = 0; s < k; s++) {
+          for (int r = offset; r < offset + n; r++) {
+            for (int j = 0; j < LinearGaussian.LATENT; j++) {
+              eps[i++] = noise(s, r, j);
+            }
+          }
+        }
+        Shape noiseShape = k == 1 ? Shape.of(n, LinearGaussian.LATENT) : Shape.of(k, n, LinearGaussian.LATENT);
+        TFloat32 noise = TFloat32.tensorOf(noiseShape, DataBuffers.of(eps));
+        fed.add(x);
+        fed.add(noise);
+        runner.feed(model.towers().inputs(t).get("x"), x).feed(draws.get(t).output(0), noise);
+        offset += n;
+      }
+      runner.fetch(model.trainingLoss());
+      for (int v = 0; v < variables.size(); v++) {
+        runner.fetch(gradients.dy(v));
+      }
+      List<Float> values = new ArrayList<>();
+      try (Result r = runner.run()) {
+        for (int i = 0; i < r.size(); i++) {
+          TFloat32 t = (TFloat32) r.get(i);
+          float[] flat = new float[(int) t.shape().size()];
+          t.copyTo(DataBuffers.of(flat, false, false));
+          for (float f : flat) {
+            values.add(f);
+          }
+        }
+      }
+      float[] out = new float[values.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = values.get(i);
+      }
+      return out;
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  /** Objectives that are not a plain mean of per-example terms train in one piece whatever the settings. */
+  @Test
+  void scoreFunctionAndWakeSleepObjectivesTrainInOneTower() {
+    try (TinySigmoidBeliefNet nvil = new TinySigmoidBeliefNet(Seed.of(1), ObjectiveKind.NVIL, 1, ThreadSettings.of(1, 2, 2))) {
+      assertEquals(1, nvil.trainingTowers());
+    }
+    for (ObjectiveKind kind : List.of(ObjectiveKind.VIMCO, ObjectiveKind.WAKE_SLEEP)) {
+      try (TinySigmoidBeliefNet model = new TinySigmoidBeliefNet(Seed.of(1), kind, 2, ThreadSettings.of(1, 2, 2))) {
+        assertEquals(1, model.trainingTowers(), kind.toString());
+      }
+    }
+  }
+
+  /** The normal draws the training loss depends on, in the order they were built (tower 0 first). */
+  private static List<GraphOperation> normalDraws(LinearGaussian model) {
+    Set<String> reachable = new HashSet<>();
+    Deque<GraphOperation> queue = new ArrayDeque<>();
+    queue.add((GraphOperation) model.trainingLoss().op());
+    while (!queue.isEmpty()) {
+      GraphOperation op = queue.poll();
+      if (reachable.add(op.name())) {
+        for (int i = 0; i < op.numInputs(); i++) {
+          queue.add((GraphOperation) op.input(i).op());
+        }
+      }
+    }
+    List<GraphOperation> draws = new ArrayList<>();
+    Iterator<GraphOperation> ops = model.graph().operations();
+    while (ops.hasNext()) {
+      GraphOperation op = ops.next();
+      if (op.type().equals("StatelessRandomNormal") && reachable.contains(op.name())) {
+        draws.add(op);
+      }
+    }
+    return draws;
+  }
+
+  /** Batches of one row leave the second tower empty: its terms weigh nothing, and nothing is NaN. */
+  @ParameterizedTest(name = "resident: {0}")
+  @ValueSource(booleans = {true, false})
+  void aTowerWithoutRowsAddsNothing(boolean resident) {
+    float[][] rows = new float[5][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new float[] {X[i], X[i + 1], X[i + 2]};
+    }
+    try (LinearGaussian model = new LinearGaussian(Seed.of(4), ObjectiveKind.ELBO, 1, true, ThreadSettings.of(1, 2, 2))) {
+      TrainingSummary s = model.fit(Dataset.of("x", rows), Training.epochs(2).batchSize(1).adam(1e-3)
+          .dataPath(resident ? DataPath.RESIDENT : DataPath.FED).progress(ProgressListener.silent()));
+      assertEquals(10, s.steps());
+      assertTrue(Double.isFinite(s.finalObjective()), "objective " + s.finalObjective());
+    }
+  }
+}
