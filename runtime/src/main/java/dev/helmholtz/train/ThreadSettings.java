@@ -87,33 +87,37 @@ public final class ThreadSettings {
   }
 
   /**
-   * The settings chosen by measurement: intraOp = 1, interOp = 2.
+   * The settings chosen by measurement: intraOp = 1, interOp = 2, towers = 2.
    *
-   * <p>How it was measured (December 2026, the project's 2-core x86-64 machine, shared with other
-   * builds at load average 7 to 17; TF Java 1.1.0, oneDNN on): {@code java -jar
-   * helmholtz-samples.jar bench --sections threads}, which trains the sample VAE (784-200-200-50,
-   * tanh, Adam, resident dynamically binarized MNIST) in a fresh JVM per setting and batch size
-   * (the intra-op pool is per process, see the class comment): 100 warm-up steps, then the median
-   * of 5 blocks of 50 steps; settings interleaved, three passes. Median over the JVMs, ms/step:
+   * <p>How it was measured (December 2026, the project's 2-core x86-64 machine, load average 1.7
+   * to 2.3; TF Java 1.1.0, oneDNN on): {@code java -jar helmholtz-samples.jar bench --sections
+   * threads --thread-settings "1,2,2;1,2,1;2,2,2;2,2,1;1,2,3;0,0,1" --thread-passes 2}, which trains
+   * the sample VAE (784-200-200-50, tanh, Adam, resident dynamically binarized MNIST) in a fresh
+   * JVM per setting and batch size (the intra-op pool is per process, see the class comment): 100
+   * warm-up steps, then the median of 5 blocks of 50 steps; settings interleaved, two passes.
+   * Median over the JVMs, ms/step:
    *
    * <table>
-   *   <caption>ms per step (JVMs per cell)</caption>
-   *   <tr><th>intra/inter</th><th>batch 32 (3)</th><th>batch 128 (12)</th><th>batch 512 (3)</th></tr>
-   *   <tr><td>1/1</td><td>5.82</td><td>14.6</td><td>46.7</td></tr>
-   *   <tr><td>1/2</td><td>2.87</td><td>9.28</td><td>29.8</td></tr>
-   *   <tr><td>2/1</td><td>6.94</td><td>11.7</td><td>38.3</td></tr>
-   *   <tr><td>2/2</td><td>5.40</td><td>10.8</td><td>41.3</td></tr>
+   *   <caption>ms per step (two JVMs per cell)</caption>
+   *   <tr><th>intra/inter/towers</th><th>batch 32</th><th>batch 128</th><th>batch 512</th></tr>
+   *   <tr><td>1/2/2</td><td>2.23</td><td>4.65</td><td>13.5</td></tr>
+   *   <tr><td>1/2/1</td><td>2.50</td><td>6.02</td><td>18.9</td></tr>
+   *   <tr><td>1/2/3</td><td>2.56</td><td>5.13</td><td>15.5</td></tr>
+   *   <tr><td>2/2/2</td><td>3.29</td><td>6.36</td><td>16.4</td></tr>
+   *   <tr><td>2/2/1</td><td>3.25</td><td>6.96</td><td>15.5</td></tr>
+   *   <tr><td>0/0/1 (TensorFlow's choice)</td><td>3.37</td><td>6.77</td><td>18.6</td></tr>
    * </table>
    *
-   * <p>(Batch 128 pools three runs of that command; 0/0, TensorFlow's choice, ran in the first:
-   * 9.45, 11.11 and 11.13 ms.) 1/2 was the fastest at every batch size: on two cores one thread
-   * per op avoids the hand-offs of splitting small ops, and two ops at a time keep both cores
-   * busy with the backward pass's independent products. An earlier measurement on a quieter
-   * machine (load 2 to 6) that did not try 1/2 found 2/2 the fastest of 1/1, 2/1, 2/2 and 0/0.
+   * <p>1/2/2 was the fastest at every batch size: one thread per op avoids the hand-offs of
+   * splitting small ops, two ops at a time keep both cores busy, and two towers give each core a
+   * chain of products of its own in the forward pass, where one tower leaves the second core idle.
+   * An earlier measurement without towers (load 7 to 17) found 1/2 faster than 1/1 (2.0 times at
+   * batch 128), 2/1 and 2/2.
    *
-   * <p>Results depend on intraOp, not interOp (how a reduction is split); with intraOp = 1 no op is
-   * split, so a seeded run gives the same bits whatever the machine's core count. The settings are
-   * pinned rather than left to TensorFlow for the same reason.
+   * <p>Results depend on intraOp, not interOp (how a reduction is split), and on the towers (each
+   * draws its own noise); with intraOp = 1 no op is split, so a seeded run gives the same bits
+   * whatever the machine's core count. The settings are pinned rather than left to TensorFlow for
+   * the same reason.
    */
   public static ThreadSettings defaults() {
     return new ThreadSettings(DEFAULT_INTRA_OP, DEFAULT_INTER_OP, DEFAULT_TOWERS);

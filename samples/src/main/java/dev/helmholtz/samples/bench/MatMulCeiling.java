@@ -3,7 +3,6 @@ package dev.helmholtz.samples.bench;
 import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -82,23 +81,6 @@ public final class MatMulCeiling implements AutoCloseable {
       }
     }
     return (System.nanoTime() - start) / 1e6 / runs;
-  }
-
-  /**
-   * GFLOP/s: the median over {@code blocks} blocks of {@code runs} runs each, after
-   * {@code warmup} untimed runs.
-   */
-  public double gflops(int warmup, int blocks, int runs) {
-    if (warmup > 0) {
-      runMs(warmup);
-    }
-    double[] ms = new double[blocks];
-    for (int b = 0; b < blocks; b++) {
-      ms[b] = runMs(runs);
-    }
-    Arrays.sort(ms);
-    double median = blocks % 2 == 1 ? ms[blocks / 2] : (ms[blocks / 2 - 1] + ms[blocks / 2]) / 2;
-    return flops / (median * 1e6);
   }
 
   @Override

@@ -82,7 +82,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "8", description = "Timed rounds per configuration; each times one block per side (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--block-steps", defaultValue = "40", description = "Training steps per timed block (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--block-steps", defaultValue = "40", description = "Training steps per timed block at batch 128 and"
+      + " above; smaller batches take proportionally more, so every block covers as many examples (default: ${DEFAULT-VALUE}).")
   int blockSteps;
 
   @Option(names = "--warmup-steps", defaultValue = "60", description = "Untimed steps per side first (default: ${DEFAULT-VALUE}).")
@@ -162,7 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
         TensorFlow.version(), threadSettings, Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), loadAverage());
     out.printf(Locale.ROOT, "  sections %s; ms/step is the median over %d alternating blocks of %d steps"
-        + " after %d warm-up steps per side%n%n", String.join(", ", run), rounds, blockSteps, warmupSteps);
+        + " (more below batch 128, as many examples a block) after %d warm-up steps per side%n%n",
+        String.join(", ", run), rounds, blockSteps, warmupSteps);
 
     Dataset train = null;
     Mnist mnist = null;
@@ -291,6 +293,15 @@ public final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Steps per timed block at {@code batch}: {@code --block-steps} at batch 128 and above, more below,
+   * so that every block covers about as many examples (short blocks of small steps were noisy:
+   * gen/hand at batch 32 read 0.92-1.11 in 40-step blocks, 0.92-0.94 in 120-step ones).
+   */
+  private int stepsPerBlock(int batch) {
+    return (int) Math.max(blockSteps, Math.ceil(blockSteps * 128.0 / batch));
+  }
+
   private TrainingRow measure(int latent, int batch, Dataset train, ThreadSettings threadSettings) {
     HandWrittenVae.Architecture architecture = HandWrittenVae.Architecture.burda(latent);
     Training base = Training.epochs(1).batchSize(batch).adam(learningRate).progress(ProgressListener.silent());
@@ -307,24 +318,33 @@ public final class BenchCommand implements Callable<Integer> {
         generated.fit(train, fed.maxSteps(n).seed(seed + 1_000_000 + done));
         hand.train(train, "x", batch, n, learningRate, seed + 1_000_000 + done);
       }
+      int steps = stepsPerBlock(batch);
       double one = ceiling.runMs(3);
-      int runs = (int) Math.max(3, Math.ceil(50 / Math.max(one, 1e-3)));
-      double ceilingGflops = ceiling.gflops(runs, 5, runs);
+      // As many ceiling runs per block as training steps, at least 50 ms of them.
+      int runs = (int) Math.max(steps, Math.ceil(50 / Math.max(one, 1e-3)));
+      ceiling.runMs(runs);
 
-      double[][] ms = new double[3][rounds];
+      // The ceiling is a fourth side of every round, so that it sees the same machine as the steps
+      // (measured once beforehand, it varied 45-90 GFLOP/s at batch 32 between runs).
+      double[][] ms = new double[4][rounds];
       for (int r = 0; r < rounds; r++) {
-        for (int i = 0; i < 3; i++) {
-          int side = (i + r) % 3; // the order rotates every round
+        for (int i = 0; i < 4; i++) {
+          int side = (i + r) % 4; // the order rotates every round
           long blockSeed = seed + 1 + r;
           long start = System.nanoTime();
-          long steps = switch (side) {
-            case 0 -> generated.fit(train, resident.maxSteps(blockSteps).seed(blockSeed)).steps();
-            case 1 -> generated.fit(train, fed.maxSteps(blockSteps).seed(blockSeed)).steps();
-            default -> hand.train(train, "x", batch, blockSteps, learningRate, blockSeed).steps();
+          long done = switch (side) {
+            case 0 -> generated.fit(train, resident.maxSteps(steps).seed(blockSeed)).steps();
+            case 1 -> generated.fit(train, fed.maxSteps(steps).seed(blockSeed)).steps();
+            case 2 -> hand.train(train, "x", batch, steps, learningRate, blockSeed).steps();
+            default -> {
+              ceiling.runMs(runs);
+              yield runs;
+            }
           };
-          ms[side][r] = (System.nanoTime() - start) / 1e6 / steps;
+          ms[side][r] = (System.nanoTime() - start) / 1e6 / done;
         }
       }
+      double ceilingGflops = ceiling.flops() / (median(ms[3]) * 1e6);
       return new TrainingRow(latent, batch, median(ms[0]), median(ms[1]), median(ms[2]),
           architecture.trainingStepFlops(batch), ceilingGflops);
     }
