@@ -215,12 +215,16 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   /**
    * Whether the objective is a mean of per-example terms with no state of its own, so that a
-   * batch may be split into towers: ELBO without an enumerated latent, and IWAE. NVIL's baseline,
-   * wake-sleep's dreams, VIMCO's and M2's terms train in one piece.
+   * batch may be split into towers: ELBO without an enumerated latent, IWAE and VIMCO (its
+   * leave-one-out baselines are within an example's samples). NVIL's moving averages and baseline
+   * network, wake-sleep's dreams and M2's labelled terms train in one piece.
    */
   private boolean splitsIntoTowers() {
-    return (spec.objective() == ObjectiveKind.ELBO && spec.enumerated().isEmpty())
-        || spec.objective() == ObjectiveKind.IWAE;
+    return switch (spec.objective()) {
+      case ELBO -> spec.enumerated().isEmpty();
+      case IWAE, VIMCO -> true;
+      case NVIL, WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> false;
+    };
   }
 
   /** The towers' per-example objectives side by side, in batch order: one target over the whole batch. */
@@ -441,7 +445,8 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   /**
    * How many towers a training step splits its batch into: {@link ThreadSettings#towers()} for
-   * an objective that is a mean of per-example terms (ELBO without an enumerated latent, IWAE), 1
+   * an objective that is a mean of per-example terms (ELBO without an enumerated latent, IWAE,
+   * VIMCO), 1
    * for the others.
    */
   public int trainingTowers() {

@@ -90,10 +90,21 @@ class TrainingTowersTest {
 
   /** The loss, then every trainable variable's gradient, flattened, at X with {@link #noise} as the draws of z. */
   private static float[] lossAndGradients(LinearGaussian model, int k) {
+    return lossAndGradients(model, k, X, LinearGaussian.OBSERVED, LinearGaussian.LATENT, "StatelessRandomNormal",
+        TrainingTowersTest::noise);
+  }
+
+  /**
+   * The loss, then every trainable variable's gradient, flattened, for a batch of three rows of
+   * {@code x} ({@code width} values each) with {@code noise(s, r, j)} fed as the output of the
+   * training pass's {@code drawType} op for z ({@code latent} wide) in every tower.
+   */
+  private static float[] lossAndGradients(GeneratedModel model, int k, float[] x, int width, int latent,
+      String drawType, NoiseFunction noise) {
     Ops tf = Ops.create(model.graph());
     List<Variable<TFloat32>> variables = model.variableStore().trainableVariables();
     var gradients = tf.gradients(model.trainingLoss(), variables);
-    List<GraphOperation> draws = normalDraws(model);
+    List<GraphOperation> draws = draws(model, drawType);
     int towers = model.trainingTowers();
     assertEquals(towers, draws.size(), "one draw of z per tower");
     List<Tensor> fed = new ArrayList<>();
@@ -102,22 +113,22 @@ class TrainingTowersTest {
       int offset = 0;
       for (int t = 0; t < towers; t++) {
         int n = TrainingTowers.rows(3, towers, t);
-        TFloat32 x = TFloat32.tensorOf(Shape.of(n, LinearGaussian.OBSERVED),
-            DataBuffers.of(X, true, false).slice((long) offset * LinearGaussian.OBSERVED, (long) n * LinearGaussian.OBSERVED));
-        float[] eps = new float[k * n * LinearGaussian.LATENT];
+        TFloat32 rows = TFloat32.tensorOf(Shape.of(n, width),
+            DataBuffers.of(x, true, false).slice((long) offset * width, (long) n * width));
+        float[] eps = new float[k * n * latent];
         int i = 0;
         for (int s = 0; s < k; s++) {
           for (int r = offset; r < offset + n; r++) {
-            for (int j = 0; j < LinearGaussian.LATENT; j++) {
-              eps[i++] = noise(s, r, j);
+            for (int j = 0; j < latent; j++) {
+              eps[i++] = noise.at(s, r, j);
             }
           }
         }
-        Shape noiseShape = k == 1 ? Shape.of(n, LinearGaussian.LATENT) : Shape.of(k, n, LinearGaussian.LATENT);
-        TFloat32 noise = TFloat32.tensorOf(noiseShape, DataBuffers.of(eps));
-        fed.add(x);
-        fed.add(noise);
-        runner.feed(model.towers().inputs(t).get("x"), x).feed(draws.get(t).output(0), noise);
+        Shape noiseShape = k == 1 ? Shape.of(n, latent) : Shape.of(k, n, latent);
+        TFloat32 drawn = TFloat32.tensorOf(noiseShape, DataBuffers.of(eps));
+        fed.add(rows);
+        fed.add(drawn);
+        runner.feed(model.towers().inputs(t).get("x"), rows).feed(draws.get(t).output(0), drawn);
         offset += n;
       }
       runner.fetch(model.trainingLoss());
@@ -145,21 +156,47 @@ class TrainingTowersTest {
     }
   }
 
-  /** Objectives that are not a plain mean of per-example terms train in one piece whatever the settings. */
+  private interface NoiseFunction {
+    float at(int sample, int row, int coordinate);
+  }
+
+  /**
+   * VIMCO's surrogate is per example too: a two-tower sigmoid belief net has the one-tower net's
+   * loss and gradients with its latents' uniforms fed (k = 3 samples, rows 0-1 and row 2).
+   */
   @Test
-  void scoreFunctionAndWakeSleepObjectivesTrainInOneTower() {
+  void vimcoInTwoTowersHasTheLossAndGradientsOfOne() {
+    float[] x = {1, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 0};
+    NoiseFunction uniforms = (s, r, j) -> (float) ((0.37 * s + 0.61 * r + 0.23 * j + 0.11) % 1.0);
+    try (TinySigmoidBeliefNet one = new TinySigmoidBeliefNet(Seed.of(2), ObjectiveKind.VIMCO, 3, ThreadSettings.of(1, 2, 1));
+        TinySigmoidBeliefNet two = new TinySigmoidBeliefNet(Seed.of(2), ObjectiveKind.VIMCO, 3, ThreadSettings.of(1, 2, 2))) {
+      assertEquals(2, two.trainingTowers());
+      float[] a = lossAndGradients(one, 3, x, TinySigmoidBeliefNet.OBSERVED, TinySigmoidBeliefNet.LATENT,
+          "StatelessRandomUniform", uniforms);
+      float[] b = lossAndGradients(two, 3, x, TinySigmoidBeliefNet.OBSERVED, TinySigmoidBeliefNet.LATENT,
+          "StatelessRandomUniform", uniforms);
+      assertEquals(a.length, b.length);
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(a[i], b[i], 1e-5 + 1e-5 * Math.abs(a[i]), "value " + i + " (0 = loss, then the gradients)");
+      }
+    }
+  }
+
+  /** NVIL (a baseline with moving averages) and wake-sleep (dreams) train in one piece whatever the settings. */
+  @Test
+  void nvilAndWakeSleepTrainInOneTower() {
     try (TinySigmoidBeliefNet nvil = new TinySigmoidBeliefNet(Seed.of(1), ObjectiveKind.NVIL, 1, ThreadSettings.of(1, 2, 2))) {
       assertEquals(1, nvil.trainingTowers());
     }
-    for (ObjectiveKind kind : List.of(ObjectiveKind.VIMCO, ObjectiveKind.WAKE_SLEEP)) {
+    for (ObjectiveKind kind : List.of(ObjectiveKind.WAKE_SLEEP, ObjectiveKind.REWEIGHTED_WAKE_SLEEP)) {
       try (TinySigmoidBeliefNet model = new TinySigmoidBeliefNet(Seed.of(1), kind, 2, ThreadSettings.of(1, 2, 2))) {
         assertEquals(1, model.trainingTowers(), kind.toString());
       }
     }
   }
 
-  /** The normal draws the training loss depends on, in the order they were built (tower 0 first). */
-  private static List<GraphOperation> normalDraws(LinearGaussian model) {
+  /** The draws of type {@code type} the training loss depends on, in the order they were built (tower 0 first). */
+  private static List<GraphOperation> draws(GeneratedModel model, String type) {
     Set<String> reachable = new HashSet<>();
     Deque<GraphOperation> queue = new ArrayDeque<>();
     queue.add((GraphOperation) model.trainingLoss().op());
@@ -175,7 +212,7 @@ class TrainingTowersTest {
     Iterator<GraphOperation> ops = model.graph().operations();
     while (ops.hasNext()) {
       GraphOperation op = ops.next();
-      if (op.type().equals("StatelessRandomNormal") && reachable.contains(op.name())) {
+      if (op.type().equals(type) && reachable.contains(op.name())) {
         draws.add(op);
       }
     }
