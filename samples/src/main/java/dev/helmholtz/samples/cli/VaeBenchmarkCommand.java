@@ -81,7 +81,7 @@ public final class VaeBenchmarkCommand implements Callable<Integer> {
   }
 
   @Option(names = "--threads", split = ",",
-      description = "TensorFlow intra-op,inter-op threads for both sides (default: ThreadSettings.defaults()).")
+      description = "TensorFlow intra-op,inter-op threads and training towers for both sides (default: ThreadSettings.defaults()).")
   int[] threads;
 
   @Option(names = "--rounds", defaultValue = "10", description = "Timed rounds; each times one block per side (default: ${DEFAULT-VALUE}).")
@@ -158,8 +158,7 @@ public final class VaeBenchmarkCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--rounds, --block-steps and --batch-size must be >= 1, --warmup-steps >= 0");
     }
-    ThreadSettings threadSettings = threads == null ? ThreadSettings.defaults()
-        : ThreadSettings.of(threads[0], threads.length > 1 ? threads[1] : 1);
+    ThreadSettings threadSettings = ThreadSettings.fromCounts(threads);
 
     Mnist mnist = Mnist.loadDefault();
     Mnist.Split split = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
