@@ -446,8 +446,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   /**
    * How many towers a training step splits its batch into: {@link ThreadSettings#towers()} for
    * an objective that is a mean of per-example terms (ELBO without an enumerated latent, IWAE,
-   * VIMCO), 1
-   * for the others.
+   * VIMCO), 1 for the others.
    */
   public int trainingTowers() {
     return towers.count();
