@@ -141,7 +141,8 @@ public abstract class GeneratedModel implements AutoCloseable {
         towerTargets.add(trainingTarget(tf, random, tower));
       }
       InferencePass training = towerPasses.get(0);
-      TrainingTarget target = towerTargets.size() == 1 ? towerTargets.get(0) : acrossTowers(tf, towerTargets);
+      TrainingTarget target = towerTargets.size() == 1 ? towerTargets.get(0)
+          : acrossTowers(tf, towerPasses, towerTargets);
       trainingPass = training;
       trainingLoss = target.loss();
       objectiveMean = tf.math.mean(target.perExample(), tf.constant(0));
@@ -203,36 +204,69 @@ public abstract class GeneratedModel implements AutoCloseable {
    * wake-sleep terms), the loss whose gradient is the objective's estimator, ops to run after
    * each update, and named extra terms for progress and divergence messages.
    */
-  private record TrainingTarget(Operand<TFloat32> perExample, Operand<TFloat32> loss,
-      java.util.function.Function<Ops, List<Op>> afterStep, List<Op> initializers,
+  private record TrainingTarget(Operand<TFloat32> perExample, Operand<TFloat32> surrogate,
+      Operand<TFloat32> loss, java.util.function.Function<Ops, List<Op>> afterStep, List<Op> initializers,
       Map<String, Operand<TFloat32>> terms) {
 
+    /** A target whose loss is minus the mean of a per-example {@code surrogate}, {@code [B]}. */
+    static TrainingTarget of(Ops tf, Operand<TFloat32> perExample, Operand<TFloat32> surrogate,
+        Map<String, Operand<TFloat32>> terms) {
+      return new TrainingTarget(perExample, surrogate, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
+          after -> List.of(), List.of(), terms);
+    }
+
     static TrainingTarget of(Ops tf, Operand<TFloat32> perExample, Operand<TFloat32> surrogate) {
-      return new TrainingTarget(perExample, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
-          after -> List.of(), List.of(), Map.of());
+      return of(tf, perExample, surrogate, Map.of());
     }
   }
 
   /**
    * Whether the objective is a mean of per-example terms with no state of its own, so that a
-   * batch may be split into towers: ELBO without an enumerated latent, IWAE and VIMCO (its
-   * leave-one-out baselines are within an example's samples). NVIL's moving averages and baseline
-   * network, wake-sleep's dreams and M2's labelled terms train in one piece.
+   * batch may be split into towers: ELBO (with an enumerated latent too: M2's surrogate is per
+   * example), IWAE and VIMCO (its leave-one-out baselines are within an example's samples).
+   * NVIL's moving averages and baseline network, and wake-sleep's dreams, train in one piece.
    */
   private boolean splitsIntoTowers() {
     return switch (spec.objective()) {
-      case ELBO -> spec.enumerated().isEmpty();
-      case IWAE, VIMCO -> true;
+      case ELBO, IWAE, VIMCO -> true;
       case NVIL, WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> false;
     };
   }
 
-  /** The towers' per-example objectives side by side, in batch order: one target over the whole batch. */
-  private static TrainingTarget acrossTowers(Ops tf, List<TrainingTarget> towerTargets) {
+  /**
+   * The towers' per-example objectives and surrogates side by side, in batch order: one target
+   * over the whole batch, with its terms over the whole batch.
+   */
+  private TrainingTarget acrossTowers(Ops tf, List<InferencePass> passes, List<TrainingTarget> towerTargets) {
     List<Operand<TFloat32>> perExample = new ArrayList<>();
-    towerTargets.forEach(t -> perExample.add(t.perExample()));
-    Operand<TFloat32> all = tf.concat(perExample, tf.constant(0));
-    return TrainingTarget.of(tf, all, all);
+    List<Operand<TFloat32>> surrogates = new ArrayList<>();
+    towerTargets.forEach(t -> {
+      perExample.add(t.perExample());
+      surrogates.add(t.surrogate());
+    });
+    Operand<TInt32> batchAxis = tf.constant(0);
+    return TrainingTarget.of(tf, tf.concat(perExample, batchAxis), tf.concat(surrogates, batchAxis),
+        spec.enumerated().isPresent() ? labelTerms(tf, passes) : Map.of());
+  }
+
+  /**
+   * M2's reported term: the mean log q(label | x) over the batch's labelled examples (0 without
+   * any), over the examples of every pass given (the towers of one batch).
+   */
+  private static Map<String, Operand<TFloat32>> labelTerms(Ops tf, List<InferencePass> passes) {
+    Operand<TInt32> batchAxis = tf.constant(0);
+    List<Operand<TFloat32>> logQ = new ArrayList<>();
+    List<Operand<TFloat32>> labelled = new ArrayList<>();
+    for (InferencePass pass : passes) {
+      logQ.add(tf.reduceSum(pass.labelLogPosterior(), batchAxis));
+      labelled.add(tf.reduceSum(pass.labelled(), batchAxis));
+    }
+    Operand<TFloat32> count = tf.math.maximum(addAll(tf, labelled), tf.constant(1f));
+    return Map.of("classification/log_q_label", tf.math.div(addAll(tf, logQ), count));
+  }
+
+  private static Operand<TFloat32> addAll(Ops tf, List<Operand<TFloat32>> values) {
+    return values.size() == 1 ? values.get(0) : tf.math.addN(values);
   }
 
   /**
@@ -277,14 +311,7 @@ public abstract class GeneratedModel implements AutoCloseable {
         }
         Operand<TFloat32> surrogate = EnumeratedBound.surrogate(tf, elbo, training.labelLogPosterior(),
             spec.classificationWeight());
-        // Reported: the mean log q(label | x) over the batch's labelled examples (0 without any).
-        Operand<TFloat32> labelledCount = tf.math.maximum(
-            tf.reduceSum(training.labelled(), tf.constant(0)), tf.constant(1f));
-        Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
-        terms.put("classification/log_q_label",
-            tf.math.div(tf.reduceSum(training.labelLogPosterior(), tf.constant(0)), labelledCount));
-        yield new TrainingTarget(elbo, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
-            after -> List.of(), List.of(), terms);
+        yield TrainingTarget.of(tf, elbo, surrogate, labelTerms(tf, List.of(training)));
       }
       case IWAE -> {
         Operand<TFloat32> bound = ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k());
@@ -306,7 +333,7 @@ public abstract class GeneratedModel implements AutoCloseable {
         Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
         terms.put("nvil/baseline_loss", nvil.baselineLoss());
         terms.put("nvil/signal_scale", nvil.signalScale());
-        yield new TrainingTarget(nvil.surrogate(), loss, nvil::updates, nvil.initializers(), terms);
+        yield new TrainingTarget(nvil.surrogate(), nvil.surrogate(), loss, nvil::updates, nvil.initializers(), terms);
       }
       case WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> {
         InferencePass sleep = sleepPass(tf, random, training);
@@ -324,7 +351,7 @@ public abstract class GeneratedModel implements AutoCloseable {
         Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
         terms.put("wake/objective", tf.math.mean(wake, batchAxis));
         terms.put("sleep/log_q", tf.math.mean(dreams, batchAxis));
-        yield new TrainingTarget(bound, loss, after -> List.of(), List.of(), terms);
+        yield new TrainingTarget(bound, null, loss, after -> List.of(), List.of(), terms); // one tower
       }
     };
   }
@@ -445,8 +472,8 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   /**
    * How many towers a training step splits its batch into: {@link ThreadSettings#towers()} for
-   * an objective that is a mean of per-example terms (ELBO without an enumerated latent, IWAE,
-   * VIMCO), 1 for the others.
+   * an objective that is a mean of per-example terms (ELBO, M2's enumerated one included, IWAE,
+   * VIMCO), 1 for the others (NVIL, wake-sleep).
    */
   public int trainingTowers() {
     return towers.count();
@@ -554,6 +581,11 @@ public abstract class GeneratedModel implements AutoCloseable {
 
   List<String> termNames() {
     return termNames;
+  }
+
+  /** The term means a training step fetches, in the order of {@link #termNames()} (for tests). */
+  List<Operand<TFloat32>> termMeanOperands() {
+    return termMeans;
   }
 
   void setStepsTaken(long steps) {

@@ -50,8 +50,8 @@ public final class ThreadSettings {
    * first blocks take the extra rows when the batch does not divide); the loss is the mean over
    * all rows, so the gradient is the same estimator as with one tower, and the towers' products
    * run at the same time on different inter-op threads. Only objectives that are a mean of
-   * per-example terms are split (ELBO without an enumerated latent, IWAE, VIMCO); the others train in
-   * one tower whatever this says. A seeded run is reproducible for the same settings, towers
+   * per-example terms are split (ELBO, M2's enumerated one included, IWAE, VIMCO); NVIL and
+   * wake-sleep train in one tower whatever this says. A seeded run is reproducible for the same settings, towers
    * included: each tower draws its own noise.
    *
    * @param towers row blocks per training batch, &ge; 1

@@ -30,12 +30,16 @@ final class TinySemiSupervised extends GeneratedModel {
   static final String CLASSIFIER_BIAS = "classify/dense_0/bias";
 
   TinySemiSupervised(Seed seed, double classificationWeight) {
+    this(seed, classificationWeight, ThreadSettings.of(1, 1));
+  }
+
+  TinySemiSupervised(Seed seed, double classificationWeight, ThreadSettings threads) {
     super(ModelSpec.builder("TinySemiSupervised")
         .objective(ObjectiveKind.ELBO, 1)
         .enumerated("y", CLASSES, classificationWeight)
         .latent("z", 1)
         .observed("x", OBSERVED)
-        .build(), seed, ThreadSettings.of(1, 1));
+        .build(), seed, threads);
     build();
   }
 

@@ -18,6 +18,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -90,31 +91,43 @@ class TrainingTowersTest {
 
   /** The loss, then every trainable variable's gradient, flattened, at X with {@link #noise} as the draws of z. */
   private static float[] lossAndGradients(LinearGaussian model, int k) {
-    return lossAndGradients(model, k, X, LinearGaussian.OBSERVED, LinearGaussian.LATENT, "StatelessRandomNormal",
-        TrainingTowersTest::noise);
+    return lossAndGradients(model, k, Map.of("x", X), Map.of("x", LinearGaussian.OBSERVED), LinearGaussian.LATENT,
+        "StatelessRandomNormal", TrainingTowersTest::noise);
   }
 
   /**
    * The loss, then every trainable variable's gradient, flattened, for a batch of three rows of
-   * {@code x} ({@code width} values each) with {@code noise(s, r, j)} fed as the output of the
-   * training pass's {@code drawType} op for z ({@code latent} wide) in every tower.
+   * each data column ({@code widths} values a row) with {@code noise(s, r, j)} fed as the output of
+   * the training pass's {@code drawType} op for z ({@code latent} wide) in every tower (nothing
+   * fed when {@code drawType} is null).
    */
-  private static float[] lossAndGradients(GeneratedModel model, int k, float[] x, int width, int latent,
-      String drawType, NoiseFunction noise) {
+  private static float[] lossAndGradients(GeneratedModel model, int k, Map<String, float[]> columns,
+      Map<String, Integer> widths, int latent, String drawType, NoiseFunction noise) {
     Ops tf = Ops.create(model.graph());
     List<Variable<TFloat32>> variables = model.variableStore().trainableVariables();
     var gradients = tf.gradients(model.trainingLoss(), variables);
-    List<GraphOperation> draws = draws(model, drawType);
+    List<GraphOperation> draws = drawType == null ? List.of() : draws(model, drawType);
     int towers = model.trainingTowers();
-    assertEquals(towers, draws.size(), "one draw of z per tower");
+    if (drawType != null) {
+      assertEquals(towers, draws.size(), "one draw of z per tower");
+    }
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner runner = model.session().runner();
       int offset = 0;
       for (int t = 0; t < towers; t++) {
         int n = TrainingTowers.rows(3, towers, t);
-        TFloat32 rows = TFloat32.tensorOf(Shape.of(n, width),
-            DataBuffers.of(x, true, false).slice((long) offset * width, (long) n * width));
+        for (Map.Entry<String, float[]> column : columns.entrySet()) {
+          int width = widths.get(column.getKey());
+          TFloat32 rows = TFloat32.tensorOf(Shape.of(n, width),
+              DataBuffers.of(column.getValue(), true, false).slice((long) offset * width, (long) n * width));
+          fed.add(rows);
+          runner.feed(model.towers().inputs(t).get(column.getKey()), rows);
+        }
+        if (drawType == null) {
+          offset += n;
+          continue;
+        }
         float[] eps = new float[k * n * latent];
         int i = 0;
         for (int s = 0; s < k; s++) {
@@ -126,9 +139,8 @@ class TrainingTowersTest {
         }
         Shape noiseShape = k == 1 ? Shape.of(n, latent) : Shape.of(k, n, latent);
         TFloat32 drawn = TFloat32.tensorOf(noiseShape, DataBuffers.of(eps));
-        fed.add(rows);
         fed.add(drawn);
-        runner.feed(model.towers().inputs(t).get("x"), rows).feed(draws.get(t).output(0), drawn);
+        runner.feed(draws.get(t).output(0), drawn);
         offset += n;
       }
       runner.fetch(model.trainingLoss());
@@ -171,14 +183,63 @@ class TrainingTowersTest {
     try (TinySigmoidBeliefNet one = new TinySigmoidBeliefNet(Seed.of(2), ObjectiveKind.VIMCO, 3, ThreadSettings.of(1, 2, 1));
         TinySigmoidBeliefNet two = new TinySigmoidBeliefNet(Seed.of(2), ObjectiveKind.VIMCO, 3, ThreadSettings.of(1, 2, 2))) {
       assertEquals(2, two.trainingTowers());
-      float[] a = lossAndGradients(one, 3, x, TinySigmoidBeliefNet.OBSERVED, TinySigmoidBeliefNet.LATENT,
-          "StatelessRandomUniform", uniforms);
-      float[] b = lossAndGradients(two, 3, x, TinySigmoidBeliefNet.OBSERVED, TinySigmoidBeliefNet.LATENT,
-          "StatelessRandomUniform", uniforms);
+      Map<String, float[]> data = Map.of("x", x);
+      Map<String, Integer> widths = Map.of("x", TinySigmoidBeliefNet.OBSERVED);
+      float[] a = lossAndGradients(one, 3, data, widths, TinySigmoidBeliefNet.LATENT, "StatelessRandomUniform", uniforms);
+      float[] b = lossAndGradients(two, 3, data, widths, TinySigmoidBeliefNet.LATENT, "StatelessRandomUniform", uniforms);
       assertEquals(a.length, b.length);
       for (int i = 0; i < a.length; i++) {
         assertEquals(a[i], b[i], 1e-5 + 1e-5 * Math.abs(a[i]), "value " + i + " (0 = loss, then the gradients)");
       }
+    }
+  }
+
+  /**
+   * M2's surrogate is per example too: rows 0-1 (one labelled, one not) and row 2 (labelled) in
+   * two towers give the one-tower loss, gradients, and mean log q(label | x) over the labelled rows.
+   */
+  @Test
+  void semiSupervisedInTwoTowersHasTheLossAndGradientsOfOne() {
+    Map<String, float[]> data = Map.of("x", new float[] {1, 0, 0, 1, 1, 1}, "y", new float[] {0, 1, 0, 0, 0, 0, 1, 0, 0});
+    Map<String, Integer> widths = Map.of("x", TinySemiSupervised.OBSERVED, "y", TinySemiSupervised.CLASSES);
+    try (TinySemiSupervised one = new TinySemiSupervised(Seed.of(6), 2.0, ThreadSettings.of(1, 2, 1));
+        TinySemiSupervised two = new TinySemiSupervised(Seed.of(6), 2.0, ThreadSettings.of(1, 2, 2))) {
+      assertEquals(2, two.trainingTowers());
+      // p(x | y) does not read z: the bound has no draw on the loss's path, nothing to feed.
+      float[] a = lossAndGradients(one, TinySemiSupervised.CLASSES, data, widths, 1, null, null);
+      float[] b = lossAndGradients(two, TinySemiSupervised.CLASSES, data, widths, 1, null, null);
+      assertEquals(a.length, b.length);
+      for (int i = 0; i < a.length; i++) {
+        assertEquals(a[i], b[i], 1e-5 + 1e-5 * Math.abs(a[i]), "value " + i + " (0 = loss, then the gradients)");
+      }
+      assertEquals(labelTerm(one, data, widths), labelTerm(two, data, widths), 1e-6);
+    }
+  }
+
+  /** The reported mean log q(label | x) over the labelled rows, the batch fed to the towers. */
+  private static float labelTerm(GeneratedModel model, Map<String, float[]> columns, Map<String, Integer> widths) {
+    int term = model.termNames().indexOf("classification/log_q_label");
+    assertTrue(term >= 0, "terms " + model.termNames());
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      Session.Runner runner = model.session().runner();
+      int offset = 0;
+      for (int t = 0; t < model.trainingTowers(); t++) {
+        int n = TrainingTowers.rows(3, model.trainingTowers(), t);
+        for (Map.Entry<String, float[]> column : columns.entrySet()) {
+          int width = widths.get(column.getKey());
+          TFloat32 rows = TFloat32.tensorOf(Shape.of(n, width),
+              DataBuffers.of(column.getValue(), true, false).slice((long) offset * width, (long) n * width));
+          fed.add(rows);
+          runner.feed(model.towers().inputs(t).get(column.getKey()), rows);
+        }
+        offset += n;
+      }
+      try (Result r = runner.fetch(model.termMeanOperands().get(term)).run()) {
+        return ((TFloat32) r.get(0)).getFloat();
+      }
+    } finally {
+      fed.forEach(Tensor::close);
     }
   }
 
