@@ -17,6 +17,7 @@ import dev.helmholtz.train.LearningRateSchedule;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.StopReason;
 import dev.helmholtz.train.StopRequest;
+import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.nio.file.Path;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -60,8 +62,13 @@ class ResumeTest {
   private record Outcome(Map<String, float[]> parameters, float[][] samples, TrainingSummary summary) {}
 
   private static Outcome run(Training training) {
+    return run(training, 1);
+  }
+
+  private static Outcome run(Training training, int towers) {
     // Monte Carlo KL: the objective itself is random, so a wrong random stream would show.
-    try (LinearGaussian model = new LinearGaussian(Seed.of(3), ObjectiveKind.ELBO, 1, false)) {
+    try (LinearGaussian model = new LinearGaussian(Seed.of(3), ObjectiveKind.ELBO, 1, false,
+        ThreadSettings.of(1, 2, towers))) {
       TrainingSummary summary = model.fit(data(ROWS, 1), training);
       Map<String, float[]> parameters = new LinkedHashMap<>();
       for (String name : model.parameterNames()) {
@@ -92,11 +99,12 @@ class ResumeTest {
     assertEquals(expected.summary().finalObjective(), actual.summary().finalObjective(), 0);
   }
 
-  @ParameterizedTest
-  @EnumSource(value = DataPath.class, names = {"RESIDENT", "FED"})
-  void resumedRunsContinueExactlyAsTheUninterruptedRun(DataPath path, @TempDir Path dir) throws Exception {
+  /** In one tower and in two (each tower with its own draws and binarization). */
+  @ParameterizedTest(name = "{0}, towers: {1}")
+  @CsvSource({"RESIDENT, 1", "FED, 1", "RESIDENT, 2", "FED, 2"})
+  void resumedRunsContinueExactlyAsTheUninterruptedRun(DataPath path, int towers, @TempDir Path dir) throws Exception {
     Path all = dir.resolve("all");
-    Outcome uninterrupted = run(training(path).checkpoints(all).checkpointEvery(2).keepCheckpoints(100));
+    Outcome uninterrupted = run(training(path).checkpoints(all).checkpointEvery(2).keepCheckpoints(100), towers);
     assertEquals(StopReason.COMPLETED, uninterrupted.summary().stopReason());
     assertEquals(28, uninterrupted.summary().steps());
     assertEquals(4, uninterrupted.summary().history().size());
@@ -106,11 +114,11 @@ class ResumeTest {
     // root directory, whose latest checkpoint is the final one: nothing is left to do.
     for (int step : new int[] {4, 10, 14}) {
       Outcome resumed = run(training(path).resumeFrom(all.resolve(Checkpoints.name(step)))
-          .checkpoints(dir.resolve("resumed-" + step)));
+          .checkpoints(dir.resolve("resumed-" + step)), towers);
       assertEquals(28 - step, resumed.summary().steps(), "steps after resuming at " + step);
       assertSameRun(uninterrupted, resumed);
     }
-    Outcome nothingLeft = run(training(path).resumeFrom(all));
+    Outcome nothingLeft = run(training(path).resumeFrom(all), towers);
     assertEquals(0, nothingLeft.summary().steps());
     assertSameRun(uninterrupted, nothingLeft);
   }
