@@ -51,8 +51,12 @@ public final class ThreadSettings {
    * all rows, so the gradient is the same estimator as with one tower, and the towers' products
    * run at the same time on different inter-op threads. Only objectives that are a mean of
    * per-example terms are split (ELBO, M2's enumerated one included, IWAE, VIMCO); NVIL and
-   * wake-sleep train in one tower whatever this says. A seeded run is reproducible for the same settings, towers
-   * included: each tower draws its own noise.
+   * wake-sleep train in one tower whatever this says. A seeded run is reproducible for the same
+   * settings, towers included: each tower draws its own noise.
+   *
+   * <p>A network sees one tower's rows at a time while training. The networks of {@code Nn} treat
+   * rows independently, so nothing changes; a network of your own that mixes the rows of its input
+   * (batch statistics, say) would compute them per tower: train it with one tower.
    *
    * @param towers row blocks per training batch, &ge; 1
    */
