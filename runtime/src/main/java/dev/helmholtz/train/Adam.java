@@ -375,6 +375,11 @@ public final class Adam {
 
   /** Names of {@code roots} and every op they depend on through data and control inputs. */
   private static Set<String> ancestors(List<GraphOperation> roots) {
+    return ancestors(roots, true);
+  }
+
+  /** Names of {@code roots} and every op they depend on through data inputs, and control inputs if asked. */
+  private static Set<String> ancestors(List<GraphOperation> roots, boolean throughControlInputs) {
     Set<String> reached = new HashSet<>();
     Deque<GraphOperation> todo = new ArrayDeque<>();
     for (GraphOperation root : roots) {
@@ -390,9 +395,11 @@ public final class Adam {
           todo.push(in);
         }
       }
-      for (GraphOperation in : op.controlInputs()) {
-        if (reached.add(in.name())) {
-          todo.push(in);
+      if (throughControlInputs) {
+        for (GraphOperation in : op.controlInputs()) {
+          if (reached.add(in.name())) {
+            todo.push(in);
+          }
         }
       }
     }
@@ -508,20 +515,8 @@ public final class Adam {
   /** Fails naming every variable the loss does not depend on through data edges. */
   private static void requireReachable(
       Operand<TFloat32> loss, List<Variable<TFloat32>> variables) {
-    Set<String> reached = new HashSet<>();
-    Deque<GraphOperation> todo = new ArrayDeque<>();
     GraphOperation start = (GraphOperation) loss.op();
-    reached.add(start.name());
-    todo.add(start);
-    while (!todo.isEmpty()) {
-      GraphOperation op = todo.pop();
-      for (int i = 0, n = op.numInputs(); i < n; i++) {
-        GraphOperation in = (GraphOperation) op.input(i).op();
-        if (reached.add(in.name())) {
-          todo.push(in);
-        }
-      }
-    }
+    Set<String> reached = ancestors(List.of(start), false);
     List<String> unreachable = new ArrayList<>();
     for (Variable<TFloat32> v : variables) {
       if (!reached.contains(v.op().name())) {

@@ -115,19 +115,9 @@ class TrainingTowersTest {
     try {
       Session.Runner runner = model.session().runner();
       int offset = 0;
-      for (int t = 0; t < towers; t++) {
+      feedRows(model, runner, columns, widths, fed);
+      for (int t = 0; t < towers && drawType != null; t++) {
         int n = TrainingTowers.rows(3, towers, t);
-        for (Map.Entry<String, float[]> column : columns.entrySet()) {
-          int width = widths.get(column.getKey());
-          TFloat32 rows = TFloat32.tensorOf(Shape.of(n, width),
-              DataBuffers.of(column.getValue(), true, false).slice((long) offset * width, (long) n * width));
-          fed.add(rows);
-          runner.feed(model.towers().inputs(t).get(column.getKey()), rows);
-        }
-        if (drawType == null) {
-          offset += n;
-          continue;
-        }
         float[] eps = new float[k * n * latent];
         int i = 0;
         for (int s = 0; s < k; s++) {
@@ -166,6 +156,19 @@ class TrainingTowersTest {
     } finally {
       fed.forEach(Tensor::close);
     }
+  }
+
+  /** Feeds each tower its block of the three rows of every column, as the fed training path does. */
+  private static void feedRows(GeneratedModel model, Session.Runner runner, Map<String, float[]> columns,
+      Map<String, Integer> widths, List<Tensor> fed) {
+    Dataset data = null;
+    for (Map.Entry<String, float[]> column : columns.entrySet()) {
+      int width = widths.get(column.getKey());
+      data = data == null ? Dataset.of(column.getKey(), column.getValue(), width)
+          : data.with(column.getKey(), column.getValue(), width);
+    }
+    String[] names = columns.keySet().toArray(String[]::new);
+    model.towers().feedRows(runner, data.batches(3, false, 0, names).next(), names, fed);
   }
 
   private interface NoiseFunction {
@@ -223,18 +226,7 @@ class TrainingTowersTest {
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner runner = model.session().runner();
-      int offset = 0;
-      for (int t = 0; t < model.trainingTowers(); t++) {
-        int n = TrainingTowers.rows(3, model.trainingTowers(), t);
-        for (Map.Entry<String, float[]> column : columns.entrySet()) {
-          int width = widths.get(column.getKey());
-          TFloat32 rows = TFloat32.tensorOf(Shape.of(n, width),
-              DataBuffers.of(column.getValue(), true, false).slice((long) offset * width, (long) n * width));
-          fed.add(rows);
-          runner.feed(model.towers().inputs(t).get(column.getKey()), rows);
-        }
-        offset += n;
-      }
+      feedRows(model, runner, columns, widths, fed);
       try (Result r = runner.fetch(model.termMeanOperands().get(term)).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
