@@ -1,5 +1,7 @@
 package dev.helmholtz.model;
 
+import dev.helmholtz.train.ThreadSettings;
+
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.graph.RandomSource;
 import java.util.ArrayList;
@@ -77,12 +79,9 @@ final class TrainingTowers {
     return new LinkedHashMap<>(inputs.get(tower));
   }
 
-  /**
-   * The rows tower {@code tower} of {@code count} takes from a batch of {@code batch}: the
-   * batch's share, the first {@code batch % count} towers one more (a tower may get none).
-   */
+  /** The rows tower {@code tower} of {@code count} takes from a batch: {@link ThreadSettings#towerRows}. */
   static int rows(int batch, int count, int tower) {
-    return (batch + count - 1 - tower) / count;
+    return ThreadSettings.towerRows(batch, count, tower);
   }
 
   /** Feeds each tower its block of the batch's row indices {@code indices[0, size)} (resident path). */

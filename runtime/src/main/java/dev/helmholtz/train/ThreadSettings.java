@@ -131,6 +131,18 @@ public final class ThreadSettings {
   private static final int DEFAULT_INTER_OP = 2;
   private static final int DEFAULT_TOWERS = 2;
 
+  /**
+   * The rows tower {@code tower} of {@code towers} takes from a batch of {@code batch}: the
+   * batch's share, the first {@code batch % towers} towers one more (a tower may get none).
+   */
+  public static int towerRows(int batch, int towers, int tower) {
+    if (batch < 0 || towers < 1 || tower < 0 || tower >= towers) {
+      throw new IllegalArgumentException("towerRows needs batch >= 0 and 0 <= tower < towers, got batch "
+          + batch + ", tower " + tower + " of " + towers);
+    }
+    return (batch + towers - 1 - tower) / towers;
+  }
+
   /** Row blocks a training batch is split into, each its own copy of the training pass. */
   public int towers() {
     return towers;

@@ -41,6 +41,15 @@ class ThreadSettingsTest {
   }
 
   @Test
+  void towerRowsSplitABatchWithTheFirstTowersTakingTheRest() {
+    assertEquals(3, ThreadSettings.towerRows(5, 2, 0));
+    assertEquals(2, ThreadSettings.towerRows(5, 2, 1));
+    assertEquals(0, ThreadSettings.towerRows(1, 2, 1));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ThreadSettings.towerRows(8, 2, 2));
+    assertTrue(e.getMessage().contains("0 <= tower < towers"), e.getMessage());
+  }
+
+  @Test
   void rejectsNegativeCounts() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> ThreadSettings.of(-1, 1));

@@ -7,6 +7,7 @@ import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.model.StepProfile;
 import dev.helmholtz.samples.bench.BenchChild;
 import dev.helmholtz.samples.bench.HandWrittenVae;
+import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
 import dev.helmholtz.samples.bench.Latent10Vae;
 import dev.helmholtz.samples.bench.Latent10VaeModel;
 import dev.helmholtz.samples.bench.Latent200Vae;
@@ -141,7 +142,11 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** One configuration of the sweep, measured. */
   private record TrainingRow(int latent, int batch, double residentMs, double fedMs, double handMs,
-      long flops, double ceilingGflops) {
+      long flops, double ceilingGflops, int towers, double towerProductsMs) {
+    double ceilingMs() {
+      return flops / (ceilingGflops * 1e6);
+    }
+
     double gflops(double ms) {
       return flops / (ms * 1e6);
     }
@@ -260,19 +265,24 @@ public final class BenchCommand implements Callable<Integer> {
     }
     out.println();
     TextTable table = new TextTable(1, "model", "batch", "generated ms", "fed ms", "hand ms",
-        "gen/hand", "resident/fed", "MFLOP/step", "ceiling GFLOP/s", "gen GFLOP/s", "gen", "fed", "hand");
+        "gen/hand", "resident/fed", "MFLOP/step", "ceiling GFLOP/s", "gen GFLOP/s", "gen", "fed", "hand",
+        "tower products ms", "bound");
     for (TrainingRow r : rows) {
       table.row(HandWrittenVae.Architecture.burda(r.latent()).toString(), Integer.toString(r.batch()),
           fmt("%.3f", r.residentMs()), fmt("%.3f", r.fedMs()), fmt("%.3f", r.handMs()),
           fmt("%.3f", r.residentMs() / r.handMs()), fmt("%.3f", r.residentMs() / r.fedMs()),
           fmt("%.1f", r.flops() / 1e6), fmt("%.1f", r.ceilingGflops()), fmt("%.1f", r.gflops(r.residentMs())),
-          percent(r.fraction(r.residentMs())), percent(r.fraction(r.fedMs())), percent(r.fraction(r.handMs())));
+          percent(r.fraction(r.residentMs())), percent(r.fraction(r.fedMs())), percent(r.fraction(r.handMs())),
+          fmt("%.3f", r.towerProductsMs()), percent(r.ceilingMs() / r.towerProductsMs()));
     }
     table.print(out);
     out.println("generated = the generated model's fit() on the resident data path; fed = the same on the fed path;"
         + " hand = HandWrittenVae, fed. FLOPs are the MatMul FLOPs of forward and backward (elementwise ops"
         + " and Adam not counted); ceiling = float32 MatMul alone at the step's shapes; the last three"
-        + " columns are the fraction of the ceiling each side reaches.");
+        + " columns are the fraction of the ceiling each side reaches. tower products = the same products"
+        + " at the shapes the generated step runs them, its batch split into " + threadSettings.towers()
+        + " tower(s); bound = the ceiling's time over theirs: the fraction a step of those towers would reach"
+        + " if everything but its products (Adam, elementwise ops, draws, the executor) were free.");
     for (TrainingRow r : rows) {
       String config = "latent " + r.latent() + ", batch " + r.batch();
       double ratio = r.residentMs() / r.handMs();
@@ -290,6 +300,10 @@ public final class BenchCommand implements Callable<Integer> {
       double f = r.fraction(r.residentMs());
       summary.add(new String[] {"fraction of MatMul ceiling (generated), latent " + r.latent() + ", batch " + r.batch(),
           percent(f), ">= " + percent(targetFraction), f >= targetFraction ? "PASS" : "FAIL"});
+    }
+    for (TrainingRow r : rows) {
+      summary.add(new String[] {"  bound: the products alone at the towers' shapes, latent " + r.latent() + ", batch "
+          + r.batch(), percent(r.ceilingMs() / r.towerProductsMs()), "", ""});
     }
   }
 
@@ -309,7 +323,9 @@ public final class BenchCommand implements Callable<Integer> {
     Training fed = base.dataPath(DataPath.FED);
     try (GeneratedModel generated = generated(latent, threadSettings);
         HandWrittenVae hand = HandWrittenVae.create(architecture, seed, threadSettings);
-        MatMulCeiling ceiling = new MatMulCeiling(architecture.trainingStepMatMuls(batch), threadSettings, seed)) {
+        MatMulCeiling ceiling = new MatMulCeiling(architecture.trainingStepMatMuls(batch), threadSettings, seed);
+        MatMulCeiling towerProducts = new MatMulCeiling(towerMatMuls(architecture, batch, threadSettings.towers()),
+            threadSettings, seed)) {
       // Warm-up, interleaved in short chunks so that every side sees the same machine state; at
       // least one step each, which uploads the data set for the resident path.
       for (int done = 0; done < Math.max(1, warmupSteps); done += blockSteps) {
@@ -323,19 +339,25 @@ public final class BenchCommand implements Callable<Integer> {
       // As many ceiling runs per block as training steps, at least 50 ms of them.
       int runs = (int) Math.max(steps, Math.ceil(50 / Math.max(one, 1e-3)));
       ceiling.runMs(runs);
+      towerProducts.runMs(runs);
 
       // The ceiling is a fourth side of every round, so that it sees the same machine as the steps
-      // (measured once beforehand, it varied 45-90 GFLOP/s at batch 32 between runs).
-      double[][] ms = new double[4][rounds];
+      // (measured once beforehand, it varied 45-90 GFLOP/s at batch 32 between runs); the same
+      // products at the shapes the towers run them are a fifth.
+      double[][] ms = new double[5][rounds];
       for (int r = 0; r < rounds; r++) {
-        for (int i = 0; i < 4; i++) {
-          int side = (i + r) % 4; // the order rotates every round
+        for (int i = 0; i < 5; i++) {
+          int side = (i + r) % 5; // the order rotates every round
           long blockSeed = seed + 1 + r;
           long start = System.nanoTime();
           long done = switch (side) {
             case 0 -> generated.fit(train, resident.maxSteps(steps).seed(blockSeed)).steps();
             case 1 -> generated.fit(train, fed.maxSteps(steps).seed(blockSeed)).steps();
             case 2 -> hand.train(train, "x", batch, steps, learningRate, blockSeed).steps();
+            case 4 -> {
+              towerProducts.runMs(runs);
+              yield runs;
+            }
             default -> {
               ceiling.runMs(runs);
               yield runs;
@@ -346,8 +368,23 @@ public final class BenchCommand implements Callable<Integer> {
       }
       double ceilingGflops = ceiling.flops() / (median(ms[3]) * 1e6);
       return new TrainingRow(latent, batch, median(ms[0]), median(ms[1]), median(ms[2]),
-          architecture.trainingStepFlops(batch), ceilingGflops);
+          architecture.trainingStepFlops(batch), ceilingGflops, threadSettings.towers(), median(ms[4]));
     }
+  }
+
+  /**
+   * The products of a step split into {@code towers} ({@link ThreadSettings#towerRows}): each
+   * tower's at its own rows. The same FLOPs as the whole batch's, in smaller products.
+   */
+  private static List<MatMulShape> towerMatMuls(HandWrittenVae.Architecture architecture, int batch, int towers) {
+    List<MatMulShape> products = new ArrayList<>();
+    for (int t = 0; t < towers; t++) {
+      int rows = ThreadSettings.towerRows(batch, towers, t);
+      if (rows > 0) {
+        products.addAll(architecture.trainingStepMatMuls(rows));
+      }
+    }
+    return products;
   }
 
   /**

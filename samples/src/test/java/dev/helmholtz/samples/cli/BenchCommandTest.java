@@ -37,6 +37,7 @@ class BenchCommandTest {
         "784-200-200-50 tanh      8", "784-200-200-10 tanh    128", // the sweep's two configurations
         "generated/hand-written ms/step, latent 10, batch 128",
         "fraction of MatMul ceiling (generated), latent 50, batch 8",
+        "tower products ms", "bound: the products alone at the towers' shapes, latent 50, batch 8",
         "log-likelihood estimates/s at k = 10",
         "annotation processing ms/model, 2 models",
         "cold start, JVM start -> first training step, ms",
