@@ -140,19 +140,44 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--target-fraction", defaultValue = "0.6", description = "Smallest acceptable fraction of the MatMul ceiling (default: ${DEFAULT-VALUE}).")
   double targetFraction;
 
-  /** One configuration of the sweep, measured. */
-  private record TrainingRow(int latent, int batch, double residentMs, double fedMs, double handMs,
-      long flops, double ceilingGflops, int towers, double towerProductsMs) {
-    double ceilingMs() {
-      return flops / (ceilingGflops * 1e6);
+  // The sides of a round of the training sweep, in the order of TrainingRow.ms.
+  private static final int RESIDENT = 0;
+  private static final int FED = 1;
+  private static final int HAND = 2;
+  private static final int CEILING = 3;
+  private static final int TOWER_PRODUCTS = 4;
+
+  /**
+   * One configuration of the sweep, measured: {@code ms[side][round]}, ms per step (per run of
+   * the products for the ceiling and the tower products, which have a step's FLOPs). Times are
+   * medians over the rounds; ratios and fractions are medians of each round's ratio, since a
+   * round's sides run back to back and a slow spell of the machine then slows both sides of it.
+   */
+  private record TrainingRow(int latent, int batch, long flops, double[][] ms) {
+    double medianMs(int side) {
+      return median(ms[side]);
     }
 
-    double gflops(double ms) {
-      return flops / (ms * 1e6);
+    /** The median over rounds of side {@code a}'s time over side {@code b}'s. */
+    double ratio(int a, int b) {
+      double[] r = new double[ms[a].length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = ms[a][i] / ms[b][i];
+      }
+      return median(r);
     }
 
-    double fraction(double ms) {
-      return gflops(ms) / ceilingGflops;
+    double ceilingGflops() {
+      return flops / (medianMs(CEILING) * 1e6);
+    }
+
+    double gflops(int side) {
+      return flops / (medianMs(side) * 1e6);
+    }
+
+    /** The fraction of the ceiling side {@code side} reaches: the ceiling's time over its time. */
+    double fraction(int side) {
+      return ratio(CEILING, side);
     }
   }
 
@@ -260,8 +285,8 @@ public final class BenchCommand implements Callable<Integer> {
       TrainingRow row = measure(c.get(0), c.get(1), train, threadSettings);
       rows.add(row);
       out.printf(Locale.ROOT, "  latent %d, batch %d: generated resident %.3f, fed %.3f, hand-written %.3f ms/step;"
-              + " MatMul ceiling %.1f GFLOP/s%n", row.latent(), row.batch(), row.residentMs(), row.fedMs(),
-          row.handMs(), row.ceilingGflops());
+              + " MatMul ceiling %.1f GFLOP/s%n", row.latent(), row.batch(), row.medianMs(RESIDENT), row.medianMs(FED),
+          row.medianMs(HAND), row.ceilingGflops());
     }
     out.println();
     TextTable table = new TextTable(1, "model", "batch", "generated ms", "fed ms", "hand ms",
@@ -269,41 +294,42 @@ public final class BenchCommand implements Callable<Integer> {
         "tower products ms", "bound");
     for (TrainingRow r : rows) {
       table.row(HandWrittenVae.Architecture.burda(r.latent()).toString(), Integer.toString(r.batch()),
-          fmt("%.3f", r.residentMs()), fmt("%.3f", r.fedMs()), fmt("%.3f", r.handMs()),
-          fmt("%.3f", r.residentMs() / r.handMs()), fmt("%.3f", r.residentMs() / r.fedMs()),
-          fmt("%.1f", r.flops() / 1e6), fmt("%.1f", r.ceilingGflops()), fmt("%.1f", r.gflops(r.residentMs())),
-          percent(r.fraction(r.residentMs())), percent(r.fraction(r.fedMs())), percent(r.fraction(r.handMs())),
-          fmt("%.3f", r.towerProductsMs()), percent(r.ceilingMs() / r.towerProductsMs()));
+          fmt("%.3f", r.medianMs(RESIDENT)), fmt("%.3f", r.medianMs(FED)), fmt("%.3f", r.medianMs(HAND)),
+          fmt("%.3f", r.ratio(RESIDENT, HAND)), fmt("%.3f", r.ratio(RESIDENT, FED)),
+          fmt("%.1f", r.flops() / 1e6), fmt("%.1f", r.ceilingGflops()), fmt("%.1f", r.gflops(RESIDENT)),
+          percent(r.fraction(RESIDENT)), percent(r.fraction(FED)), percent(r.fraction(HAND)),
+          fmt("%.3f", r.medianMs(TOWER_PRODUCTS)), percent(r.ratio(CEILING, TOWER_PRODUCTS)));
     }
     table.print(out);
     out.println("generated = the generated model's fit() on the resident data path; fed = the same on the fed path;"
         + " hand = HandWrittenVae, fed. FLOPs are the MatMul FLOPs of forward and backward (elementwise ops"
         + " and Adam not counted); ceiling = float32 MatMul alone at the step's shapes; the last three"
-        + " columns are the fraction of the ceiling each side reaches. tower products = the same products"
+        + " columns are the fraction of the ceiling each side reaches. Times are medians over the rounds; ratios"
+        + " and fractions are medians of each round's ratio (a round's sides run back to back). tower products = the same products"
         + " at the shapes the generated step runs them, its batch split into " + threadSettings.towers()
         + " tower(s); bound = the ceiling's time over theirs: the fraction a step of those towers would reach"
         + " if everything but its products (Adam, elementwise ops, draws, the executor) were free.");
     for (TrainingRow r : rows) {
       String config = "latent " + r.latent() + ", batch " + r.batch();
-      double ratio = r.residentMs() / r.handMs();
+      double ratio = r.ratio(RESIDENT, HAND);
       summary.add(new String[] {"generated/hand-written ms/step, " + config, fmt("%.3f", ratio),
           fmt("<= %.2f", targetRatio), ratio <= targetRatio ? "PASS" : "FAIL"});
     }
     for (TrainingRow r : rows) {
       summary.add(new String[] {"resident/fed ms/step, latent " + r.latent() + ", batch " + r.batch(),
-          fmt("%.3f", r.residentMs() / r.fedMs()), "", ""});
+          fmt("%.3f", r.ratio(RESIDENT, FED)), "", ""});
     }
     if (configurations.contains(List.of(50, 128))) {
       fixedData(out, train, threadSettings);
     }
     for (TrainingRow r : rows) {
-      double f = r.fraction(r.residentMs());
+      double f = r.fraction(RESIDENT);
       summary.add(new String[] {"fraction of MatMul ceiling (generated), latent " + r.latent() + ", batch " + r.batch(),
           percent(f), ">= " + percent(targetFraction), f >= targetFraction ? "PASS" : "FAIL"});
     }
     for (TrainingRow r : rows) {
       summary.add(new String[] {"  bound: the products alone at the towers' shapes, latent " + r.latent() + ", batch "
-          + r.batch(), percent(r.ceilingMs() / r.towerProductsMs()), "", ""});
+          + r.batch(), percent(r.ratio(CEILING, TOWER_PRODUCTS)), "", ""});
     }
   }
 
@@ -351,10 +377,10 @@ public final class BenchCommand implements Callable<Integer> {
           long blockSeed = seed + 1 + r;
           long start = System.nanoTime();
           long done = switch (side) {
-            case 0 -> generated.fit(train, resident.maxSteps(steps).seed(blockSeed)).steps();
-            case 1 -> generated.fit(train, fed.maxSteps(steps).seed(blockSeed)).steps();
-            case 2 -> hand.train(train, "x", batch, steps, learningRate, blockSeed).steps();
-            case 4 -> {
+            case RESIDENT -> generated.fit(train, resident.maxSteps(steps).seed(blockSeed)).steps();
+            case FED -> generated.fit(train, fed.maxSteps(steps).seed(blockSeed)).steps();
+            case HAND -> hand.train(train, "x", batch, steps, learningRate, blockSeed).steps();
+            case TOWER_PRODUCTS -> {
               towerProducts.runMs(runs);
               yield runs;
             }
@@ -366,9 +392,7 @@ public final class BenchCommand implements Callable<Integer> {
           ms[side][r] = (System.nanoTime() - start) / 1e6 / done;
         }
       }
-      double ceilingGflops = ceiling.flops() / (median(ms[3]) * 1e6);
-      return new TrainingRow(latent, batch, median(ms[0]), median(ms[1]), median(ms[2]),
-          architecture.trainingStepFlops(batch), ceilingGflops, threadSettings.towers(), median(ms[4]));
+      return new TrainingRow(latent, batch, architecture.trainingStepFlops(batch), ms);
     }
   }
 
@@ -412,7 +436,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    double ratio = median(ms[0]) / median(ms[1]);
+    double ratio = new TrainingRow(50, 128, 0, ms).ratio(RESIDENT, FED);
     out.printf(Locale.ROOT, "  data binarized once (no draws in the graph), latent 50, batch 128: generated resident"
         + " %.3f, fed %.3f ms/step, resident/fed %.3f%n", median(ms[0]), median(ms[1]), ratio);
     summary.add(new String[] {"resident/fed ms/step, data binarized once, latent 50, batch 128",
