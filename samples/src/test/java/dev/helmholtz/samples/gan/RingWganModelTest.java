@@ -14,12 +14,13 @@ import org.junit.jupiter.api.Test;
 /**
  * WGAN-GP on the ring of 8 Gaussians: a short seeded run finds every mode.
  *
- * <p>A GAN's trajectory is chaotic, and TensorFlow's process-wide thread pools make the numbers of
- * a session depend on the thread settings of the JVM's first session (measured: the same seeded
- * 1000-step run gave different samples after a 1/1-thread session had run first). So one checkpoint
- * can land between modes in one JVM and on them in another: the test trains in chunks of 1000
- * critic steps and asks for all 8 modes at some checkpoint within 8000 (standalone, seed 1 had them
- * at 3000).
+ * <p>A GAN's trajectory is chaotic: which checkpoint lands on the modes depends on the noise
+ * stream and on the thread settings of the JVM's first session (TensorFlow's process-wide pools).
+ * So the test trains in chunks of 1,000 critic steps and asks for all 8 modes with at least 40% of
+ * the samples of high quality at some checkpoint within 8,000. With the toy penalty weight 0.1
+ * ({@link RingWgan}), seeds 1 to 4 got there at 3,000 to 6,000 steps with TensorFlow's normal op
+ * and with Box-Muller normal draws alike; with the penalty 10 and Adam 3e-3 as before, one seed of
+ * four did with the Box-Muller draws.
  */
 class RingWganModelTest {
   @Test
@@ -32,14 +33,14 @@ class RingWganModelTest {
       var data = ring.dataset("x", 50_000, 1);
       GaussianRing.Coverage after = before;
       StringBuilder history = new StringBuilder();
-      for (int chunk = 1; chunk <= 8 && after.modesCovered() < 8; chunk++) {
-        wgan.fit(data, Training.epochs(100).maxSteps(1000).batchSize(256).adam(3e-3).seed(chunk)
+      for (int chunk = 1; chunk <= 8 && (after.modesCovered() < 8 || after.highQuality() < 0.4); chunk++) {
+        wgan.fit(data, Training.epochs(100).maxSteps(1000).batchSize(256).adam(1e-3).seed(chunk)
             .progress(ProgressListener.silent()));
         after = ring.coverage(wgan.sample(2500));
         history.append(chunk * 1000).append(" steps: ").append(Arrays.toString(after.perMode())).append("; ");
       }
       assertEquals(8, after.modesCovered(), history.toString());
-      assertTrue(after.highQuality() > 0.3, "high-quality fraction " + after.highQuality() + "; " + history);
+      assertTrue(after.highQuality() >= 0.4, "high-quality fraction " + after.highQuality() + "; " + history);
     }
   }
 }
