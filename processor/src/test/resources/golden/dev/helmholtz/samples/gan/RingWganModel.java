@@ -28,7 +28,7 @@ import org.tensorflow.types.TFloat32;
 @Generated("dev.helmholtz.processor.HelmholtzProcessor")
 public final class RingWganModel extends AdversarialModel {
   private static final AdversarialSpec SPEC = AdversarialSpec.builder("dev.helmholtz.samples.gan.RingWgan")
-      .game(GanLoss.WASSERSTEIN_GP, 5, 10.0)
+      .game(GanLoss.WASSERSTEIN_GP, 5, 0.1)
       .latent("z", 8)
       .generated("x", 2)
       .build();
