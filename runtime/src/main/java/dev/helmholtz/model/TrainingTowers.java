@@ -1,9 +1,8 @@
 package dev.helmholtz.model;
 
-import dev.helmholtz.train.ThreadSettings;
-
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.train.ThreadSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -160,11 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The median over rounds of side {@code a}'s time over side {@code b}'s. */
     double ratio(int a, int b) {
-      double[] r = new double[ms[a].length];
-      for (int i = 0; i < r.length; i++) {
-        r[i] = ms[a][i] / ms[b][i];
-      }
-      return median(r);
+      return medianRatio(ms[a], ms[b]);
     }
 
     double ceilingGflops() {
@@ -303,8 +299,8 @@ public final class BenchCommand implements Callable<Integer> {
     table.print(out);
     out.println("generated = the generated model's fit() on the resident data path; fed = the same on the fed path;"
         + " hand = HandWrittenVae, fed. FLOPs are the MatMul FLOPs of forward and backward (elementwise ops"
-        + " and Adam not counted); ceiling = float32 MatMul alone at the step's shapes; the last three"
-        + " columns are the fraction of the ceiling each side reaches. Times are medians over the rounds; ratios"
+        + " and Adam not counted); ceiling = float32 MatMul alone at the step's shapes; gen, fed and"
+        + " hand are the fraction of the ceiling each side reaches. Times are medians over the rounds; ratios"
         + " and fractions are medians of each round's ratio (a round's sides run back to back). tower products = the same products"
         + " at the shapes the generated step runs them, its batch split into " + threadSettings.towers()
         + " tower(s); bound = the ceiling's time over theirs: the fraction a step of those towers would reach"
@@ -436,7 +432,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    double ratio = new TrainingRow(50, 128, 0, ms).ratio(RESIDENT, FED);
+    double ratio = medianRatio(ms[0], ms[1]);
     out.printf(Locale.ROOT, "  data binarized once (no draws in the graph), latent 50, batch 128: generated resident"
         + " %.3f, fed %.3f ms/step, resident/fed %.3f%n", median(ms[0]), median(ms[1]), ratio);
     summary.add(new String[] {"resident/fed ms/step, data binarized once, latent 50, batch 128",
@@ -595,6 +591,15 @@ public final class BenchCommand implements Callable<Integer> {
 
   private static double loadAverage() {
     return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+  }
+
+  /** The median of {@code a[i] / b[i]}: paired by round, so that both sides of a round share its machine. */
+  static double medianRatio(double[] a, double[] b) {
+    double[] r = new double[a.length];
+    for (int i = 0; i < r.length; i++) {
+      r[i] = a[i] / b[i];
+    }
+    return median(r);
   }
 
   static double median(double[] values) {
