@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         + " --seed) and the rest unlabelled, the label summed out by enumeration where it is not"
         + " observed; writes digits.png (one row per class 0..9), training-curves.png and"
         + " metrics.json, and prints the test error of the classifier q(y | x) next to Kingma et"
-        + " al.'s (M2, 100 labels: 11.97% +- 1.71) and the test ELBO with the label summed out."
+        + " al.'s (M2, 100 labels: 11.97%% +- 1.71) and the test ELBO with the label summed out."
         + " Checkpoints go to OUTPUT/checkpoints; SIGINT or SIGTERM finishes the step, writes a"
         + " checkpoint and exits with 130, and --resume continues from it.",
     exitCodeListHeading = ExitCodes.HEADING,
@@ -64,14 +64,8 @@ public final class SsvaeCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "out/ssvae", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(names = "--data", description = "Directory with the four MNIST .gz files (default: the copy bundled with Helmholtz).")
-  Path data;
-
-  @Option(names = "--train-examples", description = "Train on the first N training images only (default: all 60000).")
-  Integer trainExamples;
-
-  @Option(names = "--test-examples", description = "Evaluate on the first N test images only (default: all 10000).")
-  Integer testExamples;
+  @Mixin
+  MnistDataOptions mnistFiles;
 
   @Mixin
   CheckpointOptions checkpointOptions;
@@ -93,9 +87,9 @@ public final class SsvaeCommand implements Callable<Integer> {
     training = training.curvesPlot(output.resolve("training-curves.png"));
     long start = System.nanoTime();
 
-    Mnist mnist = data == null ? Mnist.loadDefault() : Mnist.load(data);
-    Mnist.Split trainSplit = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
-    Mnist.Split testSplit = testExamples == null ? mnist.test() : mnist.test().take(testExamples);
+    Mnist mnist = mnistFiles.load();
+    Mnist.Split trainSplit = mnistFiles.train(mnist);
+    Mnist.Split testSplit = mnistFiles.test(mnist);
     SemiSupervisedData semi = SemiSupervisedData.of(trainSplit, labels, labelShare, trainingOptions.seed);
     Dataset train = semi.train().dynamicallyBinarized("x");
     Dataset test = testSplit.dataset("x").binarized("x", trainingOptions.seed);

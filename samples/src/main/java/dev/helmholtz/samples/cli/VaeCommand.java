@@ -53,14 +53,8 @@ public final class VaeCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "out/vae", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  @Option(names = "--data", description = "Directory with the four MNIST .gz files (default: the copy bundled with Helmholtz).")
-  Path data;
-
-  @Option(names = "--train-examples", description = "Train on the first N training images only (default: all 60000).")
-  Integer trainExamples;
-
-  @Option(names = "--test-examples", description = "Evaluate on the first N test images only (default: all 10000).")
-  Integer testExamples;
+  @Mixin
+  MnistDataOptions mnistFiles;
 
   @Option(names = "--validation", defaultValue = "0", paramLabel = "N",
       description = "Hold out the last N training images as a validation set, evaluated every epoch"
@@ -114,9 +108,9 @@ public final class VaeCommand implements Callable<Integer> {
     training = training.curvesPlot(output.resolve("training-curves.png"));
     long start = System.nanoTime();
 
-    Mnist mnist = data == null ? Mnist.loadDefault() : Mnist.load(data);
-    Mnist.Split trainSplit = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
-    Mnist.Split testSplit = testExamples == null ? mnist.test() : mnist.test().take(testExamples);
+    Mnist mnist = mnistFiles.load();
+    Mnist.Split trainSplit = mnistFiles.train(mnist);
+    Mnist.Split testSplit = mnistFiles.test(mnist);
     if (validation >= trainSplit.size()) {
       throw new IllegalArgumentException("--validation " + validation + " leaves no training images of "
           + trainSplit.size());

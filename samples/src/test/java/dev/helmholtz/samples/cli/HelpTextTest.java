@@ -1,0 +1,38 @@
+package dev.helmholtz.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Every command's --help renders cleanly: picocli formats descriptions with String.format, so an
+ * unescaped '%' in one ("11.97% +- 1.71", as ssvae's had) prints a warning instead of the text.
+ */
+class HelpTextTest {
+  @Test
+  void everyCommandsHelpFormatsWithoutWarnings() {
+    CommandLine cli = HelmholtzCli.commandLine();
+    Map<String, CommandLine> commands = cli.getSubcommands();
+    assertTrue(commands.size() > 10, commands.keySet().toString());
+    PrintStream saved = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      for (Map.Entry<String, CommandLine> e : commands.entrySet()) {
+        String usage = e.getValue().getUsageMessage();
+        assertFalse(usage.isBlank(), e.getKey());
+        assertFalse(usage.contains("%n"), e.getKey() + ": an unformatted description:\n" + usage);
+      }
+    } finally {
+      System.setErr(saved);
+    }
+    String warnings = err.toString(StandardCharsets.UTF_8);
+    assertFalse(warnings.contains("picocli WARN"), warnings);
+  }
+}
