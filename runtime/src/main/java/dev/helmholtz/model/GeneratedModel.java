@@ -699,8 +699,14 @@ public abstract class GeneratedModel implements AutoCloseable {
    * method name {@code tensorflow/serving/predict} and a leading batch dimension:
    *
    * <ul>
-   *   <li>{@code generate}: input {@code n} (int32 scalar); outputs one {@code [n, width]} tensor per
-   *       node, named like it: latents their draws, observed nodes the means of p;
+   *   <li>{@code generate}: input {@code n} (int32 scalar) and, for a model with given nodes (a
+   *       conditional VAE's class), each given node {@code [n, width]}, named like it; outputs one
+   *       {@code [n, width]} tensor per node, named like it: latents their draws, observed nodes
+   *       the means of p, given nodes their values;
+   *   <li>{@code generate_classes} (models with an enumerated latent, such as M2): the inputs of
+   *       {@code generate} and the enumerated latent's one-hot rows {@code [n, classes]}, named like
+   *       it, set in place of its draws (as {@link #generate(Dataset)} with that column); outputs
+   *       as {@code generate};
    *   <li>{@code encode} (models with latents): inputs the observed nodes {@code [batch, width]};
    *       outputs the mean of q for each latent;
    *   <li>{@code reconstruct} (models with latents): inputs as {@code encode}; outputs the mean of
@@ -723,12 +729,24 @@ public abstract class GeneratedModel implements AutoCloseable {
       generateOutputs.put(node.name(), node.latent()
           ? generativePass.samples().get(node.name()) : generativePass.means().get(node.name()));
     }
+    // Given nodes are placeholders of the generative pass: generate cannot run without them.
+    Map<String, Operand<?>> generateInputs = new LinkedHashMap<>();
+    generateInputs.put("n", generateCount);
+    spec.given().forEach(node -> generateInputs.put(node.name(), givenInputs.get(node.name())));
+    Map<String, Operand<?>> classInputs = null;
+    if (spec.enumerated().isPresent()) {
+      // TensorFlow Serving requires every input of a signature, so the class is a signature of
+      // its own rather than an optional input of generate.
+      classInputs = new LinkedHashMap<>(generateInputs);
+      String name = spec.enumerated().get().name();
+      classInputs.put(name, generativePass.clamps().get(name));
+    }
     Map<String, Operand<?>> inputs = new LinkedHashMap<>();
     // An enumerated latent's labels are an input of training only: encoding ignores them.
     spec.observed().forEach(node -> inputs.put(node.name(), observed.get(node.name())));
     Map<String, Operand<?>> encodeOutputs = new LinkedHashMap<>(meanPass.latentValues());
     Map<String, Operand<?>> reconstructOutputs = new LinkedHashMap<>(meanPass.observedMeans());
-    SavedModelExporter.export(session, directory, Map.of("n", generateCount), generateOutputs,
+    SavedModelExporter.export(session, directory, generateInputs, generateOutputs, classInputs,
         spec.latents().isEmpty() ? null : inputs, encodeOutputs, reconstructOutputs);
   }
 

@@ -25,17 +25,21 @@ final class SavedModelExporter {
   /** TensorFlow Serving's method name for the Predict API. */
   static final String PREDICT_METHOD = "tensorflow/serving/predict";
   static final String GENERATE = "generate";
+  static final String GENERATE_CLASSES = "generate_classes";
   static final String ENCODE = "encode";
   static final String RECONSTRUCT = "reconstruct";
 
   private SavedModelExporter() {}
 
   /**
+   * @param classInputs the inputs of {@code generate_classes} (those of {@code generate} and the
+   *     enumerated latent's rows), or {@code null} for a model without an enumerated latent
    * @param encodeInputs the observed inputs of {@code encode} and {@code reconstruct}, or {@code
    *     null} for a model without them
    */
   static void export(Session session, Path directory, Map<String, Operand<?>> generateInputs,
-      Map<String, Operand<?>> generateOutputs, Map<String, Operand<?>> encodeInputs,
+      Map<String, Operand<?>> generateOutputs, Map<String, Operand<?>> classInputs,
+      Map<String, Operand<?>> encodeInputs,
       Map<String, Operand<?>> encodeOutputs, Map<String, Operand<?>> reconstructOutputs)
       throws IOException {
     Path target = directory.toAbsolutePath().normalize();
@@ -57,6 +61,9 @@ final class SavedModelExporter {
         + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36));
     exporter = SavedModelBundle.exporter(temporary.toString()).withSession(session)
         .withSignature(generate);
+    if (classInputs != null) {
+      exporter.withSignature(signature(GENERATE_CLASSES, classInputs, generateOutputs));
+    }
     if (encodeInputs != null) {
       Signature reconstruct = signature(RECONSTRUCT, encodeInputs, reconstructOutputs);
       exporter.withSignature(signature(ENCODE, encodeInputs, encodeOutputs))
