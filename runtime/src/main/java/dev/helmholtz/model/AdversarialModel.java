@@ -15,6 +15,8 @@ import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -354,6 +356,28 @@ public abstract class AdversarialModel implements AutoCloseable {
       offset += size;
     }
     return out;
+  }
+
+  /**
+   * Exports the generator as a TensorFlow SavedModel (tag {@code serve}) into the new directory
+   * {@code directory}, atomically, as {@link GeneratedModel#exportSavedModel} does: one signature,
+   * {@code generate} (also {@code serving_default}, method {@code tensorflow/serving/predict}),
+   * with input {@code n} (int32 scalar) and, for a conditional model, each label node {@code [n,
+   * width]} named like it; outputs {@code [n, width]} for every latent (its draws) and the
+   * generated node. The export holds every variable, the random streams' positions included: a
+   * process that loads it draws on its first call what this model draws on its next one. The
+   * discriminator's weights are in it too but no signature reads them.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists (nothing is
+   *     overwritten)
+   * @throws IOException naming the path if it cannot be written
+   */
+  public void exportSavedModel(Path directory) throws IOException {
+    requireOpen();
+    Map<String, Operand<?>> inputs = new LinkedHashMap<>();
+    inputs.put("n", sampleCount);
+    spec.nodes(AdversarialSpec.Role.LABEL).forEach(node -> inputs.put(node.name(), data.get(node.name())));
+    SavedModelExporter.export(session, directory, inputs, new LinkedHashMap<>(samples), null, null, null, null);
   }
 
   /** The discriminator's logit for each example of {@code data} (a column per observed node). */

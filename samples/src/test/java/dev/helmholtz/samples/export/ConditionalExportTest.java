@@ -9,6 +9,10 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.samples.cvae.ConditionalVae;
 import dev.helmholtz.samples.cvae.ConditionalVaeModel;
+import dev.helmholtz.samples.gan.ConditionalMnistGan;
+import dev.helmholtz.samples.gan.ConditionalMnistGanModel;
+import dev.helmholtz.samples.gan.RingWgan;
+import dev.helmholtz.samples.gan.RingWganModel;
 import dev.helmholtz.samples.ssvae.SemiSupervisedVae;
 import dev.helmholtz.samples.ssvae.SemiSupervisedVaeModel;
 import dev.helmholtz.train.ThreadSettings;
@@ -29,8 +33,9 @@ import org.tensorflow.types.TInt32;
 /**
  * The SavedModel of a model that generates on a condition can be asked for it: a conditional
  * VAE's {@code generate} takes its given class, M2's {@code generate_classes} the class of its
- * enumerated latent. Each exported signature, loaded back, draws what the model itself draws
- * next (the export holds the random streams' positions).
+ * enumerated latent, a conditional GAN's {@code generate} its label; a GAN's generator exports
+ * too. Each exported signature, loaded back, draws what the model itself draws next (the export
+ * holds the random streams' positions).
  */
 class ConditionalExportTest {
   private static final int N = 4;
@@ -63,6 +68,28 @@ class ConditionalExportTest {
       try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve")) {
         assertEquals(Set.of("n"), bundle.metaGraphDef().getSignatureDefMap().get("generate").getInputsMap().keySet());
       }
+    }
+  }
+
+  @Test
+  void ganGeneratorsExport(@TempDir Path dir) throws Exception {
+    try (RingWganModel wgan = RingWganModel.create(new RingWgan(), Seed.of(2), ThreadSettings.defaults())) {
+      Path export = dir.resolve("ring/1");
+      wgan.exportSavedModel(export);
+      Map<String, float[][]> expected = wgan.generate(N);
+      Map<String, float[][]> exported = call(export, "serving_default", Map.of(), Set.of("x", "z"));
+      assertArrayEquals(expected.get("x"), exported.get("x"));
+      assertArrayEquals(expected.get("z"), exported.get("z"));
+    }
+    try (ConditionalMnistGanModel cgan = ConditionalMnistGanModel.create(new ConditionalMnistGan(), Seed.of(2),
+        ThreadSettings.defaults())) {
+      Path export = dir.resolve("cgan/1");
+      cgan.exportSavedModel(export);
+      float[][] y = oneHot(5, 5, 2, 6);
+      Map<String, float[][]> expected = cgan.generate(Dataset.of("y", y));
+      Map<String, float[][]> exported = call(export, "generate", Map.of("y", y), Set.of("x", "z"));
+      assertArrayEquals(expected.get("x"), exported.get("x"));
+      assertArrayEquals(expected.get("z"), exported.get("z"));
     }
   }
 
