@@ -39,6 +39,9 @@ public final class ConditionalGanCommand implements Callable<Integer> {
   Path output;
 
   @Mixin
+  ExportOptions export;
+
+  @Mixin
   MnistOptions mnist;
 
   @Mixin
@@ -74,7 +77,7 @@ public final class ConditionalGanCommand implements Callable<Integer> {
       MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
           file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(gridLabels())), 28, 28, 10),
           n -> MnistGanExperiment.toPixels(gan.sample(spreadLabels(n))),
-          true, MnistGanExperiment.metrics("ConditionalMnistGan, non-saturating loss"), System.out);
+          true, MnistGanExperiment.metrics("ConditionalMnistGan, non-saturating loss"), export, System.out);
     }
     return 0;
   }

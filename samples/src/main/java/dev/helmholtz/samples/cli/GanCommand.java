@@ -38,6 +38,9 @@ public final class GanCommand implements Callable<Integer> {
   Path output;
 
   @Mixin
+  ExportOptions export;
+
+  @Mixin
   MnistOptions mnist;
 
   @Mixin
@@ -52,7 +55,7 @@ public final class GanCommand implements Callable<Integer> {
       MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
           file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(64)), 28, 28, 8),
           n -> MnistGanExperiment.toPixels(gan.sample(n)),
-          false, MnistGanExperiment.metrics("MnistGan, non-saturating loss"), System.out);
+          false, MnistGanExperiment.metrics("MnistGan, non-saturating loss"), export, System.out);
     }
     return 0;
   }

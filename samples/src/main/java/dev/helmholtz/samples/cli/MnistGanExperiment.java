@@ -35,12 +35,13 @@ final class MnistGanExperiment {
   static void run(AdversarialModel gan, Dataset train, int epochs, int batchSize, double learningRate,
       long seed, Path output, GanQualityOptions quality, MnistOptions mnist, Mnist data,
       GridWriter grid, IntFunction<float[][]> sampler, boolean conditional, Map<String, Object> metrics,
-      PrintStream out)
+      ExportOptions export, PrintStream out)
       throws IOException {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
     }
     quality.check();
+    export.requireNew();
     Files.createDirectories(output);
     double totalSeconds = 0;
     TrainingSummary last = null;
@@ -92,8 +93,13 @@ final class MnistGanExperiment {
         metrics.put("class_histogram", Arrays.toString(generated.classCounts()));
       }
     }
+    if (export.requested()) {
+      gan.exportSavedModel(export.directory);
+      metrics.put("saved_model", export.directory.toAbsolutePath().toString());
+    }
     MetricsFile.write(output.resolve("metrics.json"), metrics);
-    out.println("wrote " + epochs + " sample grids and " + output.resolve("metrics.json"));
+    out.println("wrote " + epochs + " sample grids and " + output.resolve("metrics.json")
+        + (export.requested() ? "; SavedModel in " + export.directory : ""));
   }
 
   /** Writes the current model's sample grid. */

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains WGAN-GP on the ring of 8 Gaussians and reports how many modes it covers. */
@@ -55,11 +56,15 @@ public final class RingWganCommand implements Callable<Integer> {
         .batchSize(batchSize).adam(learningRate).seed(seed).progress(ProgressListener.silent()));
   }
 
+  @Mixin
+  ExportOptions export;
+
   @Override
   public Integer call() throws IOException {
     if (steps < 1 || samples < 1) {
       throw new IllegalArgumentException("--steps and --samples must be at least 1, were " + steps + " and " + samples);
     }
+    export.requireNew();
     Files.createDirectories(output);
     GaussianRing ring = GaussianRing.eight();
     try (RingWganModel wgan = RingWganModel.create(new RingWgan(), Seed.of(seed), ThreadSettings.defaults())) {
@@ -83,9 +88,14 @@ public final class RingWganCommand implements Callable<Integer> {
       metrics.put("training_seconds", summary.took().toMillis() / 1e3);
       metrics.put("modes_covered", coverage.modesCovered());
       metrics.put("high_quality_fraction", coverage.highQuality());
+      if (export.requested()) {
+        wgan.exportSavedModel(export.directory);
+        metrics.put("saved_model", export.directory.toAbsolutePath().toString());
+      }
       MetricsFile.write(output.resolve("metrics.json"), metrics);
     }
-    System.out.println("wrote " + output.resolve("samples.csv") + " and " + output.resolve("metrics.json"));
+    System.out.println("wrote " + output.resolve("samples.csv") + " and " + output.resolve("metrics.json")
+        + (export.requested() ? "; SavedModel in " + export.directory : ""));
     return 0;
   }
 }

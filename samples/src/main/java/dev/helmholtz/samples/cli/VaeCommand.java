@@ -15,7 +15,6 @@ import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -71,10 +70,8 @@ public final class VaeCommand implements Callable<Integer> {
   @Mixin
   MonitoringOptions monitoringOptions;
 
-  @Option(names = "--export", paramLabel = "DIR",
-      description = "Export the trained model as a TensorFlow SavedModel into DIR, a new directory"
-          + " (signatures generate, encode, reconstruct; TensorFlow Serving's conventions).")
-  Path export;
+  @Mixin
+  ExportOptions exportOptions;
 
   @Option(names = "--long", description = "The quality run: 100 epochs and k = 5000, to compare with Burda et al.")
   boolean longRun;
@@ -93,10 +90,8 @@ public final class VaeCommand implements Callable<Integer> {
     if (earlyStopping != null && validation == 0) {
       throw new IllegalArgumentException("--early-stopping needs a validation set: add --validation N");
     }
-    if (export != null && java.nio.file.Files.exists(export)) {
-      throw new FileAlreadyExistsException(export.toAbsolutePath().toString(), null,
-          "--export: the directory exists; choose a new one (nothing is overwritten)");
-    }
+    exportOptions.requireNew();
+    Path export = exportOptions.directory;
     // Configuration errors surface before minutes of loading and training.
     Training training = trainingOptions.apply(Training.epochs(epochCount), out);
     training = checkpointOptions.apply(training, output);

@@ -26,10 +26,13 @@ class GanCommandsTest {
   @Test
   void cganWritesOneRowPerDigit(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("cgan");
+    Path export = dir.resolve("exported/1");
     assertEquals(0, HelmholtzCli.commandLine().execute("cgan", "--epochs", "1", "--train-examples", "128",
-        "--output", output.toString()));
+        "--output", output.toString(), "--export", export.toString()));
     var image = javax.imageio.ImageIO.read(output.resolve("samples-epoch-001.png").toFile());
     assertEquals(image.getWidth(), image.getHeight(), "10 x 10 digits");
+    assertTrue(Files.isRegularFile(export.resolve("saved_model.pb")), "the generator is exported");
+    assertTrue(Files.readString(output.resolve("metrics.json")).contains("\"saved_model\""));
   }
 
   @Test
@@ -59,5 +62,9 @@ class GanCommandsTest {
     assertTrue(err.toString().contains("--epochs must be at least 1, was 0"), err.toString());
     assertEquals(2, cli.execute("wgan-gp-ring", "--steps", "0", "--output", dir.toString()));
     assertTrue(err.toString().contains("--steps and --samples must be at least 1"), err.toString());
+    // An existing export directory is refused before any training, and left as it was.
+    assertEquals(2, cli.execute("wgan-gp-ring", "--output", dir.resolve("ring").toString(), "--export", dir.toString()));
+    assertTrue(err.toString().contains("--export: the directory exists"), err.toString());
+    assertTrue(!Files.exists(dir.resolve("ring").resolve("metrics.json")), "nothing trained");
   }
 }
