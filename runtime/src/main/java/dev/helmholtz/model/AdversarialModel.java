@@ -10,6 +10,7 @@ import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.AdversarialLosses;
 import dev.helmholtz.objective.GradientPenalty;
 import dev.helmholtz.train.Adam;
+import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
@@ -24,11 +25,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -79,6 +82,7 @@ public abstract class AdversarialModel implements AutoCloseable {
   private Op generatorStep;
   private Map<String, Operand<TFloat32>> samples;
   private long stepsTaken;
+  private VariableCheckpoint checkpointOps;
   private double lastGeneratorLoss = Double.NaN;
 
   protected AdversarialModel(AdversarialSpec spec, Seed seed, ThreadSettings threads) {
@@ -356,6 +360,80 @@ public abstract class AdversarialModel implements AutoCloseable {
       offset += size;
     }
     return out;
+  }
+
+  /**
+   * Writes this model's state into a new directory, atomically, as {@link
+   * GeneratedModel#saveCheckpoint} does: both players' weights, both optimizers' state, the
+   * position of every random stream and the step count, with {@code checkpoint.properties} naming
+   * the model. {@link #restoreCheckpoint} brings a model built from the same class back to exactly
+   * this state, so training continues as if uninterrupted.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists
+   * @throws java.nio.file.NoSuchFileException if its parent directory does not exist
+   */
+  public void saveCheckpoint(Path directory) throws IOException {
+    requireOpen();
+    Properties p = new Properties();
+    p.setProperty("model", spec.modelName());
+    p.setProperty("nodes", nodesDescription());
+    p.setProperty("steps", Long.toString(stepsTaken));
+    Checkpoints.write(directory, p, prefix -> {
+      try {
+        checkpointOps().save(session, prefix);
+      } catch (TensorFlowException e) {
+        throw new IOException("cannot write the variables of " + spec.modelName() + " to " + prefix
+            + ": " + e.getMessage(), e);
+      }
+    });
+  }
+
+  /**
+   * Sets this model's state to a checkpoint written by {@link #saveCheckpoint} for a model of the
+   * same class: a checkpoint directory, or a root whose latest checkpoint is taken. All or
+   * nothing: on an error the model is unchanged.
+   *
+   * @return the checkpoint restored
+   * @throws java.nio.file.NoSuchFileException if there is no checkpoint at {@code path}
+   * @throws IOException if the checkpoint is damaged or belongs to another model (the message
+   *     says which)
+   */
+  public Path restoreCheckpoint(Path path) throws IOException {
+    requireOpen();
+    Path checkpoint = Checkpoints.resolve(path);
+    Properties p = Checkpoints.properties(checkpoint);
+    String model = p.getProperty("model");
+    if (!spec.modelName().equals(model) || !nodesDescription().equals(p.getProperty("nodes"))) {
+      throw new IOException(checkpoint.toAbsolutePath() + " is a checkpoint of " + model + " ("
+          + p.getProperty("nodes") + "), not of " + spec.modelName() + " (" + nodesDescription() + ")");
+    }
+    long steps;
+    try {
+      steps = Long.parseLong(p.getProperty("steps", "0"));
+    } catch (NumberFormatException e) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": damaged step count '" + p.getProperty("steps") + "'", e);
+    }
+    try {
+      checkpointOps().restore(session, Checkpoints.variablesPrefix(checkpoint));
+    } catch (TensorFlowException e) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": cannot restore the variables of "
+          + spec.modelName() + " (the checkpoint is damaged, incomplete, or from a different"
+          + " version of the model): " + e.getMessage().strip(), e);
+    }
+    stepsTaken = steps;
+    return checkpoint;
+  }
+
+  private String nodesDescription() {
+    return String.join(",", spec.nodes().stream()
+        .map(n -> n.name() + ":" + n.role().name().toLowerCase(java.util.Locale.ROOT) + ":" + n.width()).toList());
+  }
+
+  private VariableCheckpoint checkpointOps() {
+    if (checkpointOps == null) {
+      checkpointOps = VariableCheckpoint.build(graph);
+    }
+    return checkpointOps;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.helmholtz.samples.gan;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +9,10 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
+import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * WGAN-GP on the ring of 8 Gaussians: a short seeded run finds every mode.
@@ -23,6 +26,27 @@ import org.junit.jupiter.api.Test;
  * four did with the Box-Muller draws.
  */
 class RingWganModelTest {
+  /** Both players' state comes back from a checkpoint: training on from it is bit for bit the same. */
+  @Test
+  void checkpointResumesBothPlayersExactly(@TempDir Path dir) throws Exception {
+    GaussianRing ring = GaussianRing.eight();
+    var data = ring.dataset("x", 5_000, 1);
+    Training part = Training.epochs(100).maxSteps(300).batchSize(256).adam(1e-3).progress(ProgressListener.silent());
+    Path checkpoint = dir.resolve("ring");
+    float[][] expected;
+    try (RingWganModel wgan = RingWganModel.create(new RingWgan(), Seed.of(3), ThreadSettings.defaults())) {
+      wgan.fit(data, part.seed(1));
+      wgan.saveCheckpoint(checkpoint);
+      wgan.fit(data, part.seed(2));
+      expected = wgan.sample(200);
+    }
+    try (RingWganModel wgan = RingWganModel.create(new RingWgan(), Seed.of(3), ThreadSettings.defaults())) {
+      wgan.restoreCheckpoint(checkpoint);
+      wgan.fit(data, part.seed(2));
+      assertArrayEquals(expected, wgan.sample(200));
+    }
+  }
+
   @Test
   void shortRunCoversAllEightModes() {
     GaussianRing ring = GaussianRing.eight();
