@@ -31,7 +31,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -378,14 +377,7 @@ public abstract class AdversarialModel implements AutoCloseable {
     p.setProperty("model", spec.modelName());
     p.setProperty("nodes", nodesDescription());
     p.setProperty("steps", Long.toString(stepsTaken));
-    Checkpoints.write(directory, p, prefix -> {
-      try {
-        checkpointOps().save(session, prefix);
-      } catch (TensorFlowException e) {
-        throw new IOException("cannot write the variables of " + spec.modelName() + " to " + prefix
-            + ": " + e.getMessage(), e);
-      }
-    });
+    Checkpoints.write(directory, p, prefix -> checkpointOps().write(session, prefix, spec.modelName()));
   }
 
   /**
@@ -402,25 +394,7 @@ public abstract class AdversarialModel implements AutoCloseable {
     requireOpen();
     Path checkpoint = Checkpoints.resolve(path);
     Properties p = Checkpoints.properties(checkpoint);
-    String model = p.getProperty("model");
-    if (!spec.modelName().equals(model) || !nodesDescription().equals(p.getProperty("nodes"))) {
-      throw new IOException(checkpoint.toAbsolutePath() + " is a checkpoint of " + model + " ("
-          + p.getProperty("nodes") + "), not of " + spec.modelName() + " (" + nodesDescription() + ")");
-    }
-    long steps;
-    try {
-      steps = Long.parseLong(p.getProperty("steps", "0"));
-    } catch (NumberFormatException e) {
-      throw new IOException(checkpoint.toAbsolutePath() + ": damaged step count '" + p.getProperty("steps") + "'", e);
-    }
-    try {
-      checkpointOps().restore(session, Checkpoints.variablesPrefix(checkpoint));
-    } catch (TensorFlowException e) {
-      throw new IOException(checkpoint.toAbsolutePath() + ": cannot restore the variables of "
-          + spec.modelName() + " (the checkpoint is damaged, incomplete, or from a different"
-          + " version of the model): " + e.getMessage().strip(), e);
-    }
-    stepsTaken = steps;
+    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
     return checkpoint;
   }
 

@@ -624,12 +624,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   void writeVariables(Path prefix) throws IOException {
-    try {
-      checkpointOps().save(session, prefix);
-    } catch (org.tensorflow.exceptions.TensorFlowException e) {
-      throw new IOException("cannot write the variables of " + spec.modelName() + " to " + prefix
-          + ": " + e.getMessage(), e);
-    }
+    checkpointOps().write(session, prefix, spec.modelName());
   }
 
   private VariableCheckpoint checkpointOps() {
@@ -673,24 +668,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   void restoreVariables(Path checkpoint, java.util.Properties p) throws IOException {
-    String model = p.getProperty("model");
-    if (!spec.modelName().equals(model) || !nodesDescription().equals(p.getProperty("nodes"))) {
-      throw new IOException(checkpoint.toAbsolutePath() + " is a checkpoint of " + model + " ("
-          + p.getProperty("nodes") + "), not of " + spec.modelName() + " (" + nodesDescription() + ")");
-    }
-    try {
-      checkpointOps().restore(session, Checkpoints.variablesPrefix(checkpoint));
-    } catch (org.tensorflow.exceptions.TensorFlowException e) {
-      throw new IOException(checkpoint.toAbsolutePath() + ": cannot restore the variables of "
-          + spec.modelName() + " (the checkpoint is damaged, incomplete, or from a different"
-          + " version of the model): " + e.getMessage().strip(), e);
-    }
-    try {
-      stepsTaken = Long.parseLong(p.getProperty("steps", "0"));
-    } catch (NumberFormatException e) {
-      throw new IOException(checkpoint.toAbsolutePath() + ": damaged step count '"
-          + p.getProperty("steps") + "'", e);
-    }
+    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
   }
 
   /**

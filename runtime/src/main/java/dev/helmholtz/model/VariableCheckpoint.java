@@ -1,15 +1,19 @@
 package dev.helmholtz.model;
 
+import dev.helmholtz.train.Checkpoints;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Properties;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Session;
+import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
@@ -92,5 +96,45 @@ final class VariableCheckpoint {
     try (TString p = TString.scalarOf(filePrefix.toString())) {
       session.runner().feed(prefix, p).addTarget(restore).run().close();
     }
+  }
+
+  /** {@link #save}, a failure as an IOException naming the model and the prefix. */
+  void write(Session session, Path filePrefix, String modelName) throws IOException {
+    try {
+      save(session, filePrefix);
+    } catch (TensorFlowException e) {
+      throw new IOException("cannot write the variables of " + modelName + " to " + filePrefix
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Restores {@code checkpoint} (its {@code checkpoint.properties} read into {@code properties})
+   * into a model named {@code modelName} whose nodes read {@code nodes}, and returns the step
+   * count it records. Everything is checked before any variable changes: a checkpoint of another
+   * model, a damaged step count or damaged variable files leave the model as it was.
+   */
+  long restoreChecked(Session session, Path checkpoint, Properties properties, String modelName, String nodes)
+      throws IOException {
+    String model = properties.getProperty("model");
+    if (!modelName.equals(model) || !nodes.equals(properties.getProperty("nodes"))) {
+      throw new IOException(checkpoint.toAbsolutePath() + " is a checkpoint of " + model + " ("
+          + properties.getProperty("nodes") + "), not of " + modelName + " (" + nodes + ")");
+    }
+    long steps;
+    try {
+      steps = Long.parseLong(properties.getProperty("steps", "0"));
+    } catch (NumberFormatException e) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": damaged step count '"
+          + properties.getProperty("steps") + "'", e);
+    }
+    try {
+      restore(session, Checkpoints.variablesPrefix(checkpoint));
+    } catch (TensorFlowException e) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": cannot restore the variables of "
+          + modelName + " (the checkpoint is damaged, incomplete, or from a different"
+          + " version of the model): " + e.getMessage().strip(), e);
+    }
+    return steps;
   }
 }
