@@ -168,8 +168,16 @@ class FailureHandlingTest {
       assertTrue(truncated.getMessage().contains("cannot restore"), truncated.getMessage());
       assertArrayEquals(before, fresh.parameter("decode/dense_0/kernel"), 0f, "unchanged");
       assertEquals(0, fresh.stepsTaken());
-      // Intact again: it restores.
+      // Intact variables, a damaged step count: refused before any variable changes.
       Files.write(data, original, StandardOpenOption.TRUNCATE_EXISTING);
+      Path properties = checkpoint.resolve(dev.helmholtz.train.Checkpoints.PROPERTIES_FILE);
+      String intact = Files.readString(properties);
+      Files.writeString(properties, intact.replace("steps=5", "steps=five"));
+      IOException steps = assertThrows(IOException.class, () -> fresh.restoreCheckpoint(checkpoint));
+      assertTrue(steps.getMessage().contains("damaged step count 'five'"), steps.getMessage());
+      assertArrayEquals(before, fresh.parameter("decode/dense_0/kernel"), 0f, "unchanged");
+      // Intact again: it restores.
+      Files.writeString(properties, intact);
       fresh.restoreCheckpoint(checkpoint);
       assertEquals(5, fresh.stepsTaken());
     }
