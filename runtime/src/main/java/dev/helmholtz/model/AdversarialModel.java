@@ -373,10 +373,7 @@ public abstract class AdversarialModel implements AutoCloseable {
    */
   public void saveCheckpoint(Path directory) throws IOException {
     requireOpen();
-    Properties p = new Properties();
-    p.setProperty("model", spec.modelName());
-    p.setProperty("nodes", nodesDescription());
-    p.setProperty("steps", Long.toString(stepsTaken));
+    Properties p = VariableCheckpoint.describing(spec.modelName(), nodesDescription(), stepsTaken);
     Checkpoints.write(directory, p, prefix -> checkpointOps().write(session, prefix, spec.modelName()));
   }
 

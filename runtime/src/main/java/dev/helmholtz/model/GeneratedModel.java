@@ -612,9 +612,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   java.util.Properties checkpointProperties(java.util.Properties extra) {
     java.util.Properties p = new java.util.Properties();
     p.putAll(extra);
-    p.setProperty("model", spec.modelName());
-    p.setProperty("nodes", nodesDescription());
-    p.setProperty("steps", Long.toString(stepsTaken));
+    p.putAll(VariableCheckpoint.describing(spec.modelName(), nodesDescription(), stepsTaken));
     return p;
   }
 

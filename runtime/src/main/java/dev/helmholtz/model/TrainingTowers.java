@@ -19,13 +19,14 @@ import org.tensorflow.types.TInt32;
 
 /**
  * A training step's batch split into towers: contiguous blocks of rows, each the input of its own
- * copy of the training pass ({@link dev.helmholtz.train.ThreadSettings#towers()}). With one thread
+ * copy of the training pass ({@link ThreadSettings#towers()}). With one thread
  * per op, one tower's forward pass is a chain of products that keeps one core busy; two towers
  * give each inter-op thread a chain of its own.
  *
  * <p>Each tower's input for a column is its resident rows (gathered and binarized in the graph
  * from its own block of indices) unless a block of copied rows is fed in their place; both paths
- * split a batch by the same rule ({@link #rows}), so they select the same rows for each tower.
+ * split a batch by the same rule ({@link ThreadSettings#towerRows}), so they select the same rows
+ * for each tower.
  */
 final class TrainingTowers {
   private final Ops tf;
@@ -78,16 +79,11 @@ final class TrainingTowers {
     return new LinkedHashMap<>(inputs.get(tower));
   }
 
-  /** The rows tower {@code tower} of {@code count} takes from a batch: {@link ThreadSettings#towerRows}. */
-  static int rows(int batch, int count, int tower) {
-    return ThreadSettings.towerRows(batch, count, tower);
-  }
-
   /** Feeds each tower its block of the batch's row indices {@code indices[0, size)} (resident path). */
   void feedIndices(Session.Runner runner, int[] rowIndices, int size, List<Tensor> fed) {
     int offset = 0;
     for (int t = 0; t < count(); t++) {
-      int n = rows(size, count(), t);
+      int n = ThreadSettings.towerRows(size, count(), t);
       TInt32 block = TInt32.tensorOf(Shape.of(n), DataBuffers.of(rowIndices, true, false).slice(offset, n));
       fed.add(block);
       runner.feed(indices.get(t), block);
@@ -101,7 +97,7 @@ final class TrainingTowers {
       int width = batch.width(column);
       int offset = 0;
       for (int t = 0; t < count(); t++) {
-        int n = rows(batch.size(), count(), t);
+        int n = ThreadSettings.towerRows(batch.size(), count(), t);
         TFloat32 block = TFloat32.tensorOf(Shape.of(n, width),
             DataBuffers.of(batch.column(column), true, false).slice((long) offset * width, (long) n * width));
         fed.add(block);

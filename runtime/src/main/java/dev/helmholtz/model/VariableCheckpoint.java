@@ -109,6 +109,18 @@ final class VariableCheckpoint {
   }
 
   /**
+   * The properties {@link #restoreChecked} checks: the model's name, its nodes and the steps it
+   * has taken.
+   */
+  static Properties describing(String modelName, String nodes, long steps) {
+    Properties p = new Properties();
+    p.setProperty("model", modelName);
+    p.setProperty("nodes", nodes);
+    p.setProperty("steps", Long.toString(steps));
+    return p;
+  }
+
+  /**
    * Restores {@code checkpoint} (its {@code checkpoint.properties} read into {@code properties})
    * into a model named {@code modelName} whose nodes read {@code nodes}, and returns the step
    * count it records. Everything is checked before any variable changes: a checkpoint of another

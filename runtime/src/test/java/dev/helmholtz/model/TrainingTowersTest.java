@@ -55,7 +55,7 @@ class TrainingTowersTest {
   private static List<Integer> rows(int batch, int towers) {
     List<Integer> rows = new ArrayList<>();
     for (int t = 0; t < towers; t++) {
-      rows.add(TrainingTowers.rows(batch, towers, t));
+      rows.add(ThreadSettings.towerRows(batch, towers, t));
     }
     return rows;
   }
@@ -117,7 +117,7 @@ class TrainingTowersTest {
       int offset = 0;
       feedRows(model, runner, columns, widths, fed);
       for (int t = 0; t < towers && drawType != null; t++) {
-        int n = TrainingTowers.rows(3, towers, t);
+        int n = ThreadSettings.towerRows(3, towers, t);
         float[] eps = new float[k * n * latent];
         int i = 0;
         for (int s = 0; s < k; s++) {

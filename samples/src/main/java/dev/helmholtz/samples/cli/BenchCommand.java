@@ -249,16 +249,13 @@ public final class BenchCommand implements Callable<Integer> {
     }
     parsedThreadSettings = new ArrayList<>();
     for (String s : threadSettingsToCompare) {
-      String[] parts = s.strip().split(",");
       try {
-        int intra = Integer.parseInt(parts[0].strip());
-        int inter = Integer.parseInt(parts[1].strip());
-        int towers = parts.length > 2 ? Integer.parseInt(parts[2].strip()) : 1;
-        if (parts.length > 3) {
-          throw new IllegalArgumentException("too many numbers");
+        int[] counts = Arrays.stream(s.strip().split(",")).mapToInt(p -> Integer.parseInt(p.strip())).toArray();
+        if (counts.length < 2) {
+          throw new IllegalArgumentException("intra and inter are both needed");
         }
-        ThreadSettings.of(intra, inter, towers); // checks the range
-        parsedThreadSettings.add(new int[] {intra, inter, towers});
+        ThreadSettings t = ThreadSettings.fromCounts(counts); // checks the count and the ranges
+        parsedThreadSettings.add(new int[] {t.intraOp(), t.interOp(), t.towers()});
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("--thread-settings: '" + s + "' is not intra,inter[,towers] with"
             + " intra and inter >= 0 and towers >= 1 (for example 1,2,2)");
