@@ -21,6 +21,12 @@ import org.tensorflow.types.TFloat32;
  * shapes and transposes, operands in variables so nothing is fed or constant-folded); each
  * session run computes all of them, with the same {@link ThreadSettings} as training, so
  * independent products may run in parallel as the backward pass's do.
+ *
+ * <p>{@link #withAdam} adds what no training step with Adam can leave out: an Adam update of
+ * every parameter, each kernel updated with its kernel-gradient product as soon as that product
+ * is done (the products with a transposed left operand, {@code x^T dy}, have a kernel's shape)
+ * and a bias of the kernel's width beside it. Its time over the ceiling's bounds what fraction of
+ * the ceiling any step of those shapes can reach with TensorFlow's Adam on these threads.
  */
 public final class MatMulCeiling implements AutoCloseable {
   private final Graph graph = new Graph();
@@ -30,6 +36,15 @@ public final class MatMulCeiling implements AutoCloseable {
 
   /** A graph of these products, operands initialized to uniform noise from {@code seed}. */
   public MatMulCeiling(List<MatMulShape> shapes, ThreadSettings threads, long seed) {
+    this(shapes, threads, seed, false);
+  }
+
+  /** The same products, and an Adam update of a kernel and a bias for each kernel-gradient product. */
+  public static MatMulCeiling withAdam(List<MatMulShape> shapes, ThreadSettings threads, long seed) {
+    return new MatMulCeiling(shapes, threads, seed, true);
+  }
+
+  private MatMulCeiling(List<MatMulShape> shapes, ThreadSettings threads, long seed, boolean adam) {
     if (shapes.isEmpty()) {
       throw new IllegalArgumentException("no products to time");
     }
@@ -43,7 +58,14 @@ public final class MatMulCeiling implements AutoCloseable {
             seed + 2L * i, inits);
         Operand<TFloat32> b = operand(tf, "b" + i, s.transposeB() ? Shape.of(s.n(), s.k()) : Shape.of(s.k(), s.n()),
             seed + 2L * i + 1, inits);
-        products.add(tf.linalg.matMul(a, b, MatMul.transposeA(s.transposeA()), MatMul.transposeB(s.transposeB())));
+        MatMul<TFloat32> product = tf.linalg.matMul(a, b, MatMul.transposeA(s.transposeA()),
+            MatMul.transposeB(s.transposeB()));
+        products.add(product);
+        if (adam && s.transposeA()) {
+          products.add(adamUpdate(tf, "kernel" + i, Shape.of(s.m(), s.n()), product, inits));
+          products.add(adamUpdate(tf, "bias" + i, Shape.of(s.n()),
+              operand(tf, "bias_gradient" + i, Shape.of(s.n()), seed + 2L * i + 1_000_000, inits), inits));
+        }
         total += s.flops();
         i++;
       }
@@ -63,6 +85,20 @@ public final class MatMulCeiling implements AutoCloseable {
     inits.add(tf.assign(v, tf.random.statelessRandomUniform(tf.constant(shape),
         tf.constant(new long[] {seed, 17}), TFloat32.class)));
     return tf.identity(v); // variables are read through identity (see TFJAVA-NOTES)
+  }
+
+  /** A variable of {@code shape} and its Adam moments (zero), updated with {@code gradient} each run. */
+  private static Op adamUpdate(Ops tf, String name, Shape shape, Operand<TFloat32> gradient, List<Op> inits) {
+    Variable<TFloat32> variable = tf.withName(name).variable(shape, TFloat32.class);
+    Variable<TFloat32> m = tf.withName(name + "_m").variable(shape, TFloat32.class);
+    Variable<TFloat32> v = tf.withName(name + "_v").variable(shape, TFloat32.class);
+    for (Variable<TFloat32> x : List.of(variable, m, v)) {
+      inits.add(tf.assign(x, tf.zeros(tf.constant(shape), TFloat32.class)));
+    }
+    // Constant bias corrections: the timing does not depend on them, and a real step's update of
+    // the two powers is two scalar ops.
+    return tf.train.applyAdam(variable, m, v, tf.constant(0.9f), tf.constant(0.999f), tf.constant(1e-3f),
+        tf.constant(0.9f), tf.constant(0.999f), tf.constant(1e-8f), gradient);
   }
 
   /** FLOPs of one run: {@code 2 m k n} summed over the products. */

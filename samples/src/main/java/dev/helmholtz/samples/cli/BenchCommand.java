@@ -146,6 +146,8 @@ public final class BenchCommand implements Callable<Integer> {
   private static final int HAND = 2;
   private static final int CEILING = 3;
   private static final int TOWER_PRODUCTS = 4;
+  private static final int PRODUCTS_AND_ADAM = 5;
+  private static final int SIDES = 6;
 
   /**
    * One configuration of the sweep, measured: {@code ms[side][round]}, ms per step (per run of
@@ -284,14 +286,15 @@ public final class BenchCommand implements Callable<Integer> {
     out.println();
     TextTable table = new TextTable(1, "model", "batch", "generated ms", "fed ms", "hand ms",
         "gen/hand", "resident/fed", "MFLOP/step", "ceiling GFLOP/s", "gen GFLOP/s", "gen", "fed", "hand",
-        "tower products ms", "bound");
+        "tower products ms", "bound", "products+Adam ms", "Adam bound");
     for (TrainingRow r : rows) {
       table.row(HandWrittenVae.Architecture.burda(r.latent()).toString(), Integer.toString(r.batch()),
           fmt("%.3f", r.medianMs(RESIDENT)), fmt("%.3f", r.medianMs(FED)), fmt("%.3f", r.medianMs(HAND)),
           fmt("%.3f", r.ratio(RESIDENT, HAND)), fmt("%.3f", r.ratio(RESIDENT, FED)),
           fmt("%.1f", r.flops() / 1e6), fmt("%.1f", r.ceilingGflops()), fmt("%.1f", r.gflops(RESIDENT)),
           percent(r.fraction(RESIDENT)), percent(r.fraction(FED)), percent(r.fraction(HAND)),
-          fmt("%.3f", r.medianMs(TOWER_PRODUCTS)), percent(r.ratio(CEILING, TOWER_PRODUCTS)));
+          fmt("%.3f", r.medianMs(TOWER_PRODUCTS)), percent(r.ratio(CEILING, TOWER_PRODUCTS)),
+          fmt("%.3f", r.medianMs(PRODUCTS_AND_ADAM)), percent(r.ratio(CEILING, PRODUCTS_AND_ADAM)));
     }
     table.print(out);
     out.println("generated = the generated model's fit() on the resident data path; fed = the same on the fed path;"
@@ -301,7 +304,10 @@ public final class BenchCommand implements Callable<Integer> {
         + " and fractions are medians of each round's ratio (a round's sides run back to back). tower products = the same products"
         + " at the shapes the generated step runs them, its batch split into " + threadSettings.towers()
         + " tower(s); bound = the ceiling's time over theirs: the fraction a step of those towers would reach"
-        + " if everything but its products (Adam, elementwise ops, draws, the executor) were free.");
+        + " if everything but its products (Adam, elementwise ops, draws, the executor) were free."
+        + " products+Adam = the ceiling's products and an Adam update of every kernel (from its gradient's product,"
+        + " as soon as that is done) and bias; Adam bound = the ceiling's time over theirs: the most any step"
+        + " with Adam can reach of the ceiling on these threads, whatever else it does.");
     for (TrainingRow r : rows) {
       String config = "latent " + r.latent() + ", batch " + r.batch();
       double ratio = r.ratio(RESIDENT, HAND);
@@ -324,6 +330,10 @@ public final class BenchCommand implements Callable<Integer> {
       summary.add(new String[] {"  bound: the products alone at the towers' shapes, latent " + r.latent() + ", batch "
           + r.batch(), percent(r.ratio(CEILING, TOWER_PRODUCTS)), "", ""});
     }
+    for (TrainingRow r : rows) {
+      summary.add(new String[] {"  Adam bound: the products and Adam's updates alone, latent " + r.latent() + ", batch "
+          + r.batch(), percent(r.ratio(CEILING, PRODUCTS_AND_ADAM)), "", ""});
+    }
   }
 
   /**
@@ -344,6 +354,8 @@ public final class BenchCommand implements Callable<Integer> {
         HandWrittenVae hand = HandWrittenVae.create(architecture, seed, threadSettings);
         MatMulCeiling ceiling = new MatMulCeiling(architecture.trainingStepMatMuls(batch), threadSettings, seed);
         MatMulCeiling towerProducts = new MatMulCeiling(towerMatMuls(architecture, batch, threadSettings.towers()),
+            threadSettings, seed);
+        MatMulCeiling productsAndAdam = MatMulCeiling.withAdam(architecture.trainingStepMatMuls(batch),
             threadSettings, seed)) {
       // Warm-up, interleaved in short chunks so that every side sees the same machine state; at
       // least one step each, which uploads the data set for the resident path.
@@ -359,14 +371,16 @@ public final class BenchCommand implements Callable<Integer> {
       int runs = (int) Math.max(steps, Math.ceil(50 / Math.max(one, 1e-3)));
       ceiling.runMs(runs);
       towerProducts.runMs(runs);
+      productsAndAdam.runMs(runs);
 
       // The ceiling is a fourth side of every round, so that it sees the same machine as the steps
       // (measured once beforehand, it varied 45-90 GFLOP/s at batch 32 between runs); the same
-      // products at the shapes the towers run them are a fifth.
-      double[][] ms = new double[5][rounds];
+      // products at the shapes the towers run them are a fifth, the ceiling's products with Adam's
+      // updates a sixth.
+      double[][] ms = new double[SIDES][rounds];
       for (int r = 0; r < rounds; r++) {
-        for (int i = 0; i < 5; i++) {
-          int side = (i + r) % 5; // the order rotates every round
+        for (int i = 0; i < SIDES; i++) {
+          int side = (i + r) % SIDES; // the order rotates every round
           long blockSeed = seed + 1 + r;
           long start = System.nanoTime();
           long done = switch (side) {
@@ -375,6 +389,10 @@ public final class BenchCommand implements Callable<Integer> {
             case HAND -> hand.train(train, "x", batch, steps, learningRate, blockSeed).steps();
             case TOWER_PRODUCTS -> {
               towerProducts.runMs(runs);
+              yield runs;
+            }
+            case PRODUCTS_AND_ADAM -> {
+              productsAndAdam.runMs(runs);
               yield runs;
             }
             default -> {

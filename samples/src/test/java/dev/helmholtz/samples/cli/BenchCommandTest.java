@@ -38,6 +38,7 @@ class BenchCommandTest {
         "generated/hand-written ms/step, latent 10, batch 128",
         "fraction of MatMul ceiling (generated), latent 50, batch 8",
         "tower products ms", "bound: the products alone at the towers' shapes, latent 50, batch 8",
+        "products+Adam ms", "Adam bound: the products and Adam's updates alone, latent 50, batch 8",
         "log-likelihood estimates/s at k = 10",
         "annotation processing ms/model, 2 models",
         "cold start, JVM start -> first training step, ms",
