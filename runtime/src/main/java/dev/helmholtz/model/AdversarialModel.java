@@ -11,14 +11,11 @@ import dev.helmholtz.objective.AdversarialLosses;
 import dev.helmholtz.objective.GradientPenalty;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
-import dev.helmholtz.train.DataPath;
-import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -226,7 +223,18 @@ public abstract class AdversarialModel implements AutoCloseable {
    * WGAN-GP, minus the critic's Wasserstein estimate plus the penalty). {@link Training#maxSteps()}
    * counts discriminator updates.
    *
+   * <p>Checkpoints ({@link Training#checkpoints}, every {@link Training#checkpointEvery} discriminator
+   * updates and at the end), {@link Training#resumeFrom} (the same data, batch size, seed and
+   * discriminator steps continue exactly as the uninterrupted run), {@link Training#stopRequest},
+   * the learning-rate schedule, TensorBoard scalars and the curves plot work as for {@code
+   * GeneratedModel.fit}. Validation data, early stopping, gradient clipping and the resident data
+   * path do not apply to a game and are refused.
+   *
    * @throws TrainingDivergedException when a player's loss is not finite
+   * @throws IllegalArgumentException for an option adversarial training does not support, or a
+   *     checkpoint written with other settings
+   * @throws java.io.UncheckedIOException for a checkpoint that cannot be read or a directory that
+   *     cannot be created, before the first update
    */
   public TrainingSummary fit(Dataset data, Training training, int discriminatorSteps) {
     requireOpen();
@@ -234,59 +242,54 @@ public abstract class AdversarialModel implements AutoCloseable {
       throw new IllegalArgumentException("discriminatorSteps must be at least 1, was " + discriminatorSteps);
     }
     String[] columns = checkColumns(data, spec.observed());
-    ProgressListener progress = training.progress();
-    long shuffleSeed = seed.derive("batches").value() ^ training.seed();
-    long examples = 0;
-    long steps = 0;
-    double lastEpoch = Double.NaN;
-    long started = System.nanoTime();
-    try (TFloat32 rate = TFloat32.scalarOf((float) training.learningRate())) {
-      epochs:
-      for (int epoch = 1; epoch <= training.epochs(); epoch++) {
-        Batches batches = data.batches(training.batchSize(), true, shuffleSeed + epoch, columns);
-        progress.epochStarted(epoch, training.epochs(), batches.batchCount());
-        long epochStart = System.nanoTime();
-        long lastReport = epochStart;
-        double sum = 0;
-        long count = 0;
-        int index = 0;
-        while (batches.hasNext()) {
-          index++;
-          Batch batch = batches.next();
-          double loss = step(batch, columns, rate, discriminatorStep, discriminatorLoss, "discriminator");
-          steps++;
-          stepsTaken++;
-          if (generatorStep != null && steps % discriminatorSteps == 0) {
-            lastGeneratorLoss = step(batch, columns, rate, generatorStep, generatorLoss, "generator");
-            stepsTaken++;
-          }
-          sum += loss * batch.size();
-          count += batch.size();
-          examples += batch.size();
-          long now = System.nanoTime();
-          if (now - lastReport >= training.logEvery().toNanos()) {
-            progress.progress(epoch, index, batches.batchCount(), sum / count, count / ((now - epochStart) / 1e9));
-            lastReport = now;
-          }
-          if (training.maxSteps() > 0 && steps >= training.maxSteps()) {
-            lastEpoch = sum / count;
-            progress.epochFinished(epoch, lastEpoch, count / ((now - epochStart) / 1e9), Duration.ofNanos(now - epochStart));
-            break epochs;
-          }
-        }
-        long now = System.nanoTime();
-        lastEpoch = count == 0 ? Double.NaN : sum / count;
-        progress.epochFinished(epoch, lastEpoch, count / ((now - epochStart) / 1e9), Duration.ofNanos(now - epochStart));
-      }
-    }
-    Duration took = Duration.ofNanos(System.nanoTime() - started);
-    TrainingSummary summary = new TrainingSummary(training.epochs(), steps, examples, lastEpoch, took,
-        examples / Math.max(1e-9, took.toNanos() / 1e9), DataPath.FED);
-    progress.finished(summary);
-    return summary;
+    return new AdversarialFitLoop(this, data, training, discriminatorSteps).run(columns);
   }
 
-  private double step(Batch batch, String[] columns, TFloat32 rate, Op update, Operand<TFloat32> loss, String player) {
+  // For AdversarialFitLoop: what the loop needs of the model, and nothing more.
+  Seed seed() {
+    return seed;
+  }
+
+  boolean hasGenerator() {
+    return generatorStep != null;
+  }
+
+  /** One discriminator update on {@code batch}; its loss before the update (not checked). */
+  double discriminatorUpdate(Batch batch, String[] columns, TFloat32 rate) {
+    double loss = step(batch, columns, rate, discriminatorStep, discriminatorLoss);
+    stepsTaken++;
+    return loss;
+  }
+
+  /** One generator update on {@code batch}'s labels; its loss before the update (not checked). */
+  double generatorUpdate(Batch batch, String[] columns, TFloat32 rate) {
+    lastGeneratorLoss = step(batch, columns, rate, generatorStep, generatorLoss);
+    stepsTaken++;
+    return lastGeneratorLoss;
+  }
+
+  void setLastGeneratorLoss(double loss) {
+    lastGeneratorLoss = loss;
+  }
+
+  /** This model's checkpoint properties (name, nodes, step count) with {@code extra}. */
+  Properties checkpointProperties(Properties extra) {
+    Properties p = new Properties();
+    p.putAll(extra);
+    p.putAll(VariableCheckpoint.describing(spec.modelName(), nodesDescription(), stepsTaken));
+    return p;
+  }
+
+  void writeVariables(Path prefix) throws IOException {
+    checkpointOps().write(session, prefix, spec.modelName());
+  }
+
+  /** Restores a checkpoint that {@code fit} wrote, its properties already read. */
+  void restoreForResume(Path checkpoint, Properties p) throws IOException {
+    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
+  }
+
+  private double step(Batch batch, String[] columns, TFloat32 rate, Op update, Operand<TFloat32> loss) {
     List<TFloat32> fed = feedTensors(batch, columns);
     try {
       Session.Runner runner = session.runner().feed(learningRate, rate);
@@ -294,13 +297,7 @@ public abstract class AdversarialModel implements AutoCloseable {
         runner.feed(data.get(columns[i]), fed.get(i));
       }
       try (Result result = runner.addTarget(update).fetch(loss).run()) {
-        double value = ((TFloat32) result.get(0)).getFloat();
-        if (!Double.isFinite(value)) {
-          throw new TrainingDivergedException("training of " + spec.modelName() + " diverged at step "
-              + (stepsTaken + 1) + ": the " + player + "'s " + spec.loss() + " loss is " + value
-              + "; lower the learning rate or check the data for NaN or extreme values", stepsTaken + 1);
-        }
-        return value;
+        return ((TFloat32) result.get(0)).getFloat();
       }
     } finally {
       fed.forEach(Tensor::close);
@@ -373,8 +370,7 @@ public abstract class AdversarialModel implements AutoCloseable {
    */
   public void saveCheckpoint(Path directory) throws IOException {
     requireOpen();
-    Properties p = VariableCheckpoint.describing(spec.modelName(), nodesDescription(), stepsTaken);
-    Checkpoints.write(directory, p, prefix -> checkpointOps().write(session, prefix, spec.modelName()));
+    Checkpoints.write(directory, checkpointProperties(new Properties()), this::writeVariables);
   }
 
   /**

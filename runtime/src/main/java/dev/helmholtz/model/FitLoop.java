@@ -2,7 +2,6 @@ package dev.helmholtz.model;
 
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.ImageGrid;
-import dev.helmholtz.train.CheckpointFailedException;
 import dev.helmholtz.train.CheckpointManager;
 import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.DataPath;
@@ -14,13 +13,9 @@ import dev.helmholtz.train.StopReason;
 import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.TensorBoardWriter;
 import dev.helmholtz.train.Training;
-import dev.helmholtz.train.TrainingCurvesPlot;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,7 +75,7 @@ final class FitLoop {
           + " Training.validation(dataset), or drop earlyStopping");
     }
     if (training.curvesPlot() != null) {
-      createParent(training.curvesPlot(), "training-curves plot");
+      FitSupport.createParent(training.curvesPlot(), "training-curves plot");
     }
 
     // Everything that can fail for a bad path or checkpoint fails here, before the first step.
@@ -95,14 +90,7 @@ final class FitLoop {
         state = TrainingState.fromProperties(resumeProperties, resumedFrom);
         checkResumable(state, resumedFrom);
       }
-      if (training.checkpointDirectory() != null) {
-        checkpoints = CheckpointManager.open(training.checkpointDirectory(), training.keepCheckpoints());
-        // Only this run's checkpoints stay in the root: its own earlier steps when it resumes
-        // from there; another run's (or a later, abandoned continuation's) are moved aside.
-        boolean resumedHere = resumedFrom != null
-            && checkpoints.root().equals(resumedFrom.toAbsolutePath().normalize().getParent());
-        checkpoints.archiveAfter(resumedHere ? state.step : -1);
-      }
+      checkpoints = FitSupport.openCheckpoints(training, resumedFrom, state.step);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
@@ -143,13 +131,7 @@ final class FitLoop {
       LOG.debug("training {} on {} examples ({} data path): {}", modelName, data.size(), path, training);
       return loop(state, columns, path, checkpoints, tensorBoard, resumedFrom);
     } finally {
-      if (tensorBoard != null) {
-        try {
-          tensorBoard.close();
-        } catch (RuntimeException e) {
-          LOG.warn("cannot close the TensorBoard event file in {}: {}", tensorBoard.directory(), e.toString());
-        }
-      }
+      FitSupport.closeQuietly(tensorBoard);
     }
   }
 
@@ -188,13 +170,12 @@ final class FitLoop {
     double lastObjective = state.history.isEmpty() ? Double.NaN
         : state.history.get(state.history.size() - 1).trainObjective();
     int lastEpoch = state.history.isEmpty() ? 0 : state.history.get(state.history.size() - 1).epoch();
-    Path lastCheckpoint = checkpoints != null && checkpoints.last().isPresent()
-        ? checkpoints.last().get() : resumedFrom;
+    Path lastCheckpoint = FitSupport.lastCheckpoint(checkpoints, resumedFrom);
     long started = System.nanoTime();
     long tensorBoardNanos = started;
     long tensorBoardExamples = 0;
     List<TBool> binarize = new ArrayList<>();
-    RateTensor rate = new RateTensor();
+    FitSupport.RateTensor rate = new FitSupport.RateTensor();
     TFloat32 clip = training.clipGradientNorm() > 0
         ? TFloat32.scalarOf((float) training.clipGradientNorm()) : null;
     try {
@@ -384,10 +365,7 @@ final class FitLoop {
     if (quantity == null) {
       return;
     }
-    String checkpointNote = lastCheckpoint != null
-        ? "; the last good checkpoint, " + lastCheckpoint + ", is kept: resume from it"
-        : training.checkpointDirectory() != null ? "; no checkpoint had been written yet"
-        : "; no checkpoints were configured";
+    String checkpointNote = FitSupport.checkpointNote(lastCheckpoint, training);
     throw new TrainingDivergedException("training of " + modelName + " diverged at step " + step
         + " (epoch " + epoch + ", batch " + batch + "): " + what + "; lower the learning rate, clip"
         + " the gradient norm, or check the data for NaN or extreme values" + checkpointNote,
@@ -413,17 +391,8 @@ final class FitLoop {
   }
 
   private Path save(CheckpointManager checkpoints, TrainingState state) {
-    try {
-      Path written = checkpoints.save(state.step, model.checkpointProperties(state.toProperties()),
-          model::writeVariables);
-      progress.checkpointWritten(state.step, written);
-      return written;
-    } catch (IOException e) {
-      String before = checkpoints.last().map(p -> "the checkpoints written before are intact; the newest is " + p)
-          .orElse("no checkpoint had been written before");
-      throw new CheckpointFailedException("cannot write the checkpoint after step " + state.step
-          + " into " + checkpoints.root() + ": " + e.getMessage() + "; " + before, state.step, e);
-    }
+    return FitSupport.save(checkpoints, state.step, model.checkpointProperties(state.toProperties()),
+        model::writeVariables, progress);
   }
 
   private void writeStepScalars(TensorBoardWriter tb, long step, GeneratedModel.StepResult r,
@@ -477,51 +446,7 @@ final class FitLoop {
   }
 
   private void writePlot(TrainingState state) {
-    if (training.curvesPlot() == null || state.history.isEmpty()) {
-      return;
-    }
     String name = modelName.substring(modelName.lastIndexOf('.') + 1);
-    try {
-      TrainingCurvesPlot.write(training.curvesPlot(), state.history,
-          name + " (" + model.spec().objective() + ")");
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot write the training-curves plot {}: {}", training.curvesPlot(), e.toString());
-    }
-  }
-
-  private static void createParent(Path file, String what) {
-    Path parent = file.toAbsolutePath().normalize().getParent();
-    try {
-      Files.createDirectories(parent);
-    } catch (FileSystemException e) {
-      throw new UncheckedIOException(new NotDirectoryException(parent + ": cannot create the directory"
-          + " of the " + what + " (" + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName())
-          + ")"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The learning-rate tensor fed each step, remade only when the rate changes. */
-  private static final class RateTensor implements AutoCloseable {
-    private double value = Double.NaN;
-    private TFloat32 tensor;
-
-    TFloat32 of(double rate) {
-      if (tensor == null || Double.compare(rate, value) != 0) {
-        close();
-        tensor = TFloat32.scalarOf((float) rate);
-        value = rate;
-      }
-      return tensor;
-    }
-
-    @Override
-    public void close() {
-      if (tensor != null) {
-        tensor.close();
-        tensor = null;
-      }
-    }
+    FitSupport.writePlot(training, state.history, name + " (" + model.spec().objective() + ")");
   }
 }

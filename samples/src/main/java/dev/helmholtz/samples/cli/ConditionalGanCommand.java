@@ -42,6 +42,9 @@ public final class ConditionalGanCommand implements Callable<Integer> {
   ExportOptions export;
 
   @Mixin
+  CheckpointOptions checkpoints;
+
+  @Mixin
   MnistOptions mnist;
 
   @Mixin
@@ -74,11 +77,11 @@ public final class ConditionalGanCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "MNIST: %d labelled training images%n", train.size());
     try (ConditionalMnistGanModel gan = ConditionalMnistGanModel.create(new ConditionalMnistGan(),
         Seed.of(mnist.seed), mnist.threadSettings())) {
-      MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
+      return MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
           file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(gridLabels())), 28, 28, 10),
           n -> MnistGanExperiment.toPixels(gan.sample(spreadLabels(n))),
-          true, MnistGanExperiment.metrics("ConditionalMnistGan, non-saturating loss"), export, System.out);
+          true, MnistGanExperiment.metrics("ConditionalMnistGan, non-saturating loss"), export, checkpoints,
+          System.out);
     }
-    return 0;
   }
 }

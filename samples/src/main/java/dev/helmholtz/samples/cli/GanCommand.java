@@ -41,6 +41,9 @@ public final class GanCommand implements Callable<Integer> {
   ExportOptions export;
 
   @Mixin
+  CheckpointOptions checkpoints;
+
+  @Mixin
   MnistOptions mnist;
 
   @Mixin
@@ -52,11 +55,10 @@ public final class GanCommand implements Callable<Integer> {
     Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(mnist.train(data).images()));
     System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());
     try (MnistGanModel gan = MnistGanModel.create(new MnistGan(), Seed.of(mnist.seed), mnist.threadSettings())) {
-      MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
+      return MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
           file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(64)), 28, 28, 8),
           n -> MnistGanExperiment.toPixels(gan.sample(n)),
-          false, MnistGanExperiment.metrics("MnistGan, non-saturating loss"), export, System.out);
+          false, MnistGanExperiment.metrics("MnistGan, non-saturating loss"), export, checkpoints, System.out);
     }
-    return 0;
   }
 }

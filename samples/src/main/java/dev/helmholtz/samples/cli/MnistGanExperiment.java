@@ -5,11 +5,15 @@ import dev.helmholtz.data.Mnist;
 import dev.helmholtz.model.AdversarialModel;
 import dev.helmholtz.samples.quality.MnistClassifier;
 import dev.helmholtz.samples.quality.SampleQuality;
+import dev.helmholtz.train.EpochRecord;
 import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.StopReason;
+import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +24,9 @@ import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
- * The training loop of the MNIST GAN commands: one {@code fit} epoch at a time, a PNG grid of
- * samples after each, then optionally the sample-quality measure, and metrics.json.
+ * The training loop of the MNIST GAN commands: one {@code fit} over the epochs, a PNG grid of
+ * samples after each, checkpoints (periodic, final, and on SIGINT/SIGTERM; {@code --resume}
+ * continues exactly), then optionally the sample-quality measure, and metrics.json.
  */
 final class MnistGanExperiment {
   private MnistGanExperiment() {}
@@ -31,11 +36,12 @@ final class MnistGanExperiment {
    * @param sampler draws n generated digits, pixels in [0, 1], for the quality measure
    * @param conditional whether the sampler's i-th digit was asked for as label {@code i % 10}: then
    *     the quality measure also reports how often the classifier agrees with the label
+   * @return the exit code: 0, or {@link ExitCodes#INTERRUPTED} when a signal stopped training
    */
-  static void run(AdversarialModel gan, Dataset train, int epochs, int batchSize, double learningRate,
+  static int run(AdversarialModel gan, Dataset train, int epochs, int batchSize, double learningRate,
       long seed, Path output, GanQualityOptions quality, MnistOptions mnist, Mnist data,
       GridWriter grid, IntFunction<float[][]> sampler, boolean conditional, Map<String, Object> metrics,
-      ExportOptions export, PrintStream out)
+      ExportOptions export, CheckpointOptions checkpoints, PrintStream out)
       throws IOException {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
@@ -43,27 +49,45 @@ final class MnistGanExperiment {
     quality.check();
     export.requireNew();
     Files.createDirectories(output);
-    double totalSeconds = 0;
-    TrainingSummary last = null;
-    for (int epoch = 1; epoch <= epochs; epoch++) {
-      Training training = Training.epochs(1).batchSize(batchSize).adam(learningRate).seed(seed * 1_000 + epoch)
-          .logEvery(Duration.ofSeconds(10)).progress(ProgressListener.silent());
-      last = gan.fit(train, training);
-      double seconds = last.took().toMillis() / 1e3;
-      totalSeconds += seconds;
-      Path png = output.resolve(String.format(Locale.ROOT, "samples-epoch-%03d.png", epoch));
-      grid.write(png);
-      out.printf(Locale.ROOT, "epoch %d/%d  discriminator loss %.4f  generator loss %.4f  %.1f s  -> %s%n",
-          epoch, epochs, last.finalObjective(), gan.lastGeneratorLoss(), seconds, png);
+    // The grid and the line of each finished epoch; a grid that cannot be written stops training.
+    ProgressListener perEpoch = new ProgressListener() {
+      @Override
+      public void epochFinished(int epoch, double objective, double examplesPerSecond, Duration took) {
+        Path png = output.resolve(String.format(Locale.ROOT, "samples-epoch-%03d.png", epoch));
+        try {
+          grid.write(png);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
+        }
+        out.printf(Locale.ROOT, "epoch %d/%d  discriminator loss %.4f  generator loss %.4f  %.1f s  -> %s%n",
+            epoch, epochs, objective, gan.lastGeneratorLoss(), took.toMillis() / 1e3, png);
+      }
+    };
+    Training training = checkpoints.apply(Training.epochs(epochs).batchSize(batchSize).adam(learningRate).seed(seed)
+        .logEvery(Duration.ofSeconds(10)).progress(perEpoch), output);
+    StopRequest stop = new StopRequest();
+    TrainingSummary last;
+    try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+      last = gan.fit(train, training.stopRequest(stop));
     }
+    if (last.stopReason() == StopReason.INTERRUPTED) {
+      out.printf(Locale.ROOT, "interrupted (%s) after discriminator step %d; checkpoint %s%n",
+          stop.reason().orElse("stop requested"), last.history().isEmpty() ? last.steps()
+              : last.history().get(last.history().size() - 1).step(),
+          last.lastCheckpoint().map(Path::toString).orElse("none"));
+      out.println("continue with the same options and --resume");
+      return ExitCodes.INTERRUPTED;
+    }
+    double totalSeconds = last.history().stream().mapToDouble(EpochRecord::seconds).sum();
     metrics.put("epochs", epochs);
     metrics.put("batch_size", batchSize);
     metrics.put("learning_rate", learningRate);
     metrics.put("seed", seed);
     metrics.put("train_examples", train.size());
+    metrics.put("discriminator_steps", last.history().get(last.history().size() - 1).step());
     metrics.put("discriminator_loss", last.finalObjective());
     metrics.put("generator_loss", gan.lastGeneratorLoss());
-    metrics.put("seconds_per_epoch", totalSeconds / epochs);
+    metrics.put("seconds_per_epoch", totalSeconds / last.history().size());
     if (quality.quality) {
       Mnist.Split test = mnist.test(data);
       int n = Math.min(quality.samples, test.size());
@@ -99,7 +123,9 @@ final class MnistGanExperiment {
     }
     MetricsFile.write(output.resolve("metrics.json"), metrics);
     out.println("wrote " + epochs + " sample grids and " + output.resolve("metrics.json")
-        + (export.requested() ? "; SavedModel in " + export.directory : ""));
+        + (export.requested() ? "; SavedModel in " + export.directory : "")
+        + last.lastCheckpoint().map(c -> "; checkpoint " + c).orElse(""));
+    return 0;
   }
 
   /** Writes the current model's sample grid. */

@@ -6,6 +6,9 @@ import dev.helmholtz.samples.gan.RingWgan;
 import dev.helmholtz.samples.gan.RingWganModel;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.StopReason;
+import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
@@ -49,15 +52,26 @@ public final class RingWganCommand implements Callable<Integer> {
   @Option(names = "--output", defaultValue = "out/wgan-gp-ring", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
   Path output;
 
-  /** Trains for {@code steps} critic updates on 50,000 ring draws; returns the run's summary. */
-  static TrainingSummary train(RingWganModel wgan, GaussianRing ring, long steps, int batchSize,
-      double learningRate, long seed) {
-    return wgan.fit(ring.dataset("x", 50_000, seed), Training.epochs(Integer.MAX_VALUE).maxSteps(steps)
-        .batchSize(batchSize).adam(learningRate).seed(seed).progress(ProgressListener.silent()));
+  /** {@code steps} critic updates on 50,000 ring draws. */
+  static Training training(long steps, int batchSize, double learningRate, long seed) {
+    return Training.epochs(Integer.MAX_VALUE).maxSteps(steps).batchSize(batchSize).adam(learningRate).seed(seed)
+        .progress(ProgressListener.silent());
   }
 
   @Mixin
   ExportOptions export;
+
+  @Mixin
+  CheckpointOptions checkpoints;
+
+  /** Critic steps of a checkpoint fit wrote (its name, step-N); 0 for another directory, which fit refuses. */
+  private static long criticStepsOf(Path checkpoint) {
+    try {
+      return Checkpoints.step(checkpoint);
+    } catch (IllegalArgumentException e) {
+      return 0;
+    }
+  }
 
   @Override
   public Integer call() throws IOException {
@@ -68,10 +82,33 @@ public final class RingWganCommand implements Callable<Integer> {
     Files.createDirectories(output);
     GaussianRing ring = GaussianRing.eight();
     try (RingWganModel wgan = RingWganModel.create(new RingWgan(), Seed.of(seed), ThreadSettings.defaults())) {
-      TrainingSummary summary = train(wgan, ring, steps, batchSize, learningRate, seed);
+      Training training = checkpoints.apply(training(steps, batchSize, learningRate, seed), output);
+      long done = 0;
+      if (training.resumeFrom() != null) {
+        // --steps is the whole run's: a resumed run trains what is left (maxSteps counts one fit call).
+        done = criticStepsOf(Checkpoints.resolve(training.resumeFrom()));
+        if (done >= steps) {
+          throw new IllegalArgumentException("the checkpoint " + training.resumeFrom() + " has " + done
+              + " critic steps already, not fewer than --steps " + steps);
+        }
+        training = training.maxSteps(steps - done);
+      }
+      StopRequest stop = new StopRequest();
+      TrainingSummary summary;
+      try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+        summary = wgan.fit(ring.dataset("x", 50_000, seed), training.stopRequest(stop));
+      }
+      if (summary.stopReason() == StopReason.INTERRUPTED) {
+        System.out.printf(Locale.ROOT, "interrupted (%s) after %d critic steps; checkpoint %s%n",
+            stop.reason().orElse("stop requested"), summary.steps(),
+            summary.lastCheckpoint().map(Path::toString).orElse("none"));
+        System.out.println("continue with the same options and --resume");
+        return ExitCodes.INTERRUPTED;
+      }
       float[][] drawn = wgan.sample(samples);
       GaussianRing.Coverage coverage = ring.coverage(drawn);
-      System.out.printf(Locale.ROOT, "trained %d critic steps in %.1f s%n", summary.steps(), summary.took().toMillis() / 1e3);
+      System.out.printf(Locale.ROOT, "trained %d critic steps in %.1f s%s%n", summary.steps(),
+          summary.took().toMillis() / 1e3, done > 0 ? " after the checkpoint's " + done : "");
       System.out.printf(Locale.ROOT, "modes covered %d/%d, high-quality samples %.1f%%, per mode %s%n",
           coverage.modesCovered(), ring.modes(), 100 * coverage.highQuality(), Arrays.toString(coverage.perMode()));
       try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(output.resolve("samples.csv"), StandardCharsets.UTF_8))) {
@@ -81,7 +118,7 @@ public final class RingWganCommand implements Callable<Integer> {
         }
       }
       Map<String, Object> metrics = MnistGanExperiment.metrics("RingWgan, WGAN-GP");
-      metrics.put("critic_steps", summary.steps());
+      metrics.put("critic_steps", done + summary.steps());
       metrics.put("batch_size", batchSize);
       metrics.put("learning_rate", learningRate);
       metrics.put("seed", seed);

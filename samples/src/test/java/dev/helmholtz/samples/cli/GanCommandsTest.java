@@ -23,6 +23,39 @@ class GanCommandsTest {
     assertTrue(Files.readString(output.resolve("metrics.json")).contains("\"seconds_per_epoch\""));
   }
 
+  /**
+   * {@code --resume} continues a run exactly: 30 critic steps, then resumed to 50, draw the same
+   * samples as 50 in one go; {@code --steps} is the whole run's. And a GAN resumed after its first
+   * epoch writes the second epoch's grid and checkpoint as the run in one go does.
+   */
+  @Test
+  void resumedRunsMatchTheRunInOneGo(@TempDir Path dir) throws Exception {
+    Path whole = dir.resolve("whole");
+    Path split = dir.resolve("split");
+    String[] common = {"wgan-gp-ring", "--batch-size", "64", "--samples", "200", "--checkpoint-every", "10"};
+    assertEquals(0, HelmholtzCli.commandLine().execute(concat(common, "--steps", "50", "--output", whole.toString())));
+    assertEquals(0, HelmholtzCli.commandLine().execute(concat(common, "--steps", "30", "--output", split.toString())));
+    assertTrue(Files.isDirectory(split.resolve("checkpoints/step-0000000030")));
+    assertEquals(0, HelmholtzCli.commandLine().execute(concat(common, "--steps", "50", "--output", split.toString(),
+        "--resume")));
+    assertEquals(Files.readString(whole.resolve("samples.csv")), Files.readString(split.resolve("samples.csv")));
+    assertTrue(Files.readString(split.resolve("metrics.json")).contains("\"critic_steps\": 50"),
+        Files.readString(split.resolve("metrics.json")));
+
+    Path gan = dir.resolve("gan");
+    String[] ganOptions = {"gan", "--train-examples", "128", "--batch-size", "64", "--output", gan.toString()};
+    assertEquals(0, HelmholtzCli.commandLine().execute(concat(ganOptions, "--epochs", "1")));
+    assertEquals(0, HelmholtzCli.commandLine().execute(concat(ganOptions, "--epochs", "2", "--resume")));
+    assertTrue(Files.isDirectory(gan.resolve("checkpoints/step-0000000004")), "2 epochs of 2 batches");
+    assertTrue(Files.size(gan.resolve("samples-epoch-002.png")) > 0);
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
+  }
+
   @Test
   void cganWritesOneRowPerDigit(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("cgan");
