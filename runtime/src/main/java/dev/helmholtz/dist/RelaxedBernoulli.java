@@ -27,14 +27,16 @@ public final class RelaxedBernoulli extends Distribution {
    */
   static final float UNIT_EPS = 0x1p-24f;
 
+  private static final String FAMILY = "RelaxedBernoulli";
+
   private final Bernoulli discrete;
-  private final float temperature;
+  private final Temperature temperature;
   private final boolean straightThrough;
 
-  private RelaxedBernoulli(Bernoulli discrete, float temperature, boolean straightThrough) {
+  private RelaxedBernoulli(Bernoulli discrete, Temperature temperature, boolean straightThrough) {
     super(discrete.tf());
     this.discrete = discrete;
-    this.temperature = DistOps.requireTemperature("RelaxedBernoulli", temperature);
+    this.temperature = temperature;
     this.straightThrough = straightThrough;
   }
 
@@ -57,7 +59,28 @@ public final class RelaxedBernoulli extends Distribution {
   public static RelaxedBernoulli logits(
       float temperature, Operand<TFloat32> logits, boolean straightThrough) {
     Objects.requireNonNull(logits, "logits");
-    return new RelaxedBernoulli(Bernoulli.logits(logits), temperature, straightThrough);
+    Temperature t = Temperature.fixed(FAMILY, temperature);
+    return new RelaxedBernoulli(Bernoulli.logits(logits), t, straightThrough);
+  }
+
+  /**
+   * As {@link #logits(float, Operand, boolean)} with a temperature the graph computes: a scalar
+   * such as {@code nn.hyperparameter("temperature", 1f)}, which a training run can anneal ({@code
+   * Training.schedule}). A run that feeds a temperature that is not finite and positive fails
+   * with a message naming the family.
+   *
+   * @throws IllegalArgumentException for a temperature that is not a scalar
+   */
+  public static RelaxedBernoulli logits(
+      Operand<TFloat32> temperature, Operand<TFloat32> logits, boolean straightThrough) {
+    Objects.requireNonNull(logits, "logits");
+    Bernoulli discrete = Bernoulli.logits(logits);
+    return new RelaxedBernoulli(discrete, Temperature.ofGraph(FAMILY, discrete.tf(), temperature), straightThrough);
+  }
+
+  /** {@link #logits(Operand, Operand, boolean)} without straight-through. */
+  public static RelaxedBernoulli logits(Operand<TFloat32> temperature, Operand<TFloat32> logits) {
+    return logits(temperature, logits, false);
   }
 
   /**
@@ -65,11 +88,21 @@ public final class RelaxedBernoulli extends Distribution {
    * matters to {@link #rsample} and {@link #relaxedLogProb}, which a prior does not use; it is 1.
    */
   public static RelaxedBernoulli uniform(Ops tf, Operand<TInt64> shape) {
-    return new RelaxedBernoulli(Bernoulli.uniform(tf, shape), 1f, false);
+    return new RelaxedBernoulli(Bernoulli.uniform(tf, shape), Temperature.fixed(FAMILY, 1f), false);
   }
 
+  /**
+   * The temperature given as a number.
+   *
+   * @throws IllegalStateException when it was given as a graph value ({@link #temperatureOperand})
+   */
   public float temperature() {
-    return temperature;
+    return temperature.value();
+  }
+
+  /** The temperature as a scalar of the graph, whichever way it was given. */
+  public Operand<TFloat32> temperatureOperand() {
+    return temperature.operand(tf());
   }
 
   public boolean straightThrough() {
@@ -108,11 +141,11 @@ public final class RelaxedBernoulli extends Distribution {
     Operand<TFloat32> logY = tf.math.log(clipped);
     Operand<TFloat32> log1mY = tf.math.log1p(tf.math.neg(clipped));
     Operand<TFloat32> a =
-        tf.math.sub(logits(), tf.math.mul(tf.constant(temperature), tf.math.sub(logY, log1mY)));
+        tf.math.sub(logits(), tf.math.mul(temperature.operand(tf), tf.math.sub(logY, log1mY)));
     Operand<TFloat32> elementwise =
         tf.math.sub(
             tf.math.add(
-                tf.constant((float) Math.log(temperature)),
+                temperature.log(tf),
                 tf.math.sub(a, tf.math.mul(tf.constant(2f), tf.math.softplus(a)))),
             tf.math.add(logY, log1mY));
     return DistOps.sumEvent(tf, elementwise);
@@ -134,7 +167,7 @@ public final class RelaxedBernoulli extends Distribution {
     Objects.requireNonNull(rng, "rng");
     Ops tf = tf();
     Operand<TFloat32> noisy = tf.math.add(logits(), rng.logistic(shape()));
-    Operand<TFloat32> y = tf.math.sigmoid(tf.math.div(noisy, tf.constant(temperature)));
+    Operand<TFloat32> y = tf.math.sigmoid(tf.math.div(noisy, temperature.operand(tf)));
     if (!straightThrough) {
       return y;
     }

@@ -31,14 +31,14 @@ public final class RelaxedOneHotCategorical extends Distribution {
   private static final String FAMILY = "RelaxedOneHotCategorical";
 
   private final Categorical discrete;
-  private final float temperature;
+  private final Temperature temperature;
   private final boolean straightThrough;
 
   private RelaxedOneHotCategorical(
-      Categorical discrete, float temperature, boolean straightThrough) {
+      Categorical discrete, Temperature temperature, boolean straightThrough) {
     super(discrete.tf());
     this.discrete = discrete;
-    this.temperature = DistOps.requireTemperature(FAMILY, temperature);
+    this.temperature = temperature;
     this.straightThrough = straightThrough;
   }
 
@@ -77,9 +77,31 @@ public final class RelaxedOneHotCategorical extends Distribution {
    */
   public static RelaxedOneHotCategorical logits(
       float temperature, Operand<TFloat32> logits, int classes, boolean straightThrough) {
-    DistOps.requireTemperature(FAMILY, temperature);
-    return new RelaxedOneHotCategorical(
-        Categorical.grouped(FAMILY, logits, classes), temperature, straightThrough);
+    Temperature t = Temperature.fixed(FAMILY, temperature);
+    return new RelaxedOneHotCategorical(Categorical.grouped(FAMILY, logits, classes), t, straightThrough);
+  }
+
+  /**
+   * As {@link #logits(float, Operand, int, boolean)} with a temperature the graph computes: a
+   * scalar such as {@code nn.hyperparameter("temperature", 1f)}, which a training run can anneal
+   * ({@code Training.schedule}). A run that feeds a temperature that is not finite and positive
+   * fails with a message naming the family.
+   *
+   * @throws IllegalArgumentException for a temperature that is not a scalar, classes below 2, or
+   *     a static width that is not a multiple of {@code classes}
+   */
+  public static RelaxedOneHotCategorical logits(
+      Operand<TFloat32> temperature, Operand<TFloat32> logits, int classes, boolean straightThrough) {
+    Objects.requireNonNull(logits, "logits");
+    Categorical discrete = Categorical.grouped(FAMILY, logits, classes);
+    return new RelaxedOneHotCategorical(discrete, Temperature.ofGraph(FAMILY, discrete.tf(), temperature),
+        straightThrough);
+  }
+
+  /** {@link #logits(Operand, Operand, int, boolean)} without straight-through. */
+  public static RelaxedOneHotCategorical logits(
+      Operand<TFloat32> temperature, Operand<TFloat32> logits, int classes) {
+    return logits(temperature, logits, classes, false);
   }
 
   /**
@@ -93,8 +115,18 @@ public final class RelaxedOneHotCategorical extends Distribution {
     return logits(1f, tf.fill(shape, tf.constant(0f)), classes, false);
   }
 
+  /**
+   * The temperature given as a number.
+   *
+   * @throws IllegalStateException when it was given as a graph value ({@link #temperatureOperand})
+   */
   public float temperature() {
-    return temperature;
+    return temperature.value();
+  }
+
+  /** The temperature as a scalar of the graph, whichever way it was given. */
+  public Operand<TFloat32> temperatureOperand() {
+    return temperature.operand(tf());
   }
 
   public boolean straightThrough() {
@@ -146,13 +178,15 @@ public final class RelaxedOneHotCategorical extends Distribution {
     Operand<TFloat32> logY = tf.math.log(tf.math.maximum(y, tf.constant(SIMPLEX_EPS)));
     // With s = l - T log y, the sum over k of (l_k - (T+1) log y_k) - n logsumexp(s) equals the
     // sum over k of (logSoftmax(s)_k - log y_k): a stable form with no separate logsumexp.
-    Operand<TFloat32> s = tf.math.sub(logits(), tf.math.mul(tf.constant(temperature), logY));
+    Operand<TFloat32> s = tf.math.sub(logits(), tf.math.mul(temperature.operand(tf), logY));
     Operand<TFloat32> logSoftmaxS = DistOps.perGroup(tf, s, n, g -> tf.nn.logSoftmax(g));
     // The per-group constant spread over the group's n entries, so the event sum adds it once
     // per group whatever the number of groups.
-    double constant = (logFactorial(n - 1) + (n - 1) * Math.log(temperature)) / n;
-    Operand<TFloat32> elementwise =
-        tf.math.add(tf.math.sub(logSoftmaxS, logY), tf.constant((float) constant));
+    Operand<TFloat32> constant = temperature.isFixed()
+        ? tf.constant((float) ((logFactorial(n - 1) + (n - 1) * Math.log(temperature.value())) / n))
+        : tf.math.div(tf.math.add(tf.constant((float) logFactorial(n - 1)),
+            tf.math.mul(tf.constant((float) (n - 1)), temperature.log(tf))), tf.constant((float) n));
+    Operand<TFloat32> elementwise = tf.math.add(tf.math.sub(logSoftmaxS, logY), constant);
     return DistOps.sumEvent(tf, elementwise);
   }
 
@@ -180,7 +214,7 @@ public final class RelaxedOneHotCategorical extends Distribution {
     Objects.requireNonNull(rng, "rng");
     Ops tf = tf();
     Operand<TFloat32> noisy = tf.math.add(logits(), rng.gumbel(shape()));
-    Operand<TFloat32> scaled = tf.math.div(noisy, tf.constant(temperature));
+    Operand<TFloat32> scaled = tf.math.div(noisy, temperature.operand(tf));
     int n = classes();
     return DistOps.perGroup(tf, scaled, n, g -> {
       Operand<TFloat32> y = tf.nn.softmax(g);

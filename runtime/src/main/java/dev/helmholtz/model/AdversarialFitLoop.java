@@ -64,6 +64,7 @@ final class AdversarialFitLoop {
 
   TrainingSummary run(String[] columns) {
     rejectUnsupported();
+    FitSupport.checkSchedules(modelName, model.hyperparameterInputs(), training);
     if (training.curvesPlot() != null) {
       FitSupport.createParent(training.curvesPlot(), "training-curves plot");
     }
@@ -172,7 +173,9 @@ final class AdversarialFitLoop {
     int lastEpoch = state.history.isEmpty() ? 0 : state.history.get(state.history.size() - 1).epoch();
     Path lastCheckpoint = FitSupport.lastCheckpoint(checkpoints, resumedFrom);
     long started = System.nanoTime();
-    try (FitSupport.RateTensor rateTensor = new FitSupport.RateTensor()) {
+    try (FitSupport.RateTensor rateTensor = new FitSupport.RateTensor();
+        FitSupport.ScheduledInputs scheduled = new FitSupport.ScheduledInputs(modelName, model.hyperparameterInputs(),
+            training)) {
       epochs:
       while (state.epoch <= training.epochs()) {
         int epoch = state.epoch;
@@ -190,12 +193,18 @@ final class AdversarialFitLoop {
           Batch batch = batches.next();
           double r = schedule.rate(training.learningRate(), state.step, epoch);
           TFloat32 rate = rateTensor.of(r);
+          scheduled.update(state.step, epoch);
           long step = state.step + 1;
-          double loss = model.discriminatorUpdate(batch, columns, rate);
-          checkFinite(loss, "discriminator", step, epoch, state.batchesDone + 1, lastCheckpoint);
-          if (model.hasGenerator() && step % discriminatorSteps == 0) {
-            double g = model.generatorUpdate(batch, columns, rate);
-            checkFinite(g, "generator", step, epoch, state.batchesDone + 1, lastCheckpoint);
+          double loss;
+          try {
+            loss = model.discriminatorUpdate(batch, columns, rate, scheduled);
+            checkFinite(loss, "discriminator", step, epoch, state.batchesDone + 1, lastCheckpoint);
+            if (model.hasGenerator() && step % discriminatorSteps == 0) {
+              double g = model.generatorUpdate(batch, columns, rate, scheduled);
+              checkFinite(g, "generator", step, epoch, state.batchesDone + 1, lastCheckpoint);
+            }
+          } catch (RuntimeException e) {
+            throw FitSupport.stepFailed(modelName, step, epoch, state.batchesDone + 1, scheduled, e);
           }
           state.step = step;
           state.batchesDone++;
@@ -210,7 +219,7 @@ final class AdversarialFitLoop {
           stepStart = now;
           lastObjective = state.epochSum / state.epochExamples;
           if (tensorBoard != null && step % training.tensorBoardEvery() == 0) {
-            writeStepScalars(tensorBoard, step, loss, r);
+            writeStepScalars(tensorBoard, step, loss, r, scheduled.values());
           }
           if (now - lastReport >= training.logEvery().toNanos()) {
             progress.progress(epoch, state.batchesDone, batches.batchCount(), lastObjective,
@@ -296,7 +305,8 @@ final class AdversarialFitLoop {
     return FitSupport.save(checkpoints, state.step, model.checkpointProperties(p), model::writeVariables, progress);
   }
 
-  private void writeStepScalars(TensorBoardWriter tb, long step, double discriminatorLoss, double learningRate) {
+  private void writeStepScalars(TensorBoardWriter tb, long step, double discriminatorLoss, double learningRate,
+      Map<String, Double> hyperparameters) {
     try {
       Map<String, Double> values = new LinkedHashMap<>();
       values.put("train/discriminator_loss", discriminatorLoss);
@@ -304,6 +314,7 @@ final class AdversarialFitLoop {
         values.put("train/generator_loss", model.lastGeneratorLoss());
       }
       values.put("train/learning_rate", learningRate);
+      hyperparameters.forEach((name, v) -> values.put("train/" + name, v));
       tb.scalars(step, values);
     } catch (RuntimeException e) {
       LOG.warn("cannot write TensorBoard scalars at step {} to {}: {}", step, tb.directory(), e.toString());

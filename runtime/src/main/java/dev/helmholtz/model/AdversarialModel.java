@@ -250,20 +250,25 @@ public abstract class AdversarialModel implements AutoCloseable {
     return seed;
   }
 
+  /** The inputs of the declared hyperparameters, by name, for a run to feed. */
+  Map<String, Operand<TFloat32>> hyperparameterInputs() {
+    return variables.hyperparameters();
+  }
+
   boolean hasGenerator() {
     return generatorStep != null;
   }
 
   /** One discriminator update on {@code batch}; its loss before the update (not checked). */
-  double discriminatorUpdate(Batch batch, String[] columns, TFloat32 rate) {
-    double loss = step(batch, columns, rate, discriminatorStep, discriminatorLoss);
+  double discriminatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
+    double loss = step(batch, columns, rate, scheduled, discriminatorStep, discriminatorLoss);
     stepsTaken++;
     return loss;
   }
 
   /** One generator update on {@code batch}'s labels; its loss before the update (not checked). */
-  double generatorUpdate(Batch batch, String[] columns, TFloat32 rate) {
-    lastGeneratorLoss = step(batch, columns, rate, generatorStep, generatorLoss);
+  double generatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
+    lastGeneratorLoss = step(batch, columns, rate, scheduled, generatorStep, generatorLoss);
     stepsTaken++;
     return lastGeneratorLoss;
   }
@@ -289,10 +294,12 @@ public abstract class AdversarialModel implements AutoCloseable {
     stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
   }
 
-  private double step(Batch batch, String[] columns, TFloat32 rate, Op update, Operand<TFloat32> loss) {
+  private double step(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled, Op update,
+      Operand<TFloat32> loss) {
     List<TFloat32> fed = feedTensors(batch, columns);
     try {
       Session.Runner runner = session.runner().feed(learningRate, rate);
+      scheduled.feed(runner);
       for (int i = 0; i < columns.length; i++) {
         runner.feed(data.get(columns[i]), fed.get(i));
       }

@@ -74,6 +74,7 @@ final class FitLoop {
       throw new IllegalArgumentException("early stopping needs validation data: add"
           + " Training.validation(dataset), or drop earlyStopping");
     }
+    FitSupport.checkSchedules(modelName, model.hyperparameterInputs(), training);
     if (training.curvesPlot() != null) {
       FitSupport.createParent(training.curvesPlot(), "training-curves plot");
     }
@@ -176,6 +177,8 @@ final class FitLoop {
     long tensorBoardExamples = 0;
     List<TBool> binarize = new ArrayList<>();
     FitSupport.RateTensor rate = new FitSupport.RateTensor();
+    FitSupport.ScheduledInputs scheduled = new FitSupport.ScheduledInputs(modelName, model.hyperparameterInputs(),
+        training);
     TFloat32 clip = training.clipGradientNorm() > 0
         ? TFloat32.scalarOf((float) training.clipGradientNorm()) : null;
     try {
@@ -205,8 +208,13 @@ final class FitLoop {
         while (batches.hasNext()) {
           int size = batches.advance();
           lastRate = schedule.rate(training.learningRate(), state.step, epoch);
-          GeneratedModel.StepResult result =
-              model.trainStep(batches, columns, rate.of(lastRate), clip, binarize);
+          scheduled.update(state.step, epoch);
+          GeneratedModel.StepResult result;
+          try {
+            result = model.trainStep(batches, columns, rate.of(lastRate), clip, binarize, scheduled);
+          } catch (RuntimeException e) {
+            throw FitSupport.stepFailed(modelName, state.step + 1, epoch, state.batchesDone + 1, scheduled, e);
+          }
           long step = state.step + 1;
           checkFinite(result, step, epoch, state.batchesDone + 1, parameters, lastCheckpoint);
           state.step = step;
@@ -224,7 +232,8 @@ final class FitLoop {
 
           if (tensorBoard != null && step % training.tensorBoardEvery() == 0) {
             double seconds = (now - tensorBoardNanos) / 1e9;
-            writeStepScalars(tensorBoard, step, result, lastRate, (examples - tensorBoardExamples) / seconds);
+            writeStepScalars(tensorBoard, step, result, lastRate, (examples - tensorBoardExamples) / seconds,
+                scheduled.values());
             tensorBoardNanos = now;
             tensorBoardExamples = examples;
           }
@@ -269,6 +278,7 @@ final class FitLoop {
     } finally {
       binarize.forEach(Tensor::close);
       rate.close();
+      scheduled.close();
       if (clip != null) {
         clip.close();
       }
@@ -396,7 +406,7 @@ final class FitLoop {
   }
 
   private void writeStepScalars(TensorBoardWriter tb, long step, GeneratedModel.StepResult r,
-      double learningRate, double examplesPerSecond) {
+      double learningRate, double examplesPerSecond, Map<String, Double> hyperparameters) {
     try {
       Map<String, Double> values = new LinkedHashMap<>();
       values.put("train/objective", r.objective());
@@ -411,6 +421,7 @@ final class FitLoop {
       values.put("train/gradient_norm", Math.sqrt(squared));
       values.put("train/learning_rate", learningRate);
       values.put("train/examples_per_second", examplesPerSecond);
+      hyperparameters.forEach((name, v) -> values.put("train/" + name, v));
       tb.scalars(step, values);
     } catch (RuntimeException e) {
       LOG.warn("cannot write TensorBoard scalars at step {} to {}: {}", step, tb.directory(), e.toString());

@@ -5,6 +5,7 @@ import dev.helmholtz.train.CheckpointManager;
 import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.EpochRecord;
 import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.ScalarSchedule;
 import dev.helmholtz.train.TensorBoardWriter;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingCurvesPlot;
@@ -14,10 +15,15 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
 import org.tensorflow.types.TFloat32;
 
 /** What both training loops ({@link FitLoop}, {@link AdversarialFitLoop}) do alike around their steps. */
@@ -60,6 +66,21 @@ final class FitSupport {
       throw new CheckpointFailedException("cannot write the checkpoint after step " + step
           + " into " + checkpoints.root() + ": " + e.getMessage() + "; " + before, step, e);
     }
+  }
+
+  /**
+   * What to throw for an exception of a training step: one TensorFlow raised (an assertion on a fed
+   * value, say; its exceptions are {@code org.tensorflow.exceptions}) said again with where it was
+   * and the hyperparameters the step was fed, the cause kept; any other as it is.
+   */
+  static RuntimeException stepFailed(String modelName, long step, int epoch, int batch,
+      ScheduledInputs scheduled, RuntimeException cause) {
+    if (!cause.getClass().getPackageName().equals("org.tensorflow.exceptions")) {
+      return cause;
+    }
+    String fed = scheduled.values().isEmpty() ? "" : "; scheduled hyperparameters " + scheduled.values();
+    return new IllegalStateException("training of " + modelName + " failed at step " + step + " (epoch " + epoch
+        + ", batch " + batch + "): " + cause.getMessage().strip() + fed, cause);
   }
 
   /** The end of a divergence message: what is kept to resume from. */
@@ -107,6 +128,79 @@ final class FitSupport {
     }
   }
 
+  /**
+   * Refuses a schedule of a hyperparameter the model does not declare.
+   *
+   * @throws IllegalArgumentException naming the schedule and the model's hyperparameters
+   */
+  static void checkSchedules(String modelName, Map<String, Operand<TFloat32>> declared, Training training) {
+    for (String name : training.schedules().keySet()) {
+      if (!declared.containsKey(name)) {
+        throw new IllegalArgumentException("Training schedules the hyperparameter '" + name + "', but "
+            + modelName + (declared.isEmpty() ? " declares none (Nn.hyperparameter)"
+            : " declares only " + String.join(", ", declared.keySet())));
+      }
+    }
+  }
+
+  /**
+   * The scheduled hyperparameters of a run ({@link Training#schedules()}) and the tensors fed for
+   * them, remade only when a value changes. Built before the first step: a schedule of a name the
+   * model does not declare is refused then.
+   */
+  static final class ScheduledInputs implements AutoCloseable {
+    private final List<String> names = new ArrayList<>();
+    private final List<Operand<TFloat32>> inputs = new ArrayList<>();
+    private final List<ScalarSchedule> schedules = new ArrayList<>();
+    private final List<RateTensor> tensors = new ArrayList<>();
+    private final Map<String, Double> values = new LinkedHashMap<>();
+
+    ScheduledInputs(String modelName, Map<String, Operand<TFloat32>> declared, Training training) {
+      checkSchedules(modelName, declared, training);
+      for (Map.Entry<String, ScalarSchedule> e : training.schedules().entrySet()) {
+        Operand<TFloat32> input = declared.get(e.getKey());
+        names.add(e.getKey());
+        inputs.add(input);
+        schedules.add(e.getValue());
+        tensors.add(new RateTensor());
+      }
+    }
+
+    /**
+     * The values for the step about to run ({@code step} counted from 0).
+     *
+     * @throws IllegalArgumentException when a schedule's value is not finite
+     */
+    void update(long step, int epoch) {
+      for (int i = 0; i < names.size(); i++) {
+        double v = schedules.get(i).value(step, epoch);
+        if (!Double.isFinite((float) v)) {
+          throw new IllegalArgumentException("the schedule of hyperparameter " + names.get(i) + " ("
+              + schedules.get(i) + ") gives " + v + " at step " + step + ": a value must be finite in float32");
+        }
+        tensors.get(i).of(v);
+        values.put(names.get(i), v);
+      }
+    }
+
+    /** Feeds the values of the last {@link #update}. */
+    void feed(Session.Runner runner) {
+      for (int i = 0; i < names.size(); i++) {
+        runner.feed(inputs.get(i), tensors.get(i).current());
+      }
+    }
+
+    /** The values of the last {@link #update}, by name (for TensorBoard). */
+    Map<String, Double> values() {
+      return values;
+    }
+
+    @Override
+    public void close() {
+      tensors.forEach(RateTensor::close);
+    }
+  }
+
   /** The learning-rate tensor fed each step, remade only when the rate changes. */
   static final class RateTensor implements AutoCloseable {
     private double value = Double.NaN;
@@ -118,6 +212,11 @@ final class FitSupport {
         tensor = TFloat32.scalarOf((float) rate);
         value = rate;
       }
+      return tensor;
+    }
+
+    /** The tensor of the last {@link #of}. */
+    TFloat32 current() {
       return tensor;
     }
 

@@ -480,6 +480,16 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   /** Training steps taken so far by {@link #fit}. */
+  /**
+   * The scalar hyperparameters the model's networks declare ({@code Nn.hyperparameter}), by name,
+   * with their defaults: the names {@code Training.schedule} can anneal.
+   */
+  public Map<String, Float> hyperparameters() {
+    Map<String, Float> m = new LinkedHashMap<>();
+    variables.hyperparameters().keySet().forEach(n -> m.put(n, variables.hyperparameterDefault(n)));
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   public long stepsTaken() {
     return stepsTaken;
   }
@@ -538,8 +548,9 @@ public abstract class GeneratedModel implements AutoCloseable {
    * are those before the update; nothing is checked here.
    */
   StepResult trainStep(EpochBatches batches, String[] columns, TFloat32 rate, TFloat32 clipNorm,
-      List<TBool> binarize) {
+      List<TBool> binarize, FitSupport.ScheduledInputs scheduled) {
     Session.Runner runner = session.runner().feed(learningRate, rate);
+    scheduled.feed(runner);
     List<Tensor> fed = new ArrayList<>();
     try {
       if (batches.isResident()) {
@@ -577,6 +588,11 @@ public abstract class GeneratedModel implements AutoCloseable {
   // For FitLoop: what the loop needs of the model, and nothing more.
   Seed seed() {
     return seed;
+  }
+
+  /** The inputs of the declared hyperparameters, by name, for a run to feed. */
+  Map<String, Operand<TFloat32>> hyperparameterInputs() {
+    return variables.hyperparameters();
   }
 
   List<String> termNames() {

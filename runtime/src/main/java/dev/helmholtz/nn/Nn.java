@@ -56,6 +56,18 @@ public final class Nn {
   }
 
   /** A linear dense layer. */
+  /**
+   * The model's scalar hyperparameter {@code name}, {@code defaultValue} unless a training run
+   * schedules it ({@code Training.schedule(name, ScalarSchedule)}): for a temperature to anneal,
+   * {@code RelaxedOneHotCategorical.logits(nn.hyperparameter("temperature", 1f), logits, 10)}.
+   * Every network of the model that asks for the same name gets the same value.
+   *
+   * @see VariableStore#hyperparameter(String, float)
+   */
+  public Operand<TFloat32> hyperparameter(String name, float defaultValue) {
+    return store.hyperparameter(name, defaultValue);
+  }
+
   public Operand<TFloat32> dense(Operand<TFloat32> x, int units) {
     return dense(x, units, Activation.LINEAR);
   }

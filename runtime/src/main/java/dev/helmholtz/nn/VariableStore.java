@@ -51,11 +51,14 @@ public final class VariableStore {
 
   private record Entry(Variable<TFloat32> variable, Shape shape, Op initializer) {}
 
+  private record Hyperparameter(Operand<TFloat32> input, float defaultValue) {}
+
   private final Ops tf;
   private final RandomSource rng;
   private final Graph graph;
   private final Map<String, Entry> variables = new LinkedHashMap<>();
   private final Map<String, Ops> scopes = new HashMap<>();
+  private final Map<String, Hyperparameter> hyperparameters = new LinkedHashMap<>();
 
   public VariableStore(Ops tf, RandomSource rng) {
     this.tf = Objects.requireNonNull(tf, "tf");
@@ -73,6 +76,53 @@ public final class VariableStore {
 
   public RandomSource random() {
     return rng;
+  }
+
+  /**
+   * The model's scalar hyperparameter {@code name} (a temperature, a loss weight): {@code
+   * defaultValue} unless a run feeds it, as a training run does from {@code
+   * Training.schedule(name, ...)}. Every call with the same name returns the same input, so the
+   * training, sampling and evaluation passes share it.
+   *
+   * @throws IllegalArgumentException for a name that is not letters, digits, '_', '.' and '-'
+   *     (starting with a letter, digit or '.'), or a default that is not finite or differs from
+   *     the one the name was first declared with
+   */
+  public synchronized Operand<TFloat32> hyperparameter(String name, float defaultValue) {
+    Objects.requireNonNull(name, "hyperparameter name");
+    if (!NAME_PART.matcher(name).matches()) {
+      throw new IllegalArgumentException("hyperparameter name '" + name + "' must be letters, digits, '_', '.'"
+          + " and '-', starting with a letter, a digit or '.'");
+    }
+    if (!Float.isFinite(defaultValue)) {
+      throw new IllegalArgumentException("hyperparameter " + name + ": the default must be finite, was " + defaultValue);
+    }
+    Hyperparameter h = hyperparameters.get(name);
+    if (h == null) {
+      h = new Hyperparameter(tf.withSubScope("hyperparameter").withName(name)
+          .placeholderWithDefault(tf.constant(defaultValue), Shape.scalar()), defaultValue);
+      hyperparameters.put(name, h);
+    } else if (Float.compare(h.defaultValue(), defaultValue) != 0) {
+      throw new IllegalArgumentException("hyperparameter " + name + " was declared with the default "
+          + h.defaultValue() + ", now with " + defaultValue + ": give every use the same default");
+    }
+    return h.input();
+  }
+
+  /** The hyperparameters declared so far, by name: the inputs a run feeds to override their defaults. */
+  public synchronized Map<String, Operand<TFloat32>> hyperparameters() {
+    Map<String, Operand<TFloat32>> m = new LinkedHashMap<>();
+    hyperparameters.forEach((name, h) -> m.put(name, h.input()));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** The default of hyperparameter {@code name}, declared before. */
+  public synchronized float hyperparameterDefault(String name) {
+    Hyperparameter h = hyperparameters.get(name);
+    if (h == null) {
+      throw new IllegalArgumentException("no hyperparameter " + name + " is declared");
+    }
+    return h.defaultValue();
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.helmholtz.train;
 import dev.helmholtz.data.Dataset;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -52,6 +55,7 @@ public final class Training {
   private int tensorBoardEvery = DEFAULT_TENSORBOARD_EVERY;
   private Path curvesPlot;
   private StopRequest stopRequest;
+  private Map<String, ScalarSchedule> hyperparameters = Map.of();
 
   private Training(int epochs) {
     this.epochs = epochs;
@@ -78,6 +82,7 @@ public final class Training {
     t.tensorBoardEvery = tensorBoardEvery;
     t.curvesPlot = curvesPlot;
     t.stopRequest = stopRequest;
+    t.hyperparameters = hyperparameters;
     return t;
   }
 
@@ -283,6 +288,31 @@ public final class Training {
   }
 
   /** Checked after every step: when requested, training stops cleanly (see {@link StopRequest}). */
+  /**
+   * Feeds the model's hyperparameter {@code name} (declared by its networks with {@code
+   * Nn.hyperparameter(name, default)}, a Gumbel-softmax temperature, say) the schedule's value at
+   * every training step; without a schedule a hyperparameter keeps its default. Evaluation,
+   * sampling and export always use the default. {@code fit} refuses a name the model does not
+   * declare, and a value that is not finite, before the step that would take it.
+   */
+  public Training schedule(String name, ScalarSchedule schedule) {
+    Objects.requireNonNull(name, "hyperparameter name");
+    Objects.requireNonNull(schedule, "schedule of " + name);
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("a hyperparameter name must not be blank");
+    }
+    Training t = copy();
+    Map<String, ScalarSchedule> m = new LinkedHashMap<>(hyperparameters);
+    m.put(name, schedule);
+    t.hyperparameters = Collections.unmodifiableMap(m);
+    return t;
+  }
+
+  /** The hyperparameter schedules, by name, in the order they were set. */
+  public Map<String, ScalarSchedule> schedules() {
+    return hyperparameters;
+  }
+
   public Training stopRequest(StopRequest request) {
     Objects.requireNonNull(request, "stopRequest must not be null");
     Training t = copy();
@@ -409,7 +439,8 @@ public final class Training {
         && Objects.equals(t.tensorBoardDirectory, tensorBoardDirectory)
         && t.tensorBoardEvery == tensorBoardEvery
         && Objects.equals(t.curvesPlot, curvesPlot)
-        && t.stopRequest == stopRequest;
+        && t.stopRequest == stopRequest
+        && t.hyperparameters.equals(hyperparameters);
   }
 
   @Override
@@ -417,7 +448,7 @@ public final class Training {
     return Objects.hash(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps,
         dataPath, schedule, clipGradientNorm, System.identityHashCode(validation), earlyStopping,
         checkpointDirectory, checkpointEvery, keepCheckpoints, resumeFrom, tensorBoardDirectory,
-        tensorBoardEvery, curvesPlot, System.identityHashCode(stopRequest));
+        tensorBoardEvery, curvesPlot, System.identityHashCode(stopRequest), hyperparameters);
   }
 
   @Override
@@ -455,6 +486,9 @@ public final class Training {
     }
     if (curvesPlot != null) {
       b.append(", curvesPlot=").append(curvesPlot);
+    }
+    if (!hyperparameters.isEmpty()) {
+      b.append(", schedules=").append(hyperparameters);
     }
     return b.append("]").toString();
   }

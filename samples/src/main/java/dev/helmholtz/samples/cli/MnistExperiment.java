@@ -66,6 +66,7 @@ final class MnistExperiment {
       metrics.put("steps", summary.steps());
       metrics.put("batch_size", training.batchSize());
       metrics.put("learning_rate", training.learningRate());
+      training.schedules().forEach((name, schedule) -> metrics.put("schedule_" + name, schedule.toString()));
       metrics.put("seed", seed);
       metrics.put("train_examples", train.size());
       metrics.put("test_examples", test.size());

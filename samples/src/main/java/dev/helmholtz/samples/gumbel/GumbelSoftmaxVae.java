@@ -17,16 +17,21 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The categorical VAE of Jang et al. (2017): 20 categorical latents of 10 classes each, trained
- * through the Gumbel-softmax relaxation at temperature {@value #TEMPERATURE} with the ELBO whose
- * KL term is the discrete latents' (the relaxation is a training-time gradient estimator: samples
- * and log-likelihoods are of the discrete model). Encoder 784-512-256-(20x10), decoder
- * (20x10)-256-512-784, ReLU.
+ * through the Gumbel-softmax relaxation with the ELBO whose KL term is the discrete latents' (the
+ * relaxation is a training-time gradient estimator: samples and log-likelihoods are of the
+ * discrete model). Encoder 784-512-256-(20x10), decoder (20x10)-256-512-784, ReLU.
+ *
+ * <p>The temperature is the hyperparameter {@value #TEMPERATURE_NAME}, {@value #TEMPERATURE}
+ * unless a run anneals it, as Jang et al. did from 1 with {@code
+ * Training.schedule("temperature", ScalarSchedule.exponentialDecay(1, 1e-4, 500, 0.5))}.
  */
 @Model(objective = @Objective(kind = ObjectiveKind.ELBO))
 public class GumbelSoftmaxVae {
   static final int VARIABLES = 20;
   static final int CLASSES = 10;
   static final float TEMPERATURE = 0.5f;
+  /** The name of the temperature hyperparameter. */
+  public static final String TEMPERATURE_NAME = "temperature";
 
   @Latent(shape = VARIABLES * CLASSES, classes = CLASSES)
   RelaxedOneHotCategorical z;
@@ -37,7 +42,8 @@ public class GumbelSoftmaxVae {
   @Encoder("z")
   RelaxedOneHotCategorical encode(Nn nn, Operand<TFloat32> x) {
     Operand<TFloat32> h = nn.dense(nn.dense(x, 512, RELU), 256, RELU);
-    return RelaxedOneHotCategorical.logits(TEMPERATURE, nn.dense(h, VARIABLES * CLASSES), CLASSES);
+    return RelaxedOneHotCategorical.logits(nn.hyperparameter(TEMPERATURE_NAME, TEMPERATURE),
+        nn.dense(h, VARIABLES * CLASSES), CLASSES);
   }
 
   @Generator("x")

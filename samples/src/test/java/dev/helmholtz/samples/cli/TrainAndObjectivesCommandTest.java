@@ -62,4 +62,30 @@ class TrainAndObjectivesCommandTest {
     assertEquals(2, cli.execute("train", "--model", "nope"));
     assertTrue(err.toString().contains("no sample model 'nope'; the models are vae, vae-k5"), err.toString());
   }
+
+  /** --schedule anneals a hyperparameter (metrics.json records it); a bad one is a message before training. */
+  @Test
+  void scheduleAnnealsTheGumbelTemperatureAndBadSchedulesAreMessages(@TempDir Path dir) throws Exception {
+    String[] common = {"train", "--model", "gumbel", "--epochs", "1", "--train-examples", "128", "--test-examples",
+        "50", "--k", "5", "--batch-size", "64"};
+    Path out = dir.resolve("annealed");
+    assertEquals(0, HelmholtzCli.commandLine().execute(concat(common, "--output", out.toString(),
+        "--schedule", "temperature=exp:1:1e-4:500:0.5")));
+    assertTrue(Files.readString(out.resolve("metrics.json")).contains("\"schedule_temperature\""));
+    StringWriter err = new StringWriter();
+    CommandLine cli = HelmholtzCli.commandLine();
+    cli.setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute(concat(common, "--output", dir.resolve("a").toString(), "--schedule", "temperature")));
+    assertTrue(err.toString().contains("is not NAME=SCHEDULE"), err.toString());
+    assertEquals(2, cli.execute(concat(common, "--output", dir.resolve("b").toString(), "--schedule", "temperature=exp:1")));
+    assertTrue(err.toString().contains("is not a schedule"), err.toString());
+    assertEquals(2, cli.execute(concat(common, "--output", dir.resolve("c").toString(), "--schedule", "tau=1")));
+    assertTrue(err.toString().contains("declares only temperature"), err.toString());
+  }
+
+  private static String[] concat(String[] first, String... more) {
+    String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
+  }
 }
