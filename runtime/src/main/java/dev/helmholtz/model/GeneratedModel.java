@@ -92,6 +92,13 @@ public abstract class GeneratedModel implements AutoCloseable {
   private GenerativePass generativePass;
   private long stepsTaken;
 
+  /**
+   * The hyperparameter of an ELBO model (without an enumerated latent) that weighs the latents' KL
+   * terms in the training loss, 1 by default: {@code Training.schedule("kl_weight",
+   * ScalarSchedule.linear(0, 1, 10_000))} warms it up. The reported objective stays the ELBO.
+   */
+  public static final String KL_WEIGHT = "kl_weight";
+
   protected GeneratedModel(ModelSpec spec, Seed seed, ThreadSettings threads) {
     this.spec = spec;
     this.seed = java.util.Objects.requireNonNull(seed, "seed");
@@ -307,7 +314,9 @@ public abstract class GeneratedModel implements AutoCloseable {
       case ELBO -> {
         Operand<TFloat32> elbo = training.elboPerExample();
         if (!training.enumerated()) {
-          yield TrainingTarget.of(tf, elbo, elbo);
+          // The KL weight is 1 unless a run schedules it (warm-up): the value reported stays the ELBO.
+          Operand<TFloat32> surrogate = training.klWeightedElboPerExample(variables.hyperparameter(KL_WEIGHT, 1f));
+          yield TrainingTarget.of(tf, elbo, surrogate);
         }
         Operand<TFloat32> surrogate = EnumeratedBound.surrogate(tf, elbo, training.labelLogPosterior(),
             spec.classificationWeight());

@@ -74,6 +74,9 @@ public final class InferencePass {
   private Operand<TFloat32> logPosterior; // log q(z | x), [k, B]
   private Operand<TFloat32> scoreLogQ;    // log q of the latents drawn without a gradient, [k, B]
   private Operand<TFloat32> elboTerms;    // log p(x, z) - log q(z | x) with analytic KLs where available, [k, B]
+  // The same terms in two sums: the latents' (minus their KLs) and the observed nodes' log-likelihoods.
+  private Operand<TFloat32> latentTerms;
+  private Operand<TFloat32> observedTerms;
   /** log q(value) of each latent's draw, computed once in draw() and reused when it is scored. */
   private final Map<String, Operand<TFloat32>> drawLogQ = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> termMeans = new LinkedHashMap<>();
@@ -292,6 +295,7 @@ public final class InferencePass {
     logJoint = add(logJoint, p.logProb(value));
     logPosterior = add(logPosterior, logQ);
     elboTerms = add(elboTerms, elboTerm);
+    latentTerms = add(latentTerms, elboTerm);
     termMeans.put("kl/" + name, termMean(kl));
   }
 
@@ -300,6 +304,7 @@ public final class InferencePass {
     Operand<TFloat32> logLikelihood = p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
+    observedTerms = add(observedTerms, logLikelihood);
     termMeans.put("log_likelihood/" + name, termMean(logLikelihood));
     observedMeans.put(name, p.mean());
   }
@@ -388,6 +393,30 @@ public final class InferencePass {
       return elboTerms;
     }
     return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, elboTerms());
+  }
+
+  /**
+   * The ELBO per example with the latents' terms (minus their KLs) multiplied by {@code klWeight}
+   * and the log-likelihoods as they are, {@code [B]}: the bound that KL warm-up (Bowman et al.
+   * 2016; Sonderby et al. 2016) and beta-VAEs (Higgins et al. 2017) optimize. At weight 1 its value
+   * and gradient are those of {@link #elboPerExample} when the pass scores every latent before
+   * any observed node, as generated passes do.
+   *
+   * @throws IllegalStateException in an enumerating pass, whose bound weighs classes instead
+   */
+  Operand<TFloat32> klWeightedElboPerExample(Operand<TFloat32> klWeight) {
+    if (weights != null) {
+      throw new IllegalStateException("an enumerating pass has no KL-weighted bound");
+    }
+    if (latentTerms == null) {
+      return elboPerExample();
+    }
+    Operand<TFloat32> weighted = tf.math.mul(klWeight, latentTerms);
+    Operand<TFloat32> terms = observedTerms == null ? weighted : tf.math.add(weighted, observedTerms);
+    if (!sampleAxis) {
+      return terms;
+    }
+    return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, perSample(terms));
   }
 
   /** Whether this pass summed a latent out by enumeration. */

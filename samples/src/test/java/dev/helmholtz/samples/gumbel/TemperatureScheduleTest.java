@@ -45,7 +45,7 @@ class TemperatureScheduleTest {
   void aScheduleFeedsTheTemperatureAndItsDefaultIsKeptWithoutOne() {
     try (GumbelSoftmaxVaeModel model = GumbelSoftmaxVaeModel.create(new GumbelSoftmaxVae(), Seed.of(7),
         ThreadSettings.defaults())) {
-      assertEquals(Map.of("temperature", 0.5f), model.hyperparameters());
+      assertEquals(Map.of("temperature", 0.5f, "kl_weight", 1f), model.hyperparameters());
     }
     double unscheduled = trainedElbo(SHORT);
     assertEquals(unscheduled, trainedElbo(SHORT.schedule("temperature", ScalarSchedule.constant(0.5))),
