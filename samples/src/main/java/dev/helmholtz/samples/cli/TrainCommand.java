@@ -2,13 +2,10 @@ package dev.helmholtz.samples.cli;
 
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.train.ProgressListener;
-import dev.helmholtz.train.ScalarSchedule;
 import dev.helmholtz.train.Training;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,11 +44,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--output", description = "Output directory, created if absent (default: out/<model>).")
   Path output;
 
-  @Option(names = "--schedule", paramLabel = "NAME=SCHEDULE",
-      description = "Anneal the model's hyperparameter NAME during training, repeatable: SCHEDULE is VALUE,"
-          + " linear:FROM:TO:STEPS or exp:INITIAL:RATE:EVERY:FLOOR; gumbel's temperature as Jang et al.:"
-          + " --schedule temperature=exp:1:1e-4:500:0.5.")
-  List<String> schedules = new ArrayList<>();
+  @Mixin
+  ScheduleOptions scheduleOptions;
 
   @Mixin
   MnistOptions mnist;
@@ -77,17 +71,7 @@ public final class TrainCommand implements Callable<Integer> {
         .progress(ProgressListener.console(System.out));
     training = monitoringOptions.apply(checkpointOptions.apply(training, out))
         .curvesPlot(out.resolve("training-curves.png"));
-    for (String s : schedules) {
-      int eq = s.indexOf('=');
-      if (eq < 1) {
-        throw new IllegalArgumentException("--schedule: '" + s + "' is not NAME=SCHEDULE (e.g. temperature=exp:1:1e-4:500:0.5)");
-      }
-      try {
-        training = training.schedule(s.substring(0, eq), ScalarSchedule.parse(s.substring(eq + 1)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--schedule " + s + ": " + e.getMessage(), e);
-      }
-    }
+    training = scheduleOptions.apply(training);
     Mnist data = mnist.load();
     MnistExperiment.run(sample, mnist.train(data), mnist.test(data), training, k, mnist.seed,
         mnist.threadSettings(), out, System.out);

@@ -46,6 +46,9 @@ public final class VaeCommand implements Callable<Integer> {
   @Mixin
   TrainingOptions trainingOptions;
 
+  @Mixin
+  ScheduleOptions scheduleOptions;
+
   @Option(names = "--k", description = "Importance samples for the test log-likelihood (default: 100; --long: 5000).")
   Integer k;
 
@@ -96,6 +99,7 @@ public final class VaeCommand implements Callable<Integer> {
     Training training = trainingOptions.apply(Training.epochs(epochCount), out);
     training = checkpointOptions.apply(training, output);
     training = monitoringOptions.apply(training);
+    training = scheduleOptions.apply(training);
     if (earlyStopping != null) {
       training = training.earlyStopping(EarlyStopping.patience(earlyStopping));
     }
@@ -172,6 +176,7 @@ public final class VaeCommand implements Callable<Integer> {
       metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
       metrics.put("batch_size", trainingOptions.batchSize);
       metrics.put("learning_rate", trainingOptions.learningRate);
+      training.schedules().forEach((name, schedule) -> metrics.put("schedule_" + name, schedule.toString()));
       metrics.put("learning_rate_schedule", training.learningRateSchedule().toString());
       metrics.put("clip_norm", trainingOptions.clipNorm);
       metrics.put("seed", trainingOptions.seed);

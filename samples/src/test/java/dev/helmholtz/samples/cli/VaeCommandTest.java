@@ -72,21 +72,22 @@ class VaeCommandTest {
         "--early-stopping", "3", "--test-examples", "10", "--k", "3", "--lr-schedule", "step:1:0.5",
         "--clip-norm", "100", "--tensorboard", dir.resolve("tb").toString(), "--tensorboard-every", "2",
         "--checkpoint-every", "2", "--keep", "2", "--export", dir.resolve("served/1").toString(),
-        "--progress", "none", "--output", output.toString());
+        "--schedule", "kl_weight=linear:0:1:6", "--progress", "none", "--output", output.toString());
     assertEquals(0, exit, err.toString());
     // 400 training images, batch 100: 4 steps per epoch, 8 in all; checkpoints at 6 and 8 kept.
     assertEquals(java.util.List.of(output.resolve("checkpoints/step-0000000006"),
         output.resolve("checkpoints/step-0000000008")), Checkpoints.list(output.resolve("checkpoints")));
     Set<String> tags = tensorBoardTags(dir.resolve("tb"));
     for (String tag : new String[] {"train/objective", "train/kl/z", "train/log_likelihood/x",
-        "train/learning_rate", "train/gradient_norm", "train/examples_per_second",
+        "train/learning_rate", "train/gradient_norm", "train/examples_per_second", "train/kl_weight",
         "epoch/train_objective", "epoch/validation_objective", "samples/x"}) {
       assertTrue(tags.contains(tag), tag + " in " + tags);
     }
     assertTrue(Files.isRegularFile(dir.resolve("served/1/saved_model.pb")));
     String metrics = Files.readString(output.resolve("metrics.json"));
     assertTrue(metrics.contains("\"best_validation_epoch\": ") && metrics.contains("\"stop_reason\": \"completed\"")
-        && metrics.contains("\"learning_rate_schedule\": \"step:1:0.5\""), metrics);
+        && metrics.contains("\"learning_rate_schedule\": \"step:1:0.5\"")
+        && metrics.contains("\"schedule_kl_weight\": \"linear(0.0 -> 1.0 over 6 steps)\""), metrics);
   }
 
   @Test
@@ -125,6 +126,10 @@ class VaeCommandTest {
     assertEquals(2, cli.execute("vae", "--train-examples", "50", "--test-examples", "5", "--k", "2",
         "--resume", "--output", dir.resolve("fresh").toString()));
     assertTrue(err.toString().contains("no checkpoint there"), err.toString());
+    assertEquals(2, cli.execute("vae", "--train-examples", "50", "--test-examples", "5", "--k", "2",
+        "--schedule", "temperature=0.5", "--output", dir.resolve("sched").toString()));
+    assertTrue(err.toString().contains("Training schedules the hyperparameter 'temperature', but"
+        + " dev.helmholtz.samples.vae.Vae declares only kl_weight"), err.toString());
     assertEquals("keep", Files.readString(file));
     assertFalse(err.toString().contains("Exception"), err.toString());
   }
