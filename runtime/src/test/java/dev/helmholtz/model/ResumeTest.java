@@ -56,6 +56,8 @@ class ResumeTest {
         .validation(data(50, 9).binarized("x", 3))
         .learningRateSchedule(LearningRateSchedule.exponentialDecay(0.9, 5))
         .clipGradientNorm(3)
+        // a KL warm-up across the resume points: a resumed run must feed the uninterrupted run's weights
+        .schedule(GeneratedModel.KL_WEIGHT, dev.helmholtz.train.ScalarSchedule.linear(0.2, 1, 20))
         .progress(ProgressListener.silent());
   }
 
