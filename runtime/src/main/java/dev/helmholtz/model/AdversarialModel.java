@@ -250,6 +250,14 @@ public abstract class AdversarialModel implements AutoCloseable {
     return seed;
   }
 
+  /**
+   * The scalar hyperparameters the model's networks declare ({@code Nn.hyperparameter}), by name,
+   * with their defaults: the names {@code Training.schedule} can anneal.
+   */
+  public Map<String, Float> hyperparameters() {
+    return variables.hyperparameterDefaults();
+  }
+
   /** The inputs of the declared hyperparameters, by name, for a run to feed. */
   Map<String, Operand<TFloat32>> hyperparameterInputs() {
     return variables.hyperparameters();

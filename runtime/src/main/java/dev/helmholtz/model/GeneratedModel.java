@@ -494,9 +494,7 @@ public abstract class GeneratedModel implements AutoCloseable {
    * with their defaults: the names {@code Training.schedule} can anneal.
    */
   public Map<String, Float> hyperparameters() {
-    Map<String, Float> m = new LinkedHashMap<>();
-    variables.hyperparameters().keySet().forEach(n -> m.put(n, variables.hyperparameterDefault(n)));
-    return java.util.Collections.unmodifiableMap(m);
+    return variables.hyperparameterDefaults();
   }
 
   public long stepsTaken() {

@@ -116,13 +116,11 @@ public final class VariableStore {
     return Collections.unmodifiableMap(m);
   }
 
-  /** The default of hyperparameter {@code name}, declared before. */
-  public synchronized float hyperparameterDefault(String name) {
-    Hyperparameter h = hyperparameters.get(name);
-    if (h == null) {
-      throw new IllegalArgumentException("no hyperparameter " + name + " is declared");
-    }
-    return h.defaultValue();
+  /** The hyperparameters declared so far, by name, with their defaults. */
+  public synchronized Map<String, Float> hyperparameterDefaults() {
+    Map<String, Float> m = new LinkedHashMap<>();
+    hyperparameters.forEach((name, h) -> m.put(name, h.defaultValue()));
+    return Collections.unmodifiableMap(m);
   }
 
   /**

@@ -42,7 +42,7 @@ class HyperparameterTest {
       Operand<TFloat32> t = new Nn(store, "encode").hyperparameter("temperature", 0.5f);
       assertSame(t, new Nn(store, "decode").hyperparameter("temperature", 0.5f));
       assertEquals(java.util.List.of("temperature"), java.util.List.copyOf(store.hyperparameters().keySet()));
-      assertEquals(0.5f, store.hyperparameterDefault("temperature"));
+      assertEquals(java.util.Map.of("temperature", 0.5f), store.hyperparameterDefaults());
       Operand<TFloat32> doubled = tf.math.mul(t, tf.constant(2f));
       try (Session s = new Session(g)) {
         assertEquals(1f, run(s, doubled, t, null), "the default");

@@ -124,6 +124,10 @@ class AdversarialFitCheckpointTest {
       IllegalArgumentException clip = assertThrows(IllegalArgumentException.class,
           () -> wgan.fit(DATA, t.clipGradientNorm(1)));
       assertTrue(clip.getMessage().contains("clipGradientNorm"), clip.getMessage());
+      assertTrue(wgan.hyperparameters().isEmpty());
+      IllegalArgumentException schedule = assertThrows(IllegalArgumentException.class,
+          () -> wgan.fit(DATA, t.schedule("temperature", dev.helmholtz.train.ScalarSchedule.constant(1))));
+      assertTrue(schedule.getMessage().contains("declares none"), schedule.getMessage());
       assertEquals(0, wgan.stepsTaken());
       assertFalse(Files.exists(dir), "nothing was written");
 
