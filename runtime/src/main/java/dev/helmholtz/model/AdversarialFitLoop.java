@@ -71,18 +71,17 @@ final class AdversarialFitLoop {
     // Everything that can fail for a bad path or checkpoint fails here, before the first update.
     TrainingState state = new TrainingState();
     Path resumedFrom = null;
+    Properties resumeProperties = null;
+    double lastGeneratorLoss = Double.NaN;
     CheckpointManager checkpoints = null;
     TensorBoardWriter tensorBoard = null;
     try {
       if (training.resumeFrom() != null) {
         resumedFrom = Checkpoints.resolve(training.resumeFrom());
-        Properties p = Checkpoints.properties(resumedFrom);
-        state = TrainingState.fromProperties(p, resumedFrom);
-        checkResumable(state, p, resumedFrom);
-        model.restoreForResume(resumedFrom, p);
-        model.setLastGeneratorLoss(parseLastGeneratorLoss(p, resumedFrom));
-        LOG.info("resuming {} from {}: discriminator step {}, epoch {}, batch {}", modelName, resumedFrom,
-            state.step, state.epoch, state.batchesDone);
+        resumeProperties = Checkpoints.properties(resumedFrom);
+        state = TrainingState.fromProperties(resumeProperties, resumedFrom);
+        checkResumable(state, resumeProperties, resumedFrom);
+        lastGeneratorLoss = parseLastGeneratorLoss(resumeProperties, resumedFrom);
       }
       checkpoints = FitSupport.openCheckpoints(training, resumedFrom, state.step);
       if (training.tensorBoardDirectory() != null) {
@@ -96,6 +95,17 @@ final class AdversarialFitLoop {
     state.dataSize = data.size();
     state.dataPath = DataPath.FED;
     try {
+      if (resumedFrom != null) {
+        // Only now, with every path checked: the model changes when nothing else can fail first.
+        try {
+          model.restoreForResume(resumedFrom, resumeProperties);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e.getMessage(), e);
+        }
+        model.setLastGeneratorLoss(lastGeneratorLoss);
+        LOG.info("resuming {} from {}: discriminator step {}, epoch {}, batch {}", modelName, resumedFrom,
+            state.step, state.epoch, state.batchesDone);
+      }
       return loop(state, columns, checkpoints, tensorBoard, resumedFrom);
     } finally {
       FitSupport.closeQuietly(tensorBoard);

@@ -140,5 +140,13 @@ class AdversarialFitCheckpointTest {
           () -> wgan.fit(DATA, t.batchSize(32).resumeFrom(dir)));
       assertTrue(batch.getMessage().contains("batch size 64 (this run: 32)"), batch.getMessage());
     }
+    // A resume whose checkpoint root cannot be used fails before the model changes.
+    Path file = Files.writeString(temp.resolve("a-file"), "keep");
+    try (RingWganModel fresh = model()) {
+      assertThrows(java.io.UncheckedIOException.class,
+          () -> fresh.fit(DATA, training(file.resolve("sub")).resumeFrom(dir)));
+      assertEquals(0, fresh.stepsTaken(), "not restored");
+    }
+    assertEquals("keep", Files.readString(file));
   }
 }
