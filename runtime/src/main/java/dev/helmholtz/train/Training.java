@@ -16,13 +16,15 @@ import java.util.Objects;
  *     .validation(valid).earlyStopping(EarlyStopping.patience(5))
  *     .learningRateSchedule(LearningRateSchedule.stepDecay(30, 0.5)).clipGradientNorm(10)
  *     .checkpoints(Path.of("ckpt")).checkpointEvery(1000).keepCheckpoints(3)
- *     .tensorBoard(Path.of("tb")).curvesPlot(Path.of("curves.png"));
+ *     .tensorBoard(Path.of("tb")).curvesPlot(Path.of("curves.png"))
+ *     .schedule("kl_weight", ScalarSchedule.linear(0, 1, 10_000)); // KL warm-up
  * }</pre>
  *
  * <p>Defaults: batch size {@value #DEFAULT_BATCH_SIZE}, Adam learning rate {@value
  * #DEFAULT_LEARNING_RATE} held constant, no gradient clipping, seed {@value #DEFAULT_SEED},
  * progress every 2 seconds to {@link ProgressListener#console(java.io.PrintStream) the console} on
- * {@code System.out}, no step cap, no validation, no checkpoints, no TensorBoard, no plot. Every
+ * {@code System.out}, no step cap, no validation, no checkpoints, no TensorBoard, no plot, every
+ * hyperparameter at its default. Every
  * value is checked when it is set: a bad one throws {@link IllegalArgumentException} naming the
  * value and its allowed range. Paths are checked when {@code fit} starts, before the first step.
  */
