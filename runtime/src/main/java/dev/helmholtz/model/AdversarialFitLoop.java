@@ -10,7 +10,6 @@ import dev.helmholtz.train.EpochRecord;
 import dev.helmholtz.train.LearningRateSchedule;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.StopReason;
-import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.TensorBoardWriter;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
@@ -174,7 +173,6 @@ final class AdversarialFitLoop {
       TensorBoardWriter tensorBoard, Path resumedFrom) {
     long shuffleSeed = model.seed().derive("batches").value() ^ training.seed();
     LearningRateSchedule schedule = training.learningRateSchedule();
-    StopRequest stopRequest = training.stopRequest();
     long steps = 0;
     long examples = 0;
     StopReason reason = null;
@@ -240,23 +238,14 @@ final class AdversarialFitLoop {
             finishEpoch(state, r, tensorBoard);
             stepStart = System.nanoTime();
           }
-          if (training.maxSteps() > 0 && steps >= training.maxSteps()) {
-            reason = StopReason.MAX_STEPS;
-          } else if (stopRequest != null && stopRequest.isRequested()) {
-            reason = StopReason.INTERRUPTED;
-            LOG.warn("{}: stopping {} after discriminator step {}", stopRequest.reason().orElse("stop requested"),
-                modelName, step);
-          }
+          reason = FitSupport.stopReason(training, null, steps, step, modelName);
           if (reason != null) {
             if (state.epoch == epoch) {
-              // Cut short mid-epoch: tell the listener how far the epoch got (it is not recorded).
-              long end = System.nanoTime();
-              progress.epochFinished(epoch, lastObjective, callEpochExamples / ((end - epochStart) / 1e9),
-                  Duration.ofNanos(end - epochStart));
+              FitSupport.reportCutShort(progress, epoch, lastObjective, callEpochExamples, epochStart);
             }
             break epochs;
           }
-          if (checkpoints != null && training.checkpointEvery() > 0 && step % training.checkpointEvery() == 0) {
+          if (FitSupport.checkpointDue(checkpoints, training, step)) {
             lastCheckpoint = save(checkpoints, state);
           }
         }

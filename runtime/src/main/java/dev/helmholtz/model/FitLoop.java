@@ -10,7 +10,6 @@ import dev.helmholtz.train.EpochRecord;
 import dev.helmholtz.train.LearningRateSchedule;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.StopReason;
-import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.TensorBoardWriter;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
@@ -163,7 +162,6 @@ final class FitLoop {
     long shuffleSeed = model.seed().derive("batches").value() ^ training.seed();
     LearningRateSchedule schedule = training.learningRateSchedule();
     EarlyStopping earlyStopping = training.earlyStopping();
-    StopRequest stopRequest = training.stopRequest();
     List<String> parameters = model.parameterNames();
     long steps = 0;
     long examples = 0;
@@ -249,22 +247,14 @@ final class FitLoop {
               reason = StopReason.EARLY_STOPPED;
             }
           }
-          if (reason == null && training.maxSteps() > 0 && steps >= training.maxSteps()) {
-            reason = StopReason.MAX_STEPS;
-          } else if (reason == null && stopRequest != null && stopRequest.isRequested()) {
-            reason = StopReason.INTERRUPTED;
-            LOG.warn("{}: stopping {} after step {}", stopRequest.reason().orElse("stop requested"),
-                modelName, step);
-          }
+          reason = FitSupport.stopReason(training, reason, steps, step, modelName);
           if (reason != null) {
             if (state.epoch == epoch) {
-              // Cut short mid-epoch: tell the listener how far the epoch got (it is not recorded).
-              progress.epochFinished(epoch, lastObjective, callEpochExamples / ((System.nanoTime()
-                  - epochStart) / 1e9), Duration.ofNanos(System.nanoTime() - epochStart));
+              FitSupport.reportCutShort(progress, epoch, lastObjective, callEpochExamples, epochStart);
             }
             break epochs;
           }
-          if (checkpoints != null && training.checkpointEvery() > 0 && step % training.checkpointEvery() == 0) {
+          if (FitSupport.checkpointDue(checkpoints, training, step)) {
             lastCheckpoint = save(checkpoints, state);
           }
         }

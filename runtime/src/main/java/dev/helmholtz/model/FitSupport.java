@@ -6,6 +6,8 @@ import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.EpochRecord;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ScalarSchedule;
+import dev.helmholtz.train.StopReason;
+import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.TensorBoardWriter;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingCurvesPlot;
@@ -15,6 +17,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +84,37 @@ final class FitSupport {
     String fed = scheduled.values().isEmpty() ? "" : "; scheduled hyperparameters " + scheduled.values();
     return new IllegalStateException("training of " + modelName + " failed at step " + step + " (epoch " + epoch
         + ", batch " + batch + "): " + cause.getMessage().strip() + fed, cause);
+  }
+
+  /**
+   * Why the loop stops after the step that made {@code steps} of this call ({@code step} of the
+   * run): {@code already} if set (early stopping), else the step cap, else a stop request, else
+   * {@code null} (go on).
+   */
+  static StopReason stopReason(Training training, StopReason already, long steps, long step, String modelName) {
+    if (already != null) {
+      return already;
+    }
+    if (training.maxSteps() > 0 && steps >= training.maxSteps()) {
+      return StopReason.MAX_STEPS;
+    }
+    StopRequest stopRequest = training.stopRequest();
+    if (stopRequest != null && stopRequest.isRequested()) {
+      LOG.warn("{}: stopping {} after step {}", stopRequest.reason().orElse("stop requested"), modelName, step);
+      return StopReason.INTERRUPTED;
+    }
+    return null;
+  }
+
+  /** Tells the listener how far an epoch cut short got (such an epoch is not recorded). */
+  static void reportCutShort(ProgressListener progress, int epoch, double objective, long examples, long epochStart) {
+    long now = System.nanoTime();
+    progress.epochFinished(epoch, objective, examples / ((now - epochStart) / 1e9), Duration.ofNanos(now - epochStart));
+  }
+
+  /** Whether the periodic checkpoint falls after {@code step}. */
+  static boolean checkpointDue(CheckpointManager checkpoints, Training training, long step) {
+    return checkpoints != null && training.checkpointEvery() > 0 && step % training.checkpointEvery() == 0;
   }
 
   /** The end of a divergence message: what is kept to resume from. */
