@@ -181,7 +181,7 @@ final class AdversarialFitLoop {
     int lastEpoch = state.history.isEmpty() ? 0 : state.history.get(state.history.size() - 1).epoch();
     Path lastCheckpoint = FitSupport.lastCheckpoint(checkpoints, resumedFrom);
     long started = System.nanoTime();
-    try (FitSupport.RateTensor rateTensor = new FitSupport.RateTensor();
+    try (FitSupport.ScalarTensor rateTensor = new FitSupport.ScalarTensor();
         FitSupport.ScheduledInputs scheduled = new FitSupport.ScheduledInputs(modelName, model.hyperparameterInputs(),
             training)) {
       epochs:

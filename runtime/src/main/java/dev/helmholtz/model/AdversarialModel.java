@@ -287,10 +287,7 @@ public abstract class AdversarialModel implements AutoCloseable {
 
   /** This model's checkpoint properties (name, nodes, step count) with {@code extra}. */
   Properties checkpointProperties(Properties extra) {
-    Properties p = new Properties();
-    p.putAll(extra);
-    p.putAll(VariableCheckpoint.describing(spec.modelName(), nodesDescription(), stepsTaken));
-    return p;
+    return VariableCheckpoint.describing(extra, spec.modelName(), nodesDescription(), stepsTaken);
   }
 
   void writeVariables(Path prefix) throws IOException {

@@ -174,7 +174,7 @@ final class FitLoop {
     long tensorBoardNanos = started;
     long tensorBoardExamples = 0;
     List<TBool> binarize = new ArrayList<>();
-    FitSupport.RateTensor rate = new FitSupport.RateTensor();
+    FitSupport.ScalarTensor rate = new FitSupport.ScalarTensor();
     FitSupport.ScheduledInputs scheduled = new FitSupport.ScheduledInputs(modelName, model.hyperparameterInputs(),
         training);
     TFloat32 clip = training.clipGradientNorm() > 0

@@ -186,7 +186,7 @@ final class FitSupport {
     private final List<String> names = new ArrayList<>();
     private final List<Operand<TFloat32>> inputs = new ArrayList<>();
     private final List<ScalarSchedule> schedules = new ArrayList<>();
-    private final List<RateTensor> tensors = new ArrayList<>();
+    private final List<ScalarTensor> tensors = new ArrayList<>();
     private final Map<String, Double> values = new LinkedHashMap<>();
 
     ScheduledInputs(String modelName, Map<String, Operand<TFloat32>> declared, Training training) {
@@ -196,7 +196,7 @@ final class FitSupport {
         names.add(e.getKey());
         inputs.add(input);
         schedules.add(e.getValue());
-        tensors.add(new RateTensor());
+        tensors.add(new ScalarTensor());
       }
     }
 
@@ -231,20 +231,20 @@ final class FitSupport {
 
     @Override
     public void close() {
-      tensors.forEach(RateTensor::close);
+      tensors.forEach(ScalarTensor::close);
     }
   }
 
-  /** The learning-rate tensor fed each step, remade only when the rate changes. */
-  static final class RateTensor implements AutoCloseable {
+  /** A float32 scalar fed each step (the learning rate, a hyperparameter), remade only when its value changes. */
+  static final class ScalarTensor implements AutoCloseable {
     private double value = Double.NaN;
     private TFloat32 tensor;
 
-    TFloat32 of(double rate) {
-      if (tensor == null || Double.compare(rate, value) != 0) {
+    TFloat32 of(double v) {
+      if (tensor == null || Double.compare(v, value) != 0) {
         close();
-        tensor = TFloat32.scalarOf((float) rate);
-        value = rate;
+        tensor = TFloat32.scalarOf((float) v);
+        value = v;
       }
       return tensor;
     }

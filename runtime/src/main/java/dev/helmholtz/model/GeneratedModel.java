@@ -633,10 +633,7 @@ public abstract class GeneratedModel implements AutoCloseable {
   }
 
   java.util.Properties checkpointProperties(java.util.Properties extra) {
-    java.util.Properties p = new java.util.Properties();
-    p.putAll(extra);
-    p.putAll(VariableCheckpoint.describing(spec.modelName(), nodesDescription(), stepsTaken));
-    return p;
+    return VariableCheckpoint.describing(extra, spec.modelName(), nodesDescription(), stepsTaken);
   }
 
   private String nodesDescription() {

@@ -109,11 +109,12 @@ final class VariableCheckpoint {
   }
 
   /**
-   * The properties {@link #restoreChecked} checks: the model's name, its nodes and the steps it
-   * has taken.
+   * {@code extra} with the properties {@link #restoreChecked} checks: the model's name, its nodes
+   * and the steps it has taken.
    */
-  static Properties describing(String modelName, String nodes, long steps) {
+  static Properties describing(Properties extra, String modelName, String nodes, long steps) {
     Properties p = new Properties();
+    p.putAll(extra);
     p.setProperty("model", modelName);
     p.setProperty("nodes", nodes);
     p.setProperty("steps", Long.toString(steps));
