@@ -5,6 +5,7 @@ import dev.helmholtz.data.Mnist;
 import dev.helmholtz.model.AdversarialModel;
 import dev.helmholtz.samples.quality.MnistClassifier;
 import dev.helmholtz.samples.quality.SampleQuality;
+import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.EpochRecord;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.StopReason;
@@ -71,9 +72,10 @@ final class MnistGanExperiment {
       last = gan.fit(train, training.stopRequest(stop));
     }
     if (last.stopReason() == StopReason.INTERRUPTED) {
-      out.printf(Locale.ROOT, "interrupted (%s) after discriminator step %d; checkpoint %s%n",
-          stop.reason().orElse("stop requested"), last.history().isEmpty() ? last.steps()
-              : last.history().get(last.history().size() - 1).step(),
+      // The checkpoint written on the stop is named by the run's discriminator step (the history
+      // holds finished epochs only, and a resumed call's own step count starts from 0).
+      out.printf(Locale.ROOT, "interrupted (%s)%s; checkpoint %s%n", stop.reason().orElse("stop requested"),
+          last.lastCheckpoint().map(c -> " after discriminator step " + Checkpoints.step(c)).orElse(""),
           last.lastCheckpoint().map(Path::toString).orElse("none"));
       out.println("continue with the same options and --resume");
       return ExitCodes.INTERRUPTED;
