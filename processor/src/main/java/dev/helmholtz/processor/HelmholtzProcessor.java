@@ -2,10 +2,8 @@ package dev.helmholtz.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
-import dev.helmholtz.processor.codegen.AdversarialModelWriter;
-import dev.helmholtz.processor.codegen.BayesianModelWriter;
 import dev.helmholtz.processor.codegen.ModelReport;
-import dev.helmholtz.processor.codegen.ModelWriter;
+import dev.helmholtz.processor.codegen.ModelWriters;
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.ModelReader;
@@ -116,11 +114,7 @@ public final class HelmholtzProcessor extends AbstractProcessor {
       }
       boolean generatedAvailable =
           processingEnv.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
-      JavaFile file = descriptor.adversarial()
-          ? new AdversarialModelWriter(validated.get(), generatedAvailable).write()
-          : validated.get().bayesian()
-              ? new BayesianModelWriter(validated.get(), generatedAvailable).write()
-              : new ModelWriter(validated.get(), generatedAvailable).write();
+      JavaFile file = ModelWriters.write(validated.get(), generatedAvailable);
       try {
         file.writeTo(processingEnv.getFiler());
       } catch (FilerException e) {

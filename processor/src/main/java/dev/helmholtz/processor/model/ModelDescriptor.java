@@ -41,14 +41,6 @@ public record ModelDescriptor(
     return networks.stream().filter(n -> n.role() == role).toList();
   }
 
-  /**
-   * Whether the model is adversarial: a {@code @Discriminator} makes it a two-player game, in
-   * place of its {@code @Objective}.
-   */
-  public boolean adversarial() {
-    return !networks(NetworkRole.DISCRIMINATOR).isEmpty();
-  }
-
   /** The latents declared {@code @Latent(global = true)}. */
   public List<NodeDescriptor> globalLatents() {
     return nodes.stream().filter(NodeDescriptor::isGlobalLatent).toList();

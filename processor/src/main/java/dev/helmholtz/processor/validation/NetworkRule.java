@@ -15,7 +15,7 @@ import javax.lang.model.element.Modifier;
 /** Each network method: its target, its return type, its parameters, and that it is callable. */
 final class NetworkRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     Map<String, NetworkDescriptor> seen = new HashMap<>();
     Map<String, NetworkDescriptor> byMethodName = new HashMap<>();
     String declared = declaredNodes(model);
@@ -44,7 +44,7 @@ final class NetworkRule implements ValidationRule {
         }
         // Adversarial models' discriminators and deterministic generators return tensors, not
         // families: AdversarialRule checks them.
-        boolean tensorInGame = model.adversarial()
+        boolean tensorInGame = kind == ModelKind.ADVERSARIAL
             && (network.role() == NetworkRole.DISCRIMINATOR || network.returnsTensor());
         if (!tensorInGame && node.family().isPresent() && !node.family().equals(network.returnFamily())) {
           String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
