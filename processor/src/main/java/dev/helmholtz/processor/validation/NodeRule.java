@@ -9,7 +9,10 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.lang.model.element.VariableElement;
 
-/** Each node on its own: a unique name, one kind, a known family, a usable event shape. */
+/**
+ * Each node on its own: a unique name (a subclass redeclaring an inherited node included), one
+ * kind, a known family, a usable event shape.
+ */
 final class NodeRule implements ValidationRule {
   @Override
   public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
@@ -23,7 +26,12 @@ final class NodeRule implements ValidationRule {
         continue;
       }
       NodeDescriptor first = firstByName.putIfAbsent(node.name(), node);
-      if (first != null) {
+      if (first != null && !first.declaringType().equals(node.declaringType())) {
+        // Superclasses' nodes come first: the later one is the subclass's.
+        reporter.report(Diagnostic.NODE_REDECLARED, node.field(), node.annotation(), node.nameValue(),
+            node.name(), first.field().getSimpleName(), first.declaringType().getQualifiedName(),
+            node.field().getSimpleName());
+      } else if (first != null) {
         reporter.report(Diagnostic.DUPLICATE_NODE, node.field(), node.annotation(), node.nameValue(),
             node.name(), first.field().getSimpleName());
       }
