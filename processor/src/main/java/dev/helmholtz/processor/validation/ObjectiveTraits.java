@@ -1,32 +1,45 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.annotations.ObjectiveKind;
+import java.util.Set;
 
 /**
  * What each training objective allows, in one table: every rule and the model report read an
  * objective's capabilities here instead of branching on {@link ObjectiveKind}. A new objective
  * is one row (a test checks that every kind has one).
  *
- * <p>Columns: the samples per example it accepts, how it differentiates through latent samples,
- * whether it trains Concrete relaxations, whether it sums a latent out by enumeration, whether it
- * trains through the KL term of the ELBO (the others use log importance weights), and the
- * objective that trains the discrete counterpart of a relaxed latent with the same bound.
+ * <p>Columns: the samples per example it accepts, how it differentiates through latent samples
+ * (and so which discrete latents it trains), the objective that trains the discrete counterpart
+ * of a relaxed latent with the same bound, and what else it allows: Concrete relaxations, a
+ * latent summed out by enumeration, training through the ELBO's KL term (the others use log
+ * importance weights).
  */
 public enum ObjectiveTraits {
-  // kind, samples per example, gradients through samples, relaxations, enumeration, KL term, discrete counterpart
-  ELBO(ObjectiveKind.ELBO, SampleCount.any(), SampleGradients.PATHWISE, true, true, true, ObjectiveKind.NVIL),
-  IWAE(ObjectiveKind.IWAE, SampleCount.any(), SampleGradients.PATHWISE, false, false, false, ObjectiveKind.VIMCO),
+  // kind, samples per example, gradients through samples, discrete counterpart, what else it allows
+  ELBO(ObjectiveKind.ELBO, SampleCount.any(), SampleGradients.PATHWISE, ObjectiveKind.NVIL,
+      Allows.RELAXATIONS, Allows.ENUMERATION, Allows.KL_TERM),
+  IWAE(ObjectiveKind.IWAE, SampleCount.any(), SampleGradients.PATHWISE, ObjectiveKind.VIMCO),
   NVIL(ObjectiveKind.NVIL,
       SampleCount.exactlyOne("is a single-sample estimator; use VIMCO for a multi-sample score-function objective"),
-      SampleGradients.PATHWISE_OR_SCORE_FUNCTION, false, false, false, ObjectiveKind.NVIL),
+      SampleGradients.PATHWISE_OR_SCORE_FUNCTION, ObjectiveKind.NVIL),
   VIMCO(ObjectiveKind.VIMCO,
       SampleCount.atLeastTwo("needs at least 2 samples per example: each sample's baseline is the bound of the others"),
-      SampleGradients.PATHWISE_OR_SCORE_FUNCTION, false, false, false, ObjectiveKind.VIMCO),
+      SampleGradients.PATHWISE_OR_SCORE_FUNCTION, ObjectiveKind.VIMCO),
   WAKE_SLEEP(ObjectiveKind.WAKE_SLEEP,
       SampleCount.exactlyOne("draws one sample per example; use REWEIGHTED_WAKE_SLEEP to weight several"),
-      SampleGradients.NONE, true, false, false, ObjectiveKind.WAKE_SLEEP),
-  REWEIGHTED_WAKE_SLEEP(ObjectiveKind.REWEIGHTED_WAKE_SLEEP, SampleCount.any(), SampleGradients.NONE, true, false,
-      false, ObjectiveKind.REWEIGHTED_WAKE_SLEEP);
+      SampleGradients.NONE, ObjectiveKind.WAKE_SLEEP, Allows.RELAXATIONS),
+  REWEIGHTED_WAKE_SLEEP(ObjectiveKind.REWEIGHTED_WAKE_SLEEP, SampleCount.any(), SampleGradients.NONE,
+      ObjectiveKind.REWEIGHTED_WAKE_SLEEP, Allows.RELAXATIONS);
+
+  /** What an objective may allow beyond its samples and gradients. */
+  private enum Allows {
+    /** Concrete relaxations (RelaxedBernoulli, RelaxedOneHotCategorical). */
+    RELAXATIONS,
+    /** A latent summed out by enumeration of its classes (with one sample). */
+    ENUMERATION,
+    /** Training through each latent's KL term, rather than through log importance weights. */
+    KL_TERM
+  }
 
   /** How an objective's gradient reaches the encoders through a latent's samples. */
   public enum SampleGradients {
@@ -70,20 +83,16 @@ public enum ObjectiveTraits {
   private final ObjectiveKind kind;
   private final SampleCount samples;
   private final SampleGradients sampleGradients;
-  private final boolean trainsRelaxations;
-  private final boolean enumerates;
-  private final boolean trainsThroughKl;
   private final ObjectiveKind discreteCounterpart;
+  private final Set<Allows> allows;
 
   ObjectiveTraits(ObjectiveKind kind, SampleCount samples, SampleGradients sampleGradients,
-      boolean trainsRelaxations, boolean enumerates, boolean trainsThroughKl, ObjectiveKind discreteCounterpart) {
+      ObjectiveKind discreteCounterpart, Allows... allows) {
     this.kind = kind;
     this.samples = samples;
     this.sampleGradients = sampleGradients;
-    this.trainsRelaxations = trainsRelaxations;
-    this.enumerates = enumerates;
-    this.trainsThroughKl = trainsThroughKl;
     this.discreteCounterpart = discreteCounterpart;
+    this.allows = Set.of(allows);
   }
 
   /** The row of an objective. */
@@ -125,17 +134,17 @@ public enum ObjectiveTraits {
    * of its discrete latent.
    */
   public boolean trainsRelaxations() {
-    return trainsRelaxations;
+    return allows.contains(Allows.RELAXATIONS);
   }
 
   /** Whether a latent may be summed out by enumeration of its classes (with one sample). */
   public boolean enumerates() {
-    return enumerates;
+    return allows.contains(Allows.ENUMERATION);
   }
 
   /** Whether training goes through each latent's KL term; the others use log importance weights. */
   public boolean trainsThroughKl() {
-    return trainsThroughKl;
+    return allows.contains(Allows.KL_TERM);
   }
 
   /**
