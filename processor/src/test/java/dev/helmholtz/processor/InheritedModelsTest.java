@@ -6,10 +6,18 @@ import static dev.helmholtz.processor.Compilations.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Models that inherit their nodes and networks from superclasses: they compile to the code of the
@@ -213,5 +221,33 @@ class InheritedModelsTest {
     JavaFileObject base = inBase("Base", lines(new String[] {"public abstract class Base {"}, NODES, NETWORKS,
         new String[] {"}"}));
     assertThat(compile(base)).succeededWithoutWarnings();
+  }
+
+  /** A superclass from a library: read from its class files, compiled with its parameter names. */
+  @Test
+  void superclassFromClassFilesGeneratesTheSameCode(@TempDir Path classes) throws IOException {
+    JavaFileObject base = inBase("Base", lines(new String[] {"public abstract class Base {"}, NODES, NETWORKS,
+        new String[] {"}"}));
+    Compilation library = Compiler.javac().withOptions("-parameters", "-proc:none").compile(base);
+    assertThat(library).succeededWithoutWarnings();
+    for (JavaFileObject file : library.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.CLASS) {
+        Path target = classes.resolve(file.getName().replaceFirst("^/?CLASS_OUTPUT/", ""));
+        Files.createDirectories(target.getParent());
+        try (InputStream in = file.openInputStream()) {
+          Files.copy(in, target);
+        }
+      }
+    }
+    JavaFileObject model = model("M", "@Model", "public class M extends base.Base {}");
+    List<File> classpath = new ArrayList<>(List.of(classes.toFile()));
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      classpath.add(new File(entry));
+    }
+    Compilation fromClassFiles = Compiler.javac().withProcessors(new HelmholtzProcessor())
+        .withOptions("-Xlint:all", "-Xlint:-processing").withClasspath(classpath).compile(model);
+    assertThat(fromClassFiles).succeededWithoutWarnings();
+    Compilation fromSource = compile(model, base);
+    assertEquals(generated(fromSource, "test.MModel"), generated(fromClassFiles, "test.MModel"));
   }
 }
