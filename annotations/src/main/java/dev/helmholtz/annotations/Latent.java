@@ -16,7 +16,10 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.CLASS)
 @Target(ElementType.FIELD)
 public @interface Latent {
-  /** The event shape of one draw, for example {@code 50} or {@code {28, 28}}. */
+  /**
+   * The event shape of one draw, for example {@code 50}. This version supports vector events
+   * only (one size): a 28 x 28 image is {@code shape = 784}, reshaped inside the networks.
+   */
   int[] shape();
 
   /**

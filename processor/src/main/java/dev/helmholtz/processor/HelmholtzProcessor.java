@@ -2,10 +2,8 @@ package dev.helmholtz.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
-import dev.helmholtz.processor.codegen.AdversarialModelWriter;
-import dev.helmholtz.processor.codegen.BayesianModelWriter;
 import dev.helmholtz.processor.codegen.ModelReport;
-import dev.helmholtz.processor.codegen.ModelWriter;
+import dev.helmholtz.processor.codegen.ModelWriters;
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.ModelReader;
@@ -26,6 +24,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeKind;
@@ -98,7 +97,7 @@ public final class HelmholtzProcessor extends AbstractProcessor {
       }
       processModel(type, reporter);
     }
-    checkAnnotationsOutsideModels(round, reporter);
+    checkAnnotationsOutsideModels(round, models, reporter);
     return false;
   }
 
@@ -116,11 +115,7 @@ public final class HelmholtzProcessor extends AbstractProcessor {
       }
       boolean generatedAvailable =
           processingEnv.getElementUtils().getTypeElement("javax.annotation.processing.Generated") != null;
-      JavaFile file = descriptor.adversarial()
-          ? new AdversarialModelWriter(validated.get(), generatedAvailable).write()
-          : validated.get().bayesian()
-              ? new BayesianModelWriter(validated.get(), generatedAvailable).write()
-              : new ModelWriter(validated.get(), generatedAvailable).write();
+      JavaFile file = ModelWriters.write(validated.get(), generatedAvailable);
       try {
         file.writeTo(processingEnv.getFiler());
       } catch (FilerException e) {
@@ -152,8 +147,14 @@ public final class HelmholtzProcessor extends AbstractProcessor {
         + (where == null ? "" : " at " + where);
   }
 
-  /** Node and network annotations only mean something inside a @Model class. */
-  private void checkAnnotationsOutsideModels(RoundEnvironment round, Reporter reporter) {
+  /**
+   * Node and network annotations only mean something inside a @Model class or a class models
+   * inherit them from: a superclass of a model of this round, or an abstract class (a base for
+   * models compiled later).
+   */
+  private void checkAnnotationsOutsideModels(RoundEnvironment round, Set<TypeElement> models, Reporter reporter) {
+    Set<Element> bases = new java.util.HashSet<>();
+    models.forEach(model -> bases.addAll(ModelReader.hierarchy(model)));
     for (String name : new String[] {ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
         ModelReader.GENERATOR, ModelReader.DISCRIMINATOR}) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
@@ -162,7 +163,9 @@ public final class HelmholtzProcessor extends AbstractProcessor {
       }
       for (Element e : round.getElementsAnnotatedWith(annotation)) {
         Element enclosing = e.getEnclosingElement();
-        if (enclosing == null || AnnotationMirrors.find(enclosing, ModelReader.MODEL).isEmpty()) {
+        boolean inModel = enclosing != null && (AnnotationMirrors.find(enclosing, ModelReader.MODEL).isPresent()
+            || bases.contains(enclosing) || isAbstractClass(enclosing));
+        if (!inModel) {
           String simple = "@" + annotation.getSimpleName();
           reporter.report(Diagnostic.ANNOTATION_OUTSIDE_MODEL, e,
               AnnotationMirrors.find(e, name).orElse(null), simple,
@@ -172,8 +175,24 @@ public final class HelmholtzProcessor extends AbstractProcessor {
     }
   }
 
-  /** Whether a node or network of the model mentions a type javac could not resolve (yet). */
+  private static boolean isAbstractClass(Element e) {
+    return e.getKind() == ElementKind.CLASS && e.getModifiers().contains(Modifier.ABSTRACT);
+  }
+
+  /**
+   * Whether a node or network of the model, or of a superclass it inherits them from, mentions a
+   * type javac could not resolve (yet), or a superclass is not resolved.
+   */
   private static boolean referencesUnresolvedTypes(TypeElement type) {
+    for (TypeElement declaring : ModelReader.hierarchy(type)) {
+      if (isError(declaring.getSuperclass()) || declaresUnresolvedTypes(declaring)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean declaresUnresolvedTypes(TypeElement type) {
     for (Element member : type.getEnclosedElements()) {
       if (member.getKind() == ElementKind.FIELD && isError(((VariableElement) member).asType())) {
         return true;

@@ -127,11 +127,15 @@ class GoldenSourceTest {
       Path model = SAMPLES.resolve(modelSource);
       try {
         files.add(JavaFileObjects.forResource(model.toUri().toURL()));
-        // The package-private helpers the model names (networks shared by several models) come along.
+        // The helpers the model names (networks shared by several models) and the base class it
+        // inherits its nodes and networks from come along.
         String text = Files.readString(model, StandardCharsets.UTF_8);
         try (Stream<Path> siblings = Files.list(model.getParent())) {
           siblings.filter(f -> f.toString().endsWith(".java") && !isModel(f))
-              .filter(f -> text.contains(f.getFileName().toString().replace(".java", "") + "."))
+              .filter(f -> {
+                String sibling = f.getFileName().toString().replace(".java", "");
+                return text.contains(sibling + ".") || text.contains("extends " + sibling + " ");
+              })
               .forEach(support::add);
         }
       } catch (IOException e) {

@@ -1,11 +1,11 @@
 package dev.helmholtz.processor.codegen;
 
-import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
+import dev.helmholtz.processor.validation.ModelKind;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -31,7 +31,7 @@ public final class ModelReport {
       b.append("<li>").append(line(node, true)).append("\n");
     }
     b.append("</ul>\n");
-    b.append(model.model().adversarial() || model.bayesian() ? "<p>"
+    b.append(!model.kind().infersPerExample() ? "<p>"
             : "<p>Inference order: " + SourceText.javadoc(names(model.inferenceOrder())) + ". ")
         .append("Generative order: ").append(SourceText.javadoc(names(model.generativeOrder())))
         .append(".\n");
@@ -47,7 +47,7 @@ public final class ModelReport {
     for (NodeDescriptor node : model.generativeOrder()) {
       b.append("  ").append(line(node, false)).append('\n');
     }
-    if (!model.model().adversarial() && !model.bayesian()) {
+    if (model.kind().infersPerExample()) {
       b.append("  inference order: ").append(names(model.inferenceOrder())).append('\n');
     }
     b.append("  generative order: ").append(names(model.generativeOrder()));
@@ -55,19 +55,19 @@ public final class ModelReport {
   }
 
   private String objective() {
-    if (model.model().adversarial()) {
-      NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
-      int steps = AnnotationMirrors.intValue(d.annotation(), "steps", 1);
-      return "adversarial, " + AnnotationMirrors.enumValue(d.annotation(), "loss").orElse("NON_SATURATING")
-          + " loss, " + steps + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step";
-    }
-    if (model.bayesian()) {
-      return "none per example: the posterior of the global latents given the whole data set, "
+    return switch (model.kind()) {
+      case ADVERSARIAL -> {
+        NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
+        int steps = AnnotationMirrors.intValue(d.annotation(), "steps", 1);
+        yield "adversarial, " + AnnotationMirrors.enumValue(d.annotation(), "loss").orElse("NON_SATURATING")
+            + " loss, " + steps + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step";
+      }
+      case BAYESIAN -> "none per example: the posterior of the global latents given the whole data set, "
           + "log p(globals) + sum over examples of log p(observed | globals, given), sampled by HMC "
           + "(hmc(data)) or fitted by mean-field VI (variational(data))";
-    }
-    return model.model().objective() + ", " + model.model().samples() + " sample"
-        + (model.model().samples() == 1 ? "" : "s") + " per example";
+      case VARIATIONAL -> model.model().objective() + ", " + model.model().samples() + " sample"
+          + (model.model().samples() == 1 ? "" : "s") + " per example";
+    };
   }
 
   private String line(NodeDescriptor node, boolean html) {
@@ -76,7 +76,7 @@ public final class ModelReport {
         .append(node.isLatent() ? "latent " : "observed ")
         .append(model.family(node).simpleName())
         .append(", event shape ").append(node.shape()).append("; ");
-    if (model.model().adversarial()) {
+    if (model.kind() == ModelKind.ADVERSARIAL) {
       return b.append(adversarialRole(node, html)).toString();
     }
     if (node.given()) {
@@ -87,7 +87,7 @@ public final class ModelReport {
       return b.append("; global: one value for the whole data set, theta[").append(offset(node)).append(", ")
           .append(offset(node) + node.width()).append(")").toString();
     }
-    if (model.bayesian() && !node.isLatent()) {
+    if (model.kind() == ModelKind.BAYESIAN && !node.isLatent()) {
       List<String> global = model.generator(node).orElseThrow().nodeParameters().stream()
           .map(ParameterDescriptor::name).filter(n -> model.node(n).isLatent()).toList();
       return b.append(global.isEmpty() ? "" : "; global latents repeated per example: " + String.join(", ", global))
@@ -106,8 +106,8 @@ public final class ModelReport {
       b.append("; ").append(density("q", node, encoder, html))
           .append("; gradient: ")
           .append(model.gradient(node).description())
-          // Only the ELBO trains through the KL term; the other objectives use log weights.
-          .append(model.model().objective() == ObjectiveKind.ELBO ? "; KL: " : "; KL in elbo(): ")
+          // Only an objective that trains through the KL term says so; the others use log weights.
+          .append(model.objectiveTraits().trainsThroughKl() ? "; KL: " : "; KL in elbo(): ")
           .append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
     }
     return b.toString();

@@ -11,9 +11,14 @@ import javax.lang.model.element.TypeElement;
  * Everything the processor read from one {@code @Model} class, as written: nothing here has
  * been checked yet. Validation turns it into a {@code ValidatedModel} or diagnostics.
  *
+ * <p>Nodes and networks include those the class inherits, superclasses' first; an inherited
+ * network that the class overrides is read from the override, which generated code calls.
+ *
  * @param generatedName the simple name of the class to generate
  * @param nameValue the explicit {@code @Model(name)} value, or null when derived
  * @param samplesValue the explicit {@code samples} value, or null when defaulted
+ * @param conflictingOverrides network annotations on overrides of inherited network methods that
+ *     name another role or target
  */
 public record ModelDescriptor(
     TypeElement type,
@@ -25,11 +30,13 @@ public record ModelDescriptor(
     int samples,
     AnnotationValue samplesValue,
     List<NodeDescriptor> nodes,
-    List<NetworkDescriptor> networks) {
+    List<NetworkDescriptor> networks,
+    List<ConflictingOverride> conflictingOverrides) {
 
   public ModelDescriptor {
     nodes = List.copyOf(nodes);
     networks = List.copyOf(networks);
+    conflictingOverrides = List.copyOf(conflictingOverrides);
   }
 
   /** The first node declared with this name. */
@@ -39,14 +46,6 @@ public record ModelDescriptor(
 
   public List<NetworkDescriptor> networks(NetworkRole role) {
     return networks.stream().filter(n -> n.role() == role).toList();
-  }
-
-  /**
-   * Whether the model is adversarial: a {@code @Discriminator} makes it a two-player game, in
-   * place of its {@code @Objective}.
-   */
-  public boolean adversarial() {
-    return !networks(NetworkRole.DISCRIMINATOR).isEmpty();
   }
 
   /** The latents declared {@code @Latent(global = true)}. */

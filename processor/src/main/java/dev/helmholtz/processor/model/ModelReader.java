@@ -76,23 +76,89 @@ public final class ModelReader {
 
     List<NodeDescriptor> nodes = new ArrayList<>();
     List<NetworkDescriptor> networks = new ArrayList<>();
-    for (Element member : type.getEnclosedElements()) {
-      if (member.getKind() == ElementKind.FIELD) {
-        VariableElement field = (VariableElement) member;
-        AnnotationMirrors.find(field, LATENT).ifPresent(a -> nodes.add(node(field, a, NodeKind.LATENT)));
-        AnnotationMirrors.find(field, OBSERVED).ifPresent(a -> nodes.add(node(field, a, NodeKind.OBSERVED)));
-      } else if (member.getKind() == ElementKind.METHOD) {
-        ExecutableElement method = (ExecutableElement) member;
-        AnnotationMirrors.find(method, ENCODER)
-            .ifPresent(a -> networks.add(network(method, a, NetworkRole.ENCODER)));
-        AnnotationMirrors.find(method, GENERATOR)
-            .ifPresent(a -> networks.add(network(method, a, NetworkRole.GENERATOR)));
-        AnnotationMirrors.find(method, DISCRIMINATOR)
-            .ifPresent(a -> networks.add(network(method, a, NetworkRole.DISCRIMINATOR)));
+    List<ConflictingOverride> conflicts = new ArrayList<>();
+    // Superclasses first: their members come before the subclass's, as in the flat class.
+    for (TypeElement declaring : hierarchy(type)) {
+      for (Element member : declaring.getEnclosedElements()) {
+        if (member.getKind() == ElementKind.FIELD) {
+          VariableElement field = (VariableElement) member;
+          AnnotationMirrors.find(field, LATENT).ifPresent(a -> nodes.add(node(field, a, NodeKind.LATENT)));
+          AnnotationMirrors.find(field, OBSERVED).ifPresent(a -> nodes.add(node(field, a, NodeKind.OBSERVED)));
+        } else if (member.getKind() == ElementKind.METHOD) {
+          readMethod(type, (ExecutableElement) member, networks, conflicts);
+        }
       }
     }
     return new ModelDescriptor(type, model, packageName, generatedName, nameValue, objective,
-        samples, samplesValue, nodes, networks);
+        samples, samplesValue, nodes, networks, conflicts);
+  }
+
+  /**
+   * The model class and its superclasses up to {@code Object}, most general first: the classes
+   * whose members make up the model.
+   */
+  public static List<TypeElement> hierarchy(TypeElement type) {
+    List<TypeElement> classes = new ArrayList<>();
+    for (TypeElement t = type; t != null; t = superclass(t)) {
+      if (t.getQualifiedName().contentEquals("java.lang.Object")) {
+        break;
+      }
+      classes.add(0, t);
+    }
+    return classes;
+  }
+
+  private static TypeElement superclass(TypeElement type) {
+    TypeMirror superclass = type.getSuperclass();
+    return superclass.getKind() == TypeKind.DECLARED
+        ? (TypeElement) ((DeclaredType) superclass).asElement()
+        : null;
+  }
+
+  /**
+   * A method of the model class or a superclass. An override of an inherited network method is
+   * that network: generated code calls the override, so the network takes its parameters, return
+   * type and body; an annotation on it that names another role or target is recorded as a
+   * conflict, for validation to report.
+   */
+  private void readMethod(TypeElement model, ExecutableElement method, List<NetworkDescriptor> networks,
+      List<ConflictingOverride> conflicts) {
+    List<Annotated> annotations = new ArrayList<>();
+    AnnotationMirrors.find(method, ENCODER).ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.ENCODER)));
+    AnnotationMirrors.find(method, GENERATOR).ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.GENERATOR)));
+    AnnotationMirrors.find(method, DISCRIMINATOR)
+        .ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.DISCRIMINATOR)));
+    List<NetworkDescriptor> overridden = new ArrayList<>();
+    for (int i = 0; i < networks.size(); i++) {
+      NetworkDescriptor inherited = networks.get(i);
+      if (!elements.overrides(method, inherited.method(), model)) {
+        continue;
+      }
+      overridden.add(inherited);
+      // Re-annotating an override with its own role and target is allowed: messages then point at it.
+      AnnotationMirror annotation = annotations.stream()
+          .filter(a -> a.role() == inherited.role() && a.target().equals(inherited.target()))
+          .map(Annotated::mirror)
+          .findFirst()
+          .orElse(inherited.annotation());
+      networks.set(i, network(method, annotation, inherited.role()));
+    }
+    for (Annotated a : annotations) {
+      if (overridden.isEmpty()) {
+        networks.add(network(method, a.mirror(), a.role()));
+      } else if (overridden.stream().noneMatch(n -> n.role() == a.role() && n.target().equals(a.target()))) {
+        conflicts.add(new ConflictingOverride(method, a.mirror(),
+            AnnotationMirrors.explicitValue(a.mirror(), "value").orElse(null), a.role(), a.target(),
+            overridden.get(0)));
+      }
+    }
+  }
+
+  /** A network annotation on a method, with the role it gives. */
+  private record Annotated(AnnotationMirror mirror, NetworkRole role) {
+    String target() {
+      return AnnotationMirrors.stringValue(mirror, "value", "");
+    }
   }
 
   private static Optional<ObjectiveKind> objectiveKind(String name) {

@@ -5,9 +5,12 @@ import java.util.Optional;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
 
 /**
- * A method annotated {@code @Encoder}, {@code @Generator} or {@code @Discriminator}.
+ * A method annotated {@code @Encoder}, {@code @Generator} or {@code @Discriminator}, or an
+ * override of one inherited by the model class (then {@code method} is the override, and
+ * {@code annotation} the inherited one unless the override repeats it).
  *
  * @param target the node named by the annotation's value
  * @param returnFamily empty when the return type is not a known distribution family
@@ -27,6 +30,11 @@ public record NetworkDescriptor(
   public NetworkDescriptor {
     parameters = List.copyOf(parameters);
     returned = List.copyOf(returned);
+  }
+
+  /** The class that declares the method generated code calls: the model class or a superclass. */
+  public TypeElement declaringType() {
+    return (TypeElement) method.getEnclosingElement();
   }
 
   public String methodName() {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeMirror;
 
@@ -46,6 +47,11 @@ public record NodeDescriptor(
 
   public NodeDescriptor {
     shape = List.copyOf(shape);
+  }
+
+  /** The class that declares the node's field: the model class or one of its superclasses. */
+  public TypeElement declaringType() {
+    return (TypeElement) field.getEnclosingElement();
   }
 
   public boolean isLatent() {

@@ -18,10 +18,7 @@ import java.util.Optional;
  */
 final class AdversarialRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
-    if (!model.adversarial()) {
-      return;
-    }
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
     NetworkDescriptor discriminator = discriminators.get(0);
     for (NetworkDescriptor second : discriminators.subList(1, discriminators.size())) {

@@ -12,8 +12,9 @@ import javax.lang.model.element.VariableElement;
 /**
  * Every node is defined: each latent can be inferred (it has an encoder) and each observed node
  * has a likelihood (it has a generator), except given nodes, which are conditioned on and must
- * have none. A latent without a generator takes its family's standard prior. Adversarial models
- * are {@link AdversarialRule}'s.
+ * have none. A latent without a generator takes its family's standard prior. Not a rule of
+ * adversarial models, which have no encoders and whose labels need no generator:
+ * {@link AdversarialRule} checks those.
  *
  * <p>Nodes that {@link NodeRule} already rejected for what they are (a field annotated both
  * {@code @Latent} and {@code @Observed}, a second node of one name) are skipped: which networks
@@ -21,10 +22,7 @@ import javax.lang.model.element.VariableElement;
  */
 final class CoverageRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
-    if (model.adversarial()) {
-      return; // no encoders, and labels need no generator: AdversarialRule checks these models
-    }
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     Map<VariableElement, Integer> nodesPerField = new HashMap<>();
     model.nodes().forEach(n -> nodesPerField.merge(n.field(), 1, Integer::sum));
     Set<String> names = new HashSet<>();

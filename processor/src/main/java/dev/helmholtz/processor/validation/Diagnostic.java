@@ -34,6 +34,9 @@ public enum Diagnostic {
   // --- Nodes -----------------------------------------------------------------------------
   DUPLICATE_NODE("DuplicateNode", Kind.ERROR,
       "node '%s' is declared twice (first by field '%s'); give one of them a different name"),
+  NODE_REDECLARED("NodeRedeclared", Kind.ERROR,
+      "node '%s' is already declared by field '%s' of superclass %s; a model class inherits its "
+          + "superclasses' nodes and cannot redeclare one: remove field '%s', or give it another name"),
   LATENT_AND_OBSERVED("NodeKind", Kind.ERROR,
       "field '%s' is annotated both @Latent and @Observed; a node is either inferred or observed"),
   UNKNOWN_FAMILY("UnknownFamily", Kind.ERROR,
@@ -90,6 +93,9 @@ public enum Diagnostic {
           + "its method's name, so the two would share or clash over weights: rename one"),
   SHAPE_MISMATCH("ShapeMismatch", Kind.ERROR,
       "%s(\"%s\") %s() returns %s.%s whose %s, but %s '%s' declares shape %d; %s"),
+  NETWORK_OVERRIDE("NetworkOverride", Kind.ERROR,
+      "%s(\"%s\") on %s() conflicts with the method it overrides, %s(\"%s\") %s() of %s: an "
+          + "override of a network method stays that network; remove the annotation, or make it %s(\"%s\")"),
   NETWORK_NOT_CALLABLE("NetworkAccess", Kind.ERROR,
       "%s method %s() %s; generated code calls it on a model instance: %s"),
 

@@ -1,6 +1,5 @@
 package dev.helmholtz.processor.validation;
 
-import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -17,14 +16,14 @@ import java.util.Locale;
  */
 final class EnumerationRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     NodeDescriptor first = null;
     for (NodeDescriptor node : model.nodes()) {
       checkWeight(node, reporter);
       if (!node.enumerate()) {
         continue;
       }
-      String problem = problem(model, node, first);
+      String problem = problem(model, kind, node, first);
       if (problem != null) {
         reporter.report(Diagnostic.ENUMERATE_INVALID, node.field(), node.annotation(), node.enumerateValue(),
             "enumerate = true", node.name(), problem);
@@ -37,7 +36,8 @@ final class EnumerationRule implements ValidationRule {
     }
   }
 
-  private static String problem(ModelDescriptor model, NodeDescriptor node, NodeDescriptor first) {
+  private static String problem(ModelDescriptor model, ModelKind kind, NodeDescriptor node,
+      NodeDescriptor first) {
     if (node.family().isPresent() && node.family().get() != Family.CATEGORICAL) {
       return "enumeration sums over the classes of a Categorical, and " + node.family().get().simpleName()
           + " has none to sum over; declare the node Categorical, or remove enumerate";
@@ -50,10 +50,10 @@ final class EnumerationRule implements ValidationRule {
           + " categorical variables of event shape " + node.width() + ", but enumeration sums out one variable "
           + "over the whole event; remove classes (or declare shape = classes)";
     }
-    if (model.adversarial()) {
+    if (kind == ModelKind.ADVERSARIAL) {
       return "an adversarial model has no inference to sum the latent out in; remove enumerate";
     }
-    if (model.objective() != ObjectiveKind.ELBO || model.samples() != 1) {
+    if (!ObjectiveTraits.of(model.objective()).enumerates() || model.samples() != 1) {
       return "the " + model.objective() + " objective with samples = " + model.samples()
           + ", but enumeration puts the classes on the sample axis and supports the ELBO with samples = 1; "
           + "use @Objective(kind = ELBO)";

@@ -30,7 +30,7 @@ import java.util.Optional;
  */
 final class GlobalLatentRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     List<NodeDescriptor> globals = model.globalLatents();
     if (globals.isEmpty()) {
       return;
@@ -47,7 +47,7 @@ final class GlobalLatentRule implements ValidationRule {
     }
     boolean allGlobal = model.nodes().stream().noneMatch(NodeDescriptor::isLocalLatent);
     AnnotationMirrors.explicitValue(model.annotation(), "objective")
-        .filter(objective -> allGlobal && !model.adversarial())
+        .filter(objective -> allGlobal && kind != ModelKind.ADVERSARIAL)
         .ifPresent(objective -> reporter.report(Diagnostic.GLOBAL_OBJECTIVE, model.type(), model.annotation(),
             objective, model.type().getQualifiedName(), globalNames));
     for (NodeDescriptor node : model.nodes()) {
@@ -68,7 +68,7 @@ final class GlobalLatentRule implements ValidationRule {
     }
     for (NetworkDescriptor g : model.networks(NetworkRole.GENERATOR)) {
       Optional<NodeDescriptor> target = model.node(g.target());
-      if (target.isEmpty() || target.get().isLatent() || model.adversarial() || !allGlobal) {
+      if (target.isEmpty() || target.get().isLatent() || kind == ModelKind.ADVERSARIAL || !allGlobal) {
         continue;
       }
       for (ParameterDescriptor p : g.nodeParameters()) {

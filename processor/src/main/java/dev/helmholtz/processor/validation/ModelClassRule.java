@@ -1,6 +1,5 @@
 package dev.helmholtz.processor.validation;
 
-import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NodeKind;
 import java.util.List;
@@ -19,7 +18,7 @@ import javax.lang.model.util.ElementFilter;
 /** The model class itself: generated code must be able to name and instantiate it. */
 final class ModelClassRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     TypeElement type = model.type();
     String name = type.getQualifiedName().toString();
     // As generated code (in the model's package) names it: Outer.Inner for a nested class.
@@ -53,7 +52,7 @@ final class ModelClassRule implements ValidationRule {
     if (model.nodes().stream().noneMatch(n -> n.kind() == NodeKind.OBSERVED)) {
       reporter.report(Diagnostic.NO_OBSERVED_NODE, type, model.annotation(), name);
     }
-    String samplesProblem = samplesProblem(model.objective(), model.samples());
+    String samplesProblem = ObjectiveTraits.of(model.objective()).samples().problem(model.samples());
     if (samplesProblem != null) {
       reporter.report(Diagnostic.SAMPLES_INVALID, type, model.annotation(), model.samplesValue(),
           model.samples(), model.objective(), samplesProblem);
@@ -186,24 +185,5 @@ final class ModelClassRule implements ValidationRule {
 
   private static String article(String noun) {
     return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
-  }
-
-  /** What is wrong with k samples per example under this objective, or null. */
-  private static String samplesProblem(ObjectiveKind objective, int samples) {
-    if (samples < 1) {
-      return "needs at least 1 sample per example";
-    }
-    return switch (objective) {
-      case VIMCO -> samples < 2
-          ? "needs at least 2 samples per example: each sample's baseline is the bound of the others"
-          : null;
-      case NVIL -> samples != 1
-          ? "is a single-sample estimator; use VIMCO for a multi-sample score-function objective"
-          : null;
-      case WAKE_SLEEP -> samples != 1
-          ? "draws one sample per example; use REWEIGHTED_WAKE_SLEEP to weight several"
-          : null;
-      case ELBO, IWAE, REWEIGHTED_WAKE_SLEEP -> null;
-    };
   }
 }

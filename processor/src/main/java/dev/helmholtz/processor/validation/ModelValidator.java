@@ -7,14 +7,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Phase two: runs every rule over a model. Element-level rules run first; the graph is ordered
+ * Phase two: decides the model's {@link ModelKind} and runs that kind's rules over it. Element-level
+ * rules run first; the graph is ordered
  * only when they found nothing, so one mistake is not reported again as a cascade of others.
  * Advice (warnings) comes last, for models without errors.
  */
 public final class ModelValidator {
-  private static final List<ValidationRule> RULES =
-      List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(), new CoverageRule(),
-          new AdversarialRule(), new EnumerationRule(), new GlobalLatentRule());
   /** Warnings: they run on models free of errors only, and never stop code generation. */
   private static final List<ValidationRule> ADVICE = List.of(new UnusedLatentRule());
 
@@ -27,8 +25,9 @@ public final class ModelValidator {
   /** The validated model, or empty when an error was reported. */
   public Optional<ValidatedModel> validate(ModelDescriptor model) {
     int before = reporter.errorCount();
-    for (ValidationRule rule : RULES) {
-      rule.check(model, reporter);
+    ModelKind kind = ModelKind.of(model);
+    for (ValidationRule rule : kind.rules()) {
+      rule.check(model, kind, reporter);
     }
     if (reporter.errorCount() > before) {
       return Optional.empty();
@@ -38,13 +37,13 @@ public final class ModelValidator {
     if (generative.isEmpty() || inference.isEmpty()) {
       return Optional.empty();
     }
-    ValidatedModel validated = new ValidatedModel(model, generative.get(), inference.get());
+    ValidatedModel validated = new ValidatedModel(model, kind, generative.get(), inference.get());
     checkRelaxedKl(validated);
     if (reporter.errorCount() > before) {
       return Optional.empty();
     }
     for (ValidationRule rule : ADVICE) {
-      rule.check(model, reporter);
+      rule.check(model, kind, reporter);
     }
     return Optional.of(validated);
   }

@@ -1,5 +1,6 @@
 package dev.helmholtz.processor.validation;
 
+import dev.helmholtz.processor.model.ConflictingOverride;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -9,19 +10,26 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
 
-/** Each network method: its target, its return type, its parameters, and that it is callable. */
+/**
+ * Each network method: its target, its return type, its parameters, that generated code in the
+ * model's package can call it, and that an override of an inherited network keeps its role and
+ * target.
+ */
 final class NetworkRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     Map<String, NetworkDescriptor> seen = new HashMap<>();
     Map<String, NetworkDescriptor> byMethodName = new HashMap<>();
     String declared = declaredNodes(model);
     for (NetworkDescriptor network : model.networks()) {
       String annotation = network.role().annotation();
-      checkCallable(network, reporter);
+      checkCallable(model, network, reporter);
       NetworkDescriptor namesake = byMethodName.putIfAbsent(network.methodName(), network);
       if (namesake != null && !namesake.method().equals(network.method())) {
         reporter.report(Diagnostic.NETWORK_NAME_SHARED, network.method(), network.annotation(),
@@ -44,7 +52,7 @@ final class NetworkRule implements ValidationRule {
         }
         // Adversarial models' discriminators and deterministic generators return tensors, not
         // families: AdversarialRule checks them.
-        boolean tensorInGame = model.adversarial()
+        boolean tensorInGame = kind == ModelKind.ADVERSARIAL
             && (network.role() == NetworkRole.DISCRIMINATOR || network.returnsTensor());
         if (!tensorInGame && node.family().isPresent() && !node.family().equals(network.returnFamily())) {
           String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
@@ -54,14 +62,32 @@ final class NetworkRule implements ValidationRule {
       }
       checkParameters(model, network, declared, reporter);
     }
+    for (ConflictingOverride conflict : model.conflictingOverrides()) {
+      NetworkDescriptor overridden = conflict.overridden();
+      reporter.report(Diagnostic.NETWORK_OVERRIDE, conflict.method(), conflict.annotation(), conflict.targetValue(),
+          conflict.role().annotation(), conflict.target(), conflict.method().getSimpleName(),
+          overridden.role().annotation(), overridden.target(), overridden.methodName(),
+          overridden.declaringType().getQualifiedName(), overridden.role().annotation(), overridden.target());
+    }
   }
 
-  private static void checkCallable(NetworkDescriptor network, Reporter reporter) {
+  private static void checkCallable(ModelDescriptor model, NetworkDescriptor network, Reporter reporter) {
     ExecutableElement method = network.method();
     String problem = null;
     String fix = "make it a non-private, non-static, non-generic instance method";
     if (method.getModifiers().contains(Modifier.PRIVATE)) {
       problem = "is private";
+    } else if (!method.getModifiers().contains(Modifier.PUBLIC) && !samePackage(network.declaringType(), model)) {
+      // Generated code lives in the model's package and does not extend the model's superclasses.
+      // Reported on the model class, which is compiled now (the superclass may come from a jar).
+      reporter.report(Diagnostic.NETWORK_NOT_CALLABLE, model.type(), model.annotation(),
+          network.role().annotation(), network.methodName(),
+          "is " + (method.getModifiers().contains(Modifier.PROTECTED) ? "protected" : "package-private")
+              + " in " + network.declaringType().getQualifiedName() + ", so generated code in "
+              + (model.packageName().isEmpty() ? "the unnamed package" : "package " + model.packageName())
+              + " cannot call it",
+          "make it public, or override it in " + model.type().getSimpleName());
+      return;
     } else if (method.getModifiers().contains(Modifier.STATIC)) {
       problem = "is static";
     } else if (method.getModifiers().contains(Modifier.ABSTRACT)) {
@@ -79,6 +105,14 @@ final class NetworkRule implements ValidationRule {
       reporter.report(Diagnostic.NETWORK_NOT_CALLABLE, method, network.annotation(),
           network.role().annotation(), network.methodName(), problem, fix);
     }
+  }
+
+  private static boolean samePackage(TypeElement declaring, ModelDescriptor model) {
+    Element e = declaring;
+    while (!(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return ((PackageElement) e).getQualifiedName().contentEquals(model.packageName());
   }
 
   private static void checkParameters(

@@ -9,10 +9,13 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.lang.model.element.VariableElement;
 
-/** Each node on its own: a unique name, one kind, a known family, a usable event shape. */
+/**
+ * Each node on its own: a unique name (a subclass redeclaring an inherited node included), one
+ * kind, a known family, a usable event shape.
+ */
 final class NodeRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     Map<String, NodeDescriptor> firstByName = new HashMap<>();
     Map<VariableElement, NodeDescriptor> firstByField = new HashMap<>();
     for (NodeDescriptor node : model.nodes()) {
@@ -23,7 +26,12 @@ final class NodeRule implements ValidationRule {
         continue;
       }
       NodeDescriptor first = firstByName.putIfAbsent(node.name(), node);
-      if (first != null) {
+      if (first != null && !first.declaringType().equals(node.declaringType())) {
+        // Superclasses' nodes come first: the later one is the subclass's.
+        reporter.report(Diagnostic.NODE_REDECLARED, node.field(), node.annotation(), node.nameValue(),
+            node.name(), first.field().getSimpleName(), first.declaringType().getQualifiedName(),
+            node.field().getSimpleName());
+      } else if (first != null) {
         reporter.report(Diagnostic.DUPLICATE_NODE, node.field(), node.annotation(), node.nameValue(),
             node.name(), first.field().getSimpleName());
       }
@@ -47,13 +55,13 @@ final class NodeRule implements ValidationRule {
     }
   }
 
-  /** Whether the objective can train a latent of this family: see {@link ObjectiveKind}. */
+  /** Whether the objective can train a latent of this family: see {@link ObjectiveTraits}. */
   private static void checkEstimator(ModelDescriptor model, NodeDescriptor node, Family family,
       Reporter reporter) {
     ObjectiveKind objective = model.objective();
-    boolean reparameterizedObjective = objective == ObjectiveKind.ELBO || objective == ObjectiveKind.IWAE;
+    ObjectiveTraits traits = ObjectiveTraits.of(objective);
     // An enumerated latent is summed out, not sampled: EnumerationRule checks it.
-    if (reparameterizedObjective && !family.reparameterized() && !node.enumerate()) {
+    if (traits.needsReparameterizedLatents() && !family.reparameterized() && !node.enumerate()) {
       String relaxation = family.relaxation()
           .map(r -> ", or declare it " + r.simpleName() + " (a Concrete relaxation, under ELBO)")
           .orElse("");
@@ -62,14 +70,13 @@ final class NodeRule implements ValidationRule {
           "use a score-function objective (NVIL, or VIMCO with samples >= 2) or wake-sleep "
               + "(WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP)" + relaxation);
     }
-    if (family.relaxationOf().isPresent() && objective != ObjectiveKind.ELBO
-        && objective != ObjectiveKind.WAKE_SLEEP && objective != ObjectiveKind.REWEIGHTED_WAKE_SLEEP) {
+    if (family.relaxationOf().isPresent() && !traits.trainsRelaxations()) {
       String discrete = family.relaxationOf().get().simpleName();
       reporter.report(Diagnostic.RELAXED_OBJECTIVE, node.field(), node.annotation(),
           node.name(), family.simpleName(), discrete,
           "the " + objective + " objective weighs samples by their densities, which a relaxed sample does not have",
           "use the ELBO objective, or declare it " + discrete + " to train it with "
-              + (objective == ObjectiveKind.IWAE ? "VIMCO" : objective) + " score-function gradients");
+              + traits.discreteCounterpart() + " score-function gradients");
     }
   }
 

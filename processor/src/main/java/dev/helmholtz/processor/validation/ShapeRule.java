@@ -27,7 +27,7 @@ import java.util.OptionalInt;
  */
 final class ShapeRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     Map<String, Integer> declarations = new HashMap<>();
     model.nodes().forEach(n -> declarations.merge(n.name(), 1, Integer::sum));
     for (NetworkDescriptor network : model.networks()) {

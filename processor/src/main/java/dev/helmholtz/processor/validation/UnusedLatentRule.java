@@ -20,7 +20,7 @@ import javax.lang.model.SourceVersion;
  */
 final class UnusedLatentRule implements ValidationRule {
   @Override
-  public void check(ModelDescriptor model, Reporter reporter) {
+  public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
     Set<String> parents = new HashSet<>();
     for (NetworkDescriptor generator : model.networks(NetworkRole.GENERATOR)) {
       generator.nodeParameters().forEach(p -> parents.add(p.name()));

@@ -11,12 +11,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A model that passed every rule, with what validation worked out: the order in which the
- * generative graph evaluates nodes and the order in which the inference graph draws latents.
- * Code generation only ever sees this type.
+ * A model that passed every rule, with what validation worked out: its kind (which writer
+ * generates it), the order in which the generative graph evaluates nodes and the order in which
+ * the inference graph draws latents. Code generation only ever sees this type.
  */
-public record ValidatedModel(
-    ModelDescriptor model, List<NodeDescriptor> generativeOrder, List<NodeDescriptor> inferenceOrder) {
+public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDescriptor> generativeOrder,
+    List<NodeDescriptor> inferenceOrder) {
 
   public ValidatedModel {
     generativeOrder = List.copyOf(generativeOrder);
@@ -79,25 +79,20 @@ public record ValidatedModel(
     if (latent.enumerate()) {
       return GradientEstimator.ENUMERATED;
     }
-    return switch (model.objective()) {
-      case WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> GradientEstimator.NONE;
-      case ELBO, IWAE, NVIL, VIMCO -> family(latent).reparameterized()
-          ? GradientEstimator.REPARAMETERIZED
-          : GradientEstimator.SCORE_FUNCTION;
-    };
+    if (!objectiveTraits().differentiatesSamples()) {
+      return GradientEstimator.NONE;
+    }
+    return family(latent).reparameterized() ? GradientEstimator.REPARAMETERIZED : GradientEstimator.SCORE_FUNCTION;
+  }
+
+  /** What the model's objective allows and how it trains: see {@link ObjectiveTraits}. */
+  public ObjectiveTraits objectiveTraits() {
+    return ObjectiveTraits.of(model.objective());
   }
 
   /** The latent summed out by enumeration ({@code @Latent(enumerate = true)}), if any. */
   public Optional<NodeDescriptor> enumerated() {
     return model.nodes().stream().filter(NodeDescriptor::enumerate).findFirst();
-  }
-
-  /**
-   * Whether this is a model of global latents (every latent global, as validation demands once
-   * one is): generated as a {@code BayesianModel}, inferred by HMC or VI.
-   */
-  public boolean bayesian() {
-    return !model.globalLatents().isEmpty();
   }
 
   public List<NodeDescriptor> observed() {

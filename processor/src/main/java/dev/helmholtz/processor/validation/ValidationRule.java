@@ -2,7 +2,10 @@ package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.ModelDescriptor;
 
-/** One check over a model as read. Rules report through the catalog and never write code. */
+/**
+ * One check over a model as read, of the kind {@link ModelKind#of} decided. Rules report through
+ * the catalog and never write code.
+ */
 interface ValidationRule {
-  void check(ModelDescriptor model, Reporter reporter);
+  void check(ModelDescriptor model, ModelKind kind, Reporter reporter);
 }

@@ -1,33 +1,9 @@
 package dev.helmholtz.samples.sbn;
 
-import dev.helmholtz.annotations.Encoder;
-import dev.helmholtz.annotations.Generator;
-import dev.helmholtz.annotations.Latent;
 import dev.helmholtz.annotations.Model;
 import dev.helmholtz.annotations.Objective;
 import dev.helmholtz.annotations.ObjectiveKind;
-import dev.helmholtz.annotations.Observed;
-import dev.helmholtz.dist.Bernoulli;
-import dev.helmholtz.nn.Nn;
-import org.tensorflow.Operand;
-import org.tensorflow.types.TFloat32;
 
-/** The sigmoid belief net of {@link SigmoidBeliefNetworks} trained with VIMCO, 5 samples (Mnih &amp; Rezende 2016). */
+/** The sigmoid belief net of {@link SigmoidBeliefNetwork} trained with VIMCO, 5 samples (Mnih &amp; Rezende 2016). */
 @Model(objective = @Objective(kind = ObjectiveKind.VIMCO, samples = 5))
-public class SbnVimco {
-  @Latent(shape = SigmoidBeliefNetworks.LATENT)
-  Bernoulli z;
-
-  @Observed(shape = SigmoidBeliefNetworks.PIXELS)
-  Bernoulli x;
-
-  @Encoder("z")
-  Bernoulli encode(Nn nn, Operand<TFloat32> x) {
-    return SigmoidBeliefNetworks.encode(nn, x);
-  }
-
-  @Generator("x")
-  Bernoulli decode(Nn nn, Operand<TFloat32> z) {
-    return SigmoidBeliefNetworks.decode(nn, z);
-  }
-}
+public class SbnVimco extends SigmoidBeliefNetwork {}

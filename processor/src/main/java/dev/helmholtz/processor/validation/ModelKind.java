@@ -1,0 +1,51 @@
+package dev.helmholtz.processor.validation;
+
+import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.NetworkRole;
+import java.util.List;
+
+/**
+ * What kind of model a {@code @Model} class is, decided once from what it declares: the kind
+ * selects the rules that validate it and the writer that generates it.
+ */
+public enum ModelKind {
+  /** Per-example latents inferred by encoders and trained by the model's {@code @Objective}. */
+  VARIATIONAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(),
+      new CoverageRule(), new EnumerationRule())),
+  /**
+   * A {@code @Discriminator} makes it a two-player game, in place of its {@code @Objective}. Global
+   * latents and enumeration have no place in it: their rules run to say so.
+   */
+  ADVERSARIAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(),
+      new AdversarialRule(), new EnumerationRule(), new GlobalLatentRule())),
+  /**
+   * Global latents ({@code @Latent(global = true)}): a posterior over model parameters given the
+   * whole data set, sampled by HMC or fitted by VI.
+   */
+  BAYESIAN(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(),
+      new CoverageRule(), new EnumerationRule(), new GlobalLatentRule()));
+
+  private final List<ValidationRule> rules;
+
+  ModelKind(List<ValidationRule> rules) {
+    this.rules = rules;
+  }
+
+  /** The kind of a model as read: a discriminator makes it adversarial, else a global latent Bayesian. */
+  public static ModelKind of(ModelDescriptor model) {
+    if (!model.networks(NetworkRole.DISCRIMINATOR).isEmpty()) {
+      return ADVERSARIAL;
+    }
+    return model.globalLatents().isEmpty() ? VARIATIONAL : BAYESIAN;
+  }
+
+  /** The error rules of this kind, in the order they run. */
+  List<ValidationRule> rules() {
+    return rules;
+  }
+
+  /** Whether encoders infer per-example latents: only then is there an inference order to report. */
+  public boolean infersPerExample() {
+    return this == VARIATIONAL;
+  }
+}
