@@ -1,6 +1,5 @@
-package dev.helmholtz.samples.cli;
+package dev.helmholtz.bench;
 
-import dev.helmholtz.samples.bench.ProcessingCost;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;

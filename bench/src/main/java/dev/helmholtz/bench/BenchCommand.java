@@ -1,19 +1,16 @@
-package dev.helmholtz.samples.cli;
+package dev.helmholtz.bench;
 
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.model.StepProfile;
-import dev.helmholtz.samples.bench.BenchChild;
-import dev.helmholtz.samples.bench.HandWrittenVae;
-import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.samples.cli.TextTable;
 import dev.helmholtz.samples.bench.Latent10Vae;
 import dev.helmholtz.samples.bench.Latent10VaeModel;
 import dev.helmholtz.samples.bench.Latent200Vae;
 import dev.helmholtz.samples.bench.Latent200VaeModel;
-import dev.helmholtz.samples.bench.MatMulCeiling;
-import dev.helmholtz.samples.bench.ProcessingCost;
 import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
 import dev.helmholtz.train.DataPath;

@@ -1,6 +1,6 @@
-package dev.helmholtz.samples.bench;
+package dev.helmholtz.bench;
 
-import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.bench.HandWrittenVae.MatMulShape;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.ArrayList;
 import java.util.List;
