@@ -55,13 +55,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-      "The benchmark suite: generated VAE vs the same model hand-written in raw TensorFlow Java,",
-      "resident vs fed data, the MatMul ceiling at the model's shapes and the fraction of it each",
-      "configuration reaches, for batch sizes and latent sizes; importance-sampled evaluation",
-      "throughput at k = 5000; annotation-processing time per model; cold start. Prints the tables",
-      "and a summary with the targets; exits 0 whatever the figures."
-    })
+    description = "The benchmark suite: generated VAE vs the same model hand-written in raw TensorFlow Java,"
+        + " resident vs fed data, the MatMul ceiling at the model's shapes and the fraction of it each"
+        + " configuration reaches, for batch sizes and latent sizes; importance-sampled evaluation"
+        + " throughput at k = 5000; annotation-processing time per model; cold start. Prints the tables"
+        + " and a summary with the targets; exits 0 whatever the figures.")
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> SECTIONS = List.of("training", "eval", "processor", "cold", "profile", "threads");
 

@@ -47,4 +47,14 @@ class BenchCliTest {
     String warnings = err.toString(StandardCharsets.UTF_8);
     assertFalse(warnings.contains("picocli WARN"), warnings);
   }
+
+  /** Each description element ends a sentence: picocli breaks the line after each (see HelpTextTest). */
+  @Test
+  void everyDescriptionIsWholeParagraphs() {
+    for (Map.Entry<String, CommandLine> e : BenchCli.commandLine().getSubcommands().entrySet()) {
+      for (String paragraph : e.getValue().getCommandSpec().usageMessage().description()) {
+        assertTrue(paragraph.replace("%n", "").strip().endsWith("."), () -> e.getKey() + ": '" + paragraph + "'");
+      }
+    }
+  }
 }
