@@ -2,6 +2,8 @@ package dev.helmholtz.samples.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code java -jar helmholtz-samples.jar <command>}: the samples' command line. */
 @Command(
@@ -16,8 +18,14 @@ import picocli.CommandLine.Command;
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
         ExitCodes.HELP_INTERRUPTED})
 public final class HelmholtzCli {
+  /** Read by {@link NativeLogLauncher} before the command line is parsed; declared for --help. */
+  @Option(names = NativeLogLauncher.VERBOSE, scope = ScopeType.INHERIT,
+      description = "Show TensorFlow's native log lines (start-up, oneDNN, MLIR), hidden by default;"
+          + " setting TF_CPP_MIN_LOG_LEVEL also shows what that level lets through.")
+  boolean verbose;
+
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(NativeLogLauncher.run(HelmholtzCli.class, args, () -> commandLine().execute(args)));
   }
 
   /**
