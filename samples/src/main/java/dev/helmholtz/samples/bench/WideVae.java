@@ -17,7 +17,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A one-hidden-layer VAE, 784-500-50 with relu: the size whose hand-written step time the
- * TensorFlow Java notes quote, benchmarked by {@code bench-vae} against {@link HandWrittenVae}.
+ * TensorFlow Java notes quote, benchmarked by {@code bench-vae} (bench/) against {@code HandWrittenVae}.
  * Encoder 784-500 relu to the mean and log standard deviation of a 50-dimensional Normal;
  * decoder 50-500 relu to 784 Bernoulli logits; standard Normal prior.
  */

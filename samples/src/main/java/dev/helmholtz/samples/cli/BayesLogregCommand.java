@@ -29,14 +29,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bayes-logreg",
     mixinStandardHelpOptions = true,
-    description = {
-      "Bayesian logistic regression of MNIST 4 (label 0) vs 9 (label 1) on the first 10 principal",
-      "components of the training images (computed in Java, standardized), with N(0, --prior-scale^2)",
-      "priors: the model LogisticRegression, whose generated LogisticRegressionModel gives the log",
-      "posterior; the posterior by HMC and by mean-field VI. Prints each",
-      "method's posterior-predictive test accuracy, HMC's acceptance rate, R-hat and ESS (max/median,",
-      "min/median over parameters) and seconds; writes metrics.json."
-    })
+    description = "Bayesian logistic regression of MNIST 4 (label 0) vs 9 (label 1) on the first 10 principal"
+        + " components of the training images (computed in Java, standardized), with N(0, --prior-scale^2)"
+        + " priors: the model LogisticRegression, whose generated LogisticRegressionModel gives the log"
+        + " posterior; the posterior by HMC and by mean-field VI. Prints each"
+        + " method's posterior-predictive test accuracy, HMC's acceptance rate, R-hat and ESS (max/median,"
+        + " min/median over parameters) and seconds; writes metrics.json.")
 public final class BayesLogregCommand implements Callable<Integer> {
   @Option(names = "--chains", defaultValue = "8", description = "HMC chains (default: ${DEFAULT-VALUE}).")
   int chains;

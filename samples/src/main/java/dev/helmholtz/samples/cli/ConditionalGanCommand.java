@@ -19,12 +19,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cgan",
     mixinStandardHelpOptions = true,
-    description = {
-      "Trains a conditional GAN on MNIST digits and their one-hot labels, writes",
-      "samples-epoch-NNN.png (row d: ten samples of digit d) after each epoch and metrics.json;",
-      "with --quality also the Frechet distance and class histogram of samples drawn for",
-      "evenly spread labels."
-    })
+    description = "Trains a conditional GAN on MNIST digits and their one-hot labels, writes"
+        + " samples-epoch-NNN.png (row d: ten samples of digit d) after each epoch and metrics.json;"
+        + " with --quality also the Frechet distance and class histogram of samples drawn for"
+        + " evenly spread labels.")
 public final class ConditionalGanCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "5", description = "Training epochs (default: ${DEFAULT-VALUE}).")
   int epochs;

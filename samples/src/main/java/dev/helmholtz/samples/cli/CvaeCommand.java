@@ -26,11 +26,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "cvae",
     mixinStandardHelpOptions = true,
-    description = {
-      "Trains a conditional VAE p(x | z, y) q(z | x, y) on MNIST digits and their labels, writes",
-      "digits.png (one row per class 0..9) and metrics.json, and prints the test ELBO and an",
-      "importance-sampled test log-likelihood, both conditional on the true labels."
-    })
+    description = "Trains a conditional VAE p(x | z, y) q(z | x, y) on MNIST digits and their labels, writes"
+        + " digits.png (one row per class 0..9) and metrics.json, and prints the test ELBO and an"
+        + " importance-sampled test log-likelihood, both conditional on the true labels.")
 public final class CvaeCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "10", description = "Training epochs (default: ${DEFAULT-VALUE}).")
   int epochs;

@@ -18,12 +18,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gan",
     mixinStandardHelpOptions = true,
-    description = {
-      "Trains a GAN (non-saturating loss; 64-256-512-784 tanh generator, 784-256-1 discriminator)",
-      "on MNIST scaled to [-1, 1], writes samples-epoch-NNN.png (8 x 8 samples) after each epoch and metrics.json;",
-      "with --quality also the Frechet distance on a small classifier's features and the",
-      "generated class histogram."
-    })
+    description = "Trains a GAN (non-saturating loss; 64-256-512-784 tanh generator, 784-256-1 discriminator)"
+        + " on MNIST scaled to [-1, 1], writes samples-epoch-NNN.png (8 x 8 samples) after each epoch and metrics.json;"
+        + " with --quality also the Frechet distance on a small classifier's features and the"
+        + " generated class histogram.")
 public final class GanCommand implements Callable<Integer> {
   @Option(names = "--epochs", defaultValue = "5", description = "Training epochs (default: ${DEFAULT-VALUE}).")
   int epochs;

@@ -2,23 +2,30 @@ package dev.helmholtz.samples.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** {@code java -jar helmholtz-samples.jar <command>}: the samples' command line. */
 @Command(
     name = "helmholtz",
     mixinStandardHelpOptions = true,
     version = "Helmholtz samples 0.1.0",
-    description = "Trains, evaluates and benchmarks the Helmholtz sample models.",
+    description = "Trains and evaluates the Helmholtz sample models.",
     subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class, SsvaeCommand.class,
         GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
-        BayesLogregCommand.class, BnnRegressionCommand.class, BenchCommand.class, VaeBenchmarkCommand.class,
-        ProcessingCostCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
+        BayesLogregCommand.class, BnnRegressionCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
         ExitCodes.HELP_INTERRUPTED})
 public final class HelmholtzCli {
+  /** Read by {@link NativeLogLauncher} before the command line is parsed; declared for --help. */
+  @Option(names = NativeLogLauncher.VERBOSE, scope = ScopeType.INHERIT,
+      description = "Show TensorFlow's native log lines (start-up, oneDNN, MLIR), hidden by default;"
+          + " setting TF_CPP_MIN_LOG_LEVEL also shows what that level lets through.")
+  boolean verbose;
+
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(NativeLogLauncher.run(HelmholtzCli.class, args, () -> commandLine().execute(args)));
   }
 
   /**
@@ -27,7 +34,14 @@ public final class HelmholtzCli {
    * for bad input (usage, data files, paths), 1 when training fails, 130 when interrupted.
    */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new HelmholtzCli());
+    return withErrorHandling(new CommandLine(new HelmholtzCli()));
+  }
+
+  /**
+   * {@code cli} with the samples' error handling: {@code error: <message>} and the exit codes of
+   * {@link ExitCodes}. The benchmarks' command line ({@code bench/}) shares it.
+   */
+  public static CommandLine withErrorHandling(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       if (Boolean.getBoolean("helmholtz.debug")) {

@@ -68,7 +68,9 @@ final class MnistGanExperiment {
         .logEvery(Duration.ofSeconds(10)).progress(perEpoch), output);
     StopRequest stop = new StopRequest();
     TrainingSummary last;
-    try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+    // The handlers are a scope: SIGINT and SIGTERM request a stop while the fit runs.
+    StopRequest.SignalHandlers handlers = stop.onSignals();
+    try (handlers) {
       last = gan.fit(train, training.stopRequest(stop));
     }
     if (last.stopReason() == StopReason.INTERRUPTED) {

@@ -23,12 +23,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "objectives",
     mixinStandardHelpOptions = true,
-    description = {
-      "Trains the VAE and IWAE (k = 1, 5, 50) of Burda et al.'s one-stochastic-layer comparison",
-      "and the sigmoid belief net under NVIL, VIMCO, wake-sleep and reweighted wake-sleep, each",
-      "for the same epochs, and prints a table of test log-likelihoods (importance sampled with",
-      "--k samples) next to Burda et al.'s figures (3280 epochs). A results command, not a test."
-    })
+    description = "Trains the VAE and IWAE (k = 1, 5, 50) of Burda et al.'s one-stochastic-layer comparison"
+        + " and the sigmoid belief net under NVIL, VIMCO, wake-sleep and reweighted wake-sleep, each"
+        + " for the same epochs, and prints a table of test log-likelihoods (importance sampled with"
+        + " --k samples) next to Burda et al.'s figures (3280 epochs). A results command, not a test.")
 public final class ObjectivesCommand implements Callable<Integer> {
   /** Burda et al. (2016), table 1, MNIST, one stochastic layer: test log-likelihood at k = 5000. */
   static final Map<SampleModel, Double> PUBLISHED = Map.of(

@@ -28,11 +28,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "wgan-gp-ring",
     mixinStandardHelpOptions = true,
-    description = {
-      "Trains WGAN-GP (5 critic steps per generator step, penalty 10) on the 2-D ring of 8",
-      "Gaussians (radius 2, std 0.05), then prints the modes covered and the fraction of",
-      "high-quality samples (within 3 std of a centre); writes samples.csv and metrics.json."
-    })
+    description = "Trains WGAN-GP (5 critic steps per generator step, penalty 10) on the 2-D ring of 8"
+        + " Gaussians (radius 2, std 0.05), then prints the modes covered and the fraction of"
+        + " high-quality samples (within 3 std of a centre); writes samples.csv and metrics.json.")
 public final class RingWganCommand implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "20000", description = "Critic updates (default: ${DEFAULT-VALUE}).")
   long steps;
@@ -95,7 +93,9 @@ public final class RingWganCommand implements Callable<Integer> {
       }
       StopRequest stop = new StopRequest();
       TrainingSummary summary;
-      try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+      // The handlers are a scope: SIGINT and SIGTERM request a stop while the fit runs.
+      StopRequest.SignalHandlers handlers = stop.onSignals();
+      try (handlers) {
         summary = wgan.fit(ring.dataset("x", 50_000, seed), training.stopRequest(stop));
       }
       if (summary.stopReason() == StopReason.INTERRUPTED) {

@@ -102,7 +102,9 @@ public final class SsvaeCommand implements Callable<Integer> {
         Seed.of(trainingOptions.seed), trainingOptions.threadSettings())) {
       StopRequest stop = new StopRequest();
       TrainingSummary summary;
-      try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+      // The handlers are a scope: SIGINT and SIGTERM request a stop while the fit runs.
+      StopRequest.SignalHandlers handlers = stop.onSignals();
+      try (handlers) {
         summary = model.fit(train, training.stopRequest(stop));
       }
       if (summary.stopReason() == StopReason.INTERRUPTED) {

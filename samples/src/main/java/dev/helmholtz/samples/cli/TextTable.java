@@ -4,18 +4,21 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A plain-text table: the first {@code leftColumns} columns left-aligned, the rest right-aligned. */
-final class TextTable {
+/**
+ * A plain-text table: the first {@code leftColumns} columns left-aligned, the rest right-aligned.
+ * Public for the benchmarks' tables ({@code bench/}).
+ */
+public final class TextTable {
   private final String[] header;
   private final int leftColumns;
   private final List<String[]> rows = new ArrayList<>();
 
-  TextTable(int leftColumns, String... header) {
+  public TextTable(int leftColumns, String... header) {
     this.header = header.clone();
     this.leftColumns = leftColumns;
   }
 
-  TextTable row(String... cells) {
+  public TextTable row(String... cells) {
     if (cells.length != header.length) {
       throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + header.length);
     }
@@ -23,11 +26,11 @@ final class TextTable {
     return this;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return rows.isEmpty();
   }
 
-  void print(PrintStream out) {
+  public void print(PrintStream out) {
     int[] widths = new int[header.length];
     for (int i = 0; i < header.length; i++) {
       widths[i] = header[i].length();

@@ -19,11 +19,11 @@ import picocli.CommandLine.Option;
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
         ExitCodes.HELP_INTERRUPTED},
     description = {
-      "Trains a sample model on dynamically binarized MNIST, writes samples.png,",
-      "reconstructions.png, training-curves.png, metrics.json and checkpoints, and prints the",
-      "train and test ELBO and an importance-sampled test log-likelihood.",
-      "Models: vae, vae-k5, vae-k50, iwae-k5, iwae-k50, sbn-nvil, sbn-vimco, sbn-wake-sleep,",
-      "sbn-rws, gumbel."
+      "Trains a sample model on dynamically binarized MNIST, writes samples.png,"
+          + " reconstructions.png, training-curves.png, metrics.json and checkpoints, and prints the"
+          + " train and test ELBO and an importance-sampled test log-likelihood.",
+      "Models: vae, vae-k5, vae-k50, iwae-k5, iwae-k50, sbn-nvil, sbn-vimco, sbn-wake-sleep,"
+          + " sbn-rws, gumbel."
     })
 public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "The sample model to train (see above).")

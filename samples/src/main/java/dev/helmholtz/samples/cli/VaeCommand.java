@@ -131,7 +131,9 @@ public final class VaeCommand implements Callable<Integer> {
     try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(trainingOptions.seed), trainingOptions.threadSettings())) {
       StopRequest stop = new StopRequest();
       TrainingSummary summary;
-      try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+      // The handlers are a scope: SIGINT and SIGTERM request a stop while the fit runs.
+      StopRequest.SignalHandlers handlers = stop.onSignals();
+      try (handlers) {
         summary = vae.fit(train, training.stopRequest(stop));
       }
       if (summary.stopReason() == StopReason.INTERRUPTED) {

@@ -3,6 +3,8 @@ package dev.helmholtz.samples.cli;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -34,5 +36,27 @@ class HelpTextTest {
     }
     String warnings = err.toString(StandardCharsets.UTF_8);
     assertFalse(warnings.contains("picocli WARN"), warnings);
+  }
+
+  /**
+   * picocli prints each element of a description on lines of its own and lists a command by its
+   * first element, so descriptions hand-wrapped into several elements printed 'train --help' and
+   * the command list cut mid-sentence. Each element must be a whole paragraph, left to picocli to wrap.
+   */
+  @Test
+  void everyDescriptionIsWholeParagraphs() {
+    assertWholeParagraphs(HelmholtzCli.commandLine());
+  }
+
+  /** Checks {@code cli}'s subcommands: each description element ends a sentence (%n, a format line break, aside). */
+  static void assertWholeParagraphs(CommandLine cli) {
+    for (Map.Entry<String, CommandLine> e : cli.getSubcommands().entrySet()) {
+      String[] paragraphs = e.getValue().getCommandSpec().usageMessage().description();
+      assertTrue(paragraphs.length > 0, e.getKey() + " has no description");
+      for (String paragraph : paragraphs) {
+        assertTrue(paragraph.replace("%n", "").strip().endsWith("."), () -> e.getKey() + ": a description element that does not end a"
+            + " sentence, so its help breaks the line there: '" + paragraph + "' of " + Arrays.toString(paragraphs));
+      }
+    }
   }
 }

@@ -36,6 +36,24 @@ class TrainAndObjectivesCommandTest {
         "the resumed run's final checkpoint");
   }
 
+  /** The log-likelihood estimate, minutes long at k = 5000, reports its progress (it printed nothing). */
+  @Test
+  void trainReportsTheEvaluationsProgress(@TempDir Path dir) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    try {
+      System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+      exit = HelmholtzCli.commandLine().execute("train", "--model", "vae", "--epochs", "1",
+          "--train-examples", "100", "--test-examples", "10", "--k", "3", "--output", dir.toString());
+    } finally {
+      System.setOut(original);
+    }
+    String out = captured.toString(StandardCharsets.UTF_8);
+    assertEquals(0, exit, out);
+    assertTrue(out.contains("log-likelihood (k = 3): 10 examples"), out);
+  }
+
   @Test
   void objectivesPrintsOneRowPerModelWithThePublishedFigure(@TempDir Path dir) {
     PrintStream original = System.out;

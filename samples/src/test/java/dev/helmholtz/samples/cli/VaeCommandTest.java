@@ -211,7 +211,7 @@ class VaeCommandTest {
 
   @Test
   void everyCommandHasHelpAndTheExitCodesAreDocumented() {
-    for (String[] args : new String[][] {{"--help"}, {"vae", "--help"}, {"bench-vae", "--help"},
+    for (String[] args : new String[][] {{"--help"}, {"vae", "--help"}, {"train", "--help"},
         {"soak", "--help"}, {"help", "vae"}}) {
       StringWriter out = new StringWriter();
       CommandLine cli = HelmholtzCli.commandLine();

@@ -1,19 +1,16 @@
-package dev.helmholtz.samples.cli;
+package dev.helmholtz.bench;
 
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.model.StepProfile;
-import dev.helmholtz.samples.bench.BenchChild;
-import dev.helmholtz.samples.bench.HandWrittenVae;
-import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.samples.cli.TextTable;
 import dev.helmholtz.samples.bench.Latent10Vae;
 import dev.helmholtz.samples.bench.Latent10VaeModel;
 import dev.helmholtz.samples.bench.Latent200Vae;
 import dev.helmholtz.samples.bench.Latent200VaeModel;
-import dev.helmholtz.samples.bench.MatMulCeiling;
-import dev.helmholtz.samples.bench.ProcessingCost;
 import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
 import dev.helmholtz.train.DataPath;
@@ -58,13 +55,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-      "The benchmark suite: generated VAE vs the same model hand-written in raw TensorFlow Java,",
-      "resident vs fed data, the MatMul ceiling at the model's shapes and the fraction of it each",
-      "configuration reaches, for batch sizes and latent sizes; importance-sampled evaluation",
-      "throughput at k = 5000; annotation-processing time per model; cold start. Prints the tables",
-      "and a summary with the targets; exits 0 whatever the figures."
-    })
+    description = "The benchmark suite: generated VAE vs the same model hand-written in raw TensorFlow Java,"
+        + " resident vs fed data, the MatMul ceiling at the model's shapes and the fraction of it each"
+        + " configuration reaches, for batch sizes and latent sizes; importance-sampled evaluation"
+        + " throughput at k = 5000; annotation-processing time per model; cold start. Prints the tables"
+        + " and a summary with the targets; exits 0 whatever the figures.")
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> SECTIONS = List.of("training", "eval", "processor", "cold", "profile", "threads");
 

@@ -1,4 +1,4 @@
-package dev.helmholtz.samples.bench;
+package dev.helmholtz.bench;
 
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;

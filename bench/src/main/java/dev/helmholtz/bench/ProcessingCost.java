@@ -1,4 +1,4 @@
-package dev.helmholtz.samples.bench;
+package dev.helmholtz.bench;
 
 import java.io.IOException;
 import java.net.URI;
@@ -42,8 +42,8 @@ import javax.tools.ToolProvider;
  *
  * <p>Compilations share one file manager, as a build daemon's would, and write to a temporary
  * folder that is deleted afterwards. The class path is this JVM's: the models compile against the
- * annotations, runtime and TensorFlow jars the samples run with (javac follows the jar manifest's
- * {@code Class-Path}, so {@code java -jar helmholtz-samples.jar} works).
+ * annotations, runtime and TensorFlow jars the benchmarks run with (javac follows the jar manifest's
+ * {@code Class-Path}, so {@code java -jar helmholtz-bench.jar} works).
  */
 public final class ProcessingCost {
   private static final String PROCESSOR = "dev.helmholtz.processor.HelmholtzProcessor";
@@ -189,8 +189,8 @@ public final class ProcessingCost {
         return p;
       }
     }
-    throw new IllegalStateException(PROCESSOR + " is not on the class path (it comes with the samples"
-        + " as a runtime dependency: run from samples/target/helmholtz-samples.jar)");
+    throw new IllegalStateException(PROCESSOR + " is not on the class path (it comes with the benchmarks"
+        + " as a runtime dependency: run from bench/target/helmholtz-bench.jar)");
   }
 
   /**

@@ -1,4 +1,4 @@
-package dev.helmholtz.samples.cli;
+package dev.helmholtz.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +23,7 @@ class BenchCommandTest {
     int exit;
     try {
       System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-      exit = HelmholtzCli.commandLine().execute("bench", "--sections", "training,eval,processor,cold,profile",
+      exit = BenchCli.commandLine().execute("bench", "--sections", "training,eval,processor,cold,profile",
           "--batch-sizes", "8", "--latents", "10", "--rounds", "1", "--block-steps", "2", "--warmup-steps", "1",
           "--train-examples", "200", "--eval-k", "10", "--eval-examples", "2", "--processor-models", "2",
           "--processor-rounds", "1", "--processor-warmup", "0", "--cold-runs", "1", "--profile-batch", "8",
@@ -50,7 +50,7 @@ class BenchCommandTest {
   @Test
   void badOptionsAreAMessage() {
     StringWriter err = new StringWriter();
-    CommandLine cli = HelmholtzCli.commandLine();
+    CommandLine cli = BenchCli.commandLine();
     cli.setErr(new PrintWriter(err));
     assertEquals(2, cli.execute("bench", "--latents", "20"));
     assertTrue(err.toString().contains("--latents: 20 has no generated model"), err.toString());

@@ -1,10 +1,9 @@
-package dev.helmholtz.samples.cli;
+package dev.helmholtz.bench;
 
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.model.GeneratedModel;
-import dev.helmholtz.samples.bench.HandWrittenVae;
 import dev.helmholtz.samples.bench.WideVae;
 import dev.helmholtz.samples.bench.WideVaeModel;
 import dev.helmholtz.samples.vae.Vae;

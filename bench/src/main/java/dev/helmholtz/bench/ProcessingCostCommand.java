@@ -1,6 +1,5 @@
-package dev.helmholtz.samples.cli;
+package dev.helmholtz.bench;
 
-import dev.helmholtz.samples.bench.ProcessingCost;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -13,12 +12,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench-processor",
     mixinStandardHelpOptions = true,
-    description = {
-      "Measures what the Helmholtz annotation processor adds to a build: in-process javac compiles",
-      "1 and then N distinct model classes in one compilation, with the processor and with",
-      "-proc:none (the plain classes, the baseline), alternating, after warm-up; prints the median",
-      "of each, the difference per model, and the time inside the processor itself."
-    })
+    description = "Measures what the Helmholtz annotation processor adds to a build: in-process javac compiles"
+        + " 1 and then N distinct model classes in one compilation, with the processor and with"
+        + " -proc:none (the plain classes, the baseline), alternating, after warm-up; prints the median"
+        + " of each, the difference per model, and the time inside the processor itself.")
 public final class ProcessingCostCommand implements Callable<Integer> {
   @Option(names = "--models", defaultValue = "100", description = "Models in the large compilation (default: ${DEFAULT-VALUE}).")
   int models;

@@ -1,4 +1,4 @@
-package dev.helmholtz.samples.bench;
+package dev.helmholtz.bench;
 
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
@@ -286,9 +286,7 @@ public final class HandWrittenVae implements AutoCloseable {
       session = new Session(graph, threads.toConfig());
       Session.Runner init = session.runner();
       inits.forEach(init::addTarget);
-      try (Result ignored = init.run()) {
-        // initialized
-      }
+      init.run().close(); // the initializers are targets: nothing to fetch
     } catch (RuntimeException | Error e) {
       graph.close();
       throw e;

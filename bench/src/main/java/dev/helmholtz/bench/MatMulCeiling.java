@@ -1,12 +1,11 @@
-package dev.helmholtz.samples.bench;
+package dev.helmholtz.bench;
 
-import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.bench.HandWrittenVae.MatMulShape;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
@@ -112,9 +111,7 @@ public final class MatMulCeiling implements AutoCloseable {
     for (int r = 0; r < runs; r++) {
       Session.Runner runner = session.runner();
       products.forEach(runner::addTarget);
-      try (Result ignored = runner.run()) {
-        // the products are targets: computed, not copied out
-      }
+      runner.run().close(); // the products are targets: computed, not copied out
     }
     return (System.nanoTime() - start) / 1e6 / runs;
   }

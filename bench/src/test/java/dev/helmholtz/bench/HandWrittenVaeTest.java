@@ -1,4 +1,4 @@
-package dev.helmholtz.samples.bench;
+package dev.helmholtz.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
