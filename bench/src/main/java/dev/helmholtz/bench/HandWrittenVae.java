@@ -77,7 +77,7 @@ public final class HandWrittenVae implements AutoCloseable {
       return new Architecture(784, List.of(200, 200), 50, Activation.TANH);
     }
 
-    /** {@link WideVae}: 784-500-50, relu. */
+    /** {@link dev.helmholtz.samples.bench.WideVae}: 784-500-50, relu. */
     public static Architecture wide() {
       return new Architecture(784, List.of(500), 50, Activation.RELU);
     }

@@ -37,6 +37,8 @@ public final class NativeLogLauncher {
   public static final String VERBOSE = "--verbose";
 
   static final String LOG_LEVEL_VARIABLE = "TF_CPP_MIN_LOG_LEVEL";
+  /** Set in the child's environment to the launching JVM's pid. */
+  static final String LAUNCHER_VARIABLE = "HELMHOLTZ_LAUNCHER_PID";
 
   /**
    * The lines dropped: absl's notice that it logs to stderr, and absl-formatted info lines
@@ -56,6 +58,7 @@ public final class NativeLogLauncher {
    */
   public static int run(Class<?> mainClass, String[] args, IntSupplier command) {
     if (Arrays.asList(args).contains(VERBOSE) || System.getenv(LOG_LEVEL_VARIABLE) != null) {
+      watchLauncher(System.getenv(LAUNCHER_VARIABLE));
       return command.getAsInt();
     }
     List<String> java = new ArrayList<>();
@@ -67,6 +70,7 @@ public final class NativeLogLauncher {
         .redirectInput(ProcessBuilder.Redirect.INHERIT)
         .redirectOutput(ProcessBuilder.Redirect.INHERIT);
     builder.environment().put(LOG_LEVEL_VARIABLE, "1");
+    builder.environment().put(LAUNCHER_VARIABLE, Long.toString(ProcessHandle.current().pid()));
     Process child;
     try {
       child = builder.start();
@@ -85,6 +89,34 @@ public final class NativeLogLauncher {
       } catch (InterruptedException e) {
         child.toHandle().destroy();
       }
+    }
+  }
+
+  /**
+   * In a child JVM: when the launching JVM is gone (killed with SIGKILL, say), this one sends
+   * itself SIGTERM, so that a run stops at the next step and writes its checkpoint as under
+   * {@code kill}, instead of training on unseen beside a run the user starts next.
+   */
+  static void watchLauncher(String launcherPid) {
+    if (launcherPid == null) {
+      return;
+    }
+    try {
+      ProcessHandle.of(Long.parseLong(launcherPid)).ifPresentOrElse(
+          launcher -> launcher.onExit().thenRun(NativeLogLauncher::terminateSelf),
+          NativeLogLauncher::terminateSelf);
+    } catch (NumberFormatException e) {
+      // Not a pid we set: nothing to watch.
+    }
+  }
+
+  private static void terminateSelf() {
+    System.err.println("the launching JVM exited: stopping as on SIGTERM");
+    try {
+      Class<?> signalClass = Class.forName("sun.misc.Signal");
+      signalClass.getMethod("raise", signalClass).invoke(null, signalClass.getConstructor(String.class).newInstance("TERM"));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      System.exit(143); // no signal support: exit as SIGTERM's default would, running the shutdown hooks
     }
   }
 

@@ -98,6 +98,55 @@ class NativeLogLauncherTest {
     assertTrue(verbose.contains("absl::InitializeLog") && verbose.contains("I tensorflow/"), verbose);
   }
 
+  /**
+   * SIGKILL to the launching JVM: the command's JVM, left behind, stops as on SIGTERM (finishes the
+   * step, writes its checkpoint, exits) instead of training on unseen.
+   */
+  @Test
+  void theCommandStopsWithACheckpointWhenItsLauncherIsKilled(@TempDir Path dir) throws Exception {
+    Path output = dir.resolve("out");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        HelmholtzCli.class.getName(), "vae", "--epochs", "10000", "--train-examples", "1000",
+        "--test-examples", "10", "--k", "2", "--checkpoint-every", "0", "--progress", "lines",
+        "--output", output.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().remove(NativeLogLauncher.LOG_LEVEL_VARIABLE);
+    Process launcher = builder.start();
+    List<String> lines = new ArrayList<>();
+    ProcessHandle child = null;
+    boolean stoppedByItself = false;
+    try (java.io.BufferedReader out = new java.io.BufferedReader(
+        new java.io.InputStreamReader(launcher.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) { // the child's stdout stays open after the kill
+        lines.add(line);
+        if (child == null && line.startsWith("epoch 2/10000")) {
+          child = launcher.toHandle().children().findFirst().orElseThrow(() -> new AssertionError(lines));
+          launcher.toHandle().destroyForcibly(); // SIGKILL; Process.destroyForcibly() would close the stream read here
+          ProcessHandle orphan = child; // killed after a minute if it runs on, so that this read ends
+          java.util.concurrent.CompletableFuture.delayedExecutor(60, TimeUnit.SECONDS)
+              .execute(orphan::destroyForcibly);
+        }
+      }
+      stoppedByItself = child != null && child.onExit().get(10, TimeUnit.SECONDS) != null
+          && state(output) != null;
+    } finally {
+      launcher.destroyForcibly();
+    }
+    String log = String.join("\n", lines);
+    assertTrue(child != null, () -> "no 'epoch 2' line:\n" + log);
+    assertTrue(stoppedByItself, () -> "the command's JVM did not stop with a checkpoint after its launcher was killed:\n" + log);
+    java.util.Properties state = state(output);
+    assertTrue(Integer.parseInt(state.getProperty("training.epoch")) >= 2, state::toString);
+  }
+
+  private static java.util.Properties state(Path output) throws java.io.IOException {
+    var latest = dev.helmholtz.train.Checkpoints.latest(output.resolve("checkpoints"));
+    return latest.isPresent() ? dev.helmholtz.train.Checkpoints.properties(latest.get()) : null;
+  }
+
   private static String stderrOf(Path output, String... first) throws Exception {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
