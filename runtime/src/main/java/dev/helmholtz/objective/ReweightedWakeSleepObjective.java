@@ -1,0 +1,36 @@
+package dev.helmholtz.objective;
+
+import dev.helmholtz.data.Dataset;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Reweighted wake-sleep (Bornschein and Bengio 2015): the wake phase weighs its k samples by
+ * their normalized importance weights; reported and validated as the k-sample bound.
+ */
+public final class ReweightedWakeSleepObjective extends SleepPhaseObjective {
+  ReweightedWakeSleepObjective(int samples) {
+    super(samples);
+  }
+
+  @Override
+  Operand<TFloat32> wake(Ops tf, ObjectivePass pass) {
+    return WakeSleep.reweightedWake(tf, pass.logJoint(), pass.logPosterior(), pass.logWeights());
+  }
+
+  @Override
+  Operand<TFloat32> reportedBound(Ops tf, ObjectivePass pass) {
+    return ImportanceWeightedBound.perExample(tf, pass.logWeights(), pass.k());
+  }
+
+  @Override
+  public double validation(BoundEstimators model, Dataset data) {
+    return model.logLikelihood(data, samples);
+  }
+
+  @Override
+  public String toString() {
+    return "reweighted wake-sleep (k=" + samples + ")";
+  }
+}
