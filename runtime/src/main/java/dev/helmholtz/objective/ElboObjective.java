@@ -1,6 +1,5 @@
 package dev.helmholtz.objective;
 
-import dev.helmholtz.data.Dataset;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -8,7 +7,7 @@ import org.tensorflow.types.TFloat32;
  * The evidence lower bound (Kingma and Welling 2014): trained on the KL-weighted ELBO with
  * pathwise gradients where the latents allow, reported and validated as the ELBO itself.
  */
-public final class ElboObjective implements TrainingObjective {
+public final class ElboObjective extends FixedPropertiesObjective {
   /**
    * The hyperparameter that weighs the latents' KL terms in the training loss, 1 by default:
    * {@code Training.schedule("kl_weight", ScalarSchedule.linear(0, 1, 10_000))} warms it up. The
@@ -16,25 +15,8 @@ public final class ElboObjective implements TrainingObjective {
    */
   public static final String KL_WEIGHT = "kl_weight";
 
-  private final int samples;
-
   ElboObjective(int samples) {
-    this.samples = samples;
-  }
-
-  @Override
-  public int trainingSamples() {
-    return samples;
-  }
-
-  @Override
-  public boolean differentiatesSamples() {
-    return true;
-  }
-
-  @Override
-  public boolean splitsIntoTowers() {
-    return true;
+    super("ELBO", samples, true, true, false);
   }
 
   @Override
@@ -43,15 +25,5 @@ public final class ElboObjective implements TrainingObjective {
     // The KL weight is 1 unless a run schedules it (warm-up): the value reported stays the ELBO.
     Operand<TFloat32> surrogate = in.pass().klWeightedElboPerExample(in.variables().hyperparameter(KL_WEIGHT, 1f));
     return TrainingTarget.of(in.tf(), elbo, surrogate);
-  }
-
-  @Override
-  public double validation(BoundEstimators model, Dataset data) {
-    return model.elbo(data);
-  }
-
-  @Override
-  public String toString() {
-    return "ELBO (k=" + samples + ")";
   }
 }

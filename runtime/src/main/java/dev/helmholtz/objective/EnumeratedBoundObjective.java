@@ -1,6 +1,5 @@
 package dev.helmholtz.objective;
 
-import dev.helmholtz.data.Dataset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,32 +14,16 @@ import org.tensorflow.types.TInt32;
  * labelled example ({@link EnumeratedBound#surrogate}). The training pass draws one sample per
  * class; the mean log q(label | x) over the labelled examples is reported as a term.
  */
-public final class EnumeratedBoundObjective implements TrainingObjective {
+public final class EnumeratedBoundObjective extends FixedPropertiesObjective {
   /** The term reporting the classifier's mean log q(label | x) over a batch's labelled examples. */
   public static final String LABEL_TERM = "classification/log_q_label";
 
-  private final int classes;
   private final double classificationWeight;
 
+  /** One sample per class; M2's surrogate is per example, so a batch splits into towers. */
   EnumeratedBoundObjective(int classes, double classificationWeight) {
-    this.classes = classes;
+    super("ELBO with an enumerated latent", classes, true, true, false);
     this.classificationWeight = classificationWeight;
-  }
-
-  @Override
-  public int trainingSamples() {
-    return classes;
-  }
-
-  @Override
-  public boolean differentiatesSamples() {
-    return true;
-  }
-
-  /** M2's surrogate is per example too. */
-  @Override
-  public boolean splitsIntoTowers() {
-    return true;
   }
 
   @Override
@@ -56,11 +39,6 @@ public final class EnumeratedBoundObjective implements TrainingObjective {
   @Override
   public TrainingTarget acrossTowers(Ops tf, List<? extends ObjectivePass> passes, List<TrainingTarget> towers) {
     return towers.size() == 1 ? towers.get(0) : TrainingTarget.concat(tf, towers, ops -> labelTerms(ops, passes));
-  }
-
-  @Override
-  public double validation(BoundEstimators model, Dataset data) {
-    return model.elbo(data);
   }
 
   /**
@@ -81,10 +59,5 @@ public final class EnumeratedBoundObjective implements TrainingObjective {
 
   private static Operand<TFloat32> addAll(Ops tf, List<Operand<TFloat32>> values) {
     return values.size() == 1 ? values.get(0) : tf.math.addN(values);
-  }
-
-  @Override
-  public String toString() {
-    return "ELBO with an enumerated latent of " + classes + " classes (alpha=" + classificationWeight + ")";
   }
 }

@@ -1,6 +1,5 @@
 package dev.helmholtz.objective;
 
-import dev.helmholtz.data.Dataset;
 import dev.helmholtz.nn.Nn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,26 +17,9 @@ import org.tensorflow.types.TInt32;
  * (the averages, the baseline) is the whole batch's, so it trains in one piece; validated as the
  * ELBO.
  */
-public final class NvilObjective implements TrainingObjective {
-  private final int samples;
-
+public final class NvilObjective extends FixedPropertiesObjective {
   NvilObjective(int samples) {
-    this.samples = samples;
-  }
-
-  @Override
-  public int trainingSamples() {
-    return samples;
-  }
-
-  @Override
-  public boolean differentiatesSamples() {
-    return true;
-  }
-
-  @Override
-  public boolean splitsIntoTowers() {
-    return false;
+    super("NVIL", samples, true, false, false);
   }
 
   @Override
@@ -59,15 +41,5 @@ public final class NvilObjective implements TrainingObjective {
   private static Operand<TFloat32> baselineInput(Ops tf, Map<String, Operand<TFloat32>> data) {
     List<Operand<TFloat32>> columns = new ArrayList<>(data.values());
     return columns.size() == 1 ? columns.get(0) : tf.concat(columns, tf.constant(-1));
-  }
-
-  @Override
-  public double validation(BoundEstimators model, Dataset data) {
-    return model.elbo(data);
-  }
-
-  @Override
-  public String toString() {
-    return "NVIL (k=" + samples + ")";
   }
 }

@@ -1,6 +1,5 @@
 package dev.helmholtz.objective;
 
-import dev.helmholtz.data.Dataset;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -11,7 +10,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class ReweightedWakeSleepObjective extends SleepPhaseObjective {
   ReweightedWakeSleepObjective(int samples) {
-    super(samples);
+    super("reweighted wake-sleep", samples, true);
   }
 
   @Override
@@ -22,15 +21,5 @@ public final class ReweightedWakeSleepObjective extends SleepPhaseObjective {
   @Override
   Operand<TFloat32> reportedBound(Ops tf, ObjectivePass pass) {
     return ImportanceWeightedBound.perExample(tf, pass.logWeights(), pass.k());
-  }
-
-  @Override
-  public double validation(BoundEstimators model, Dataset data) {
-    return model.logLikelihood(data, samples);
-  }
-
-  @Override
-  public String toString() {
-    return "reweighted wake-sleep (k=" + samples + ")";
   }
 }

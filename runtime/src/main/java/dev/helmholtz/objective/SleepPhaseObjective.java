@@ -14,12 +14,10 @@ import org.tensorflow.types.TInt32;
  * on dreams from p. Neither differentiates through samples; the dreams are the whole batch's, so
  * training is one piece.
  */
-abstract sealed class SleepPhaseObjective implements TrainingObjective
+abstract sealed class SleepPhaseObjective extends FixedPropertiesObjective
     permits WakeSleepObjective, ReweightedWakeSleepObjective {
-  final int samples;
-
-  SleepPhaseObjective(int samples) {
-    this.samples = samples;
+  SleepPhaseObjective(String name, int samples, boolean validatesBoundAtK) {
+    super(name, samples, false, false, validatesBoundAtK);
   }
 
   /** The wake phase's per-example objective, {@code [B]}. */
@@ -27,21 +25,6 @@ abstract sealed class SleepPhaseObjective implements TrainingObjective
 
   /** The bound the wake samples give, reported per example, {@code [B]}. */
   abstract Operand<TFloat32> reportedBound(Ops tf, ObjectivePass pass);
-
-  @Override
-  public final int trainingSamples() {
-    return samples;
-  }
-
-  @Override
-  public final boolean differentiatesSamples() {
-    return false;
-  }
-
-  @Override
-  public final boolean splitsIntoTowers() {
-    return false;
-  }
 
   @Override
   public final TrainingTarget target(ObjectiveInputs in) {

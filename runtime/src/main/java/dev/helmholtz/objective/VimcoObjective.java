@@ -1,6 +1,5 @@
 package dev.helmholtz.objective;
 
-import dev.helmholtz.data.Dataset;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -9,41 +8,14 @@ import org.tensorflow.types.TFloat32;
  * score-function latents. Its baselines are within an example's samples, so a batch splits into
  * towers; validated as the bound at the model's k.
  */
-public final class VimcoObjective implements TrainingObjective {
-  private final int samples;
-
+public final class VimcoObjective extends FixedPropertiesObjective {
   VimcoObjective(int samples) {
-    this.samples = samples;
-  }
-
-  @Override
-  public int trainingSamples() {
-    return samples;
-  }
-
-  @Override
-  public boolean differentiatesSamples() {
-    return true;
-  }
-
-  @Override
-  public boolean splitsIntoTowers() {
-    return true;
+    super("VIMCO", samples, true, true, true);
   }
 
   @Override
   public TrainingTarget target(ObjectiveInputs in) {
     Operand<TFloat32> surrogate = Vimco.surrogate(in.tf(), in.pass().logWeights(), in.pass().scoreFunctionLogQ());
     return TrainingTarget.of(in.tf(), surrogate, surrogate); // its value is the bound
-  }
-
-  @Override
-  public double validation(BoundEstimators model, Dataset data) {
-    return model.logLikelihood(data, samples);
-  }
-
-  @Override
-  public String toString() {
-    return "VIMCO (k=" + samples + ")";
   }
 }

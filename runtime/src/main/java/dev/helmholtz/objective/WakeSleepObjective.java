@@ -1,6 +1,5 @@
 package dev.helmholtz.objective;
 
-import dev.helmholtz.data.Dataset;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -8,7 +7,7 @@ import org.tensorflow.types.TFloat32;
 /** Wake-sleep (Hinton et al. 1995): the wake phase maximizes log p(x, z); reported and validated as the ELBO. */
 public final class WakeSleepObjective extends SleepPhaseObjective {
   WakeSleepObjective(int samples) {
-    super(samples);
+    super("wake-sleep", samples, false);
   }
 
   @Override
@@ -19,15 +18,5 @@ public final class WakeSleepObjective extends SleepPhaseObjective {
   @Override
   Operand<TFloat32> reportedBound(Ops tf, ObjectivePass pass) {
     return pass.elboPerExample();
-  }
-
-  @Override
-  public double validation(BoundEstimators model, Dataset data) {
-    return model.elbo(data);
-  }
-
-  @Override
-  public String toString() {
-    return "wake-sleep (k=" + samples + ")";
   }
 }
