@@ -287,8 +287,8 @@ public abstract class AdversarialModel extends CompiledModel {
     }
     Map<String, float[][]> out = new LinkedHashMap<>();
     samples.keySet().forEach(name -> out.put(name, new float[n][]));
-    for (int from = 0; from < n; from += EVALUATION_BATCH) {
-      int size = Math.min(EVALUATION_BATCH, n - from);
+    for (int from = 0; from < n; from += BatchRuns.EVALUATION_BATCH) {
+      int size = Math.min(BatchRuns.EVALUATION_BATCH, n - from);
       int offset = from;
       Batch batch = columns.length == 0 ? null : labels.slice(from, from + size).batches(size, false, 0, columns).next();
       try (TInt32 count = TInt32.scalarOf(size)) {
@@ -340,7 +340,7 @@ public abstract class AdversarialModel extends CompiledModel {
     String[] columns = checkColumns(data, spec.observed());
     float[] out = new float[data.size()];
     int offset = 0;
-    Batches batches = data.batches(EVALUATION_BATCH, false, 0, columns);
+    Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, 0, columns);
     while (batches.hasNext()) {
       Batch batch = batches.next();
       float[] values = evaluate(batch, columns, realScores);
@@ -358,7 +358,7 @@ public abstract class AdversarialModel extends CompiledModel {
     requireOpen();
     String[] columns = checkColumns(data, spec.observed());
     double sum = 0;
-    Batches batches = data.batches(EVALUATION_BATCH, false, 0, columns);
+    Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, 0, columns);
     while (batches.hasNext()) {
       Batch batch = batches.next();
       sum += evaluate(batch, columns, gameValue)[0] * batch.size();

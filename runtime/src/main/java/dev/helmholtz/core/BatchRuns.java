@@ -21,6 +21,9 @@ import org.tensorflow.types.TFloat32;
  * fetched copied back into Java arrays. Every tensor made here is closed here.
  */
 public final class BatchRuns {
+  /** Examples per session run when a data set is evaluated or sampled batch by batch. */
+  public static final int EVALUATION_BATCH = 500;
+
   private BatchRuns() {}
 
   /**
@@ -46,7 +49,7 @@ public final class BatchRuns {
     }
   }
 
-  /** {@code batch}'s columns as {@code [rows, width]} tensors, in the order of {@code columns}; the caller closes them. */
+  /** {@code batch}'s columns as {@code [rows, width]} tensors, in the order of {@code columns}; closed by the caller. */
   public static List<TFloat32> tensors(Batch batch, String[] columns) {
     List<TFloat32> tensors = new ArrayList<>(columns.length);
     try {

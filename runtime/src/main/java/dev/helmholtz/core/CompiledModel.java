@@ -28,9 +28,6 @@ import org.tensorflow.types.TFloat32;
  * <p>Not safe for concurrent training calls; close it to free native memory.
  */
 public abstract class CompiledModel implements AutoCloseable {
-  /** Examples per session run when a data set is evaluated or sampled batch by batch. */
-  protected static final int EVALUATION_BATCH = 500;
-
   private final String modelName;
   private final Seed seed;
   private final ThreadSettings threads;

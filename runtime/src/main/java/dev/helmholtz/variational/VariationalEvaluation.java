@@ -31,7 +31,6 @@ import org.tensorflow.types.TInt32;
 final class VariationalEvaluation {
   /** Rows ([samples x examples]) evaluated per session run when estimating log-likelihoods. */
   private static final int EVALUATION_ROWS = 16_384;
-  private static final int EVALUATION_BATCH = 500;
 
   private final VariationalModel model;
   private final Map<String, Operand<TFloat32>> observed;
@@ -40,7 +39,7 @@ final class VariationalEvaluation {
   private final Operand<TFloat32> logSumExpWeights;
   private final Operand<TFloat32> logSumExpSquaredWeights;
 
-  /** Builds the evaluation passes of {@code model} on the data inputs {@code observed}, at the k fed to {@code samples}. */
+  /** Builds the evaluation passes of {@code model} on {@code observed}, at the k fed to {@code samples}. */
   VariationalEvaluation(VariationalModel model, Ops tf, RandomSource random, VariableStore variables,
       Map<String, Operand<TFloat32>> observed, Placeholder<TInt32> samples) {
     this.model = model;
@@ -76,7 +75,8 @@ final class VariationalEvaluation {
     String[] columns = model.checkColumns(data);
     double sum = 0;
     try (TInt32 k = TInt32.scalarOf(1)) {
-      Batches batches = data.batches(EVALUATION_BATCH, false, model.seed().derive("evaluation").value(), columns);
+      Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, model.seed().derive("evaluation").value(),
+          columns);
       while (batches.hasNext()) {
         Batch batch = batches.next();
         float[] values = run(batch, columns, k, elboPerExample, null)[0];
@@ -100,7 +100,7 @@ final class VariationalEvaluation {
     Dataset data = model.withLabelColumns(unlabelled);
     String[] columns = model.checkColumns(data);
     int chunk = Math.min(k, EVALUATION_ROWS);
-    int examplesPerRun = Math.max(1, Math.min(EVALUATION_BATCH, EVALUATION_ROWS / chunk));
+    int examplesPerRun = Math.max(1, Math.min(BatchRuns.EVALUATION_BATCH, EVALUATION_ROWS / chunk));
     double[] sums = new double[data.size()];
     double[] squares = new double[data.size()];
     int offset = 0;

@@ -1,12 +1,9 @@
 package dev.helmholtz.variational;
 
-import dev.helmholtz.core.BatchRuns;
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.core.DataColumns;
 import dev.helmholtz.core.FitSupport;
-import dev.helmholtz.core.SavedModelExporter;
 import dev.helmholtz.core.TrainingDivergedException;
-import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
@@ -32,7 +29,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -62,13 +58,9 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   private final TrainingObjective objective;
   /** The data nodes' inputs of evaluation, sampling and export, which feed whole batches. */
   private final Map<String, Operand<TFloat32>> observed = new LinkedHashMap<>();
-  /** Given nodes' values for ancestral sampling, fed by {@link #generate(Dataset)}. */
-  private final Map<String, Placeholder<TFloat32>> givenInputs = new LinkedHashMap<>();
-  private Placeholder<TInt32> generateCount;
   private TrainingStep training;
   private VariationalEvaluation evaluation;
-  private InferencePass meanPass;
-  private GenerativePass generativePass;
+  private VariationalOutputs outputs;
 
   protected VariationalModel(ModelSpec spec, Seed seed, ThreadSettings threads) {
     super(spec.modelName(), seed, threads);
@@ -96,7 +88,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     TrainingTowers towers = TrainingTowers.build(tf, random,
         objective.splitsIntoTowers() ? threads().towers() : 1, widths, resident);
     Placeholder<TInt32> samples = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-    generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TInt32> generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
     Placeholder<TFloat32> learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     Placeholder<TFloat32> maxGradientNorm = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
     // The order the parts are built in fixes the graph's random streams: keep it.
@@ -104,15 +96,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
         maxGradientNorm);
     evaluation = new VariationalEvaluation(this, tf, random, variables, observed, samples);
     List<Op> initializers = training.optimizer(tf);
-    meanPass = new InferencePass(tf, spec, variables, random, new LinkedHashMap<>(observed),
-        tf.constant(1), 1, InferencePass.Mode.MEAN);
-    defineInference(meanPass);
-    for (ModelSpec.Node node : spec.given()) {
-      givenInputs.put(node.name(), tf.placeholder(TFloat32.class,
-          Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
-    }
-    generativePass = new GenerativePass(tf, spec, variables, random, generateCount, new LinkedHashMap<>(givenInputs));
-    defineGeneration(generativePass);
+    outputs = new VariationalOutputs(this, tf, random, variables, observed, generateCount);
     return initializers;
   }
 
@@ -248,27 +232,9 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
    */
   public void exportSavedModel(Path directory) throws IOException {
     requireOpen();
-    Map<String, Operand<?>> generateOutputs = new LinkedHashMap<>(generatedValues());
-    // Given nodes are placeholders of the generative pass: generate cannot run without them.
-    Map<String, Operand<?>> generateInputs = new LinkedHashMap<>();
-    generateInputs.put("n", generateCount);
-    spec.given().forEach(node -> generateInputs.put(node.name(), givenInputs.get(node.name())));
-    Map<String, Operand<?>> classInputs = null;
-    if (spec.enumerated().isPresent()) {
-      // TensorFlow Serving requires every input of a signature, so the class is a signature of
-      // its own rather than an optional input of generate.
-      classInputs = new LinkedHashMap<>(generateInputs);
-      String name = spec.enumerated().get().name();
-      classInputs.put(name, generativePass.clamps().get(name));
-    }
-    Map<String, Operand<?>> inputs = new LinkedHashMap<>();
-    // An enumerated latent's labels are an input of training only: encoding ignores them.
-    spec.observed().forEach(node -> inputs.put(node.name(), observed.get(node.name())));
-    Map<String, Operand<?>> encodeOutputs = new LinkedHashMap<>(meanPass.latentValues());
-    Map<String, Operand<?>> reconstructOutputs = new LinkedHashMap<>(meanPass.observedMeans());
-    SavedModelExporter.export(session(), directory, generateInputs, generateOutputs, classInputs,
-        spec.latents().isEmpty() ? null : inputs, encodeOutputs, reconstructOutputs);
+    outputs.exportSavedModel(directory);
   }
+
 
   /** The mean single-sample ELBO per example (with analytic KLs where the model has them). */
   @Override
@@ -339,15 +305,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
    */
   public Map<String, float[][]> generate(int n) {
     requireOpen();
-    if (n < 1) {
-      throw new IllegalArgumentException("n must be at least 1, was " + n);
-    }
-    if (!spec.given().isEmpty()) {
-      throw new IllegalStateException(spec.modelName() + " conditions on given nodes "
-          + spec.given().stream().map(ModelSpec.Node::name).toList()
-          + ": sample with generate(Dataset) and a column of values for each");
-    }
-    return generate(n, Map.of());
+    return outputs.generate(n);
   }
 
   /**
@@ -358,27 +316,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
    */
   public Map<String, float[][]> generate(Dataset given) {
     requireOpen();
-    Map<Operand<TFloat32>, TFloat32> fed = new LinkedHashMap<>();
-    try {
-      for (ModelSpec.Node node : spec.given()) {
-        if (!given.has(node.name()) || given.width(node.name()) != node.width()) {
-          throw new IllegalArgumentException("generate needs a column '" + node.name() + "' of width "
-              + node.width() + " for given node '" + node.name() + "' of " + spec.modelName() + "; the data has "
-              + given.columns());
-        }
-        fed.put(givenInputs.get(node.name()), TFloat32.tensorOf(Shape.of(given.size(), node.width()),
-            DataBuffers.of(given.flat(node.name()), true, false)));
-      }
-      if (spec.enumerated().isPresent() && given.has(spec.enumerated().get().name())) {
-        ModelSpec.Node node = spec.enumerated().get();
-        DataColumns.requireLabels(spec.modelName(), given, node.name(), node.width());
-        fed.put(generativePass.clamps().get(node.name()), TFloat32.tensorOf(Shape.of(given.size(), node.width()),
-            DataBuffers.of(given.flat(node.name()), true, false)));
-      }
-      return generate(given.size(), fed);
-    } finally {
-      fed.values().forEach(Tensor::close);
-    }
+    return outputs.generate(given);
   }
 
   /**
@@ -389,80 +327,42 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
    * @throws IllegalArgumentException for a class outside 0..classes-1 (naming its position)
    */
   public Map<String, float[][]> generateClasses(int... classes) {
-    ModelSpec.Node node = requireEnumerated("generateClasses");
-    if (classes.length == 0) {
-      throw new IllegalArgumentException("generateClasses needs at least one class");
-    }
-    float[][] oneHot = new float[classes.length][node.width()];
-    for (int i = 0; i < classes.length; i++) {
-      if (classes[i] < 0 || classes[i] >= node.width()) {
-        throw new IllegalArgumentException("classes[" + i + "] = " + classes[i] + ", but '" + node.name()
-            + "' of " + spec.modelName() + " has classes 0.." + (node.width() - 1));
-      }
-      oneHot[i][classes[i]] = 1f;
-    }
-    return generate(Dataset.of(node.name(), oneHot));
-  }
-
-  /** What ancestral sampling gives each node, in node order: latents their draws, observed nodes the means of p. */
-  private Map<String, Operand<TFloat32>> generatedValues() {
-    Map<String, Operand<TFloat32>> values = new LinkedHashMap<>();
-    for (ModelSpec.Node node : spec.nodes()) {
-      values.put(node.name(), node.latent()
-          ? generativePass.samples().get(node.name()) : generativePass.means().get(node.name()));
-    }
-    return values;
-  }
-
-  private Map<String, float[][]> generate(int n, Map<Operand<TFloat32>, TFloat32> fed) {
-    Map<String, Operand<TFloat32>> fetches = generatedValues();
-    Map<String, float[][]> out = new LinkedHashMap<>();
-    fetches.keySet().forEach(name -> out.put(name, new float[n][]));
-    try (TInt32 count = TInt32.scalarOf(n)) {
-      BatchRuns.run(session(), null, new String[0], Map.of(), runner -> {
-        runner.feed(generateCount, count);
-        fed.forEach(runner::feed);
-        fetches.values().forEach(runner::fetch);
-        return runner;
-      }, result -> {
-        BatchRuns.copyRows(result, 0, out, name -> spec.require(name).width(), n, 0);
-        return out;
-      });
-    }
-    return out;
+    requireOpen();
+    return outputs.generateClasses(classes);
   }
 
   /** For each example: latents set to their posterior means, then the mean of each observed node's p. */
   public Map<String, float[][]> reconstructAll(Dataset data) {
-    return meanPass(data, meanPass.observedMeans());
+    requireOpen();
+    return outputs.reconstructAll(data);
   }
 
   /** For each example, the mean of q for each latent, in inference order. */
   public Map<String, float[][]> encodeAll(Dataset data) {
-    return meanPass(data, meanPass.latentValues());
+    requireOpen();
+    return outputs.encodeAll(data);
   }
 
-  private Map<String, float[][]> meanPass(Dataset unlabelled, Map<String, Operand<TFloat32>> outputs) {
+  /**
+   * q(y | x) of the enumerated latent y for each example, {@code [rows][classes]}: the
+   * classifier the semi-supervised model learns.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   */
+  public float[][] classProbabilities(Dataset data) {
     requireOpen();
-    Dataset data = withLabelColumns(unlabelled);
-    String[] columns = checkColumns(data);
-    Map<String, float[][]> out = new LinkedHashMap<>();
-    outputs.keySet().forEach(name -> out.put(name, new float[data.size()][]));
-    int offset = 0;
-    Batches batches = data.batches(EVALUATION_BATCH, false, seed().derive("evaluation").value(), columns);
-    while (batches.hasNext()) {
-      var batch = batches.next();
-      int at = offset;
-      BatchRuns.run(session(), batch, columns, observed, runner -> {
-        outputs.values().forEach(runner::fetch);
-        return runner;
-      }, result -> {
-        BatchRuns.copyRows(result, 0, out, name -> spec.require(name).width(), batch.size(), at);
-        return out;
-      });
-      offset += batch.size();
-    }
-    return out;
+    return outputs.classProbabilities(data);
+  }
+
+  /**
+   * The most probable class under q(y | x) of the enumerated latent y for each example (the
+   * argmax of {@link #classProbabilities}), from 0.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   */
+  public int[] classify(Dataset data) {
+    requireOpen();
+    return outputs.classify(data);
   }
 
   /**
@@ -498,43 +398,5 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     }
     DataColumns.requireLabels(spec.modelName(), data, node.name(), node.width());
     return data;
-  }
-
-  /**
-   * q(y | x) of the enumerated latent y for each example, {@code [rows][classes]}: the
-   * classifier the semi-supervised model learns.
-   *
-   * @throws IllegalStateException when the model has no enumerated latent
-   */
-  public float[][] classProbabilities(Dataset data) {
-    ModelSpec.Node node = requireEnumerated("classProbabilities");
-    return meanPass(data, Map.of(node.name(), meanPass.latentValues().get(node.name()))).get(node.name());
-  }
-
-  /**
-   * The most probable class under q(y | x) of the enumerated latent y for each example (the
-   * argmax of {@link #classProbabilities}), from 0.
-   *
-   * @throws IllegalStateException when the model has no enumerated latent
-   */
-  public int[] classify(Dataset data) {
-    float[][] probabilities = classProbabilities(data);
-    int[] classes = new int[probabilities.length];
-    for (int i = 0; i < classes.length; i++) {
-      int best = 0;
-      for (int j = 1; j < probabilities[i].length; j++) {
-        if (probabilities[i][j] > probabilities[i][best]) {
-          best = j;
-        }
-      }
-      classes[i] = best;
-    }
-    return classes;
-  }
-
-  private ModelSpec.Node requireEnumerated(String method) {
-    requireOpen();
-    return spec.enumerated().orElseThrow(() -> new IllegalStateException(method + ": " + spec.modelName()
-        + " has no enumerated latent (@Latent(enumerate = true)) to classify by"));
   }
 }
