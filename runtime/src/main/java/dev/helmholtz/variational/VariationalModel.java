@@ -38,7 +38,7 @@ import org.tensorflow.types.TInt32;
 
 /**
  * The base of every generated variational model: one TensorFlow graph holding the training
- * objective and update ({@link TrainingStep}), the evaluation passes ({@link
+ * objective and update ({@code TrainingStep}), the evaluation passes ({@code
  * VariationalEvaluation}), a mean-field pass for reconstruction and encoding, and an ancestral
  * sampler, all sharing the networks' variables; and the session that runs them. Subclasses
  * (generated) only describe the model in {@link #defineInference} and {@link #defineGeneration}.
