@@ -1,0 +1,402 @@
+package dev.helmholtz.variational;
+
+import dev.helmholtz.core.CompiledModel;
+import dev.helmholtz.core.DataColumns;
+import dev.helmholtz.core.FitSupport;
+import dev.helmholtz.core.TrainingDivergedException;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.infer.ImportanceSampling;
+import dev.helmholtz.infer.LogMarginalLikelihood;
+import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.objective.BoundEstimators;
+import dev.helmholtz.objective.ElboObjective;
+import dev.helmholtz.objective.TrainingObjective;
+import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingSummary;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The base of every generated variational model: one TensorFlow graph holding the training
+ * objective and update ({@code TrainingStep}), the evaluation passes ({@code
+ * VariationalEvaluation}), a mean-field pass for reconstruction and encoding, and an ancestral
+ * sampler, all sharing the networks' variables; and the session that runs them. Subclasses
+ * (generated) only describe the model in {@link #defineInference} and {@link #defineGeneration}.
+ *
+ * <p>Data is given as a {@link Dataset} with one column per observed node, named like the node.
+ * Not safe for concurrent {@code fit} calls; close it to free native memory.
+ */
+public abstract class VariationalModel extends CompiledModel implements BoundEstimators {
+  /**
+   * The hyperparameter of an ELBO model (without an enumerated latent) that weighs the latents' KL
+   * terms in the training loss, 1 by default: {@code Training.schedule("kl_weight",
+   * ScalarSchedule.linear(0, 1, 10_000))} warms it up. The reported objective stays the ELBO.
+   */
+  public static final String KL_WEIGHT = ElboObjective.KL_WEIGHT;
+
+  private final ModelSpec spec;
+  private final TrainingObjective objective;
+  /** The data nodes' inputs of evaluation, sampling and export, which feed whole batches. */
+  private final Map<String, Operand<TFloat32>> observed = new LinkedHashMap<>();
+  private TrainingStep training;
+  private VariationalEvaluation evaluation;
+  private VariationalOutputs outputs;
+
+  protected VariationalModel(ModelSpec spec, Seed seed, ThreadSettings threads) {
+    super(spec.modelName(), seed, threads);
+    this.spec = spec;
+    this.objective = spec.trainingObjective();
+  }
+
+  /** Describes q (latents in inference order) and p (every node) for one pass. Generated. */
+  protected abstract void defineInference(InferencePass pass);
+
+  /** Describes ancestral sampling from p. Generated. */
+  protected abstract void defineGeneration(GenerativePass pass);
+
+  @Override
+  protected final List<Op> defineGraph(Ops tf, RandomSource random) {
+    VariableStore variables = variables();
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    Map<String, ResidentColumn> resident = new LinkedHashMap<>();
+    for (ModelSpec.Node node : dataNodes()) {
+      resident.put(node.name(), ResidentColumn.build(tf, node.width()));
+      widths.put(node.name(), node.width());
+      observed.put(node.name(), tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
+    }
+    TrainingTowers towers = TrainingTowers.build(tf, random,
+        objective.splitsIntoTowers() ? threads().towers() : 1, widths, resident);
+    Placeholder<TInt32> samples = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TInt32> generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TFloat32> learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    Placeholder<TFloat32> maxGradientNorm = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    // The order the parts are built in fixes the graph's random streams: keep it.
+    training = TrainingStep.target(this, tf, random, variables, objective, towers, resident, learningRate,
+        maxGradientNorm);
+    evaluation = new VariationalEvaluation(this, tf, random, variables, observed, samples);
+    List<Op> initializers = training.optimizer(tf);
+    outputs = new VariationalOutputs(this, tf, random, variables, observed, generateCount);
+    return initializers;
+  }
+
+  @Override
+  protected final String nodesDescription() {
+    return String.join(",", spec.nodes().stream()
+        .map(n -> n.name() + ":" + (n.latent() ? "latent" : "observed") + ":" + n.width()).toList());
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /**
+   * How many towers a training step splits its batch into: {@link ThreadSettings#towers()} for
+   * an objective that is a mean of per-example terms (ELBO, M2's enumerated one included, IWAE,
+   * VIMCO), 1 for the others (NVIL, wake-sleep).
+   */
+  public int trainingTowers() {
+    return training.towers().count();
+  }
+
+  /**
+   * Trains on {@code data} (one column per observed node) by maximizing the model's objective
+   * with Adam over shuffled minibatches, as {@code training} configures it: learning-rate
+   * schedule, gradient clipping, validation and early stopping, checkpoints (periodic, final,
+   * and on a {@link dev.helmholtz.train.StopRequest}), resuming from one, TensorBoard and a plot
+   * of the training curves. Every output path is checked before the first step.
+   *
+   * @throws TrainingDivergedException when the objective, one of its terms or a gradient is not
+   *     finite; the message names the step and the quantity, and the checkpoints written before
+   *     are kept
+   * @throws IllegalArgumentException for data that does not fit the model (naming the column),
+   *     or a checkpoint to resume from that does not fit this model or run
+   * @throws java.io.UncheckedIOException naming the path, when an output directory cannot be
+   *     created or written, or the checkpoint to resume from is missing or damaged
+   * @throws dev.helmholtz.train.CheckpointFailedException when a checkpoint cannot be written
+   *     during training
+   */
+  public TrainingSummary fit(Dataset data, Training training) {
+    requireOpen();
+    return new FitLoop(this, withLabelColumns(data), training).run();
+  }
+
+  /** What one training step computed: its mean objective, term means and gradient squared norms. */
+  record StepResult(double objective, float[] terms, float[] gradientSquaredNorms) {}
+
+  // For FitLoop: what the loop needs of the model, and nothing more.
+
+  /** One update on the current batch; see {@link TrainingStep#run}. Nothing is checked here. */
+  StepResult trainStep(EpochBatches batches, String[] columns, TFloat32 rate, TFloat32 clipNorm,
+      List<TBool> binarize, FitSupport.ScheduledInputs scheduled) {
+    StepResult result = training.run(session(), batches, columns, rate, clipNorm, binarize, scheduled);
+    stepTaken();
+    return result;
+  }
+
+  List<String> termNames() {
+    return training.termNames();
+  }
+
+  void setStepsTaken(long steps) {
+    setStepCount(steps);
+  }
+
+  boolean isResident(Dataset data) {
+    return training.isResident(data);
+  }
+
+  /** Uploads the observed columns into the graph for the resident data path, unless already there. */
+  void uploadResident(Dataset data, String[] columns) {
+    training.upload(session(), data, columns);
+  }
+
+  void restoreVariables(Path checkpoint, Properties p) throws IOException {
+    restoreState(checkpoint, p);
+  }
+
+  // For tests and StepProfile: the graph as built.
+
+  TrainingStep training() {
+    return training;
+  }
+
+  VariableStore variableStore() {
+    return variables();
+  }
+
+  Placeholder<TInt32> sampleCount() {
+    return evaluation.sampleCount();
+  }
+
+  /**
+   * Feeds {@code value} as data node {@code name}'s whole batch to every pass, the training pass
+   * included (which needs a model that trains in one tower).
+   */
+  Session.Runner feedWholeBatch(Session.Runner runner, String name, Tensor value) {
+    if (training.towers().count() != 1) {
+      throw new IllegalStateException("the training pass of " + spec.modelName() + " is split into "
+          + training.towers().count() + " towers; a whole batch cannot be fed to it");
+    }
+    return runner.feed(observed.get(name), value).feed(training.towers().inputs(0).get(name), value);
+  }
+
+  /**
+   * Exports a TensorFlow SavedModel (tag {@code serve}) into the new directory {@code directory},
+   * atomically, for TensorFlow Serving or any TensorFlow runtime. Its signatures, each with
+   * method name {@code tensorflow/serving/predict} and a leading batch dimension:
+   *
+   * <ul>
+   *   <li>{@code generate}: input {@code n} (int32 scalar) and, for a model with given nodes (a
+   *       conditional VAE's class), each given node {@code [n, width]}, named like it; outputs one
+   *       {@code [n, width]} tensor per node, named like it: latents their draws, observed nodes
+   *       the means of p, given nodes their values;
+   *   <li>{@code generate_classes} (models with an enumerated latent, such as M2): the inputs of
+   *       {@code generate} and the enumerated latent's one-hot rows {@code [n, classes]}, named like
+   *       it, set in place of its draws (as {@link #generate(Dataset)} with that column); outputs
+   *       as {@code generate};
+   *   <li>{@code encode} (models with latents): inputs the observed nodes {@code [batch, width]};
+   *       outputs the mean of q for each latent;
+   *   <li>{@code reconstruct} (models with latents): inputs as {@code encode}; outputs the mean of
+   *       p for each observed node with latents at their posterior means;
+   *   <li>{@code serving_default}: {@code reconstruct}, or {@code generate} without latents.
+   * </ul>
+   *
+   * <p>The export holds every variable, including the random streams' positions: a fresh
+   * process that loads it draws, on its first {@code generate} call, exactly what this model
+   * draws on its next one.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists (nothing is
+   *     overwritten)
+   * @throws IOException naming the path if it cannot be written
+   */
+  public void exportSavedModel(Path directory) throws IOException {
+    requireOpen();
+    outputs.exportSavedModel(directory);
+  }
+
+
+  /** The mean single-sample ELBO per example (with analytic KLs where the model has them). */
+  @Override
+  public double elbo(Dataset data) {
+    requireOpen();
+    return evaluation.elbo(data);
+  }
+
+  /**
+   * The mean importance-sampled estimate of log p(x) per example with {@code k} samples from q
+   * (the IWAE bound at k, which approaches log p(x) as k grows; Burda et al. evaluate at
+   * k = 5000). Samples are processed in chunks, so memory does not grow with k.
+   */
+  @Override
+  public double logLikelihood(Dataset data, int k) {
+    return logLikelihoods(data, k).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+  }
+
+  /** Per-example importance-sampled estimates of log p(x), as in {@link #logLikelihood}. */
+  public List<Double> logLikelihoods(Dataset data, int k) {
+    return Arrays.stream(logLikelihoodWithError(data, k).estimates()).boxed().toList();
+  }
+
+  /**
+   * {@link #logLikelihood} reporting its progress, in examples, to {@code progress} (a progress
+   * bar with ETA, say).
+   */
+  public double logLikelihood(Dataset data, int k, ProgressListener progress) {
+    return logLikelihoodWithError(data, k, progress).mean();
+  }
+
+  /**
+   * The model's own training objective on {@code data}, as the validation objective of {@code
+   * fit}: the importance-weighted bound at the model's k for IWAE, VIMCO and reweighted
+   * wake-sleep, the single-sample ELBO otherwise. Higher is better.
+   */
+  public double objective(Dataset data) {
+    return objective.validation(this, data);
+  }
+
+  /** {@link #logLikelihoods(Dataset, int)} reporting its progress, in examples, to {@code progress}. */
+  public List<Double> logLikelihoods(Dataset data, int k, ProgressListener progress) {
+    return Arrays.stream(logLikelihoodWithError(data, k, progress).estimates()).boxed().toList();
+  }
+
+  /**
+   * Per-example importance-sampled estimates of log p(x) with {@code k} samples from q, as in
+   * {@link #logLikelihood}, with their delta-method standard errors and effective sample sizes;
+   * {@code mean()} and {@code standardError()} of the result give the data set's figure (see
+   * {@link ImportanceSampling}).
+   */
+  public LogMarginalLikelihood logLikelihoodWithError(Dataset data, int k) {
+    return logLikelihoodWithError(data, k, ProgressListener.silent());
+  }
+
+  /** {@link #logLikelihoodWithError(Dataset, int)} reporting its progress to {@code progress}. */
+  public LogMarginalLikelihood logLikelihoodWithError(Dataset data, int k, ProgressListener progress) {
+    requireOpen();
+    return evaluation.logLikelihoodWithError(data, k, progress);
+  }
+
+  /**
+   * Draws {@code n} examples by ancestral sampling. Observed nodes map to the mean of their
+   * p(node | parents) (what one shows of a VAE's samples), latents to their draws; each
+   * {@code [n][width]}.
+   *
+   * @throws IllegalStateException when the model has given nodes: use {@link #generate(Dataset)}
+   */
+  public Map<String, float[][]> generate(int n) {
+    requireOpen();
+    return outputs.generate(n);
+  }
+
+  /**
+   * Draws one example by ancestral sampling per row of {@code given}, which holds a column per
+   * given node (for a conditional VAE: the class to draw), as {@link #generate(int)} does. For
+   * a model with an enumerated latent, a column named like it (one-hot rows) sets its value in
+   * place of a draw from p: the class of a semi-supervised model to generate.
+   */
+  public Map<String, float[][]> generate(Dataset given) {
+    requireOpen();
+    return outputs.generate(given);
+  }
+
+  /**
+   * Draws one example by ancestral sampling per entry of {@code classes}, with the enumerated
+   * latent set to that class (from 0) instead of drawn from p, as {@link #generate(Dataset)}.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   * @throws IllegalArgumentException for a class outside 0..classes-1 (naming its position)
+   */
+  public Map<String, float[][]> generateClasses(int... classes) {
+    requireOpen();
+    return outputs.generateClasses(classes);
+  }
+
+  /** For each example: latents set to their posterior means, then the mean of each observed node's p. */
+  public Map<String, float[][]> reconstructAll(Dataset data) {
+    requireOpen();
+    return outputs.reconstructAll(data);
+  }
+
+  /** For each example, the mean of q for each latent, in inference order. */
+  public Map<String, float[][]> encodeAll(Dataset data) {
+    requireOpen();
+    return outputs.encodeAll(data);
+  }
+
+  /**
+   * q(y | x) of the enumerated latent y for each example, {@code [rows][classes]}: the
+   * classifier the semi-supervised model learns.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   */
+  public float[][] classProbabilities(Dataset data) {
+    requireOpen();
+    return outputs.classProbabilities(data);
+  }
+
+  /**
+   * The most probable class under q(y | x) of the enumerated latent y for each example (the
+   * argmax of {@link #classProbabilities}), from 0.
+   *
+   * @throws IllegalStateException when the model has no enumerated latent
+   */
+  public int[] classify(Dataset data) {
+    requireOpen();
+    return outputs.classify(data);
+  }
+
+  /**
+   * The observed columns, and the enumerated latent's labels where the data has them, checked
+   * against the model before anything runs.
+   */
+  String[] checkColumns(Dataset data) {
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    spec.observed().forEach(node -> widths.put(node.name(), node.width()));
+    spec.enumerated().filter(node -> data.has(node.name()))
+        .ifPresent(node -> widths.put(node.name(), node.width()));
+    return DataColumns.require(spec.modelName(), data, widths);
+  }
+
+  /** The nodes whose values data sets hold: the observed ones, then an enumerated latent's labels. */
+  private List<ModelSpec.Node> dataNodes() {
+    List<ModelSpec.Node> nodes = new ArrayList<>(spec.observed());
+    spec.enumerated().ifPresent(nodes::add);
+    return nodes;
+  }
+
+  /**
+   * {@code data} with a column of labels for the enumerated latent: its own, checked to hold a
+   * one-hot or all-zero row per example, or all zeros (every example unlabelled) when it has none.
+   */
+  Dataset withLabelColumns(Dataset data) {
+    if (spec.enumerated().isEmpty()) {
+      return data;
+    }
+    ModelSpec.Node node = spec.enumerated().get();
+    if (!data.has(node.name())) {
+      return data.with(node.name(), new float[data.size() * node.width()], node.width());
+    }
+    DataColumns.requireLabels(spec.modelName(), data, node.name(), node.width());
+    return data;
+  }
+}
