@@ -94,7 +94,7 @@ public final class ThreadSettings {
    * The settings chosen by measurement: intraOp = 1, interOp = 2, towers = 2.
    *
    * <p>How it was measured (December 2026, the project's 2-core x86-64 machine, load average 1.7
-   * to 2.3; TF Java 1.1.0, oneDNN on): {@code java -jar helmholtz-samples.jar bench --sections
+   * to 2.3; TF Java 1.1.0, oneDNN on): {@code java -jar helmholtz-bench.jar bench --sections
    * threads --thread-settings "1,2,2;1,2,1;2,2,2;2,2,1;1,2,3;0,0,1" --thread-passes 2}, which trains
    * the sample VAE (784-200-200-50, tanh, Adam, resident dynamically binarized MNIST) in a fresh
    * JVM per setting and batch size (the intra-op pool is per process, see the class comment): 100

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 public final class ExportOptions {
   @Option(names = "--export", paramLabel = "DIR",
       description = "Export the trained model as a TensorFlow SavedModel into DIR, a new directory"
-          + " (TensorFlow Serving's conventions; see the README for the signatures).")
+          + " (TensorFlow Serving's conventions; docs/training.md lists the signatures).")
   Path directory;
 
   boolean requested() {
