@@ -1175,7 +1175,7 @@ final class FuzzModels {
         // import (java.lang, dev.helmholtz.dist), or that generated code uses.
         s.generatedName = pick(r, new String[] {"String", "Object", "Override", "Normal", "Bernoulli",
             "TFloat32", "UnsupportedOperationException", "Integer", "System", "Generated", "Nn",
-            "Operand", "Seed", "ModelSpec", "Dataset", "ThreadSettings", "Objects", "GeneratedModel",
+            "Operand", "Seed", "ModelSpec", "Dataset", "ThreadSettings", "Objects", "VariationalModel",
             "Activation", "InferencePass", "GenerativePass", "List", "Model", "Latent"});
         return "generated name shadows " + s.generatedName;
       }

@@ -70,10 +70,10 @@ class GeneratedNameTest {
       "Dataset, dev.helmholtz.data",
       "Seed, dev.helmholtz.graph",
       "ThreadSettings, dev.helmholtz.train",
-      "ModelSpec, dev.helmholtz.model",
-      "GeneratedModel, dev.helmholtz.model",
-      "InferencePass, dev.helmholtz.model",
-      "GenerativePass, dev.helmholtz.model",
+      "ModelSpec, dev.helmholtz.variational",
+      "VariationalModel, dev.helmholtz.variational",
+      "InferencePass, dev.helmholtz.variational",
+      "GenerativePass, dev.helmholtz.variational",
       "ObjectiveKind, dev.helmholtz.annotations",
       "Override, java.lang",
   })
@@ -88,13 +88,13 @@ class GeneratedNameTest {
         "name = \"" + name + "\"");
   }
 
-  /** The derived name can be reserved too: class Generated gives GeneratedModel. */
+  /** The derived name can be reserved too: class Variational gives VariationalModel. */
   @Test
   void derivedNameOfATypeGeneratedCodeUses() {
-    JavaFileObject source = named("@Model", "Generated");
+    JavaFileObject source = named("@Model", "Variational");
     assertOnlyError(source,
-        "[HelmholtzGeneratedNameReserved] cannot generate class test.GeneratedModel: GeneratedModel is "
-            + "the simple name of dev.helmholtz.model.GeneratedModel",
+        "[HelmholtzGeneratedNameReserved] cannot generate class test.VariationalModel: VariationalModel is "
+            + "the simple name of dev.helmholtz.variational.VariationalModel",
         "@Model");
   }
 

@@ -199,7 +199,7 @@ class ValidModelsTest {
         "}");
     String source = generated(compile(model), "test.Outer_InnerModel");
     assertLines(source,
-        "public final class Outer_InnerModel extends GeneratedModel {",
+        "public final class Outer_InnerModel extends VariationalModel {",
         "private static final ModelSpec SPEC = ModelSpec.builder(\"test.Outer.Inner\")",
         "private final Outer.Inner model;",
         "return new Outer_InnerModel(new Outer.Inner(), seed, ThreadSettings.defaults());");
@@ -210,7 +210,7 @@ class ValidModelsTest {
     Compilation c = compile(vae("@Model(name = \"Custom\")"));
     String source = generated(c, "test.Custom");
     assertLines(source,
-        "public final class Custom extends GeneratedModel {",
+        "public final class Custom extends VariationalModel {",
         "public static Custom create(Seed seed) {",
         "return new Custom(new M(), seed, ThreadSettings.defaults());");
     assertTrue(c.generatedSourceFile("test.MModel").isEmpty(), "MModel must not be generated as well");
@@ -234,7 +234,7 @@ class ValidModelsTest {
     assertThat(source).doesNotContain("package ");
     assertLines(source,
         "private static final ModelSpec SPEC = ModelSpec.builder(\"M\")",
-        "public final class MModel extends GeneratedModel {",
+        "public final class MModel extends VariationalModel {",
         "private final M model;");
   }
 

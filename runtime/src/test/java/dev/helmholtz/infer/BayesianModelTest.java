@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.helmholtz.bayesian.BayesianModel;
+import dev.helmholtz.bayesian.BayesianPass;
+import dev.helmholtz.bayesian.BayesianSpec;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.BayesianModel;
-import dev.helmholtz.model.BayesianPass;
-import dev.helmholtz.model.BayesianSpec;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.Arrays;

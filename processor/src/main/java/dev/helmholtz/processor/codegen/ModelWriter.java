@@ -2,7 +2,6 @@ package dev.helmholtz.processor.codegen;
 
 import static dev.helmholtz.processor.codegen.RuntimeTypes.DATASET;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.FLOAT_OPERAND;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED_MODEL;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATIVE_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.INFERENCE_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.MODEL_SPEC;
@@ -10,6 +9,7 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTIVE_KIND;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.VARIATIONAL_MODEL;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
@@ -32,7 +32,7 @@ import java.util.function.Function;
 import javax.lang.model.element.Modifier;
 
 /**
- * Phase three: writes {@code <Model>Model}, a subclass of the runtime's {@code GeneratedModel}.
+ * Phase three: writes {@code <Model>Model}, a subclass of the runtime's {@code VariationalModel}.
  * It only wires the user's networks and the model's nodes together in the order validation
  * worked out; sampling, densities and objectives are runtime calls. Member order and names are
  * deterministic, so the same model always gives the same source.
@@ -55,7 +55,7 @@ public final class ModelWriter {
   }
 
   public JavaFile write() {
-    TypeSpec.Builder type = GeneratedClass.start(validated, GENERATED_MODEL,
+    TypeSpec.Builder type = GeneratedClass.start(validated, VARIATIONAL_MODEL,
         CodeBlock.of("The model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n", modelType),
         MODEL_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethod(constructor());

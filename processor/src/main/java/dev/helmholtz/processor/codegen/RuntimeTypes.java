@@ -7,17 +7,17 @@ import dev.helmholtz.processor.model.Family;
 
 /** The runtime and TensorFlow types generated code names. Kept by name: the processor does not load them. */
 final class RuntimeTypes {
-  static final ClassName GENERATED_MODEL = ClassName.get("dev.helmholtz.model", "GeneratedModel");
-  static final ClassName MODEL_SPEC = ClassName.get("dev.helmholtz.model", "ModelSpec");
-  static final ClassName INFERENCE_PASS = ClassName.get("dev.helmholtz.model", "InferencePass");
-  static final ClassName GENERATIVE_PASS = ClassName.get("dev.helmholtz.model", "GenerativePass");
-  static final ClassName BAYESIAN_MODEL = ClassName.get("dev.helmholtz.model", "BayesianModel");
-  static final ClassName BAYESIAN_SPEC = ClassName.get("dev.helmholtz.model", "BayesianSpec");
-  static final ClassName BAYESIAN_PASS = ClassName.get("dev.helmholtz.model", "BayesianPass");
-  static final ClassName ADVERSARIAL_MODEL = ClassName.get("dev.helmholtz.model", "AdversarialModel");
-  static final ClassName ADVERSARIAL_SPEC = ClassName.get("dev.helmholtz.model", "AdversarialSpec");
-  static final ClassName ADVERSARIAL_PASS = ClassName.get("dev.helmholtz.model", "AdversarialPass");
-  static final ClassName DISCRIMINATOR_PASS = ClassName.get("dev.helmholtz.model", "DiscriminatorPass");
+  static final ClassName VARIATIONAL_MODEL = ClassName.get("dev.helmholtz.variational", "VariationalModel");
+  static final ClassName MODEL_SPEC = ClassName.get("dev.helmholtz.variational", "ModelSpec");
+  static final ClassName INFERENCE_PASS = ClassName.get("dev.helmholtz.variational", "InferencePass");
+  static final ClassName GENERATIVE_PASS = ClassName.get("dev.helmholtz.variational", "GenerativePass");
+  static final ClassName BAYESIAN_MODEL = ClassName.get("dev.helmholtz.bayesian", "BayesianModel");
+  static final ClassName BAYESIAN_SPEC = ClassName.get("dev.helmholtz.bayesian", "BayesianSpec");
+  static final ClassName BAYESIAN_PASS = ClassName.get("dev.helmholtz.bayesian", "BayesianPass");
+  static final ClassName ADVERSARIAL_MODEL = ClassName.get("dev.helmholtz.adversarial", "AdversarialModel");
+  static final ClassName ADVERSARIAL_SPEC = ClassName.get("dev.helmholtz.adversarial", "AdversarialSpec");
+  static final ClassName ADVERSARIAL_PASS = ClassName.get("dev.helmholtz.adversarial", "AdversarialPass");
+  static final ClassName DISCRIMINATOR_PASS = ClassName.get("dev.helmholtz.adversarial", "DiscriminatorPass");
   static final ClassName GAN_LOSS = ClassName.get("dev.helmholtz.annotations", "GanLoss");
   static final ClassName SEED = ClassName.get("dev.helmholtz.graph", "Seed");
   static final ClassName THREAD_SETTINGS = ClassName.get("dev.helmholtz.train", "ThreadSettings");

@@ -19,10 +19,10 @@ final class GeneratedCodeTypes {
         "dev.helmholtz.annotations.ObjectiveKind",
         "dev.helmholtz.data.Dataset",
         "dev.helmholtz.graph.Seed",
-        "dev.helmholtz.model.GeneratedModel",
-        "dev.helmholtz.model.GenerativePass",
-        "dev.helmholtz.model.InferencePass",
-        "dev.helmholtz.model.ModelSpec",
+        "dev.helmholtz.variational.VariationalModel",
+        "dev.helmholtz.variational.GenerativePass",
+        "dev.helmholtz.variational.InferencePass",
+        "dev.helmholtz.variational.ModelSpec",
         "dev.helmholtz.train.ThreadSettings",
         // java.lang is imported on demand too: a class of the package named Override would break
         // every @Override of generated code there (found by the long fuzz run, seed 7, case 18535).

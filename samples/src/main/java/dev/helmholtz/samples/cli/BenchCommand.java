@@ -3,11 +3,9 @@ package dev.helmholtz.samples.cli;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
-import dev.helmholtz.model.StepProfile;
 import dev.helmholtz.samples.bench.BenchChild;
-import dev.helmholtz.samples.bench.HandWrittenVae;
 import dev.helmholtz.samples.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.samples.bench.HandWrittenVae;
 import dev.helmholtz.samples.bench.Latent10Vae;
 import dev.helmholtz.samples.bench.Latent10VaeModel;
 import dev.helmholtz.samples.bench.Latent200Vae;
@@ -20,6 +18,8 @@ import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.variational.StepProfile;
+import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -350,7 +350,7 @@ public final class BenchCommand implements Callable<Integer> {
     Training base = Training.epochs(1).batchSize(batch).adam(learningRate).progress(ProgressListener.silent());
     Training resident = base.dataPath(DataPath.RESIDENT);
     Training fed = base.dataPath(DataPath.FED);
-    try (GeneratedModel generated = generated(latent, threadSettings);
+    try (VariationalModel generated = generated(latent, threadSettings);
         HandWrittenVae hand = HandWrittenVae.create(architecture, seed, threadSettings);
         MatMulCeiling ceiling = new MatMulCeiling(architecture.trainingStepMatMuls(batch), threadSettings, seed);
         MatMulCeiling towerProducts = new MatMulCeiling(towerMatMuls(architecture, batch, threadSettings.towers()),
@@ -432,7 +432,7 @@ public final class BenchCommand implements Callable<Integer> {
     Training resident = base.dataPath(DataPath.RESIDENT);
     Training fed = base.dataPath(DataPath.FED);
     double[][] ms = new double[2][rounds];
-    try (GeneratedModel generated = generated(50, threadSettings)) {
+    try (VariationalModel generated = generated(50, threadSettings)) {
       for (int done = 0; done < Math.max(1, warmupSteps); done += blockSteps) {
         int n = Math.max(1, Math.min(blockSteps, warmupSteps - done));
         generated.fit(fixed, resident.maxSteps(n).seed(seed + 1_000_000 + done));
@@ -454,7 +454,7 @@ public final class BenchCommand implements Callable<Integer> {
         fmt("%.3f", ratio), "", ""});
   }
 
-  private GeneratedModel generated(int latent, ThreadSettings threadSettings) {
+  private VariationalModel generated(int latent, ThreadSettings threadSettings) {
     return switch (latent) {
       case 10 -> Latent10VaeModel.create(new Latent10Vae(), Seed.of(seed), threadSettings);
       case 200 -> Latent200VaeModel.create(new Latent200Vae(), Seed.of(seed), threadSettings);

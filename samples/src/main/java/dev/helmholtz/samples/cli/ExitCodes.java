@@ -1,6 +1,6 @@
 package dev.helmholtz.samples.cli;
 
-import dev.helmholtz.model.TrainingDivergedException;
+import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.train.CheckpointFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

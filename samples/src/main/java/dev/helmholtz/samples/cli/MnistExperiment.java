@@ -5,10 +5,10 @@ import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.ImageGrid;
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
+import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ final class MnistExperiment {
     Dataset train = trainSplit.dataset("x").dynamicallyBinarized("x");
     Dataset trainFixed = trainSplit.dataset("x").binarized("x", seed);
     Dataset test = testSplit.dataset("x").binarized("x", seed);
-    try (GeneratedModel model = sample.create(Seed.of(seed), threads)) {
+    try (VariationalModel model = sample.create(Seed.of(seed), threads)) {
       out.printf(Locale.ROOT, "%s: %s, %d training and %d test images%n", sample.cliName(),
           sample.description(), train.size(), test.size());
       TrainingSummary summary = model.fit(train, training);

@@ -1,8 +1,8 @@
 package dev.helmholtz.samples.cli;
 
+import dev.helmholtz.adversarial.AdversarialModel;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;
-import dev.helmholtz.model.AdversarialModel;
 import dev.helmholtz.samples.quality.MnistClassifier;
 import dev.helmholtz.samples.quality.SampleQuality;
 import dev.helmholtz.train.Checkpoints;

@@ -1,16 +1,15 @@
 package dev.helmholtz.samples.cli;
 
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.samples.gumbel.GumbelSoftmaxVae;
 import dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel;
-import dev.helmholtz.samples.iwae.IwaeK5;
 import dev.helmholtz.samples.iwae.IwaeK50;
 import dev.helmholtz.samples.iwae.IwaeK50Model;
+import dev.helmholtz.samples.iwae.IwaeK5;
 import dev.helmholtz.samples.iwae.IwaeK5Model;
-import dev.helmholtz.samples.iwae.VaeK5;
 import dev.helmholtz.samples.iwae.VaeK50;
 import dev.helmholtz.samples.iwae.VaeK50Model;
+import dev.helmholtz.samples.iwae.VaeK5;
 import dev.helmholtz.samples.iwae.VaeK5Model;
 import dev.helmholtz.samples.sbn.SbnNvil;
 import dev.helmholtz.samples.sbn.SbnNvilModel;
@@ -23,6 +22,7 @@ import dev.helmholtz.samples.sbn.SbnWakeSleepModel;
 import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.VariationalModel;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BiFunction;
@@ -49,9 +49,9 @@ public enum SampleModel {
 
   private final String cliName;
   private final String description;
-  private final BiFunction<Seed, ThreadSettings, GeneratedModel> factory;
+  private final BiFunction<Seed, ThreadSettings, VariationalModel> factory;
 
-  SampleModel(String cliName, String description, BiFunction<Seed, ThreadSettings, GeneratedModel> factory) {
+  SampleModel(String cliName, String description, BiFunction<Seed, ThreadSettings, VariationalModel> factory) {
     this.cliName = cliName;
     this.description = description;
     this.factory = factory;
@@ -66,7 +66,7 @@ public enum SampleModel {
   }
 
   /** Builds the model's graph and initializes it. */
-  public GeneratedModel create(Seed seed, ThreadSettings threads) {
+  public VariationalModel create(Seed seed, ThreadSettings threads) {
     return factory.apply(seed, threads);
   }
 

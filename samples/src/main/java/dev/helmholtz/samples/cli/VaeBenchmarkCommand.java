@@ -3,7 +3,6 @@ package dev.helmholtz.samples.cli;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.samples.bench.HandWrittenVae;
 import dev.helmholtz.samples.bench.WideVae;
 import dev.helmholtz.samples.bench.WideVaeModel;
@@ -13,6 +12,7 @@ import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
+import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -72,7 +72,7 @@ public final class VaeBenchmarkCommand implements Callable<Integer> {
       this.architecture = architecture;
     }
 
-    GeneratedModel createGenerated(Seed seed, ThreadSettings threads) {
+    VariationalModel createGenerated(Seed seed, ThreadSettings threads) {
       return switch (this) {
         case VAE -> VaeModel.create(new Vae(), seed, threads);
         case WIDE -> WideVaeModel.create(new WideVae(), seed, threads);
@@ -206,7 +206,7 @@ public final class VaeBenchmarkCommand implements Callable<Integer> {
     SideResult hand = new SideResult("hand-written", !generatedFirst, rounds);
     Training base = Training.epochs(1).batchSize(batchSize).adam(learningRate)
         .progress(ProgressListener.silent());
-    GeneratedModel generated = null;
+    VariationalModel generated = null;
     HandWrittenVae handWritten = null;
     try {
       for (int which = 0; which < 2; which++) {
@@ -336,10 +336,10 @@ public final class VaeBenchmarkCommand implements Callable<Integer> {
    * Op types in each side's training-step subgraph: everything the Adam step op depends on through
    * data and control edges (the loss included), and the difference between the two.
    */
-  private static void profile(PrintStream out, GeneratedModel generated, HandWrittenVae handWritten) {
+  private static void profile(PrintStream out, VariationalModel generated, HandWrittenVae handWritten) {
     Graph generatedGraph;
     try {
-      java.lang.reflect.Field f = GeneratedModel.class.getDeclaredField("graph");
+      java.lang.reflect.Field f = VariationalModel.class.getDeclaredField("graph");
       f.setAccessible(true);
       generatedGraph = (Graph) f.get(generated);
     } catch (ReflectiveOperationException | RuntimeException e) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class KnownNoiseRegressionTest {
   @Test
-  void hmcAndViThroughTheGeneratedModelFindTheClosedForm() {
+  void hmcAndViThroughTheVariationalModelFindTheClosedForm() {
     int n = 30;
     int dims = KnownNoiseRegression.D;
     double sigma2 = KnownNoiseRegression.SIGMA * KnownNoiseRegression.SIGMA;

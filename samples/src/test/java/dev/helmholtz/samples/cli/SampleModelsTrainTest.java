@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.Mnist;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +34,7 @@ class SampleModelsTrainTest {
   @ParameterizedTest
   @EnumSource(value = SampleModel.class, names = {"VAE", "VAE_K50"}, mode = EnumSource.Mode.EXCLUDE)
   void aShortRunRaisesTheBoundItTrains(SampleModel sample) {
-    try (GeneratedModel model = sample.create(Seed.of(7), ThreadSettings.of(1, 1))) {
+    try (VariationalModel model = sample.create(Seed.of(7), ThreadSettings.of(1, 1))) {
       int k = model.spec().samples();
       double before = model.logLikelihood(test, k);
       model.fit(train, Training.epochs(2).batchSize(50).adam(3e-3).progress(ProgressListener.silent()));

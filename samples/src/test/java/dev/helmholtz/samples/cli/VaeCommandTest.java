@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.helmholtz.model.TrainingDivergedException;
+import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.train.CheckpointFailedException;
 import dev.helmholtz.train.Checkpoints;
 import java.io.ByteArrayOutputStream;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
 import dev.helmholtz.samples.cvae.ConditionalVae;
 import dev.helmholtz.samples.cvae.ConditionalVaeModel;
 import dev.helmholtz.samples.gan.ConditionalMnistGan;
@@ -16,6 +15,7 @@ import dev.helmholtz.samples.gan.RingWganModel;
 import dev.helmholtz.samples.ssvae.SemiSupervisedVae;
 import dev.helmholtz.samples.ssvae.SemiSupervisedVaeModel;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.VariationalModel;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -55,7 +55,7 @@ class ConditionalExportTest {
 
   @Test
   void semiSupervisedVaeGeneratesARequestedClass(@TempDir Path dir) throws Exception {
-    try (GeneratedModel m2 = SemiSupervisedVaeModel.create(new SemiSupervisedVae(), Seed.of(2), ThreadSettings.defaults())) {
+    try (VariationalModel m2 = SemiSupervisedVaeModel.create(new SemiSupervisedVae(), Seed.of(2), ThreadSettings.defaults())) {
       Path export = dir.resolve("m2/1");
       m2.exportSavedModel(export);
       float[][] y = oneHot(1, 1, 8, 4);

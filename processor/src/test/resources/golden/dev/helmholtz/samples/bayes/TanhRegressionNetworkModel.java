@@ -1,11 +1,11 @@
 package dev.helmholtz.samples.bayes;
 
+import dev.helmholtz.bayesian.BayesianModel;
+import dev.helmholtz.bayesian.BayesianPass;
+import dev.helmholtz.bayesian.BayesianSpec;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.BayesianModel;
-import dev.helmholtz.model.BayesianPass;
-import dev.helmholtz.model.BayesianSpec;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.Objects;
 import javax.annotation.processing.Generated;

@@ -1,13 +1,13 @@
 package dev.helmholtz.samples.gan;
 
+import dev.helmholtz.adversarial.AdversarialModel;
+import dev.helmholtz.adversarial.AdversarialPass;
+import dev.helmholtz.adversarial.AdversarialSpec;
+import dev.helmholtz.adversarial.DiscriminatorPass;
 import dev.helmholtz.annotations.GanLoss;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.AdversarialModel;
-import dev.helmholtz.model.AdversarialPass;
-import dev.helmholtz.model.AdversarialSpec;
-import dev.helmholtz.model.DiscriminatorPass;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.Objects;
 import javax.annotation.processing.Generated;

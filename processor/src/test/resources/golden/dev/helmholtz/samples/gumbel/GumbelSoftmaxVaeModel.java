@@ -5,11 +5,11 @@ import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Bernoulli;
 import dev.helmholtz.dist.RelaxedOneHotCategorical;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
-import dev.helmholtz.model.GenerativePass;
-import dev.helmholtz.model.InferencePass;
-import dev.helmholtz.model.ModelSpec;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.GenerativePass;
+import dev.helmholtz.variational.InferencePass;
+import dev.helmholtz.variational.ModelSpec;
+import dev.helmholtz.variational.VariationalModel;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 import org.tensorflow.Operand;
@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * <p>Inference order: z. Generative order: z, x.
  */
 @Generated("dev.helmholtz.processor.HelmholtzProcessor")
-public final class GumbelSoftmaxVaeModel extends GeneratedModel {
+public final class GumbelSoftmaxVaeModel extends VariationalModel {
   private static final ModelSpec SPEC = ModelSpec.builder("dev.helmholtz.samples.gumbel.GumbelSoftmaxVae")
       .objective(ObjectiveKind.ELBO, 1)
       .latent("z", 200)

@@ -5,11 +5,11 @@ import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Bernoulli;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
-import dev.helmholtz.model.GenerativePass;
-import dev.helmholtz.model.InferencePass;
-import dev.helmholtz.model.ModelSpec;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.GenerativePass;
+import dev.helmholtz.variational.InferencePass;
+import dev.helmholtz.variational.ModelSpec;
+import dev.helmholtz.variational.VariationalModel;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 import org.tensorflow.Operand;
@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * <p>Inference order: z. Generative order: z, x.
  */
 @Generated("dev.helmholtz.processor.HelmholtzProcessor")
-public final class IwaeK50Model extends GeneratedModel {
+public final class IwaeK50Model extends VariationalModel {
   private static final ModelSpec SPEC = ModelSpec.builder("dev.helmholtz.samples.iwae.IwaeK50")
       .objective(ObjectiveKind.IWAE, 50)
       .latent("z", 50)

@@ -4,11 +4,11 @@ import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Bernoulli;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
-import dev.helmholtz.model.GenerativePass;
-import dev.helmholtz.model.InferencePass;
-import dev.helmholtz.model.ModelSpec;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.GenerativePass;
+import dev.helmholtz.variational.InferencePass;
+import dev.helmholtz.variational.ModelSpec;
+import dev.helmholtz.variational.VariationalModel;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 import org.tensorflow.Operand;
@@ -26,7 +26,7 @@ import org.tensorflow.types.TFloat32;
  * <p>Inference order: z. Generative order: z, x.
  */
 @Generated("dev.helmholtz.processor.HelmholtzProcessor")
-public final class SbnNvilModel extends GeneratedModel {
+public final class SbnNvilModel extends VariationalModel {
   private static final ModelSpec SPEC = ModelSpec.builder("dev.helmholtz.samples.sbn.SbnNvil")
       .objective(ObjectiveKind.NVIL, 1)
       .latent("z", 200)

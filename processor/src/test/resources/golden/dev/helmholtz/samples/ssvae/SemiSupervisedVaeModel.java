@@ -6,11 +6,11 @@ import dev.helmholtz.dist.Bernoulli;
 import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.graph.Seed;
-import dev.helmholtz.model.GeneratedModel;
-import dev.helmholtz.model.GenerativePass;
-import dev.helmholtz.model.InferencePass;
-import dev.helmholtz.model.ModelSpec;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.GenerativePass;
+import dev.helmholtz.variational.InferencePass;
+import dev.helmholtz.variational.ModelSpec;
+import dev.helmholtz.variational.VariationalModel;
 import java.util.Objects;
 import javax.annotation.processing.Generated;
 import org.tensorflow.Operand;
@@ -29,7 +29,7 @@ import org.tensorflow.types.TFloat32;
  * <p>Inference order: y, z. Generative order: y, z, x.
  */
 @Generated("dev.helmholtz.processor.HelmholtzProcessor")
-public final class SemiSupervisedVaeModel extends GeneratedModel {
+public final class SemiSupervisedVaeModel extends VariationalModel {
   private static final ModelSpec SPEC = ModelSpec.builder("dev.helmholtz.samples.ssvae.SemiSupervisedVae")
       .objective(ObjectiveKind.ELBO, 1)
       .enumerated("y", 10, 60.0)

@@ -1,0 +1,545 @@
+package dev.helmholtz.adversarial;
+
+import dev.helmholtz.annotations.GanLoss;
+import dev.helmholtz.core.DataColumns;
+import dev.helmholtz.core.FitSupport;
+import dev.helmholtz.core.SavedModelExporter;
+import dev.helmholtz.core.TrainingDivergedException;
+import dev.helmholtz.core.VariableCheckpoint;
+import dev.helmholtz.data.Batch;
+import dev.helmholtz.data.Batches;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.objective.AdversarialLosses;
+import dev.helmholtz.objective.GradientPenalty;
+import dev.helmholtz.train.Adam;
+import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingSummary;
+import dev.helmholtz.variational.VariationalModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The base of every generated adversarial model (a GAN): a generator that maps noise latents
+ * (and labels) deterministically to the generated node, an implicit distribution, and a
+ * discriminator that scores examples of that node; both in one TensorFlow graph, trained as a
+ * two-player game with one {@link Adam} per player over that player's variables only.
+ *
+ * <p>It is not a {@link VariationalModel}: an implicit model has no density, so no ELBO,
+ * likelihood or encoder. Subclasses (generated) describe the networks in
+ * {@link #defineGeneration} and {@link #defineDiscriminator}.
+ *
+ * <p>Each update of the discriminator takes a fresh batch of data and of noise; after every k
+ * of them (the spec's discriminator steps, or {@link #fit(Dataset, Training, int)}'s) the
+ * generator takes one update. An epoch is one pass of discriminator updates over the data. Both
+ * optimizers use Adam with beta1 = 0.5 (Radford et al. 2016), beta2 = 0.9 under WGAN-GP
+ * (Gulrajani et al. 2017) and 0.999 otherwise. A generator without variables is held fixed.
+ * Not safe for concurrent {@code fit} calls; close it to free native memory.
+ */
+public abstract class AdversarialModel implements AutoCloseable {
+  private static final int EVALUATION_BATCH = 500;
+  private static final float BETA1 = 0.5f;
+
+  private final AdversarialSpec spec;
+  private final Seed seed;
+  private final ThreadSettings threads;
+  private Graph graph;
+  private Session session;
+
+  private final Map<String, Placeholder<TFloat32>> data = new LinkedHashMap<>();
+  private Placeholder<TInt32> sampleCount;
+  private Placeholder<TFloat32> learningRate;
+  private VariableStore variables;
+  private List<Variable<TFloat32>> generatorVariables;
+  private List<Variable<TFloat32>> discriminatorVariables;
+  private Operand<TFloat32> discriminatorLoss;
+  private Operand<TFloat32> generatorLoss;
+  private Operand<TFloat32> gameValue;
+  private Operand<TFloat32> realScores;
+  private Op discriminatorStep;
+  private Op generatorStep;
+  private Map<String, Operand<TFloat32>> samples;
+  private long stepsTaken;
+  private VariableCheckpoint checkpointOps;
+  private double lastGeneratorLoss = Double.NaN;
+
+  protected AdversarialModel(AdversarialSpec spec, Seed seed, ThreadSettings threads) {
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.seed = Objects.requireNonNull(seed, "seed");
+    this.threads = Objects.requireNonNull(threads, "threads");
+  }
+
+  /** Describes the generator: draws each latent, reads the labels, generates the node. Generated. */
+  protected abstract void defineGeneration(AdversarialPass pass);
+
+  /** Describes the discriminator: one logit per example, {@code [n, 1]} or {@code [n]}. Generated. */
+  protected abstract Operand<TFloat32> defineDiscriminator(DiscriminatorPass pass);
+
+  /** Builds the graph and session and initializes the variables; generated constructors call it once. */
+  protected final void build() {
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      RandomSource random = new RandomSource(tf, seed.derive("graph"));
+      variables = new VariableStore(tf, random);
+      for (AdversarialSpec.Node node : spec.observed()) {
+        data.put(node.name(), tf.placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
+      }
+      sampleCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+      learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      String generated = spec.generated().name();
+      Map<String, Operand<TFloat32>> labels = new LinkedHashMap<>();
+      spec.nodes(AdversarialSpec.Role.LABEL).forEach(n -> labels.put(n.name(), data.get(n.name())));
+
+      // Training: as many generated examples as real ones, with the real examples' labels.
+      Operand<TInt32> batchSize = tf.squeeze(tf.slice(tf.shape(data.get(generated)), tf.constant(new int[] {0}),
+          tf.constant(new int[] {1})));
+      AdversarialPass training = new AdversarialPass(tf, spec, variables, random, batchSize, labels);
+      defineGeneration(training);
+      Operand<TFloat32> fake = requireGenerated(training);
+      generatorVariables = variables.trainableVariables();
+
+      realScores = discriminate(tf, data.get(generated), labels);
+      Operand<TFloat32> fakeScores = discriminate(tf, fake, labels);
+      discriminatorVariables = new ArrayList<>(variables.trainableVariables());
+      discriminatorVariables.removeAll(generatorVariables);
+      if (discriminatorVariables.isEmpty()) {
+        throw new IllegalStateException("the discriminator of " + spec.modelName() + " has no variables to train");
+      }
+      Operand<TFloat32> dLoss = AdversarialLosses.discriminator(tf, spec.loss(), realScores, fakeScores);
+      if (spec.loss() == GanLoss.WASSERSTEIN_GP && spec.gradientPenalty() > 0) {
+        Operand<TFloat32> interpolates = GradientPenalty.interpolates(tf, random, data.get(generated), fake);
+        Operand<TFloat32> penalty = GradientPenalty.penalty(tf, x -> discriminate(tf, x, labels), interpolates);
+        dLoss = tf.math.add(dLoss, tf.math.mul(tf.constant((float) spec.gradientPenalty()), penalty));
+      }
+      discriminatorLoss = dLoss;
+      generatorLoss = AdversarialLosses.generator(tf, spec.loss(), fakeScores);
+      gameValue = AdversarialLosses.gameValue(tf, realScores, fakeScores);
+      float beta2 = spec.loss() == GanLoss.WASSERSTEIN_GP ? 0.9f : Adam.DEFAULT_BETA2;
+      Adam adamD = Adam.create(tf, "adam_discriminator", discriminatorLoss, discriminatorVariables,
+          learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
+      discriminatorStep = adamD.step();
+      Adam adamG = generatorVariables.isEmpty() ? null : Adam.create(tf, "adam_generator", generatorLoss,
+          generatorVariables, learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
+      generatorStep = adamG == null ? null : adamG.step();
+
+      // Sampling: n fed, labels fed through the same placeholders as in training.
+      AdversarialPass sampling = new AdversarialPass(tf, spec, variables, random, sampleCount, labels);
+      defineGeneration(sampling);
+      requireGenerated(sampling);
+      samples = sampling.values();
+
+      session = new Session(graph, threads.toConfig());
+      Session.Runner init = session.runner();
+      variables.initializers().forEach(init::addTarget);
+      adamD.initializers().forEach(init::addTarget);
+      if (adamG != null) {
+        adamG.initializers().forEach(init::addTarget);
+      }
+      init.run().close();
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  private Operand<TFloat32> requireGenerated(AdversarialPass pass) {
+    Operand<TFloat32> value = pass.values().get(spec.generated().name());
+    if (value == null) {
+      throw new IllegalStateException("defineGeneration of " + spec.modelName() + " did not generate '"
+          + spec.generated().name() + "'");
+    }
+    return value;
+  }
+
+  /** The discriminator on {@code value} of the generated node, as one score per example, {@code [n]}. */
+  private Operand<TFloat32> discriminate(Ops tf, Operand<TFloat32> value, Map<String, Operand<TFloat32>> labels) {
+    Map<String, Operand<TFloat32>> inputs = new LinkedHashMap<>(labels);
+    inputs.put(spec.generated().name(), value);
+    Operand<TFloat32> logits = defineDiscriminator(new DiscriminatorPass(tf, spec, variables, inputs));
+    Shape shape = logits.shape();
+    boolean column = shape.numDimensions() == 2 && shape.get(1) == 1;
+    if (!column && shape.numDimensions() != 1) {
+      throw new IllegalArgumentException("the discriminator of " + spec.modelName() + " returns shape " + shape
+          + "; return one logit per example, [n, 1] or [n]");
+    }
+    return column ? tf.reshape(logits, tf.constant(new long[] {-1})) : logits;
+  }
+
+  public AdversarialSpec spec() {
+    return spec;
+  }
+
+  /** Training steps (discriminator and generator updates) taken so far by {@link #fit}. */
+  public long stepsTaken() {
+    return stepsTaken;
+  }
+
+  /** The generator's variables' names, such as {@code generate/dense_0/kernel}. */
+  public List<String> generatorParameterNames() {
+    requireOpen();
+    return generatorVariables.stream().map(v -> v.op().name()).toList();
+  }
+
+  /** The discriminator's variables' names. */
+  public List<String> discriminatorParameterNames() {
+    requireOpen();
+    return discriminatorVariables.stream().map(v -> v.op().name()).toList();
+  }
+
+  /** The generator's loss in its last update, NaN before the first. */
+  public double lastGeneratorLoss() {
+    return lastGeneratorLoss;
+  }
+
+  /** Trains with the spec's discriminator steps per generator step; see {@link #fit(Dataset, Training, int)}. */
+  public TrainingSummary fit(Dataset data, Training training) {
+    return fit(data, training, spec.discriminatorSteps());
+  }
+
+  /**
+   * Trains the two players on {@code data} (a column per observed node): {@code discriminatorSteps}
+   * discriminator updates, each on a fresh shuffled minibatch, per generator update. The objective
+   * reported to the progress listener and in the summary is the discriminator's mean loss (for
+   * WGAN-GP, minus the critic's Wasserstein estimate plus the penalty). {@link Training#maxSteps()}
+   * counts discriminator updates.
+   *
+   * <p>Checkpoints ({@link Training#checkpoints}, every {@link Training#checkpointEvery} discriminator
+   * updates and at the end), {@link Training#resumeFrom} (the same data, batch size, seed and
+   * discriminator steps continue exactly as the uninterrupted run), {@link Training#stopRequest},
+   * the learning-rate schedule, TensorBoard scalars and the curves plot work as for {@code
+   * VariationalModel.fit}. Validation data, early stopping, gradient clipping and the resident data
+   * path do not apply to a game and are refused.
+   *
+   * @throws TrainingDivergedException when a player's loss is not finite
+   * @throws IllegalArgumentException for an option adversarial training does not support, or a
+   *     checkpoint written with other settings
+   * @throws java.io.UncheckedIOException for a checkpoint that cannot be read or a directory that
+   *     cannot be created, before the first update
+   */
+  public TrainingSummary fit(Dataset data, Training training, int discriminatorSteps) {
+    requireOpen();
+    if (discriminatorSteps < 1) {
+      throw new IllegalArgumentException("discriminatorSteps must be at least 1, was " + discriminatorSteps);
+    }
+    String[] columns = checkColumns(data, spec.observed());
+    return new AdversarialFitLoop(this, data, training, discriminatorSteps).run(columns);
+  }
+
+  // For AdversarialFitLoop: what the loop needs of the model, and nothing more.
+  Seed seed() {
+    return seed;
+  }
+
+  /**
+   * The scalar hyperparameters the model's networks declare ({@code Nn.hyperparameter}), by name,
+   * with their defaults: the names {@code Training.schedule} can anneal.
+   */
+  public Map<String, Float> hyperparameters() {
+    return variables.hyperparameterDefaults();
+  }
+
+  /** The inputs of the declared hyperparameters, by name, for a run to feed. */
+  Map<String, Operand<TFloat32>> hyperparameterInputs() {
+    return variables.hyperparameters();
+  }
+
+  boolean hasGenerator() {
+    return generatorStep != null;
+  }
+
+  /** One discriminator update on {@code batch}; its loss before the update (not checked). */
+  double discriminatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
+    double loss = step(batch, columns, rate, scheduled, discriminatorStep, discriminatorLoss);
+    stepsTaken++;
+    return loss;
+  }
+
+  /** One generator update on {@code batch}'s labels; its loss before the update (not checked). */
+  double generatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
+    lastGeneratorLoss = step(batch, columns, rate, scheduled, generatorStep, generatorLoss);
+    stepsTaken++;
+    return lastGeneratorLoss;
+  }
+
+  void setLastGeneratorLoss(double loss) {
+    lastGeneratorLoss = loss;
+  }
+
+  /** This model's checkpoint properties (name, nodes, step count) with {@code extra}. */
+  Properties checkpointProperties(Properties extra) {
+    return VariableCheckpoint.describing(extra, spec.modelName(), nodesDescription(), stepsTaken);
+  }
+
+  void writeVariables(Path prefix) throws IOException {
+    checkpointOps().write(session, prefix, spec.modelName());
+  }
+
+  /** Restores a checkpoint that {@code fit} wrote, its properties already read. */
+  void restoreForResume(Path checkpoint, Properties p) throws IOException {
+    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
+  }
+
+  private double step(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled, Op update,
+      Operand<TFloat32> loss) {
+    List<TFloat32> fed = feedTensors(batch, columns);
+    try {
+      Session.Runner runner = session.runner().feed(learningRate, rate);
+      scheduled.feed(runner);
+      for (int i = 0; i < columns.length; i++) {
+        runner.feed(data.get(columns[i]), fed.get(i));
+      }
+      try (Result result = runner.addTarget(update).fetch(loss).run()) {
+        return ((TFloat32) result.get(0)).getFloat();
+      }
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  /**
+   * Draws {@code n} examples of every latent and the generated node, each {@code [n][width]}.
+   *
+   * @throws IllegalStateException for a conditional model, which needs labels: {@link #generate(Dataset)}
+   */
+  public Map<String, float[][]> generate(int n) {
+    requireOpen();
+    if (!spec.nodes(AdversarialSpec.Role.LABEL).isEmpty()) {
+      throw new IllegalStateException(spec.modelName() + " is conditioned on "
+          + spec.nodes(AdversarialSpec.Role.LABEL).stream().map(AdversarialSpec.Node::name).toList()
+          + "; pass their values to generate(Dataset)");
+    }
+    return generate(n, Dataset.of(spec.generated().name(), new float[1][spec.generated().width()]), new String[0]);
+  }
+
+  /** Draws one example per row of {@code labels} (a column per label node), as {@link #generate(int)}. */
+  public Map<String, float[][]> generate(Dataset labels) {
+    requireOpen();
+    String[] columns = checkColumns(labels, spec.nodes(AdversarialSpec.Role.LABEL));
+    return generate(labels.size(), labels, columns);
+  }
+
+  private Map<String, float[][]> generate(int n, Dataset labels, String[] columns) {
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1, was " + n);
+    }
+    Map<String, float[][]> out = new LinkedHashMap<>();
+    samples.keySet().forEach(name -> out.put(name, new float[n][]));
+    int offset = 0;
+    for (int from = 0; from < n; from += EVALUATION_BATCH) {
+      int size = Math.min(EVALUATION_BATCH, n - from);
+      List<TFloat32> fed = columns.length == 0 ? List.of()
+          : feedTensors(labels.slice(from, from + size).batches(size, false, 0, columns).next(), columns);
+      try (TInt32 count = TInt32.scalarOf(size)) {
+        Session.Runner runner = session.runner().feed(sampleCount, count);
+        for (int i = 0; i < columns.length; i++) {
+          runner.feed(data.get(columns[i]), fed.get(i));
+        }
+        samples.values().forEach(runner::fetch);
+        try (Result result = runner.run()) {
+          int i = 0;
+          for (String name : samples.keySet()) {
+            float[][] rows = rows((TFloat32) result.get(i++), size, spec.require(name).width());
+            System.arraycopy(rows, 0, out.get(name), offset, size);
+          }
+        }
+      } finally {
+        fed.forEach(Tensor::close);
+      }
+      offset += size;
+    }
+    return out;
+  }
+
+  /**
+   * Writes this model's state into a new directory, atomically, as {@link
+   * VariationalModel#saveCheckpoint} does: both players' weights, both optimizers' state, the
+   * position of every random stream and the step count, with {@code checkpoint.properties} naming
+   * the model. {@link #restoreCheckpoint} brings a model built from the same class back to exactly
+   * this state, so training continues as if uninterrupted.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists
+   * @throws java.nio.file.NoSuchFileException if its parent directory does not exist
+   */
+  public void saveCheckpoint(Path directory) throws IOException {
+    requireOpen();
+    Checkpoints.write(directory, checkpointProperties(new Properties()), this::writeVariables);
+  }
+
+  /**
+   * Sets this model's state to a checkpoint written by {@link #saveCheckpoint} for a model of the
+   * same class: a checkpoint directory, or a root whose latest checkpoint is taken. All or
+   * nothing: on an error the model is unchanged.
+   *
+   * @return the checkpoint restored
+   * @throws java.nio.file.NoSuchFileException if there is no checkpoint at {@code path}
+   * @throws IOException if the checkpoint is damaged or belongs to another model (the message
+   *     says which)
+   */
+  public Path restoreCheckpoint(Path path) throws IOException {
+    requireOpen();
+    Path checkpoint = Checkpoints.resolve(path);
+    Properties p = Checkpoints.properties(checkpoint);
+    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
+    return checkpoint;
+  }
+
+  private String nodesDescription() {
+    return String.join(",", spec.nodes().stream()
+        .map(n -> n.name() + ":" + n.role().name().toLowerCase(java.util.Locale.ROOT) + ":" + n.width()).toList());
+  }
+
+  private VariableCheckpoint checkpointOps() {
+    if (checkpointOps == null) {
+      checkpointOps = VariableCheckpoint.build(graph);
+    }
+    return checkpointOps;
+  }
+
+  /**
+   * Exports the generator as a TensorFlow SavedModel (tag {@code serve}) into the new directory
+   * {@code directory}, atomically, as {@link VariationalModel#exportSavedModel} does: one signature,
+   * {@code generate} (also {@code serving_default}, method {@code tensorflow/serving/predict}),
+   * with input {@code n} (int32 scalar) and, for a conditional model, each label node {@code [n,
+   * width]} named like it; outputs {@code [n, width]} for every latent (its draws) and the
+   * generated node. The export holds every variable, the random streams' positions included: a
+   * process that loads it draws on its first call what this model draws on its next one. The
+   * discriminator's weights are in it too but no signature reads them.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists (nothing is
+   *     overwritten)
+   * @throws IOException naming the path if it cannot be written
+   */
+  public void exportSavedModel(Path directory) throws IOException {
+    requireOpen();
+    Map<String, Operand<?>> inputs = new LinkedHashMap<>();
+    inputs.put("n", sampleCount);
+    spec.nodes(AdversarialSpec.Role.LABEL).forEach(node -> inputs.put(node.name(), data.get(node.name())));
+    SavedModelExporter.export(session, directory, inputs, new LinkedHashMap<>(samples), null, null, null, null);
+  }
+
+  /** The discriminator's logit for each example of {@code data} (a column per observed node). */
+  public float[] discriminate(Dataset data) {
+    requireOpen();
+    String[] columns = checkColumns(data, spec.observed());
+    float[] out = new float[data.size()];
+    int offset = 0;
+    Batches batches = data.batches(EVALUATION_BATCH, false, 0, columns);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      float[] values = evaluate(batch, columns, realScores);
+      System.arraycopy(values, 0, out, offset, batch.size());
+      offset += batch.size();
+    }
+    return out;
+  }
+
+  /**
+   * The value of the minimax game, {@code E log D(x) + E log(1 - D(G(z)))}, over {@code data} with
+   * one generated example per real one (and its labels): {@code -log 4} at the game's equilibrium.
+   */
+  public double gameValue(Dataset data) {
+    requireOpen();
+    String[] columns = checkColumns(data, spec.observed());
+    double sum = 0;
+    Batches batches = data.batches(EVALUATION_BATCH, false, 0, columns);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      sum += evaluate(batch, columns, gameValue)[0] * batch.size();
+    }
+    return sum / data.size();
+  }
+
+  private float[] evaluate(Batch batch, String[] columns, Operand<TFloat32> fetch) {
+    List<TFloat32> fed = feedTensors(batch, columns);
+    try {
+      Session.Runner runner = session.runner();
+      for (int i = 0; i < columns.length; i++) {
+        runner.feed(data.get(columns[i]), fed.get(i));
+      }
+      try (Result result = runner.fetch(fetch).run()) {
+        TFloat32 value = (TFloat32) result.get(0);
+        float[] values = new float[(int) value.shape().size()];
+        value.copyTo(DataBuffers.of(values, false, false));
+        return values;
+      }
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  private static List<TFloat32> feedTensors(Batch batch, String[] columns) {
+    List<TFloat32> tensors = new ArrayList<>(columns.length);
+    try {
+      for (String column : columns) {
+        int width = batch.width(column);
+        tensors.add(TFloat32.tensorOf(Shape.of(batch.size(), width),
+            DataBuffers.of(batch.column(column), true, false).narrow((long) batch.size() * width)));
+      }
+      return tensors;
+    } catch (RuntimeException e) {
+      tensors.forEach(Tensor::close);
+      throw e;
+    }
+  }
+
+  private static float[][] rows(TFloat32 tensor, int count, int width) {
+    float[] flat = new float[count * width];
+    tensor.copyTo(DataBuffers.of(flat, false, false));
+    float[][] rows = new float[count][];
+    for (int i = 0; i < count; i++) {
+      rows[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+    }
+    return rows;
+  }
+
+  private String[] checkColumns(Dataset dataset, List<AdversarialSpec.Node> nodes) {
+    Map<String, Integer> widths = new java.util.LinkedHashMap<>();
+    nodes.forEach(node -> widths.put(node.name(), node.width()));
+    return DataColumns.require(spec.modelName(), dataset, widths);
+  }
+
+  private void requireOpen() {
+    if (session == null) {
+      throw new IllegalStateException(spec.modelName() + " model is closed");
+    }
+  }
+
+  /** Frees the session and graph (native memory). Idempotent. */
+  @Override
+  public void close() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    if (graph != null) {
+      graph.close();
+      graph = null;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.helmholtz.adversarial;
+
+import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.nn.Nn;
+import dev.helmholtz.nn.VariableStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The generator's side of an adversarial model, as the generated {@code defineGeneration}
+ * describes it: noise latents drawn from their priors, label nodes as given, and the generated
+ * node computed deterministically from them, n examples at a time, {@code [n, width]}.
+ */
+public final class AdversarialPass {
+  private final Ops tf;
+  private final AdversarialSpec spec;
+  private final VariableStore variables;
+  private final RandomSource random;
+  private final Operand<TInt32> n;
+  private final Map<String, Operand<TFloat32>> labels;
+  private final Map<String, Operand<TFloat32>> values = new LinkedHashMap<>();
+
+  AdversarialPass(Ops tf, AdversarialSpec spec, VariableStore variables, RandomSource random,
+      Operand<TInt32> n, Map<String, Operand<TFloat32>> labels) {
+    this.tf = tf;
+    this.spec = spec;
+    this.variables = variables;
+    this.random = random;
+    this.n = n;
+    this.labels = labels;
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public Nn network(String name) {
+    return new Nn(variables, name);
+  }
+
+  /** {@code [n, width]} for a node, the shape of a standard prior's draw. */
+  public Operand<TInt64> shape(String node) {
+    int width = spec.require(node).width();
+    return tf.dtypes.cast(tf.stack(List.of(n, tf.constant(width))), TInt64.class);
+  }
+
+  /** Draws latent {@code name} from its prior {@code p}. */
+  public Operand<TFloat32> draw(String name, Distribution p) {
+    requireRole(name, AdversarialSpec.Role.LATENT);
+    Operand<TFloat32> value = p.sample(random);
+    values.put(name, value);
+    return value;
+  }
+
+  /** The value of label node {@code name}: the data's in training, the caller's in sampling. */
+  public Operand<TFloat32> label(String name) {
+    requireRole(name, AdversarialSpec.Role.LABEL);
+    return labels.get(name);
+  }
+
+  /**
+   * Records the generator's output for the generated node.
+   *
+   * @throws IllegalArgumentException when {@code value} is not {@code [n, width]} of the node
+   */
+  public Operand<TFloat32> generate(String name, Operand<TFloat32> value) {
+    AdversarialSpec.Node node = requireRole(name, AdversarialSpec.Role.GENERATED);
+    Shape shape = value.shape();
+    if (shape.numDimensions() != 2 || (shape.get(1) != Shape.UNKNOWN_SIZE && shape.get(1) != node.width())) {
+      throw new IllegalArgumentException("the generator of '" + name + "' in " + spec.modelName()
+          + " returns shape " + shape + ", but node '" + name + "' declares shape " + node.width()
+          + "; return [n, " + node.width() + "]");
+    }
+    Operand<TFloat32> fixed = tf.reshape(value, tf.constant(new long[] {-1, node.width()}));
+    values.put(name, fixed);
+    return fixed;
+  }
+
+  Map<String, Operand<TFloat32>> values() {
+    return values;
+  }
+
+  private AdversarialSpec.Node requireRole(String name, AdversarialSpec.Role role) {
+    AdversarialSpec.Node node = spec.require(name);
+    if (node.role() != role) {
+      throw new IllegalArgumentException("node '" + name + "' of " + spec.modelName() + " is "
+          + node.role() + ", not " + role);
+    }
+    return node;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.helmholtz.core;
+
+import dev.helmholtz.data.Dataset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** The check every model makes before it runs on data: a column of the right width per node. */
+public final class DataColumns {
+  private DataColumns() {}
+
+  /**
+   * The columns for {@code widths} (node name to event width, in order), checked against
+   * {@code data} before anything runs; the messages name the node and the model.
+   */
+  public static String[] require(String modelName, Dataset data, Map<String, Integer> widths) {
+    List<String> columns = new ArrayList<>();
+    for (Map.Entry<String, Integer> node : widths.entrySet()) {
+      String name = node.getKey();
+      if (!data.has(name)) {
+        throw new IllegalArgumentException("the data has no column '" + name + "' for observed node '"
+            + name + "' of " + modelName + "; its columns are " + data.columns());
+      }
+      if (data.width(name) != node.getValue()) {
+        throw new IllegalArgumentException("column '" + name + "' has "
+            + Arrays.toString(data.eventShape(name)) + " values per example, but node '"
+            + name + "' of " + modelName + " declares " + node.getValue());
+      }
+      columns.add(name);
+    }
+    if (data.size() == 0) {
+      throw new IllegalArgumentException("the data set is empty");
+    }
+    return columns.toArray(String[]::new);
+  }
+
+  /**
+   * Checks that column {@code name} of {@code data} holds labels of {@code classes} classes: per
+   * row one-hot (a labelled example) or all zeros (an unlabelled one).
+   *
+   * @throws IllegalArgumentException naming the column, the first bad row and its values
+   */
+  public static void requireLabels(String modelName, Dataset data, String name, int classes) {
+    if (data.width(name) != classes) {
+      throw new IllegalArgumentException("column '" + name + "' has "
+          + Arrays.toString(data.eventShape(name)) + " values per example, but the enumerated latent '"
+          + name + "' of " + modelName + " has " + classes + " classes");
+    }
+    float[] flat = data.flat(name);
+    for (int row = 0; row < data.size(); row++) {
+      int ones = 0;
+      boolean valid = true;
+      for (int j = 0; j < classes; j++) {
+        float v = flat[row * classes + j];
+        if (v == 1f) {
+          ones++;
+        } else if (v != 0f) {
+          valid = false;
+        }
+      }
+      if (!valid || ones > 1) {
+        throw new IllegalArgumentException("row " + row + " of column '" + name + "' is "
+            + Arrays.toString(Arrays.copyOfRange(flat, row * classes, (row + 1) * classes))
+            + ": labels of the enumerated latent '" + name + "' of " + modelName
+            + " are one-hot rows (labelled) or all zeros (unlabelled)");
+      }
+    }
+  }
+}

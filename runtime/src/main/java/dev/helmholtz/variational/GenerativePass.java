@@ -1,0 +1,105 @@
+package dev.helmholtz.variational;
+
+import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.nn.Nn;
+import dev.helmholtz.nn.VariableStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * Ancestral sampling through the generative networks, as the generated
+ * {@code defineGeneration} describes it: every node drawn from p in generative order, n at a
+ * time, {@code [n, width]}.
+ */
+public final class GenerativePass {
+  private final Ops tf;
+  private final ModelSpec spec;
+  private final VariableStore variables;
+  private final RandomSource random;
+  private final Operand<TInt32> n;
+  private final Map<String, Operand<TFloat32>> given;
+  private final Map<String, Operand<TFloat32>> samples = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> means = new LinkedHashMap<>();
+  /** Where a value can be fed in place of the draw: the enumerated latent's, {@code [n, width]}. */
+  private final Map<String, Operand<TFloat32>> clamps = new LinkedHashMap<>();
+
+  GenerativePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random, Operand<TInt32> n) {
+    this(tf, spec, variables, random, n, Map.of());
+  }
+
+  /** A pass over a model with given nodes: {@code given} holds their values, {@code [n, width]}. */
+  GenerativePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random, Operand<TInt32> n,
+      Map<String, Operand<TFloat32>> given) {
+    this.given = given;
+    this.tf = tf;
+    this.spec = spec;
+    this.variables = variables;
+    this.random = random;
+    this.n = n;
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  public Nn network(String name) {
+    return new Nn(variables, name);
+  }
+
+  /** {@code [n, width]} for a node, the shape of a standard prior's draw. */
+  public Operand<TInt64> shape(String node) {
+    int width = spec.require(node).width();
+    return tf.dtypes.cast(tf.stack(List.of(n, tf.constant(width))), TInt64.class);
+  }
+
+  /** The value of given node {@code name}, {@code [n, width]}: conditioned on, not drawn. */
+  public Operand<TFloat32> given(String name) {
+    spec.require(name);
+    Operand<TFloat32> value = given.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("node '" + name + "' of " + spec.modelName() + " is not a given node");
+    }
+    // Recorded through identity: a fed placeholder cannot also be fetched.
+    samples.put(name, tf.identity(value));
+    means.put(name, samples.get(name));
+    return value;
+  }
+
+  /**
+   * Draws node {@code name} from p, and records the draw and p's mean. An enumerated latent's
+   * draw can be replaced by a fed value ({@link VariationalModel#generate(dev.helmholtz.data.Dataset)}
+   * feeds a class to generate).
+   */
+  public Operand<TFloat32> draw(String name, Distribution p) {
+    ModelSpec.Node node = spec.require(name);
+    Operand<TFloat32> value = p.sample(random);
+    if (node.enumerated()) {
+      Operand<TFloat32> clamp = tf.placeholderWithDefault(value,
+          org.tensorflow.ndarray.Shape.of(org.tensorflow.ndarray.Shape.UNKNOWN_SIZE, node.width()));
+      clamps.put(name, clamp);
+      value = tf.identity(clamp); // fetched as the sample: a fed tensor cannot also be fetched
+    }
+    samples.put(name, value);
+    means.put(name, p.mean());
+    return value;
+  }
+
+  Map<String, Operand<TFloat32>> samples() {
+    return samples;
+  }
+
+  Map<String, Operand<TFloat32>> means() {
+    return means;
+  }
+
+  Map<String, Operand<TFloat32>> clamps() {
+    return clamps;
+  }
+}

@@ -1,0 +1,458 @@
+package dev.helmholtz.variational;
+
+import dev.helmholtz.dist.Categorical;
+import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.dist.KlDivergence;
+import dev.helmholtz.dist.Reparameterization;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.nn.Nn;
+import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.objective.EnumeratedBound;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * One pass through a model's inference and generative networks, as the generated
+ * {@code defineInference} describes it: latents drawn from q in inference order, then every
+ * node scored under p. It accumulates the per-sample terms of the objective.
+ *
+ * <p>Shapes: observed values are {@code [B, width]}; latent draws carry a leading sample axis,
+ * {@code [k, B, width]}. User networks only ever see {@code [n, width]}: generated code folds
+ * sampled arguments to {@code [k * B, width]} ({@link #fold}, {@link #tileAndFold}) and unfolds
+ * the returned distribution ({@link #unfold}). A network whose arguments are all observed runs
+ * once per example, not once per sample.
+ *
+ * <p>When k is 1 and known when the graph is built (single-sample ELBO training, reconstruction),
+ * there is no sample axis at all: latents are {@code [B, width]}, and folding, tiling and
+ * unfolding are the identity, so the training graph has no shape bookkeeping ops.
+ *
+ * <p>An enumerating pass sums a Categorical latent out ({@link #enumerate}): its k is the
+ * latent's class count K, sample j takes class j, and the pass weighs its samples by q(y | x),
+ * or by the observed label (see {@link EnumeratedBound}).
+ */
+public final class InferencePass {
+  /** How latents get their values in a pass. */
+  public enum Mode {
+    /**
+     * Drawn from q, reparameterized where the family allows it (gradients flow through the
+     * draw); other families are drawn without a gradient and recorded as score-function latents.
+     */
+    SAMPLE,
+    /** Drawn from q with no gradient through any draw: wake-sleep training and evaluation. */
+    DETACHED,
+    /** Set to q's mean (reconstruction and encoding). */
+    MEAN,
+    /** Set to values dreamed from p, and scored under q: the sleep phase of wake-sleep. */
+    DREAM
+  }
+
+  private final Ops tf;
+  private final ModelSpec spec;
+  private final VariableStore variables;
+  private final RandomSource random;
+  private final Map<String, Operand<TFloat32>> observed;
+  private final Operand<TInt32> k;
+  private final Operand<TInt32> batch;
+  private final Mode mode;
+  /** False when k is statically 1: values then carry no sample axis. */
+  private final boolean sampleAxis;
+  /** Whether {@link #enumerate} sums its latent out over the sample axis (else it draws it). */
+  private final boolean enumerating;
+  /** The enumerated latent's labels {@code [B, K]}, and each sample's weight {@code [K, B]}. */
+  private Operand<TFloat32> labels;
+  private Operand<TFloat32> weights;
+  private Operand<TFloat32> labelLogPosterior; // log q(y_obs | x), 0 where unlabelled, [B]
+
+  private final Map<String, Operand<TFloat32>> dreams;
+  private Operand<TFloat32> logJoint;     // log p(x, z), [k, B]
+  private Operand<TFloat32> logPosterior; // log q(z | x), [k, B]
+  private Operand<TFloat32> scoreLogQ;    // log q of the latents drawn without a gradient, [k, B]
+  private Operand<TFloat32> elboTerms;    // log p(x, z) - log q(z | x) with analytic KLs where available, [k, B]
+  // The same terms in two sums: the latents' (minus their KLs) and the observed nodes' log-likelihoods.
+  private Operand<TFloat32> latentTerms;
+  private Operand<TFloat32> observedTerms;
+  /** log q(value) of each latent's draw, computed once in draw() and reused when it is scored. */
+  private final Map<String, Operand<TFloat32>> drawLogQ = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> termMeans = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> latentValues = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> observedMeans = new LinkedHashMap<>();
+
+  InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
+      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode) {
+    this(tf, spec, variables, random, observed, k, staticSamples, mode, Map.of());
+  }
+
+  /** A {@link Mode#DREAM} pass needs {@code dreams}: a value for every latent, {@code [B, width]}. */
+  InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
+      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode,
+      Map<String, Operand<TFloat32>> dreams) {
+    this(tf, spec, variables, random, observed, k, staticSamples, mode, dreams, false);
+  }
+
+  /**
+   * An enumerating pass when {@code enumerating}: k and {@code staticSamples} must then be the
+   * class count of the model's enumerated latent, and {@code observed} must hold its labels.
+   */
+  InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
+      Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode,
+      Map<String, Operand<TFloat32>> dreams, boolean enumerating) {
+    if (mode == Mode.DREAM && staticSamples != 1) {
+      throw new IllegalArgumentException("a dream pass has one dream per example, not " + staticSamples);
+    }
+    if (enumerating) {
+      ModelSpec.Node node = spec.enumerated().orElseThrow(() -> new IllegalArgumentException(
+          spec.modelName() + " has no enumerated latent to sum out"));
+      if (staticSamples != node.width() || mode == Mode.MEAN || mode == Mode.DREAM || !observed.containsKey(node.name())) {
+        throw new IllegalArgumentException("an enumerating pass of " + spec.modelName() + " has one sample per class of '"
+            + node.name() + "' (" + node.width() + "), drawn or detached, and its labels; got " + staticSamples
+            + " samples, mode " + mode + ", inputs " + observed.keySet());
+      }
+    }
+    this.enumerating = enumerating;
+    this.dreams = dreams;
+    this.tf = tf;
+    this.spec = spec;
+    this.variables = variables;
+    this.random = random;
+    this.observed = observed;
+    this.k = k;
+    this.mode = mode;
+    this.sampleAxis = staticSamples != 1 || enumerating; // classes lie along the sample axis
+    Operand<TFloat32> first = observed.values().iterator().next();
+    this.batch = tf.squeeze(tf.slice(tf.shape(first), tf.constant(new int[] {0}), tf.constant(new int[] {1})));
+  }
+
+  public Ops tf() {
+    return tf;
+  }
+
+  /** The fed value of an observed node, {@code [B, width]}. */
+  public Operand<TFloat32> observed(String name) {
+    Operand<TFloat32> value = observed.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("no observed node '" + name + "' in " + spec.modelName());
+    }
+    return value;
+  }
+
+  /** A fresh layer helper for one call of the named network; its variables persist across calls. */
+  public Nn network(String name) {
+    return new Nn(variables, name);
+  }
+
+  /** {@code [k, B, width]} to {@code [k * B, width]}, sample-major. */
+  public Operand<TFloat32> fold(Operand<TFloat32> sampled) {
+    if (!sampleAxis) {
+      return sampled;
+    }
+    long width = sampled.shape().get(-1);
+    return tf.reshape(sampled, tf.constant(new long[] {-1, width}));
+  }
+
+  /** {@code [B, width]} to {@code [k * B, width]}: the value repeated for every sample, in fold's order. */
+  public Operand<TFloat32> tileAndFold(Operand<TFloat32> unsampled) {
+    if (!sampleAxis) {
+      return unsampled;
+    }
+    return tf.tile(unsampled, tf.stack(List.of(k, tf.constant(1))));
+  }
+
+  /** A distribution computed on folded {@code [k * B, ...]} inputs, with parameters back to {@code [k, B, ...]}. */
+  @SuppressWarnings("unchecked")
+  public <D extends Distribution> D unfold(D distribution) {
+    if (!sampleAxis) {
+      return distribution;
+    }
+    return (D) distribution.mapParameters(p -> {
+      int rank = p.shape().numDimensions();
+      if (rank >= 0 && rank <= 1) {
+        return p; // a scalar or per-event parameter broadcasts as it is
+      }
+      long width = p.shape().get(-1); // kept static, so layers downstream can size their kernels
+      return tf.reshape(p, tf.stack(List.of(k, batch, tf.constant(width < 0 ? -1 : (int) width))));
+    });
+  }
+
+  /**
+   * Draws latent {@code name} from q, {@code [k, B, width]} (see {@link Mode}): reparameterized
+   * where the family allows it and the pass wants gradients, q's mean in {@link Mode#MEAN}, the
+   * dreamed value in {@link Mode#DREAM}. Parameters computed per example are broadcast over the
+   * samples.
+   */
+  public Operand<TFloat32> draw(String name, Distribution q) {
+    ModelSpec.Node node = spec.require(name);
+    List<Operand<TInt32>> dims = sampleAxis
+        ? List.of(k, batch, tf.constant(node.width()))
+        : List.of(batch, tf.constant(node.width()));
+    Operand<TInt32> shape = tf.stack(dims);
+    // Parameters already of the draw's rank need no broadcast (an encoder's output usually is).
+    Distribution broadcast = q.mapParameters(
+        p -> p.shape().numDimensions() == dims.size() ? p : tf.broadcastTo(p, shape));
+    boolean pathwise = mode == Mode.SAMPLE
+        && broadcast.reparameterization() == Reparameterization.REPARAMETERIZED;
+    Operand<TFloat32> value = switch (mode) {
+      case MEAN -> broadcast.mean();
+      case DREAM -> dream(name);
+      case SAMPLE, DETACHED -> pathwise ? broadcast.rsample(random) : broadcast.sample(random);
+    };
+    Operand<TFloat32> logQ = broadcast.logProb(value);
+    drawLogQ.put(name, logQ);
+    if (mode == Mode.SAMPLE && !pathwise) {
+      scoreLogQ = add(scoreLogQ, logQ);
+    }
+    latentValues.put(name, value);
+    return value;
+  }
+
+  /**
+   * Latent {@code name}, a Categorical over its whole event, summed out by enumeration: in an
+   * enumerating pass its value is {@code [K, B, K]}, one-hot(j) for sample j, and the pass's
+   * samples are weighted by q (here, {@code [B, K]} parameters per example) where the labels
+   * leave it unobserved and by the label where they do. In any other pass it is drawn as
+   * {@link #draw} draws it: from q without a gradient (importance-sampled evaluation), or set
+   * to q's mean, the class probabilities.
+   */
+  public Operand<TFloat32> enumerate(String name, Categorical q) {
+    if (!enumerating) {
+      return draw(name, q);
+    }
+    ModelSpec.Node node = spec.require(name);
+    int classes = node.width();
+    Operand<TFloat32> classValues = tf.reshape(
+        tf.oneHot(tf.range(tf.constant(0), tf.constant(classes), tf.constant(1)), tf.constant(classes),
+            tf.constant(1f), tf.constant(0f)),
+        tf.constant(new int[] {classes, 1, classes}));
+    Operand<TInt32> shape = tf.stack(List.of(k, batch, tf.constant(classes)));
+    Operand<TFloat32> value = tf.broadcastTo(classValues, shape);
+    Categorical broadcast = q.mapParameters(p -> tf.broadcastTo(p, shape));
+    Operand<TFloat32> logQ = broadcast.logProb(value);
+    labels = observed(name);
+    weights = EnumeratedBound.weights(tf, q.probs(), labels);
+    labelLogPosterior = EnumeratedBound.labelLogPosterior(tf, logQ, labels);
+    drawLogQ.put(name, logQ);
+    latentValues.put(name, value);
+    return value;
+  }
+
+  /**
+   * Scores the enumerated latent {@code name} under its prior {@code p}: in an enumerating pass
+   * its term is log p(y), less log q(y | x) where y is summed out ({@link
+   * EnumeratedBound#labelTerm}); in any other pass the Monte Carlo KL of {@link
+   * #latentMonteCarloKl}.
+   */
+  public void latentEnumerated(String name, Operand<TFloat32> value, Categorical q, Categorical p) {
+    if (!enumerating) {
+      latentMonteCarloKl(name, value, q, p);
+      return;
+    }
+    Operand<TFloat32> logP = p.logProb(value);
+    Operand<TFloat32> logQ = drawLogQ.get(name);
+    Operand<TFloat32> term = EnumeratedBound.labelTerm(tf, logP, logQ, labels);
+    logJoint = add(logJoint, logP);
+    logPosterior = add(logPosterior, logQ);
+    elboTerms = add(elboTerms, term);
+    termMeans.put("kl/" + name, termMean(tf.math.neg(term)));
+  }
+
+  private Operand<TFloat32> dream(String name) {
+    Operand<TFloat32> value = dreams.get(name);
+    if (value == null) {
+      throw new IllegalStateException("the dream pass of " + spec.modelName() + " has no dream of latent '"
+          + name + "'");
+    }
+    return value;
+  }
+
+  /** The dynamic shape of a value, for priors that must match a draw. */
+  public Operand<TInt64> shape(Operand<TFloat32> value) {
+    return tf.shape(value, TInt64.class);
+  }
+
+  /** Scores latent {@code name}: its KL term in the ELBO is analytic, KL(q || p) in closed form. */
+  public void latentAnalyticKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
+    Operand<TFloat32> kl = KlDivergence.analytic(q, p);
+    latent(name, value, q, p, tf.math.neg(kl), kl);
+  }
+
+  /** Scores latent {@code name}: its KL term in the ELBO is the one-sample estimate log q - log p. */
+  public void latentMonteCarloKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
+    Operand<TFloat32> kl = KlDivergence.monteCarlo(q, p, value);
+    latent(name, value, q, p, tf.math.neg(kl), kl);
+  }
+
+  private void latent(String name, Operand<TFloat32> value, Distribution q, Distribution p,
+      Operand<TFloat32> elboTerm, Operand<TFloat32> kl) {
+    Operand<TFloat32> logQ = drawLogQ.get(name);
+    if (logQ == null) {
+      logQ = q.logProb(value); // a value the pass did not draw itself
+    }
+    logJoint = add(logJoint, p.logProb(value));
+    logPosterior = add(logPosterior, logQ);
+    elboTerms = add(elboTerms, elboTerm);
+    latentTerms = add(latentTerms, elboTerm);
+    termMeans.put("kl/" + name, termMean(kl));
+  }
+
+  /** Scores observed node {@code name} under p: log p(x | parents). */
+  public void observe(String name, Operand<TFloat32> value, Distribution p) {
+    Operand<TFloat32> logLikelihood = p.logProb(value);
+    logJoint = add(logJoint, logLikelihood);
+    elboTerms = add(elboTerms, logLikelihood);
+    observedTerms = add(observedTerms, logLikelihood);
+    termMeans.put("log_likelihood/" + name, termMean(logLikelihood));
+    observedMeans.put(name, p.mean());
+  }
+
+  /**
+   * The mean of a term over samples and examples, for progress reports: in an enumerating pass,
+   * its mean over examples of the weighted sum over classes, as it enters the bound.
+   */
+  private Operand<TFloat32> termMean(Operand<TFloat32> term) {
+    if (weights == null) {
+      return tf.math.mean(term, allAxes(term));
+    }
+    return tf.math.mean(EnumeratedBound.perExample(tf, term, weights), tf.constant(0));
+  }
+
+  private Operand<TFloat32> add(Operand<TFloat32> sum, Operand<TFloat32> term) {
+    return sum == null ? term : tf.math.add(sum, term);
+  }
+
+  private Operand<TInt32> allAxes(Operand<?> x) {
+    int rank = x.shape().numDimensions();
+    if (rank >= 0) {
+      return tf.constant(java.util.stream.IntStream.range(0, rank).toArray());
+    }
+    return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
+  }
+
+  /** {@code [k, B]}: terms without the sample axis (k = 1, or a model without latents) get it. */
+  private Operand<TFloat32> perSample(Operand<TFloat32> terms) {
+    if (terms == null) {
+      return tf.zeros(tf.stack(List.of(sampleAxis ? k : tf.constant(1), batch)), TFloat32.class);
+    }
+    if (!sampleAxis) {
+      return tf.expandDims(terms, tf.constant(0));
+    }
+    if (terms.shape().numDimensions() == 2) {
+      return terms;
+    }
+    return tf.math.add(terms, tf.zeros(tf.stack(List.of(k, batch)), TFloat32.class));
+  }
+
+  /** log p(x, z) - log q(z | x) per sample, {@code [k, B]}. */
+  Operand<TFloat32> logWeights() {
+    return tf.math.sub(logJoint(), logPosterior());
+  }
+
+  /** log p(x, z) per sample, {@code [k, B]}. */
+  Operand<TFloat32> logJoint() {
+    return perSample(logJoint);
+  }
+
+  /** log q(z | x) per sample, {@code [k, B]} (in a dream pass: of the dreamed latents). */
+  Operand<TFloat32> logPosterior() {
+    return perSample(logPosterior);
+  }
+
+  /**
+   * log q of the latents drawn without a reparameterized gradient, per sample, {@code [k, B]}:
+   * what score-function estimators multiply by their learning signal; zeros when every latent is
+   * reparameterized.
+   */
+  Operand<TFloat32> scoreFunctionLogQ() {
+    return perSample(scoreLogQ);
+  }
+
+  /** Whether some latent was drawn without a reparameterized gradient in a {@link Mode#SAMPLE} pass. */
+  boolean hasScoreFunctionLatents() {
+    return scoreLogQ != null;
+  }
+
+  Operand<TFloat32> elboTerms() {
+    return perSample(elboTerms);
+  }
+
+  /**
+   * The bound per example, {@code [B]}: in an enumerating pass the weighted sum of {@link
+   * #elboTerms} over classes, otherwise their mean over samples (the ELBO); at a static k = 1 the
+   * terms themselves, with no sample axis to add and average away (ops the training step would
+   * run, and differentiate, every step).
+   */
+  Operand<TFloat32> elboPerExample() {
+    if (weights != null) {
+      return EnumeratedBound.perExample(tf, elboTerms(), weights);
+    }
+    if (!sampleAxis && elboTerms != null) {
+      return elboTerms;
+    }
+    return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, elboTerms());
+  }
+
+  /**
+   * The ELBO per example with the latents' terms (minus their KLs) multiplied by {@code klWeight}
+   * and the log-likelihoods as they are, {@code [B]}: the bound that KL warm-up (Bowman et al.
+   * 2016; Sonderby et al. 2016) and beta-VAEs (Higgins et al. 2017) optimize. At weight 1 its value
+   * and gradient are those of {@link #elboPerExample} when the pass scores every latent before
+   * any observed node, as generated passes do.
+   *
+   * @throws IllegalStateException in an enumerating pass, whose bound weighs classes instead
+   */
+  Operand<TFloat32> klWeightedElboPerExample(Operand<TFloat32> klWeight) {
+    if (weights != null) {
+      throw new IllegalStateException("an enumerating pass has no KL-weighted bound");
+    }
+    if (latentTerms == null) {
+      return elboPerExample();
+    }
+    Operand<TFloat32> weighted = tf.math.mul(klWeight, latentTerms);
+    Operand<TFloat32> terms = observedTerms == null ? weighted : tf.math.add(weighted, observedTerms);
+    if (!sampleAxis) {
+      return terms;
+    }
+    return dev.helmholtz.objective.EvidenceLowerBound.perExample(tf, perSample(terms));
+  }
+
+  /** Whether this pass summed a latent out by enumeration. */
+  boolean enumerated() {
+    return weights != null;
+  }
+
+  /** log q(y_obs | x) of an enumerating pass, 0 for unlabelled examples, {@code [B]}. */
+  Operand<TFloat32> labelLogPosterior() {
+    return labelLogPosterior;
+  }
+
+  /** 1 for each labelled example of an enumerating pass, 0 for each unlabelled one, {@code [B]}. */
+  Operand<TFloat32> labelled() {
+    return EnumeratedBound.labelled(tf, labels);
+  }
+
+  /** The batch size B of this pass, a scalar. */
+  Operand<TInt32> batchSize() {
+    return batch;
+  }
+
+  Operand<TInt32> k() {
+    return k;
+  }
+
+  /** Means over samples and examples of each term: "log_likelihood/x", "kl/z". */
+  Map<String, Operand<TFloat32>> termMeans() {
+    return termMeans;
+  }
+
+  Map<String, Operand<TFloat32>> latentValues() {
+    return latentValues;
+  }
+
+  Map<String, Operand<TFloat32>> observedMeans() {
+    return observedMeans;
+  }
+}

@@ -1,0 +1,179 @@
+package dev.helmholtz.variational;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the runtime needs to know about a model that generated code declares once: its name,
+ * objective, and nodes with their event widths. The graph itself is defined by the generated
+ * {@code defineInference} and {@code defineGeneration} methods.
+ */
+public final class ModelSpec {
+  /**
+   * A node: its name, whether it is latent, the number of scalars in one event, whether it is a
+   * given node (observed and conditioned on, with no density of its own), and whether it is an
+   * enumerated latent (a Categorical summed out over its classes, which the data may observe).
+   */
+  public record Node(String name, boolean latent, int width, boolean given, boolean enumerated) {
+    public Node(String name, boolean latent, int width) {
+      this(name, latent, width, false, false);
+    }
+
+    public Node(String name, boolean latent, int width, boolean given) {
+      this(name, latent, width, given, false);
+    }
+  }
+
+  private final String modelName;
+  private final ObjectiveKind objective;
+  private final int samples;
+  private final List<Node> nodes;
+  private final double classificationWeight;
+
+  private ModelSpec(String modelName, ObjectiveKind objective, int samples, List<Node> nodes,
+      double classificationWeight) {
+    this.modelName = modelName;
+    this.objective = objective;
+    this.samples = samples;
+    this.nodes = List.copyOf(nodes);
+    this.classificationWeight = classificationWeight;
+  }
+
+  public static Builder builder(String modelName) {
+    return new Builder(modelName);
+  }
+
+  public String modelName() {
+    return modelName;
+  }
+
+  public ObjectiveKind objective() {
+    return objective;
+  }
+
+  /** Importance samples per example in training. */
+  public int samples() {
+    return samples;
+  }
+
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  public List<Node> observed() {
+    return nodes.stream().filter(n -> !n.latent()).toList();
+  }
+
+  /** The observed nodes the model conditions on without modelling them. */
+  public List<Node> given() {
+    return nodes.stream().filter(Node::given).toList();
+  }
+
+  public List<Node> latents() {
+    return nodes.stream().filter(Node::latent).toList();
+  }
+
+  /**
+   * The enumerated latent, if the model has one: a Categorical summed out over its classes
+   * where the data leaves it unobserved, and scored at its observed value where it does not.
+   */
+  public Optional<Node> enumerated() {
+    return nodes.stream().filter(Node::enumerated).findFirst();
+  }
+
+  /**
+   * The weight alpha of the classification term alpha log q(y | x) that training adds for each
+   * example whose enumerated latent is observed (Kingma et al. 2014, eq. 9); 0 without one.
+   */
+  public double classificationWeight() {
+    return classificationWeight;
+  }
+
+  public Optional<Node> node(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
+  Node require(String name) {
+    return node(name).orElseThrow(() -> new IllegalArgumentException(
+        "model " + modelName + " has no node '" + name + "'; its nodes are " + names()));
+  }
+
+  String names() {
+    return String.join(", ", nodes.stream().map(Node::name).toList());
+  }
+
+  @Override
+  public String toString() {
+    return modelName + " " + nodes + " trained by " + objective + " (k=" + samples + ")";
+  }
+
+  /** Builds a spec; generated code is its only intended caller. */
+  public static final class Builder {
+    private final String modelName;
+    private ObjectiveKind objective = ObjectiveKind.ELBO;
+    private int samples = 1;
+    private final List<Node> nodes = new ArrayList<>();
+    private double classificationWeight;
+
+    private Builder(String modelName) {
+      this.modelName = modelName;
+    }
+
+    public Builder objective(ObjectiveKind kind, int samples) {
+      if (samples < 1) {
+        throw new IllegalArgumentException("samples must be at least 1, was " + samples);
+      }
+      this.objective = kind;
+      this.samples = samples;
+      return this;
+    }
+
+    public Builder observed(String name, int width) {
+      nodes.add(new Node(name, false, width));
+      return this;
+    }
+
+    /** An observed node that is conditioned on, not modelled: {@code @Observed(given = true)}. */
+    public Builder given(String name, int width) {
+      nodes.add(new Node(name, false, width, true));
+      return this;
+    }
+
+    public Builder latent(String name, int width) {
+      nodes.add(new Node(name, true, width));
+      return this;
+    }
+
+    /**
+     * A Categorical latent of {@code classes} classes summed out by enumeration where the data
+     * does not observe it: {@code @Latent(enumerate = true)}. {@code classificationWeight} is
+     * alpha, the weight of log q(y | x) for each labelled example in training.
+     *
+     * @throws IllegalArgumentException for a second enumerated latent, fewer than 2 classes, or
+     *     a weight that is negative or not finite
+     */
+    public Builder enumerated(String name, int classes, double classificationWeight) {
+      if (nodes.stream().anyMatch(Node::enumerated)) {
+        throw new IllegalArgumentException("model " + modelName + " already has an enumerated latent;"
+            + " it can sum out only one, not also '" + name + "'");
+      }
+      if (classes < 2) {
+        throw new IllegalArgumentException("enumerated latent '" + name + "' needs at least 2 classes, has "
+            + classes);
+      }
+      if (!(classificationWeight >= 0) || Double.isInfinite(classificationWeight)) {
+        throw new IllegalArgumentException("the classification weight of '" + name
+            + "' must be finite and at least 0, was " + classificationWeight);
+      }
+      nodes.add(new Node(name, true, classes, false, true));
+      this.classificationWeight = classificationWeight;
+      return this;
+    }
+
+    public ModelSpec build() {
+      return new ModelSpec(modelName, objective, samples, nodes, classificationWeight);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.helmholtz.variational;
+
+import dev.helmholtz.data.Batch;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * A training step's batch split into towers: contiguous blocks of rows, each the input of its own
+ * copy of the training pass ({@link ThreadSettings#towers()}). With one thread
+ * per op, one tower's forward pass is a chain of products that keeps one core busy; two towers
+ * give each inter-op thread a chain of its own.
+ *
+ * <p>Each tower's input for a column is its resident rows (gathered and binarized in the graph
+ * from its own block of indices) unless a block of copied rows is fed in their place; both paths
+ * split a batch by the same rule ({@link ThreadSettings#towerRows}), so they select the same rows
+ * for each tower.
+ */
+final class TrainingTowers {
+  private final Ops tf;
+  private final RandomSource random;
+  private final int count;
+  private final Map<String, Integer> widths;
+  private final Map<String, ResidentColumn> resident;
+  private final List<Placeholder<TInt32>> indices = new ArrayList<>();
+  private final List<Map<String, Operand<TFloat32>>> inputs = new ArrayList<>();
+
+  private TrainingTowers(Ops tf, RandomSource random, int count, Map<String, Integer> widths,
+      Map<String, ResidentColumn> resident) {
+    this.tf = tf;
+    this.random = random;
+    this.count = count;
+    this.widths = widths;
+    this.resident = resident;
+  }
+
+  /** {@code count} towers over the data nodes {@code widths} (name to event width), resident in {@code resident}. */
+  static TrainingTowers build(Ops tf, RandomSource random, int count, Map<String, Integer> widths,
+      Map<String, ResidentColumn> resident) {
+    return new TrainingTowers(tf, random, count, new LinkedHashMap<>(widths), resident);
+  }
+
+  int count() {
+    return count;
+  }
+
+  /**
+   * Tower {@code tower}'s value of each data node, {@code [its rows, width]}. A tower's inputs are
+   * built when first asked for, right before its pass, so that the random seeds handed out up to
+   * the end of the first tower's pass (the networks' initial weights among them) do not depend on
+   * the number of towers.
+   */
+  Map<String, Operand<TFloat32>> inputs(int tower) {
+    if (tower < 0 || tower >= count) {
+      throw new IndexOutOfBoundsException("tower " + tower + " of " + count);
+    }
+    while (inputs.size() <= tower) {
+      Placeholder<TInt32> rows = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
+      Map<String, Operand<TFloat32>> columns = new LinkedHashMap<>();
+      for (Map.Entry<String, Integer> node : widths.entrySet()) {
+        columns.put(node.getKey(), tf.placeholderWithDefault(resident.get(node.getKey()).rows(tf, random, rows),
+            Shape.of(Shape.UNKNOWN_SIZE, node.getValue())));
+      }
+      indices.add(rows);
+      inputs.add(columns);
+    }
+    return new LinkedHashMap<>(inputs.get(tower));
+  }
+
+  /** Feeds each tower its block of the batch's row indices {@code indices[0, size)} (resident path). */
+  void feedIndices(Session.Runner runner, int[] rowIndices, int size, List<Tensor> fed) {
+    int offset = 0;
+    for (int t = 0; t < count(); t++) {
+      int n = ThreadSettings.towerRows(size, count(), t);
+      TInt32 block = TInt32.tensorOf(Shape.of(n), DataBuffers.of(rowIndices, true, false).slice(offset, n));
+      fed.add(block);
+      runner.feed(indices.get(t), block);
+      offset += n;
+    }
+  }
+
+  /** Feeds each tower its block of {@code batch}'s copied rows of {@code columns} (fed path). */
+  void feedRows(Session.Runner runner, Batch batch, String[] columns, List<Tensor> fed) {
+    for (String column : columns) {
+      int width = batch.width(column);
+      int offset = 0;
+      for (int t = 0; t < count(); t++) {
+        int n = ThreadSettings.towerRows(batch.size(), count(), t);
+        TFloat32 block = TFloat32.tensorOf(Shape.of(n, width),
+            DataBuffers.of(batch.column(column), true, false).slice((long) offset * width, (long) n * width));
+        fed.add(block);
+        runner.feed(inputs.get(t).get(column), block);
+        offset += n;
+      }
+    }
+  }
+}
