@@ -2,13 +2,12 @@ package dev.helmholtz.adversarial;
 
 import dev.helmholtz.annotations.GanLoss;
 import dev.helmholtz.core.DataColumns;
-import dev.helmholtz.core.FitSupport;
 import dev.helmholtz.core.SavedModelExporter;
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.core.VariableCheckpoint;
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.ImageGrid;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.nn.VariableStore;
@@ -16,8 +15,15 @@ import dev.helmholtz.objective.AdversarialLosses;
 import dev.helmholtz.objective.GradientPenalty;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.EpochBatches;
+import dev.helmholtz.train.StepFeeds;
+import dev.helmholtz.train.StepOutcome;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.TrainableModel;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingDivergedException;
+import dev.helmholtz.train.TrainingLoop;
 import dev.helmholtz.train.TrainingSummary;
 import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
@@ -248,12 +254,192 @@ public abstract class AdversarialModel implements AutoCloseable {
       throw new IllegalArgumentException("discriminatorSteps must be at least 1, was " + discriminatorSteps);
     }
     String[] columns = checkColumns(data, spec.observed());
-    return new AdversarialFitLoop(this, data, training, discriminatorSteps).run(columns);
+    return TrainingLoop.run(new Game(columns, discriminatorSteps), data, training);
   }
 
-  // For AdversarialFitLoop: what the loop needs of the model, and nothing more.
-  Seed seed() {
-    return seed;
+  /** Checkpoint property: discriminator updates per generator update of the run that wrote it. */
+  static final String DISCRIMINATOR_STEPS = "adversarial.discriminatorSteps";
+  /** Checkpoint property: the generator's last loss, as a hexadecimal double. */
+  static final String LAST_GENERATOR_LOSS = "adversarial.lastGeneratorLoss";
+
+  /**
+   * This model as {@link TrainingLoop} trains it: a step is one discriminator update, and every
+   * {@code discriminatorSteps}-th of them, counted over the whole run, is followed by a generator
+   * update on the same batch's labels; so a resumed run (same data, batch size, seed and
+   * discriminator steps) repeats the uninterrupted run's updates exactly. The objective the loop
+   * reports is the discriminator's loss.
+   */
+  private final class Game implements TrainableModel {
+    private final String[] columns;
+    private final int discriminatorSteps;
+    /** The generator's last loss in the checkpoint to resume from, read before the model changes. */
+    private double resumedGeneratorLoss = Double.NaN;
+
+    Game(String[] columns, int discriminatorSteps) {
+      this.columns = columns;
+      this.discriminatorSteps = discriminatorSteps;
+    }
+
+    @Override
+    public String name() {
+      return spec.modelName();
+    }
+
+    @Override
+    public String stepName() {
+      return "discriminator step";
+    }
+
+    @Override
+    public String objectiveName() {
+      return "discriminator " + spec.loss() + " loss";
+    }
+
+    @Override
+    public String epochObjectiveTag() {
+      return "epoch/discriminator_loss";
+    }
+
+    @Override
+    public Seed seed() {
+      return seed;
+    }
+
+    @Override
+    public Map<String, Operand<TFloat32>> hyperparameterInputs() {
+      return variables.hyperparameters();
+    }
+
+    @Override
+    public String[] columns() {
+      return columns;
+    }
+
+    /** Options of {@link Training} that only the likelihood-based models' fit has: a clear error, not silence. */
+    @Override
+    public void checkTraining(Training training) {
+      List<String> unsupported = new ArrayList<>();
+      if (training.validation() != null) {
+        unsupported.add("validation data (an adversarial game has no validation objective)");
+      }
+      if (training.earlyStopping() != null) {
+        unsupported.add("earlyStopping");
+      }
+      if (training.clipGradientNorm() > 0) {
+        unsupported.add("clipGradientNorm");
+      }
+      if (training.dataPath() == DataPath.RESIDENT) {
+        unsupported.add("dataPath(RESIDENT) (adversarial models feed each batch: use FED or AUTO)");
+      }
+      if (!unsupported.isEmpty()) {
+        throw new IllegalArgumentException(spec.modelName() + " is an adversarial model; its fit does not support "
+            + String.join(", ", unsupported));
+      }
+    }
+
+    @Override
+    public DataPath dataPath(Training training, long bytes) {
+      return DataPath.FED;
+    }
+
+    @Override
+    public void checkResumable(Properties p, Path checkpoint, List<String> differences) throws IOException {
+      String written = p.getProperty(DISCRIMINATOR_STEPS);
+      if (written == null) {
+        throw new IOException(checkpoint.toAbsolutePath() + " holds no adversarial training state ("
+            + DISCRIMINATOR_STEPS + " is missing): it was not written by an adversarial model's fit");
+      }
+      if (!written.equals(Integer.toString(discriminatorSteps))) {
+        differences.add(written + " discriminator steps per generator step (this run: " + discriminatorSteps + ")");
+      }
+      if (!differences.isEmpty()) {
+        return;
+      }
+      String loss = p.getProperty(LAST_GENERATOR_LOSS);
+      try {
+        resumedGeneratorLoss = loss == null ? Double.NaN : Double.parseDouble(loss);
+      } catch (NumberFormatException e) {
+        throw new IOException(checkpoint.toAbsolutePath() + ": damaged value of " + LAST_GENERATOR_LOSS
+            + " (" + loss + ")", e);
+      }
+    }
+
+    @Override
+    public void restore(Path checkpoint, Properties p, long step) throws IOException {
+      stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
+      lastGeneratorLoss = resumedGeneratorLoss;
+    }
+
+    @Override
+    public void begin(Dataset data, DataPath path) {
+      // Every batch is fed: nothing to upload.
+    }
+
+    @Override
+    public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
+      Batch batch = batches.batch();
+      double discriminator = AdversarialModel.this.step(batch, columns, feeds, discriminatorStep, discriminatorLoss);
+      stepsTaken++;
+      // A diverged discriminator stops the run before the generator learns from it.
+      boolean generatorTurn = Double.isFinite(discriminator) && generatorStep != null
+          && step % discriminatorSteps == 0;
+      if (generatorTurn) {
+        lastGeneratorLoss = AdversarialModel.this.step(batch, columns, feeds, generatorStep, generatorLoss);
+        stepsTaken++;
+      }
+      double generator = lastGeneratorLoss;
+      return new StepOutcome() {
+        @Override
+        public double objective() {
+          return discriminator;
+        }
+
+        @Override
+        public Divergence divergence() {
+          return !Double.isFinite(discriminator) ? diverged("discriminator", discriminator)
+              : generatorTurn && !Double.isFinite(generator) ? diverged("generator", generator) : null;
+        }
+
+        @Override
+        public Map<String, Double> scalars() {
+          Map<String, Double> values = new LinkedHashMap<>();
+          values.put("train/discriminator_loss", discriminator);
+          if (!Double.isNaN(generator)) {
+            values.put("train/generator_loss", generator);
+          }
+          return values;
+        }
+      };
+    }
+
+    private StepOutcome.Divergence diverged(String player, double loss) {
+      return new StepOutcome.Divergence(player + "_loss", "the " + player + "'s " + spec.loss() + " loss is " + loss
+          + "; lower the learning rate or check the data for NaN or extreme values");
+    }
+
+    /** Never asked: {@link #checkTraining} refuses validation data. */
+    @Override
+    public double validationObjective(Dataset validation) {
+      throw new IllegalStateException(spec.modelName() + " is an adversarial model: a game has no validation objective");
+    }
+
+    /** None: drawing them would move the generator's random stream, and so the run's updates. */
+    @Override
+    public Map<String, ImageGrid.Pixels> sampleImages() {
+      return Map.of();
+    }
+
+    @Override
+    public Properties checkpointProperties(Properties position) {
+      position.setProperty(DISCRIMINATOR_STEPS, Integer.toString(discriminatorSteps));
+      position.setProperty(LAST_GENERATOR_LOSS, Double.toHexString(lastGeneratorLoss));
+      return AdversarialModel.this.checkpointProperties(position);
+    }
+
+    @Override
+    public void writeVariables(Path prefix) throws IOException {
+      AdversarialModel.this.writeVariables(prefix);
+    }
   }
 
   /**
@@ -264,53 +450,21 @@ public abstract class AdversarialModel implements AutoCloseable {
     return variables.hyperparameterDefaults();
   }
 
-  /** The inputs of the declared hyperparameters, by name, for a run to feed. */
-  Map<String, Operand<TFloat32>> hyperparameterInputs() {
-    return variables.hyperparameters();
-  }
-
-  boolean hasGenerator() {
-    return generatorStep != null;
-  }
-
-  /** One discriminator update on {@code batch}; its loss before the update (not checked). */
-  double discriminatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
-    double loss = step(batch, columns, rate, scheduled, discriminatorStep, discriminatorLoss);
-    stepsTaken++;
-    return loss;
-  }
-
-  /** One generator update on {@code batch}'s labels; its loss before the update (not checked). */
-  double generatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
-    lastGeneratorLoss = step(batch, columns, rate, scheduled, generatorStep, generatorLoss);
-    stepsTaken++;
-    return lastGeneratorLoss;
-  }
-
-  void setLastGeneratorLoss(double loss) {
-    lastGeneratorLoss = loss;
-  }
-
   /** This model's checkpoint properties (name, nodes, step count) with {@code extra}. */
-  Properties checkpointProperties(Properties extra) {
+  private Properties checkpointProperties(Properties extra) {
     return VariableCheckpoint.describing(extra, spec.modelName(), nodesDescription(), stepsTaken);
   }
 
-  void writeVariables(Path prefix) throws IOException {
+  private void writeVariables(Path prefix) throws IOException {
     checkpointOps().write(session, prefix, spec.modelName());
   }
 
-  /** Restores a checkpoint that {@code fit} wrote, its properties already read. */
-  void restoreForResume(Path checkpoint, Properties p) throws IOException {
-    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
-  }
-
-  private double step(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled, Op update,
-      Operand<TFloat32> loss) {
+  /** One update of a player on {@code batch}; its loss before the update (not checked). */
+  private double step(Batch batch, String[] columns, StepFeeds feeds, Op update, Operand<TFloat32> loss) {
     List<TFloat32> fed = feedTensors(batch, columns);
     try {
-      Session.Runner runner = session.runner().feed(learningRate, rate);
-      scheduled.feed(runner);
+      Session.Runner runner = session.runner().feed(learningRate, feeds.learningRate());
+      feeds.feedHyperparameters(runner);
       for (int i = 0; i < columns.length; i++) {
         runner.feed(data.get(columns[i]), fed.get(i));
       }

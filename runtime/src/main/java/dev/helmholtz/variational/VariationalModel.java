@@ -2,13 +2,12 @@ package dev.helmholtz.variational;
 
 import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.core.DataColumns;
-import dev.helmholtz.core.FitSupport;
 import dev.helmholtz.core.SavedModelExporter;
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.core.VariableCheckpoint;
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.ImageGrid;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.ImportanceSampling;
@@ -23,10 +22,17 @@ import dev.helmholtz.objective.Vimco;
 import dev.helmholtz.objective.WakeSleep;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.EpochBatches;
 import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.StepFeeds;
+import dev.helmholtz.train.StepOutcome;
 import dev.helmholtz.train.TaskProgress;
 import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.train.TrainableModel;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingDivergedException;
+import dev.helmholtz.train.TrainingLoop;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +50,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -525,7 +530,207 @@ public abstract class VariationalModel implements AutoCloseable {
    */
   public TrainingSummary fit(Dataset data, Training training) {
     requireOpen();
-    return new FitLoop(this, withLabelColumns(data), training).run();
+    Dataset labelled = withLabelColumns(data);
+    return TrainingLoop.run(new Trainable(checkColumns(labelled)), labelled, training);
+  }
+
+  /** This model as {@link TrainingLoop} trains it on data with {@code columns}. */
+  private final class Trainable implements TrainableModel {
+    private final String[] columns;
+
+    Trainable(String[] columns) {
+      this.columns = columns;
+    }
+
+    @Override
+    public String name() {
+      return spec.modelName();
+    }
+
+    @Override
+    public String stepName() {
+      return "step";
+    }
+
+    @Override
+    public String objectiveName() {
+      return spec.objective().toString();
+    }
+
+    @Override
+    public String epochObjectiveTag() {
+      return "epoch/train_objective";
+    }
+
+    @Override
+    public Seed seed() {
+      return seed;
+    }
+
+    @Override
+    public Map<String, Operand<TFloat32>> hyperparameterInputs() {
+      return variables.hyperparameters();
+    }
+
+    @Override
+    public String[] columns() {
+      return columns;
+    }
+
+    @Override
+    public void checkTraining(Training training) {
+      if (training.validation() != null) {
+        try {
+          checkColumns(training.validation());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("validation data: " + e.getMessage(), e);
+        }
+      }
+      if (training.earlyStopping() != null && training.validation() == null) {
+        throw new IllegalArgumentException("early stopping needs validation data: add"
+            + " Training.validation(dataset), or drop earlyStopping");
+      }
+    }
+
+    @Override
+    public DataPath dataPath(Training training, long bytes) {
+      return training.dataPath().resolve(bytes);
+    }
+
+    @Override
+    public void checkResumable(java.util.Properties checkpoint, Path path, List<String> differences) {
+      // Nothing beyond the loop's position: the variables hold the rest, and restoring checks them.
+    }
+
+    @Override
+    public void restore(Path checkpoint, java.util.Properties properties, long step) throws IOException {
+      restoreVariables(checkpoint, properties);
+      stepsTaken = step;
+    }
+
+    @Override
+    public void begin(Dataset data, DataPath path) {
+      if (path == DataPath.RESIDENT) {
+        upload(data, columns);
+      }
+    }
+
+    @Override
+    public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
+      StepResult r = trainStep(batches, columns, feeds);
+      return new StepOutcome() {
+        @Override
+        public double objective() {
+          return r.objective();
+        }
+
+        @Override
+        public Divergence divergence() {
+          return allFinite(r) ? null : divergenceOf(r);
+        }
+
+        @Override
+        public Map<String, Double> scalars() {
+          Map<String, Double> values = new LinkedHashMap<>();
+          values.put("train/objective", r.objective());
+          for (int i = 0; i < termNames.size(); i++) {
+            values.put("train/" + termNames.get(i), (double) r.terms()[i]);
+          }
+          double squared = 0;
+          for (float n : r.gradientSquaredNorms()) {
+            squared += n;
+          }
+          values.put("train/gradient_norm", Math.sqrt(squared));
+          return values;
+        }
+      };
+    }
+
+    @Override
+    public double validationObjective(Dataset validation) {
+      return objective(validation);
+    }
+
+    /** 8 x 8 samples of each observed node that is a square image. */
+    @Override
+    public Map<String, ImageGrid.Pixels> sampleImages() {
+      Map<String, ImageGrid.Pixels> grids = new LinkedHashMap<>();
+      List<ModelSpec.Node> images = spec.observed().stream()
+          .filter(node -> node.width() > 1 && imageSide(node) * imageSide(node) == node.width()).toList();
+      if (!images.isEmpty()) {
+        Map<String, float[][]> samples = generate(64);
+        for (ModelSpec.Node node : images) {
+          grids.put(node.name(), ImageGrid.pixels(samples.get(node.name()), imageSide(node), imageSide(node), 8));
+        }
+      }
+      return grids;
+    }
+
+    private static int imageSide(ModelSpec.Node node) {
+      return (int) Math.round(Math.sqrt(node.width()));
+    }
+
+    @Override
+    public java.util.Properties checkpointProperties(java.util.Properties position) {
+      return VariationalModel.this.checkpointProperties(position);
+    }
+
+    @Override
+    public void writeVariables(Path prefix) throws IOException {
+      VariationalModel.this.writeVariables(prefix);
+    }
+
+    /** The common case, checked without building any message. */
+    private static boolean allFinite(StepResult r) {
+      if (!Double.isFinite(r.objective())) {
+        return false;
+      }
+      for (float t : r.terms()) {
+        if (!Float.isFinite(t)) {
+          return false;
+        }
+      }
+      for (float n : r.gradientSquaredNorms()) {
+        if (!Float.isFinite(n)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** What was not finite: the objective or a term first, else a gradient. */
+    private StepOutcome.Divergence divergenceOf(StepResult r) {
+      StringBuilder terms = new StringBuilder();
+      List<String> badTerms = new ArrayList<>();
+      for (int i = 0; i < termNames.size(); i++) {
+        float t = r.terms()[i];
+        terms.append(i == 0 ? "" : ", ").append(termNames.get(i)).append(" = ").append(t);
+        if (!Float.isFinite(t)) {
+          badTerms.add(termNames.get(i));
+        }
+      }
+      String advice = "; lower the learning rate, clip the gradient norm, or check the data for NaN or extreme values";
+      if (!Double.isFinite(r.objective()) || !badTerms.isEmpty()) {
+        return new StepOutcome.Divergence(badTerms.isEmpty() ? "objective" : badTerms.get(0),
+            "the " + spec.objective() + " objective is " + r.objective()
+            + (badTerms.isEmpty() ? "" : "; not finite: " + String.join(", ", badTerms))
+            + " (" + terms + ")" + advice);
+      }
+      List<String> parameters = parameterNames();
+      List<String> badGradients = new ArrayList<>();
+      float[] norms = r.gradientSquaredNorms();
+      for (int i = 0; i < norms.length; i++) {
+        if (!Float.isFinite(norms[i])) {
+          badGradients.add(parameters.get(i));
+        }
+      }
+      float first = norms[parameters.indexOf(badGradients.get(0))];
+      return new StepOutcome.Divergence("gradient/" + badGradients.get(0), "the gradient of " + badGradients.get(0)
+          + " is " + (Float.isNaN(first) ? "NaN" : "infinite (or its squared norm overflows float32)")
+          + (badGradients.size() > 1 ? " (also not finite: the gradients of "
+              + String.join(", ", badGradients.subList(1, badGradients.size())) + ")" : "")
+          + ", while the objective is finite (" + r.objective() + ": " + terms + ")" + advice);
+    }
   }
 
   /** Uploads the observed columns into the graph, unless this very data set is already there. */
@@ -555,26 +760,25 @@ public abstract class VariationalModel implements AutoCloseable {
   record StepResult(double objective, float[] terms, float[] gradientSquaredNorms) {}
 
   /**
-   * One update on the current batch at learning rate {@code rate}, with the gradients clipped to
-   * the global norm {@code clipNorm} unless it is {@code null}. The objective, terms and gradients
+   * One update on the current batch at the fed learning rate, with the gradients clipped to the
+   * fed global norm unless there is none. The objective, terms and gradients
    * are those before the update; nothing is checked here.
    */
-  StepResult trainStep(EpochBatches batches, String[] columns, TFloat32 rate, TFloat32 clipNorm,
-      List<TBool> binarize, FitSupport.ScheduledInputs scheduled) {
-    Session.Runner runner = session.runner().feed(learningRate, rate);
-    scheduled.feed(runner);
+  StepResult trainStep(EpochBatches batches, String[] columns, StepFeeds feeds) {
+    Session.Runner runner = session.runner().feed(learningRate, feeds.learningRate());
+    feeds.feedHyperparameters(runner);
     List<Tensor> fed = new ArrayList<>();
     try {
       if (batches.isResident()) {
         towers.feedIndices(runner, batches.indices(), batches.size(), fed);
         for (int i = 0; i < columns.length; i++) {
-          runner.feed(resident.get(columns[i]).binarize(), binarize.get(i));
+          runner.feed(resident.get(columns[i]).binarize(), feeds.binarize(i));
         }
       } else {
         towers.feedRows(runner, batches.batch(), columns, fed);
       }
-      if (clipNorm != null) {
-        runner.feed(maxGradientNorm, clipNorm).addTarget(clippedTrainStep);
+      if (feeds.clipNorm() != null) {
+        runner.feed(maxGradientNorm, feeds.clipNorm()).addTarget(clippedTrainStep);
       } else {
         runner.addTarget(trainStep);
       }
@@ -597,11 +801,7 @@ public abstract class VariationalModel implements AutoCloseable {
     }
   }
 
-  // For FitLoop: what the loop needs of the model, and nothing more.
-  Seed seed() {
-    return seed;
-  }
-
+  // For tests: what a step feeds and fetches.
   /** The inputs of the declared hyperparameters, by name, for a run to feed. */
   Map<String, Operand<TFloat32>> hyperparameterInputs() {
     return variables.hyperparameters();
@@ -616,17 +816,8 @@ public abstract class VariationalModel implements AutoCloseable {
     return termMeans;
   }
 
-  void setStepsTaken(long steps) {
-    stepsTaken = steps;
-  }
-
   boolean isResident(Dataset data) {
     return residentSource == data;
-  }
-
-  /** Uploads the observed columns into the graph for the resident data path, unless already there. */
-  void uploadResident(Dataset data, String[] columns) {
-    upload(data, columns);
   }
 
   /**

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.train.CheckpointFailedException;
 import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.TrainingDivergedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
