@@ -8,6 +8,7 @@ import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.EnumeratedBound;
+import dev.helmholtz.objective.ObjectivePass;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,7 @@ import org.tensorflow.types.TInt64;
  * latent's class count K, sample j takes class j, and the pass weighs its samples by q(y | x),
  * or by the observed label (see {@link EnumeratedBound}).
  */
-public final class InferencePass {
+public final class InferencePass implements ObjectivePass {
   /** How latents get their values in a pass. */
   public enum Mode {
     /**
@@ -347,17 +348,20 @@ public final class InferencePass {
   }
 
   /** log p(x, z) - log q(z | x) per sample, {@code [k, B]}. */
-  Operand<TFloat32> logWeights() {
+  @Override
+  public Operand<TFloat32> logWeights() {
     return tf.math.sub(logJoint(), logPosterior());
   }
 
   /** log p(x, z) per sample, {@code [k, B]}. */
-  Operand<TFloat32> logJoint() {
+  @Override
+  public Operand<TFloat32> logJoint() {
     return perSample(logJoint);
   }
 
   /** log q(z | x) per sample, {@code [k, B]} (in a dream pass: of the dreamed latents). */
-  Operand<TFloat32> logPosterior() {
+  @Override
+  public Operand<TFloat32> logPosterior() {
     return perSample(logPosterior);
   }
 
@@ -366,7 +370,8 @@ public final class InferencePass {
    * what score-function estimators multiply by their learning signal; zeros when every latent is
    * reparameterized.
    */
-  Operand<TFloat32> scoreFunctionLogQ() {
+  @Override
+  public Operand<TFloat32> scoreFunctionLogQ() {
     return perSample(scoreLogQ);
   }
 
@@ -385,7 +390,8 @@ public final class InferencePass {
    * terms themselves, with no sample axis to add and average away (ops the training step would
    * run, and differentiate, every step).
    */
-  Operand<TFloat32> elboPerExample() {
+  @Override
+  public Operand<TFloat32> elboPerExample() {
     if (weights != null) {
       return EnumeratedBound.perExample(tf, elboTerms(), weights);
     }
@@ -404,7 +410,8 @@ public final class InferencePass {
    *
    * @throws IllegalStateException in an enumerating pass, whose bound weighs classes instead
    */
-  Operand<TFloat32> klWeightedElboPerExample(Operand<TFloat32> klWeight) {
+  @Override
+  public Operand<TFloat32> klWeightedElboPerExample(Operand<TFloat32> klWeight) {
     if (weights != null) {
       throw new IllegalStateException("an enumerating pass has no KL-weighted bound");
     }
@@ -420,26 +427,31 @@ public final class InferencePass {
   }
 
   /** Whether this pass summed a latent out by enumeration. */
-  boolean enumerated() {
+  @Override
+  public boolean enumerated() {
     return weights != null;
   }
 
   /** log q(y_obs | x) of an enumerating pass, 0 for unlabelled examples, {@code [B]}. */
-  Operand<TFloat32> labelLogPosterior() {
+  @Override
+  public Operand<TFloat32> labelLogPosterior() {
     return labelLogPosterior;
   }
 
   /** 1 for each labelled example of an enumerating pass, 0 for each unlabelled one, {@code [B]}. */
-  Operand<TFloat32> labelled() {
+  @Override
+  public Operand<TFloat32> labelled() {
     return EnumeratedBound.labelled(tf, labels);
   }
 
   /** The batch size B of this pass, a scalar. */
-  Operand<TInt32> batchSize() {
+  @Override
+  public Operand<TInt32> batchSize() {
     return batch;
   }
 
-  Operand<TInt32> k() {
+  @Override
+  public Operand<TInt32> k() {
     return k;
   }
 

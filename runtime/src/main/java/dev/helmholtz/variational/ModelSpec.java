@@ -1,9 +1,11 @@
 package dev.helmholtz.variational;
 
 import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.objective.TrainingObjective;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What the runtime needs to know about a model that generated code declares once: its name,
@@ -89,6 +91,18 @@ public final class ModelSpec {
    */
   public double classificationWeight() {
     return classificationWeight;
+  }
+
+  /**
+   * The objective that trains this model: its kind at its samples, or the ELBO summing out the
+   * enumerated latent when the model has one.
+   *
+   * @throws IllegalArgumentException for an enumerated latent under an objective other than the
+   *     single-sample ELBO
+   */
+  public TrainingObjective trainingObjective() {
+    OptionalInt classes = enumerated().map(node -> OptionalInt.of(node.width())).orElse(OptionalInt.empty());
+    return TrainingObjective.of(objective, samples, classes, classificationWeight);
   }
 
   public Optional<Node> node(String name) {

@@ -1,6 +1,5 @@
 package dev.helmholtz.variational;
 
-import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.core.DataColumns;
 import dev.helmholtz.core.SavedModelExporter;
 import dev.helmholtz.core.VariableCheckpoint;
@@ -13,13 +12,13 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.ImportanceSampling;
 import dev.helmholtz.infer.LogMarginalLikelihood;
 import dev.helmholtz.nn.VariableStore;
-import dev.helmholtz.objective.EnumeratedBound;
-import dev.helmholtz.objective.EvidenceLowerBound;
+import dev.helmholtz.objective.BoundEstimators;
+import dev.helmholtz.objective.ElboObjective;
 import dev.helmholtz.objective.ImportanceWeightedBound;
 import dev.helmholtz.objective.LogSumExp;
-import dev.helmholtz.objective.NeuralVariationalInference;
-import dev.helmholtz.objective.Vimco;
-import dev.helmholtz.objective.WakeSleep;
+import dev.helmholtz.objective.ObjectiveInputs;
+import dev.helmholtz.objective.TrainingObjective;
+import dev.helmholtz.objective.TrainingTarget;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.DataPath;
@@ -62,12 +61,13 @@ import org.tensorflow.types.TInt32;
  * <p>Data is given as a {@link Dataset} with one column per observed node, named like the node.
  * Not safe for concurrent {@code fit} calls; close it to free native memory.
  */
-public abstract class VariationalModel implements AutoCloseable {
+public abstract class VariationalModel implements AutoCloseable, BoundEstimators {
   /** Rows ([samples x examples]) evaluated per session run when estimating log-likelihoods. */
   private static final int EVALUATION_ROWS = 16_384;
   private static final int EVALUATION_BATCH = 500;
 
   private final ModelSpec spec;
+  private final TrainingObjective objective;
   private final Seed seed;
   private final ThreadSettings threads;
   private Graph graph;
@@ -107,10 +107,11 @@ public abstract class VariationalModel implements AutoCloseable {
    * terms in the training loss, 1 by default: {@code Training.schedule("kl_weight",
    * ScalarSchedule.linear(0, 1, 10_000))} warms it up. The reported objective stays the ELBO.
    */
-  public static final String KL_WEIGHT = "kl_weight";
+  public static final String KL_WEIGHT = ElboObjective.KL_WEIGHT;
 
   protected VariationalModel(ModelSpec spec, Seed seed, ThreadSettings threads) {
     this.spec = spec;
+    this.objective = spec.trainingObjective();
     this.seed = java.util.Objects.requireNonNull(seed, "seed");
     this.threads = java.util.Objects.requireNonNull(threads, "threads");
   }
@@ -136,30 +137,31 @@ public abstract class VariationalModel implements AutoCloseable {
         observed.put(node.name(), tf.placeholder(TFloat32.class,
             Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
       }
-      towers = TrainingTowers.build(tf, random, splitsIntoTowers() ? threads.towers() : 1, widths, resident);
+      towers = TrainingTowers.build(tf, random, objective.splitsIntoTowers() ? threads.towers() : 1, widths,
+          resident);
       samples = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       generateCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
       learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       maxGradientNorm = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
 
-      // Training runs with the model's fixed k, known now: at k = 1 the pass has no sample
+      // Training runs with the objective's fixed k, known now: at k = 1 the pass has no sample
       // axis at all. Evaluation feeds k (1 for the ELBO, chunks of k for log-likelihoods).
-      // A model with an enumerated latent trains on one sample per class instead.
-      int trainingSamples = spec.enumerated().map(ModelSpec.Node::width).orElse(spec.samples());
+      int trainingSamples = objective.trainingSamples();
       List<InferencePass> towerPasses = new ArrayList<>();
       List<TrainingTarget> towerTargets = new ArrayList<>();
       for (int t = 0; t < towers.count(); t++) {
         InferencePass tower = new InferencePass(tf, spec, variables, random,
             towers.inputs(t), tf.constant(trainingSamples), trainingSamples,
-            differentiatesSamples(spec.objective()) ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
+            objective.differentiatesSamples() ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
             Map.of(), spec.enumerated().isPresent());
         defineInference(tower);
         towerPasses.add(tower);
-        towerTargets.add(trainingTarget(tf, random, tower));
+        Map<String, Operand<TFloat32>> towerInputs = towers.inputs(t);
+        towerTargets.add(objective.target(new ObjectiveInputs(tf, tower, variables, towerInputs,
+            () -> sleepPass(tf, random, tower, towerInputs))));
       }
       InferencePass training = towerPasses.get(0);
-      TrainingTarget target = towerTargets.size() == 1 ? towerTargets.get(0)
-          : acrossTowers(tf, towerPasses, towerTargets);
+      TrainingTarget target = objective.acrossTowers(tf, towerPasses, towerTargets);
       trainingPass = training;
       trainingLoss = target.loss();
       objectiveMean = tf.math.mean(target.perExample(), tf.constant(0));
@@ -189,8 +191,8 @@ public abstract class VariationalModel implements AutoCloseable {
       Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate,
           Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, maxGradientNorm);
       // The objective's own updates (NVIL's moving averages) follow whichever step runs.
-      trainStep = afterStep(tf, target, adam.step());
-      clippedTrainStep = afterStep(tf, target, adam.clippedStep());
+      trainStep = target.after(tf, adam.step());
+      clippedTrainStep = target.after(tf, adam.clippedStep());
       gradientSquaredNorms = adam.gradientSquaredNorms();
 
       meanPass = new InferencePass(tf, spec, variables, random, new LinkedHashMap<>(observed),
@@ -217,76 +219,6 @@ public abstract class VariationalModel implements AutoCloseable {
   }
 
   /**
-   * What training maximizes: a per-example objective to report (a bound on log p(x), or the
-   * wake-sleep terms), the loss whose gradient is the objective's estimator, ops to run after
-   * each update, and named extra terms for progress and divergence messages.
-   */
-  private record TrainingTarget(Operand<TFloat32> perExample, Operand<TFloat32> surrogate,
-      Operand<TFloat32> loss, java.util.function.Function<Ops, List<Op>> afterStep, List<Op> initializers,
-      Map<String, Operand<TFloat32>> terms) {
-
-    /** A target whose loss is minus the mean of a per-example {@code surrogate}, {@code [B]}. */
-    static TrainingTarget of(Ops tf, Operand<TFloat32> perExample, Operand<TFloat32> surrogate,
-        Map<String, Operand<TFloat32>> terms) {
-      return new TrainingTarget(perExample, surrogate, tf.math.neg(tf.math.mean(surrogate, tf.constant(0))),
-          after -> List.of(), List.of(), terms);
-    }
-
-    static TrainingTarget of(Ops tf, Operand<TFloat32> perExample, Operand<TFloat32> surrogate) {
-      return of(tf, perExample, surrogate, Map.of());
-    }
-  }
-
-  /**
-   * Whether the objective is a mean of per-example terms with no state of its own, so that a
-   * batch may be split into towers: ELBO (with an enumerated latent too: M2's surrogate is per
-   * example), IWAE and VIMCO (its leave-one-out baselines are within an example's samples).
-   * NVIL's moving averages and baseline network, and wake-sleep's dreams, train in one piece.
-   */
-  private boolean splitsIntoTowers() {
-    return switch (spec.objective()) {
-      case ELBO, IWAE, VIMCO -> true;
-      case NVIL, WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> false;
-    };
-  }
-
-  /**
-   * The towers' per-example objectives and surrogates side by side, in batch order: one target
-   * over the whole batch, with its terms over the whole batch.
-   */
-  private TrainingTarget acrossTowers(Ops tf, List<InferencePass> passes, List<TrainingTarget> towerTargets) {
-    List<Operand<TFloat32>> perExample = new ArrayList<>();
-    List<Operand<TFloat32>> surrogates = new ArrayList<>();
-    towerTargets.forEach(t -> {
-      perExample.add(t.perExample());
-      surrogates.add(t.surrogate());
-    });
-    Operand<TInt32> batchAxis = tf.constant(0);
-    return TrainingTarget.of(tf, tf.concat(perExample, batchAxis), tf.concat(surrogates, batchAxis),
-        spec.enumerated().isPresent() ? labelTerms(tf, passes) : Map.of());
-  }
-
-  /**
-   * M2's reported term: the mean log q(label | x) over the batch's labelled examples (0 without
-   * any), over the examples of every pass given (the towers of one batch).
-   */
-  private static Map<String, Operand<TFloat32>> labelTerms(Ops tf, List<InferencePass> passes) {
-    Operand<TInt32> batchAxis = tf.constant(0);
-    List<Operand<TFloat32>> logQ = new ArrayList<>();
-    List<Operand<TFloat32>> labelled = new ArrayList<>();
-    for (InferencePass pass : passes) {
-      logQ.add(tf.reduceSum(pass.labelLogPosterior(), batchAxis));
-      labelled.add(tf.reduceSum(pass.labelled(), batchAxis));
-    }
-    Operand<TFloat32> count = tf.math.maximum(addAll(tf, labelled), tf.constant(1f));
-    return Map.of("classification/log_q_label", tf.math.div(addAll(tf, logQ), count));
-  }
-
-  private static Operand<TFloat32> addAll(Ops tf, List<Operand<TFloat32>> values) {
-    return values.size() == 1 ? values.get(0) : tf.math.addN(values);
-  }
-
-  /**
    * Each term's mean over the whole batch from its towers' means, weighted by their rows; a tower
    * with no rows (a batch smaller than the tower count) has a NaN mean and weight 0, and adds 0.
    */
@@ -308,81 +240,14 @@ public abstract class VariationalModel implements AutoCloseable {
     return means;
   }
 
-  /** {@code step}, then the target's own per-step updates when it has any. */
-  private static Op afterStep(Ops tf, TrainingTarget target, Op step) {
-    List<Op> after = target.afterStep().apply(tf.withControlDependencies(List.of(step)));
-    return after.isEmpty() ? step : tf.withControlDependencies(after).noOp();
-  }
-
-  /** Whether the objective's gradient passes through samples of q (pathwise where it can). */
-  private static boolean differentiatesSamples(ObjectiveKind kind) {
-    return kind != ObjectiveKind.WAKE_SLEEP && kind != ObjectiveKind.REWEIGHTED_WAKE_SLEEP;
-  }
-
-  private TrainingTarget trainingTarget(Ops tf, RandomSource random, InferencePass training) {
-    return switch (spec.objective()) {
-      case ELBO -> {
-        Operand<TFloat32> elbo = training.elboPerExample();
-        if (!training.enumerated()) {
-          // The KL weight is 1 unless a run schedules it (warm-up): the value reported stays the ELBO.
-          Operand<TFloat32> surrogate = training.klWeightedElboPerExample(variables.hyperparameter(KL_WEIGHT, 1f));
-          yield TrainingTarget.of(tf, elbo, surrogate);
-        }
-        Operand<TFloat32> surrogate = EnumeratedBound.surrogate(tf, elbo, training.labelLogPosterior(),
-            spec.classificationWeight());
-        yield TrainingTarget.of(tf, elbo, surrogate, labelTerms(tf, List.of(training)));
-      }
-      case IWAE -> {
-        Operand<TFloat32> bound = ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k());
-        yield TrainingTarget.of(tf, bound, bound);
-      }
-      case VIMCO -> {
-        Operand<TFloat32> surrogate = Vimco.surrogate(tf, training.logWeights(), training.scoreFunctionLogQ());
-        yield TrainingTarget.of(tf, surrogate, surrogate); // its value is the bound
-      }
-      case NVIL -> {
-        Operand<TInt32> sampleAxis = tf.constant(0);
-        NeuralVariationalInference nvil = NeuralVariationalInference.build(tf,
-            new dev.helmholtz.nn.Nn(variables, "nvil_baseline"),
-            tf.squeeze(training.logWeights(), org.tensorflow.op.core.Squeeze.axis(List.of(0L))),
-            tf.squeeze(training.scoreFunctionLogQ(), org.tensorflow.op.core.Squeeze.axis(List.of(0L))),
-            baselineInput(tf), NeuralVariationalInference.DEFAULT_DECAY);
-        Operand<TFloat32> loss = tf.math.add(
-            tf.math.neg(tf.math.mean(nvil.surrogate(), sampleAxis)), nvil.baselineLoss());
-        Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
-        terms.put("nvil/baseline_loss", nvil.baselineLoss());
-        terms.put("nvil/signal_scale", nvil.signalScale());
-        yield new TrainingTarget(nvil.surrogate(), nvil.surrogate(), loss, nvil::updates, nvil.initializers(), terms);
-      }
-      case WAKE_SLEEP, REWEIGHTED_WAKE_SLEEP -> {
-        InferencePass sleep = sleepPass(tf, random, training);
-        boolean reweighted = spec.objective() == ObjectiveKind.REWEIGHTED_WAKE_SLEEP;
-        Operand<TFloat32> wake = reweighted
-            ? WakeSleep.reweightedWake(tf, training.logJoint(), training.logPosterior(), training.logWeights())
-            : WakeSleep.wake(tf, training.logJoint());
-        Operand<TFloat32> dreams = WakeSleep.sleep(tf, sleep.logPosterior());
-        Operand<TInt32> batchAxis = tf.constant(0);
-        Operand<TFloat32> loss = tf.math.neg(tf.math.add(tf.math.mean(wake, batchAxis), tf.math.mean(dreams, batchAxis)));
-        // Reported: the bound the wake samples give (the ELBO, or the k-sample bound).
-        Operand<TFloat32> bound = reweighted
-            ? ImportanceWeightedBound.perExample(tf, training.logWeights(), training.k())
-            : training.elboPerExample();
-        Map<String, Operand<TFloat32>> terms = new LinkedHashMap<>();
-        terms.put("wake/objective", tf.math.mean(wake, batchAxis));
-        terms.put("sleep/log_q", tf.math.mean(dreams, batchAxis));
-        yield new TrainingTarget(bound, null, loss, after -> List.of(), List.of(), terms); // one tower
-      }
-    };
-  }
-
   /**
    * The sleep phase's pass: (latents, observed nodes) dreamed from p by ancestral sampling, one
    * dream per training example, then every latent scored under its encoder.
    */
-  private InferencePass sleepPass(Ops tf, RandomSource random, InferencePass training) {
+  private InferencePass sleepPass(Ops tf, RandomSource random, InferencePass training,
+      Map<String, Operand<TFloat32>> trainingInputs) {
     // Dreams are conditioned on the training batch's given nodes.
     Map<String, Operand<TFloat32>> given = new LinkedHashMap<>();
-    Map<String, Operand<TFloat32>> trainingInputs = towers.inputs(0); // one tower: see splitsIntoTowers
     spec.given().forEach(node -> given.put(node.name(), trainingInputs.get(node.name())));
     GenerativePass dreamer = new GenerativePass(tf, spec, variables, random, training.batchSize(), given);
     defineGeneration(dreamer);
@@ -395,12 +260,6 @@ public abstract class VariationalModel implements AutoCloseable {
         tf.constant(1), 1, InferencePass.Mode.DREAM, dreamedLatents);
     defineInference(sleep);
     return sleep;
-  }
-
-  /** What NVIL's baseline network sees: the observed nodes side by side, [B, sum of widths]. */
-  private Operand<TFloat32> baselineInput(Ops tf) {
-    List<Operand<TFloat32>> columns = new ArrayList<>(towers.inputs(0).values()); // NVIL: one tower
-    return columns.size() == 1 ? columns.get(0) : tf.concat(columns, tf.constant(-1));
   }
 
   public ModelSpec spec() {
@@ -989,10 +848,7 @@ public abstract class VariationalModel implements AutoCloseable {
    * wake-sleep, the single-sample ELBO otherwise. Higher is better.
    */
   public double objective(Dataset data) {
-    return switch (spec.objective()) {
-      case IWAE, VIMCO, REWEIGHTED_WAKE_SLEEP -> logLikelihood(data, spec.samples());
-      case ELBO, NVIL, WAKE_SLEEP -> elbo(data);
-    };
+    return objective.validation(this, data);
   }
 
   /** {@link #logLikelihoods(Dataset, int)} reporting its progress, in examples, to {@code progress}. */
