@@ -23,6 +23,7 @@ import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.EpochBatches;
+import dev.helmholtz.train.ObjectiveStep;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.StepFeeds;
 import dev.helmholtz.train.StepOutcome;
@@ -396,6 +397,7 @@ public abstract class VariationalModel implements AutoCloseable, BoundEstimators
   /** This model as {@link TrainingLoop} trains it on data with {@code columns}. */
   private final class Trainable implements TrainableModel {
     private final String[] columns;
+    private final List<String> parameters = parameterNames();
 
     Trainable(String[] columns) {
       this.columns = columns;
@@ -477,32 +479,8 @@ public abstract class VariationalModel implements AutoCloseable, BoundEstimators
     @Override
     public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
       StepResult r = trainStep(batches, columns, feeds);
-      return new StepOutcome() {
-        @Override
-        public double objective() {
-          return r.objective();
-        }
-
-        @Override
-        public Divergence divergence() {
-          return allFinite(r) ? null : divergenceOf(r);
-        }
-
-        @Override
-        public Map<String, Double> scalars() {
-          Map<String, Double> values = new LinkedHashMap<>();
-          values.put("train/objective", r.objective());
-          for (int i = 0; i < termNames.size(); i++) {
-            values.put("train/" + termNames.get(i), (double) r.terms()[i]);
-          }
-          double squared = 0;
-          for (float n : r.gradientSquaredNorms()) {
-            squared += n;
-          }
-          values.put("train/gradient_norm", Math.sqrt(squared));
-          return values;
-        }
-      };
+      return new ObjectiveStep(spec.objective().toString(), r.objective(), termNames, r.terms(), parameters,
+          r.gradientSquaredNorms());
     }
 
     @Override
@@ -537,58 +515,6 @@ public abstract class VariationalModel implements AutoCloseable, BoundEstimators
     @Override
     public void writeVariables(Path prefix) throws IOException {
       VariationalModel.this.writeVariables(prefix);
-    }
-
-    /** The common case, checked without building any message. */
-    private static boolean allFinite(StepResult r) {
-      if (!Double.isFinite(r.objective())) {
-        return false;
-      }
-      for (float t : r.terms()) {
-        if (!Float.isFinite(t)) {
-          return false;
-        }
-      }
-      for (float n : r.gradientSquaredNorms()) {
-        if (!Float.isFinite(n)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    /** What was not finite: the objective or a term first, else a gradient. */
-    private StepOutcome.Divergence divergenceOf(StepResult r) {
-      StringBuilder terms = new StringBuilder();
-      List<String> badTerms = new ArrayList<>();
-      for (int i = 0; i < termNames.size(); i++) {
-        float t = r.terms()[i];
-        terms.append(i == 0 ? "" : ", ").append(termNames.get(i)).append(" = ").append(t);
-        if (!Float.isFinite(t)) {
-          badTerms.add(termNames.get(i));
-        }
-      }
-      String advice = "; lower the learning rate, clip the gradient norm, or check the data for NaN or extreme values";
-      if (!Double.isFinite(r.objective()) || !badTerms.isEmpty()) {
-        return new StepOutcome.Divergence(badTerms.isEmpty() ? "objective" : badTerms.get(0),
-            "the " + spec.objective() + " objective is " + r.objective()
-            + (badTerms.isEmpty() ? "" : "; not finite: " + String.join(", ", badTerms))
-            + " (" + terms + ")" + advice);
-      }
-      List<String> parameters = parameterNames();
-      List<String> badGradients = new ArrayList<>();
-      float[] norms = r.gradientSquaredNorms();
-      for (int i = 0; i < norms.length; i++) {
-        if (!Float.isFinite(norms[i])) {
-          badGradients.add(parameters.get(i));
-        }
-      }
-      float first = norms[parameters.indexOf(badGradients.get(0))];
-      return new StepOutcome.Divergence("gradient/" + badGradients.get(0), "the gradient of " + badGradients.get(0)
-          + " is " + (Float.isNaN(first) ? "NaN" : "infinite (or its squared norm overflows float32)")
-          + (badGradients.size() > 1 ? " (also not finite: the gradients of "
-              + String.join(", ", badGradients.subList(1, badGradients.size())) + ")" : "")
-          + ", while the objective is finite (" + r.objective() + ": " + terms + ")" + advice);
     }
   }
 
