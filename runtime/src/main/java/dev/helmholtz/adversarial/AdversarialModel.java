@@ -281,38 +281,9 @@ public abstract class AdversarialModel implements AutoCloseable {
     }
 
     @Override
-    public String name() {
-      return spec.modelName();
-    }
-
-    @Override
-    public String stepName() {
-      return "discriminator step";
-    }
-
-    @Override
-    public String objectiveName() {
-      return "discriminator " + spec.loss() + " loss";
-    }
-
-    @Override
-    public String epochObjectiveTag() {
-      return "epoch/discriminator_loss";
-    }
-
-    @Override
-    public Seed seed() {
-      return seed;
-    }
-
-    @Override
-    public Map<String, Operand<TFloat32>> hyperparameterInputs() {
-      return variables.hyperparameters();
-    }
-
-    @Override
-    public String[] columns() {
-      return columns;
+    public Description description() {
+      return new Description(spec.modelName(), "discriminator step", "discriminator " + spec.loss() + " loss",
+          "epoch/discriminator_loss", seed, variables.hyperparameters(), columns);
     }
 
     /** Options of {@link Training} that only the likelihood-based models' fit has: a clear error, not silence. */

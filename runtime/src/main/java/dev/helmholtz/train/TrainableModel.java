@@ -19,26 +19,27 @@ import org.tensorflow.types.TFloat32;
  */
 public interface TrainableModel {
 
-  /** The model's name in messages and logs: its class's name. */
-  String name();
+  /**
+   * What the loop reads of the model once, before the first step.
+   *
+   * @param name the model's name in messages and logs: its class's name
+   * @param stepName what the loop's steps are called in messages: {@code step}, or {@code
+   *     discriminator step}
+   * @param objectiveName the objective {@link StepOutcome#objective()} reports, for the curves
+   *     plot's title
+   * @param epochObjectiveTag the TensorBoard tag of an epoch's mean objective, such as {@code
+   *     epoch/train_objective}
+   * @param seed the model's seed; the batch order derives from it and {@link Training#seed()}
+   * @param hyperparameterInputs the inputs of the hyperparameters the model declares, by name:
+   *     what a schedule can feed
+   * @param columns the data columns a step reads, in the order {@link StepFeeds#binarize} counts
+   *     them
+   */
+  record Description(String name, String stepName, String objectiveName, String epochObjectiveTag, Seed seed,
+      Map<String, Operand<TFloat32>> hyperparameterInputs, String[] columns) {}
 
-  /** What the loop's steps are called in messages: {@code step}, or {@code discriminator step}. */
-  String stepName();
-
-  /** The objective {@link StepOutcome#objective()} reports, for the curves plot's title. */
-  String objectiveName();
-
-  /** The TensorBoard tag of an epoch's mean objective, such as {@code epoch/train_objective}. */
-  String epochObjectiveTag();
-
-  /** The model's seed; the batch order derives from it and {@link Training#seed()}. */
-  Seed seed();
-
-  /** The inputs of the hyperparameters the model declares, by name: what a schedule can feed. */
-  Map<String, Operand<TFloat32>> hyperparameterInputs();
-
-  /** The data columns a step reads, in the order {@link StepFeeds#binarize} counts them. */
-  String[] columns();
+  /** The model's name, seed, hyperparameter inputs and the data columns a step reads. */
+  Description description();
 
   /**
    * Refuses what of {@code training} this model cannot train with, and validation data it cannot

@@ -28,6 +28,7 @@ public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
   private final TrainableModel model;
+  private final TrainableModel.Description description;
   private final Dataset data;
   private final Training training;
   private final ProgressListener progress;
@@ -35,10 +36,11 @@ public final class TrainingLoop {
 
   private TrainingLoop(TrainableModel model, Dataset data, Training training) {
     this.model = model;
+    this.description = model.description();
     this.data = data;
     this.training = training;
     this.progress = training.progress();
-    this.modelName = model.name();
+    this.modelName = description.name();
   }
 
   /**
@@ -59,7 +61,7 @@ public final class TrainingLoop {
 
   private TrainingSummary run() {
     model.checkTraining(training);
-    StepFeeds.checkSchedules(modelName, model.hyperparameterInputs(), training);
+    StepFeeds.checkSchedules(modelName, description.hyperparameterInputs(), training);
     if (training.curvesPlot() != null) {
       RunOutputs.createParent(training.curvesPlot(), "training-curves plot");
     }
@@ -81,7 +83,7 @@ public final class TrainingLoop {
       throw new UncheckedIOException(e.getMessage(), e);
     }
 
-    String[] columns = model.columns();
+    String[] columns = description.columns();
     long bytes = 0;
     for (String column : columns) {
       bytes += 4L * data.size() * data.width(column);
@@ -100,7 +102,7 @@ public final class TrainingLoop {
         } catch (IOException e) {
           throw new UncheckedIOException(e.getMessage(), e);
         }
-        LOG.info("resuming {} from {}: {} {}, epoch {}, batch {}", modelName, resumedFrom, model.stepName(),
+        LOG.info("resuming {} from {}: {} {}, epoch {}, batch {}", modelName, resumedFrom, description.stepName(),
             state.step, state.epoch, state.batchesDone);
       }
       model.begin(data, path);
@@ -131,7 +133,7 @@ public final class TrainingLoop {
   }
 
   private TrainingSummary loop(TrainingState state, String[] columns, DataPath path, RunOutputs outputs) {
-    long shuffleSeed = model.seed().derive("batches").value() ^ training.seed();
+    long shuffleSeed = description.seed().derive("batches").value() ^ training.seed();
     LearningRateSchedule schedule = training.learningRateSchedule();
     EarlyStopping earlyStopping = training.earlyStopping();
     long steps = 0;
@@ -147,7 +149,7 @@ public final class TrainingLoop {
     for (int i = 0; i < columns.length; i++) {
       binarized[i] = path == DataPath.RESIDENT && data.isDynamicallyBinarized(columns[i]);
     }
-    try (StepFeeds feeds = new StepFeeds(modelName, model.hyperparameterInputs(), training, binarized)) {
+    try (StepFeeds feeds = new StepFeeds(modelName, description.hyperparameterInputs(), training, binarized)) {
       epochs:
       while (state.epoch <= training.epochs()) {
         if (earlyStopping != null && earlyStopping.exhausted(state.epochsWithoutImprovement)) {
@@ -231,7 +233,7 @@ public final class TrainingLoop {
           model::writeVariables, progress);
     } finally {
       String name = modelName.substring(modelName.lastIndexOf('.') + 1);
-      outputs.plot(state.history, name + " (" + model.objectiveName() + ")");
+      outputs.plot(state.history, name + " (" + description.objectiveName() + ")");
     }
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     TrainingSummary summary = new TrainingSummary(Math.max(lastEpoch, 1), steps, examples,
@@ -266,7 +268,7 @@ public final class TrainingLoop {
       }
     }
     state.history.add(new EpochRecord(epoch, state.step, mean, validated, lastRate, state.epochSeconds));
-    outputs.epochSummaries(state.step, model.epochObjectiveTag(), mean, validated, model::sampleImages);
+    outputs.epochSummaries(state.step, description.epochObjectiveTag(), mean, validated, model::sampleImages);
     state.startEpoch(epoch + 1);
     boolean stop = earlyStopping != null && earlyStopping.exhausted(state.epochsWithoutImprovement);
     if (stop) {
@@ -283,7 +285,7 @@ public final class TrainingLoop {
     if (divergence == null) {
       return;
     }
-    throw new TrainingDivergedException("training of " + modelName + " diverged at " + model.stepName() + " "
+    throw new TrainingDivergedException("training of " + modelName + " diverged at " + description.stepName() + " "
         + step + " (epoch " + epoch + ", batch " + batch + "): " + divergence.description()
         + outputs.checkpointNote(), step, divergence.quantity(), outputs.lastCheckpoint());
   }

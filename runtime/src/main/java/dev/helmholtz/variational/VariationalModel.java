@@ -404,38 +404,9 @@ public abstract class VariationalModel implements AutoCloseable, BoundEstimators
     }
 
     @Override
-    public String name() {
-      return spec.modelName();
-    }
-
-    @Override
-    public String stepName() {
-      return "step";
-    }
-
-    @Override
-    public String objectiveName() {
-      return spec.objective().toString();
-    }
-
-    @Override
-    public String epochObjectiveTag() {
-      return "epoch/train_objective";
-    }
-
-    @Override
-    public Seed seed() {
-      return seed;
-    }
-
-    @Override
-    public Map<String, Operand<TFloat32>> hyperparameterInputs() {
-      return variables.hyperparameters();
-    }
-
-    @Override
-    public String[] columns() {
-      return columns;
+    public Description description() {
+      return new Description(spec.modelName(), "step", spec.objective().toString(), "epoch/train_objective", seed,
+          variables.hyperparameters(), columns);
     }
 
     @Override
