@@ -1,13 +1,13 @@
 package dev.helmholtz.adversarial;
 
 import dev.helmholtz.annotations.GanLoss;
+import dev.helmholtz.core.BatchRuns;
+import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.core.DataColumns;
 import dev.helmholtz.core.SavedModelExporter;
-import dev.helmholtz.core.VariableCheckpoint;
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
-import dev.helmholtz.data.ImageGrid;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.nn.VariableStore;
@@ -15,12 +15,8 @@ import dev.helmholtz.objective.AdversarialLosses;
 import dev.helmholtz.objective.GradientPenalty;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
-import dev.helmholtz.train.DataPath;
-import dev.helmholtz.train.EpochBatches;
 import dev.helmholtz.train.StepFeeds;
-import dev.helmholtz.train.StepOutcome;
 import dev.helmholtz.train.ThreadSettings;
-import dev.helmholtz.train.TrainableModel;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingDivergedException;
 import dev.helmholtz.train.TrainingLoop;
@@ -29,19 +25,13 @@ import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
-import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -66,20 +56,14 @@ import org.tensorflow.types.TInt32;
  * (Gulrajani et al. 2017) and 0.999 otherwise. A generator without variables is held fixed.
  * Not safe for concurrent {@code fit} calls; close it to free native memory.
  */
-public abstract class AdversarialModel implements AutoCloseable {
-  private static final int EVALUATION_BATCH = 500;
+public abstract class AdversarialModel extends CompiledModel {
   private static final float BETA1 = 0.5f;
 
   private final AdversarialSpec spec;
-  private final Seed seed;
-  private final ThreadSettings threads;
-  private Graph graph;
-  private Session session;
 
   private final Map<String, Placeholder<TFloat32>> data = new LinkedHashMap<>();
   private Placeholder<TInt32> sampleCount;
   private Placeholder<TFloat32> learningRate;
-  private VariableStore variables;
   private List<Variable<TFloat32>> generatorVariables;
   private List<Variable<TFloat32>> discriminatorVariables;
   private Operand<TFloat32> discriminatorLoss;
@@ -89,14 +73,11 @@ public abstract class AdversarialModel implements AutoCloseable {
   private Op discriminatorStep;
   private Op generatorStep;
   private Map<String, Operand<TFloat32>> samples;
-  private long stepsTaken;
-  private VariableCheckpoint checkpointOps;
   private double lastGeneratorLoss = Double.NaN;
 
   protected AdversarialModel(AdversarialSpec spec, Seed seed, ThreadSettings threads) {
-    this.spec = Objects.requireNonNull(spec, "spec");
-    this.seed = Objects.requireNonNull(seed, "seed");
-    this.threads = Objects.requireNonNull(threads, "threads");
+    super(Objects.requireNonNull(spec, "spec").modelName(), seed, threads);
+    this.spec = spec;
   }
 
   /** Describes the generator: draws each latent, reads the labels, generates the node. Generated. */
@@ -105,73 +86,62 @@ public abstract class AdversarialModel implements AutoCloseable {
   /** Describes the discriminator: one logit per example, {@code [n, 1]} or {@code [n]}. Generated. */
   protected abstract Operand<TFloat32> defineDiscriminator(DiscriminatorPass pass);
 
-  /** Builds the graph and session and initializes the variables; generated constructors call it once. */
-  protected final void build() {
-    graph = new Graph();
-    try {
-      Ops tf = Ops.create(graph);
-      RandomSource random = new RandomSource(tf, seed.derive("graph"));
-      variables = new VariableStore(tf, random);
-      for (AdversarialSpec.Node node : spec.observed()) {
-        data.put(node.name(), tf.placeholder(TFloat32.class,
-            Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
-      }
-      sampleCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-      learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-      String generated = spec.generated().name();
-      Map<String, Operand<TFloat32>> labels = new LinkedHashMap<>();
-      spec.nodes(AdversarialSpec.Role.LABEL).forEach(n -> labels.put(n.name(), data.get(n.name())));
-
-      // Training: as many generated examples as real ones, with the real examples' labels.
-      Operand<TInt32> batchSize = tf.squeeze(tf.slice(tf.shape(data.get(generated)), tf.constant(new int[] {0}),
-          tf.constant(new int[] {1})));
-      AdversarialPass training = new AdversarialPass(tf, spec, variables, random, batchSize, labels);
-      defineGeneration(training);
-      Operand<TFloat32> fake = requireGenerated(training);
-      generatorVariables = variables.trainableVariables();
-
-      realScores = discriminate(tf, data.get(generated), labels);
-      Operand<TFloat32> fakeScores = discriminate(tf, fake, labels);
-      discriminatorVariables = new ArrayList<>(variables.trainableVariables());
-      discriminatorVariables.removeAll(generatorVariables);
-      if (discriminatorVariables.isEmpty()) {
-        throw new IllegalStateException("the discriminator of " + spec.modelName() + " has no variables to train");
-      }
-      Operand<TFloat32> dLoss = AdversarialLosses.discriminator(tf, spec.loss(), realScores, fakeScores);
-      if (spec.loss() == GanLoss.WASSERSTEIN_GP && spec.gradientPenalty() > 0) {
-        Operand<TFloat32> interpolates = GradientPenalty.interpolates(tf, random, data.get(generated), fake);
-        Operand<TFloat32> penalty = GradientPenalty.penalty(tf, x -> discriminate(tf, x, labels), interpolates);
-        dLoss = tf.math.add(dLoss, tf.math.mul(tf.constant((float) spec.gradientPenalty()), penalty));
-      }
-      discriminatorLoss = dLoss;
-      generatorLoss = AdversarialLosses.generator(tf, spec.loss(), fakeScores);
-      gameValue = AdversarialLosses.gameValue(tf, realScores, fakeScores);
-      float beta2 = spec.loss() == GanLoss.WASSERSTEIN_GP ? 0.9f : Adam.DEFAULT_BETA2;
-      Adam adamD = Adam.create(tf, "adam_discriminator", discriminatorLoss, discriminatorVariables,
-          learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
-      discriminatorStep = adamD.step();
-      Adam adamG = generatorVariables.isEmpty() ? null : Adam.create(tf, "adam_generator", generatorLoss,
-          generatorVariables, learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
-      generatorStep = adamG == null ? null : adamG.step();
-
-      // Sampling: n fed, labels fed through the same placeholders as in training.
-      AdversarialPass sampling = new AdversarialPass(tf, spec, variables, random, sampleCount, labels);
-      defineGeneration(sampling);
-      requireGenerated(sampling);
-      samples = sampling.values();
-
-      session = new Session(graph, threads.toConfig());
-      Session.Runner init = session.runner();
-      variables.initializers().forEach(init::addTarget);
-      adamD.initializers().forEach(init::addTarget);
-      if (adamG != null) {
-        adamG.initializers().forEach(init::addTarget);
-      }
-      init.run().close();
-    } catch (RuntimeException | Error e) {
-      close();
-      throw e;
+  @Override
+  protected final List<Op> defineGraph(Ops tf, RandomSource random) {
+    VariableStore variables = variables();
+    for (AdversarialSpec.Node node : spec.observed()) {
+      data.put(node.name(), tf.placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
     }
+    sampleCount = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+    learningRate = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+    String generated = spec.generated().name();
+    Map<String, Operand<TFloat32>> labels = new LinkedHashMap<>();
+    spec.nodes(AdversarialSpec.Role.LABEL).forEach(n -> labels.put(n.name(), data.get(n.name())));
+
+    // Training: as many generated examples as real ones, with the real examples' labels.
+    Operand<TInt32> batchSize = tf.squeeze(tf.slice(tf.shape(data.get(generated)), tf.constant(new int[] {0}),
+        tf.constant(new int[] {1})));
+    AdversarialPass training = new AdversarialPass(tf, spec, variables, random, batchSize, labels);
+    defineGeneration(training);
+    Operand<TFloat32> fake = requireGenerated(training);
+    generatorVariables = variables.trainableVariables();
+
+    realScores = discriminate(tf, data.get(generated), labels);
+    Operand<TFloat32> fakeScores = discriminate(tf, fake, labels);
+    discriminatorVariables = new ArrayList<>(variables.trainableVariables());
+    discriminatorVariables.removeAll(generatorVariables);
+    if (discriminatorVariables.isEmpty()) {
+      throw new IllegalStateException("the discriminator of " + spec.modelName() + " has no variables to train");
+    }
+    Operand<TFloat32> dLoss = AdversarialLosses.discriminator(tf, spec.loss(), realScores, fakeScores);
+    if (spec.loss() == GanLoss.WASSERSTEIN_GP && spec.gradientPenalty() > 0) {
+      Operand<TFloat32> interpolates = GradientPenalty.interpolates(tf, random, data.get(generated), fake);
+      Operand<TFloat32> penalty = GradientPenalty.penalty(tf, x -> discriminate(tf, x, labels), interpolates);
+      dLoss = tf.math.add(dLoss, tf.math.mul(tf.constant((float) spec.gradientPenalty()), penalty));
+    }
+    discriminatorLoss = dLoss;
+    generatorLoss = AdversarialLosses.generator(tf, spec.loss(), fakeScores);
+    gameValue = AdversarialLosses.gameValue(tf, realScores, fakeScores);
+    float beta2 = spec.loss() == GanLoss.WASSERSTEIN_GP ? 0.9f : Adam.DEFAULT_BETA2;
+    Adam adamD = Adam.create(tf, "adam_discriminator", discriminatorLoss, discriminatorVariables,
+        learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
+    discriminatorStep = adamD.step();
+    Adam adamG = generatorVariables.isEmpty() ? null : Adam.create(tf, "adam_generator", generatorLoss,
+        generatorVariables, learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
+    generatorStep = adamG == null ? null : adamG.step();
+
+    // Sampling: n fed, labels fed through the same placeholders as in training.
+    AdversarialPass sampling = new AdversarialPass(tf, spec, variables, random, sampleCount, labels);
+    defineGeneration(sampling);
+    requireGenerated(sampling);
+    samples = sampling.values();
+
+    List<Op> initializers = new ArrayList<>(adamD.initializers());
+    if (adamG != null) {
+      initializers.addAll(adamG.initializers());
+    }
+    return initializers;
   }
 
   private Operand<TFloat32> requireGenerated(AdversarialPass pass) {
@@ -187,7 +157,7 @@ public abstract class AdversarialModel implements AutoCloseable {
   private Operand<TFloat32> discriminate(Ops tf, Operand<TFloat32> value, Map<String, Operand<TFloat32>> labels) {
     Map<String, Operand<TFloat32>> inputs = new LinkedHashMap<>(labels);
     inputs.put(spec.generated().name(), value);
-    Operand<TFloat32> logits = defineDiscriminator(new DiscriminatorPass(tf, spec, variables, inputs));
+    Operand<TFloat32> logits = defineDiscriminator(new DiscriminatorPass(tf, spec, variables(), inputs));
     Shape shape = logits.shape();
     boolean column = shape.numDimensions() == 2 && shape.get(1) == 1;
     if (!column && shape.numDimensions() != 1) {
@@ -199,11 +169,6 @@ public abstract class AdversarialModel implements AutoCloseable {
 
   public AdversarialSpec spec() {
     return spec;
-  }
-
-  /** Training steps (discriminator and generator updates) taken so far by {@link #fit}. */
-  public long stepsTaken() {
-    return stepsTaken;
   }
 
   /** The generator's variables' names, such as {@code generate/dense_0/kernel}. */
@@ -254,198 +219,45 @@ public abstract class AdversarialModel implements AutoCloseable {
       throw new IllegalArgumentException("discriminatorSteps must be at least 1, was " + discriminatorSteps);
     }
     String[] columns = checkColumns(data, spec.observed());
-    return TrainingLoop.run(new Game(columns, discriminatorSteps), data, training);
+    return TrainingLoop.run(new AdversarialTraining(this, columns, discriminatorSteps), data, training);
   }
 
-  /** Checkpoint property: discriminator updates per generator update of the run that wrote it. */
-  static final String DISCRIMINATOR_STEPS = "adversarial.discriminatorSteps";
-  /** Checkpoint property: the generator's last loss, as a hexadecimal double. */
-  static final String LAST_GENERATOR_LOSS = "adversarial.lastGeneratorLoss";
-
-  /**
-   * This model as {@link TrainingLoop} trains it: a step is one discriminator update, and every
-   * {@code discriminatorSteps}-th of them, counted over the whole run, is followed by a generator
-   * update on the same batch's labels; so a resumed run (same data, batch size, seed and
-   * discriminator steps) repeats the uninterrupted run's updates exactly. The objective the loop
-   * reports is the discriminator's loss.
-   */
-  private final class Game implements TrainableModel {
-    private final String[] columns;
-    private final int discriminatorSteps;
-    /** The generator's last loss in the checkpoint to resume from, read before the model changes. */
-    private double resumedGeneratorLoss = Double.NaN;
-
-    Game(String[] columns, int discriminatorSteps) {
-      this.columns = columns;
-      this.discriminatorSteps = discriminatorSteps;
-    }
-
-    @Override
-    public Description description() {
-      return new Description(spec.modelName(), "discriminator step", "discriminator " + spec.loss() + " loss",
-          "epoch/discriminator_loss", seed, variables.hyperparameters(), columns);
-    }
-
-    /** Options of {@link Training} that only the likelihood-based models' fit has: a clear error, not silence. */
-    @Override
-    public void checkTraining(Training training) {
-      List<String> unsupported = new ArrayList<>();
-      if (training.validation() != null) {
-        unsupported.add("validation data (an adversarial game has no validation objective)");
-      }
-      if (training.earlyStopping() != null) {
-        unsupported.add("earlyStopping");
-      }
-      if (training.clipGradientNorm() > 0) {
-        unsupported.add("clipGradientNorm");
-      }
-      if (training.dataPath() == DataPath.RESIDENT) {
-        unsupported.add("dataPath(RESIDENT) (adversarial models feed each batch: use FED or AUTO)");
-      }
-      if (!unsupported.isEmpty()) {
-        throw new IllegalArgumentException(spec.modelName() + " is an adversarial model; its fit does not support "
-            + String.join(", ", unsupported));
-      }
-    }
-
-    @Override
-    public DataPath dataPath(Training training, long bytes) {
-      return DataPath.FED;
-    }
-
-    @Override
-    public void checkResumable(Properties p, Path checkpoint, List<String> differences) throws IOException {
-      String written = p.getProperty(DISCRIMINATOR_STEPS);
-      if (written == null) {
-        throw new IOException(checkpoint.toAbsolutePath() + " holds no adversarial training state ("
-            + DISCRIMINATOR_STEPS + " is missing): it was not written by an adversarial model's fit");
-      }
-      if (!written.equals(Integer.toString(discriminatorSteps))) {
-        differences.add(written + " discriminator steps per generator step (this run: " + discriminatorSteps + ")");
-      }
-      if (!differences.isEmpty()) {
-        return;
-      }
-      String loss = p.getProperty(LAST_GENERATOR_LOSS);
-      try {
-        resumedGeneratorLoss = loss == null ? Double.NaN : Double.parseDouble(loss);
-      } catch (NumberFormatException e) {
-        throw new IOException(checkpoint.toAbsolutePath() + ": damaged value of " + LAST_GENERATOR_LOSS
-            + " (" + loss + ")", e);
-      }
-    }
-
-    @Override
-    public void restore(Path checkpoint, Properties p, long step) throws IOException {
-      stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
-      lastGeneratorLoss = resumedGeneratorLoss;
-    }
-
-    @Override
-    public void begin(Dataset data, DataPath path) {
-      // Every batch is fed: nothing to upload.
-    }
-
-    @Override
-    public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
-      Batch batch = batches.batch();
-      double discriminator = AdversarialModel.this.step(batch, columns, feeds, discriminatorStep, discriminatorLoss);
-      stepsTaken++;
-      // A diverged discriminator stops the run before the generator learns from it.
-      boolean generatorTurn = Double.isFinite(discriminator) && generatorStep != null
-          && step % discriminatorSteps == 0;
-      if (generatorTurn) {
-        lastGeneratorLoss = AdversarialModel.this.step(batch, columns, feeds, generatorStep, generatorLoss);
-        stepsTaken++;
-      }
-      double generator = lastGeneratorLoss;
-      return new StepOutcome() {
-        @Override
-        public double objective() {
-          return discriminator;
-        }
-
-        @Override
-        public Divergence divergence() {
-          return !Double.isFinite(discriminator) ? diverged("discriminator", discriminator)
-              : generatorTurn && !Double.isFinite(generator) ? diverged("generator", generator) : null;
-        }
-
-        @Override
-        public Map<String, Double> scalars() {
-          Map<String, Double> values = new LinkedHashMap<>();
-          values.put("train/discriminator_loss", discriminator);
-          if (!Double.isNaN(generator)) {
-            values.put("train/generator_loss", generator);
-          }
-          return values;
-        }
-      };
-    }
-
-    private StepOutcome.Divergence diverged(String player, double loss) {
-      return new StepOutcome.Divergence(player + "_loss", "the " + player + "'s " + spec.loss() + " loss is " + loss
-          + "; lower the learning rate or check the data for NaN or extreme values");
-    }
-
-    /** Never asked: {@link #checkTraining} refuses validation data. */
-    @Override
-    public double validationObjective(Dataset validation) {
-      throw new IllegalStateException(spec.modelName() + " is an adversarial model: a game has no validation objective");
-    }
-
-    /** None: drawing them would move the generator's random stream, and so the run's updates. */
-    @Override
-    public Map<String, ImageGrid.Pixels> sampleImages() {
-      return Map.of();
-    }
-
-    @Override
-    public Properties checkpointProperties(Properties position) {
-      position.setProperty(DISCRIMINATOR_STEPS, Integer.toString(discriminatorSteps));
-      position.setProperty(LAST_GENERATOR_LOSS, Double.toHexString(lastGeneratorLoss));
-      return AdversarialModel.this.checkpointProperties(position);
-    }
-
-    @Override
-    public void writeVariables(Path prefix) throws IOException {
-      AdversarialModel.this.writeVariables(prefix);
-    }
+  // For AdversarialTraining, this model as the training loop sees it.
+  boolean hasGenerator() {
+    return generatorStep != null;
   }
 
-  /**
-   * The scalar hyperparameters the model's networks declare ({@code Nn.hyperparameter}), by name,
-   * with their defaults: the names {@code Training.schedule} can anneal.
-   */
-  public Map<String, Float> hyperparameters() {
-    return variables.hyperparameterDefaults();
+  /** One discriminator update on {@code batch}; its loss before the update (not checked). */
+  double discriminatorUpdate(Batch batch, String[] columns, StepFeeds feeds) {
+    double loss = step(batch, columns, feeds, discriminatorStep, discriminatorLoss);
+    stepTaken();
+    return loss;
   }
 
-  /** This model's checkpoint properties (name, nodes, step count) with {@code extra}. */
-  private Properties checkpointProperties(Properties extra) {
-    return VariableCheckpoint.describing(extra, spec.modelName(), nodesDescription(), stepsTaken);
+  /** One generator update on {@code batch}'s labels; its loss before the update (not checked). */
+  double generatorUpdate(Batch batch, String[] columns, StepFeeds feeds) {
+    lastGeneratorLoss = step(batch, columns, feeds, generatorStep, generatorLoss);
+    stepTaken();
+    return lastGeneratorLoss;
   }
 
-  private void writeVariables(Path prefix) throws IOException {
-    checkpointOps().write(session, prefix, spec.modelName());
+  void setLastGeneratorLoss(double loss) {
+    lastGeneratorLoss = loss;
   }
 
-  /** One update of a player on {@code batch}; its loss before the update (not checked). */
+  /** Restores a checkpoint that {@code fit} wrote, its properties already read. */
+  void restoreForResume(Path checkpoint, Properties p) throws IOException {
+    restoreState(checkpoint, p);
+  }
+
   private double step(Batch batch, String[] columns, StepFeeds feeds, Op update, Operand<TFloat32> loss) {
-    List<TFloat32> fed = feedTensors(batch, columns);
-    try {
-      Session.Runner runner = session.runner().feed(learningRate, feeds.learningRate());
+    return BatchRuns.run(session(), batch, columns, data, runner -> {
+      runner.feed(learningRate, feeds.learningRate());
       feeds.feedHyperparameters(runner);
-      for (int i = 0; i < columns.length; i++) {
-        runner.feed(data.get(columns[i]), fed.get(i));
-      }
-      try (Result result = runner.addTarget(update).fetch(loss).run()) {
-        return ((TFloat32) result.get(0)).getFloat();
-      }
-    } finally {
-      fed.forEach(Tensor::close);
-    }
+      return runner.addTarget(update).fetch(loss);
+    }, result -> (double) ((TFloat32) result.get(0)).getFloat());
   }
+
 
   /**
    * Draws {@code n} examples of every latent and the generated node, each {@code [n][width]}.
@@ -475,75 +287,29 @@ public abstract class AdversarialModel implements AutoCloseable {
     }
     Map<String, float[][]> out = new LinkedHashMap<>();
     samples.keySet().forEach(name -> out.put(name, new float[n][]));
-    int offset = 0;
-    for (int from = 0; from < n; from += EVALUATION_BATCH) {
-      int size = Math.min(EVALUATION_BATCH, n - from);
-      List<TFloat32> fed = columns.length == 0 ? List.of()
-          : feedTensors(labels.slice(from, from + size).batches(size, false, 0, columns).next(), columns);
+    for (int from = 0; from < n; from += BatchRuns.EVALUATION_BATCH) {
+      int size = Math.min(BatchRuns.EVALUATION_BATCH, n - from);
+      int offset = from;
+      Batch batch = columns.length == 0 ? null : labels.slice(from, from + size).batches(size, false, 0, columns).next();
       try (TInt32 count = TInt32.scalarOf(size)) {
-        Session.Runner runner = session.runner().feed(sampleCount, count);
-        for (int i = 0; i < columns.length; i++) {
-          runner.feed(data.get(columns[i]), fed.get(i));
-        }
-        samples.values().forEach(runner::fetch);
-        try (Result result = runner.run()) {
-          int i = 0;
-          for (String name : samples.keySet()) {
-            float[][] rows = rows((TFloat32) result.get(i++), size, spec.require(name).width());
-            System.arraycopy(rows, 0, out.get(name), offset, size);
-          }
-        }
-      } finally {
-        fed.forEach(Tensor::close);
+        BatchRuns.run(session(), batch, columns, data, runner -> {
+          runner.feed(sampleCount, count);
+          samples.values().forEach(runner::fetch);
+          return runner;
+        }, result -> {
+          BatchRuns.copyRows(result, 0, out, name -> spec.require(name).width(), size, offset);
+          return out;
+        });
       }
-      offset += size;
     }
     return out;
   }
 
-  /**
-   * Writes this model's state into a new directory, atomically, as {@link
-   * VariationalModel#saveCheckpoint} does: both players' weights, both optimizers' state, the
-   * position of every random stream and the step count, with {@code checkpoint.properties} naming
-   * the model. {@link #restoreCheckpoint} brings a model built from the same class back to exactly
-   * this state, so training continues as if uninterrupted.
-   *
-   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists
-   * @throws java.nio.file.NoSuchFileException if its parent directory does not exist
-   */
-  public void saveCheckpoint(Path directory) throws IOException {
-    requireOpen();
-    Checkpoints.write(directory, checkpointProperties(new Properties()), this::writeVariables);
-  }
 
-  /**
-   * Sets this model's state to a checkpoint written by {@link #saveCheckpoint} for a model of the
-   * same class: a checkpoint directory, or a root whose latest checkpoint is taken. All or
-   * nothing: on an error the model is unchanged.
-   *
-   * @return the checkpoint restored
-   * @throws java.nio.file.NoSuchFileException if there is no checkpoint at {@code path}
-   * @throws IOException if the checkpoint is damaged or belongs to another model (the message
-   *     says which)
-   */
-  public Path restoreCheckpoint(Path path) throws IOException {
-    requireOpen();
-    Path checkpoint = Checkpoints.resolve(path);
-    Properties p = Checkpoints.properties(checkpoint);
-    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, p, spec.modelName(), nodesDescription());
-    return checkpoint;
-  }
-
-  private String nodesDescription() {
+  @Override
+  protected final String nodesDescription() {
     return String.join(",", spec.nodes().stream()
         .map(n -> n.name() + ":" + n.role().name().toLowerCase(java.util.Locale.ROOT) + ":" + n.width()).toList());
-  }
-
-  private VariableCheckpoint checkpointOps() {
-    if (checkpointOps == null) {
-      checkpointOps = VariableCheckpoint.build(graph);
-    }
-    return checkpointOps;
   }
 
   /**
@@ -565,7 +331,7 @@ public abstract class AdversarialModel implements AutoCloseable {
     Map<String, Operand<?>> inputs = new LinkedHashMap<>();
     inputs.put("n", sampleCount);
     spec.nodes(AdversarialSpec.Role.LABEL).forEach(node -> inputs.put(node.name(), data.get(node.name())));
-    SavedModelExporter.export(session, directory, inputs, new LinkedHashMap<>(samples), null, null, null, null);
+    SavedModelExporter.export(session(), directory, inputs, new LinkedHashMap<>(samples), null, null, null, null);
   }
 
   /** The discriminator's logit for each example of {@code data} (a column per observed node). */
@@ -574,7 +340,7 @@ public abstract class AdversarialModel implements AutoCloseable {
     String[] columns = checkColumns(data, spec.observed());
     float[] out = new float[data.size()];
     int offset = 0;
-    Batches batches = data.batches(EVALUATION_BATCH, false, 0, columns);
+    Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, 0, columns);
     while (batches.hasNext()) {
       Batch batch = batches.next();
       float[] values = evaluate(batch, columns, realScores);
@@ -592,7 +358,7 @@ public abstract class AdversarialModel implements AutoCloseable {
     requireOpen();
     String[] columns = checkColumns(data, spec.observed());
     double sum = 0;
-    Batches batches = data.batches(EVALUATION_BATCH, false, 0, columns);
+    Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, 0, columns);
     while (batches.hasNext()) {
       Batch batch = batches.next();
       sum += evaluate(batch, columns, gameValue)[0] * batch.size();
@@ -601,70 +367,14 @@ public abstract class AdversarialModel implements AutoCloseable {
   }
 
   private float[] evaluate(Batch batch, String[] columns, Operand<TFloat32> fetch) {
-    List<TFloat32> fed = feedTensors(batch, columns);
-    try {
-      Session.Runner runner = session.runner();
-      for (int i = 0; i < columns.length; i++) {
-        runner.feed(data.get(columns[i]), fed.get(i));
-      }
-      try (Result result = runner.fetch(fetch).run()) {
-        TFloat32 value = (TFloat32) result.get(0);
-        float[] values = new float[(int) value.shape().size()];
-        value.copyTo(DataBuffers.of(values, false, false));
-        return values;
-      }
-    } finally {
-      fed.forEach(Tensor::close);
-    }
+    return BatchRuns.run(session(), batch, columns, data, runner -> runner.fetch(fetch),
+        result -> BatchRuns.values((TFloat32) result.get(0)));
   }
 
-  private static List<TFloat32> feedTensors(Batch batch, String[] columns) {
-    List<TFloat32> tensors = new ArrayList<>(columns.length);
-    try {
-      for (String column : columns) {
-        int width = batch.width(column);
-        tensors.add(TFloat32.tensorOf(Shape.of(batch.size(), width),
-            DataBuffers.of(batch.column(column), true, false).narrow((long) batch.size() * width)));
-      }
-      return tensors;
-    } catch (RuntimeException e) {
-      tensors.forEach(Tensor::close);
-      throw e;
-    }
-  }
-
-  private static float[][] rows(TFloat32 tensor, int count, int width) {
-    float[] flat = new float[count * width];
-    tensor.copyTo(DataBuffers.of(flat, false, false));
-    float[][] rows = new float[count][];
-    for (int i = 0; i < count; i++) {
-      rows[i] = Arrays.copyOfRange(flat, i * width, (i + 1) * width);
-    }
-    return rows;
-  }
 
   private String[] checkColumns(Dataset dataset, List<AdversarialSpec.Node> nodes) {
     Map<String, Integer> widths = new java.util.LinkedHashMap<>();
     nodes.forEach(node -> widths.put(node.name(), node.width()));
     return DataColumns.require(spec.modelName(), dataset, widths);
-  }
-
-  private void requireOpen() {
-    if (session == null) {
-      throw new IllegalStateException(spec.modelName() + " model is closed");
-    }
-  }
-
-  /** Frees the session and graph (native memory). Idempotent. */
-  @Override
-  public void close() {
-    if (session != null) {
-      session.close();
-      session = null;
-    }
-    if (graph != null) {
-      graph.close();
-      graph = null;
-    }
   }
 }

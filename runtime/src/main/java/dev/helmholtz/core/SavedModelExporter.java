@@ -17,9 +17,9 @@ import org.tensorflow.exceptions.TensorFlowException;
 
 /**
  * Writes a SavedModel of a session's graph with Helmholtz's signatures (see {@link
- * dev.helmholtz.variational.VariationalModel#exportSavedModel}), into a temporary sibling directory that is renamed into
- * place once complete, so a crash never leaves a half-written export where a server would load
- * it.
+ * dev.helmholtz.variational.VariationalModel#exportSavedModel}), into a temporary sibling
+ * directory that is renamed into place once complete, so a crash never leaves a half-written
+ * export where a server would load it.
  */
 public final class SavedModelExporter {
   /** TensorFlow Serving's method name for the Predict API. */

@@ -233,7 +233,7 @@ public final class StepProfile {
           TFloat32 all = TFloat32.tensorOf(Shape.of(data.size(), data.width(column)),
               DataBuffers.of(data.flat(column), true, false));
           tensors.add(all);
-          ResidentColumn target = model.residentColumn(column);
+          ResidentColumn target = model.training().residentColumn(column);
           runner.feed(target.upload(), all).addTarget(target.assign());
         }
         runner.run().close();
@@ -245,9 +245,9 @@ public final class StepProfile {
     /** One training step, traced when {@code options} is given; returns its metadata then. */
     RunMetadata step(RunOptions options) {
       Session.Runner runner = model.session().runner()
-          .feed(model.learningRateInput(), rate)
-          .addTarget(model.trainStepOp())
-          .fetch(model.objectiveMean());
+          .feed(model.training().learningRateInput(), rate)
+          .addTarget(model.training().trainStepOp())
+          .fetch(model.training().objectiveMean());
       List<Tensor> fed = new ArrayList<>();
       try {
         if (path == DataPath.RESIDENT) {
@@ -255,15 +255,15 @@ public final class StepProfile {
             indexBatches = data.indexBatches(batchSize, true, ++epoch);
           }
           int size = indexBatches.next();
-          model.towers().feedIndices(runner, indexBatches.indices(), size, fed);
+          model.training().towers().feedIndices(runner, indexBatches.indices(), size, fed);
           for (int i = 0; i < columns.size(); i++) {
-            runner.feed(model.residentColumn(columns.get(i)).binarize(), binarize.get(i));
+            runner.feed(model.training().residentColumn(columns.get(i)).binarize(), binarize.get(i));
           }
         } else {
           if (copies == null || !copies.hasNext()) {
             copies = data.batches(batchSize, true, ++epoch, columns.toArray(String[]::new));
           }
-          model.towers().feedRows(runner, copies.next(), columns.toArray(String[]::new), fed);
+          model.training().towers().feedRows(runner, copies.next(), columns.toArray(String[]::new), fed);
         }
         if (options == null) {
           runner.run().close();

@@ -337,15 +337,7 @@ public final class VaeBenchmarkCommand implements Callable<Integer> {
    * data and control edges (the loss included), and the difference between the two.
    */
   private static void profile(PrintStream out, VariationalModel generated, HandWrittenVae handWritten) {
-    Graph generatedGraph;
-    try {
-      java.lang.reflect.Field f = VariationalModel.class.getDeclaredField("graph");
-      f.setAccessible(true);
-      generatedGraph = (Graph) f.get(generated);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      out.println("  profile: cannot reach the generated model's graph (" + e + "); skipped");
-      return;
-    }
+    Graph generatedGraph = generated.graph();
     Map<String, Integer> gen = stepSubgraph(generatedGraph, "adam/step");
     Map<String, Integer> hand = stepSubgraph(handWritten.graph(), "adam/step");
     out.printf(Locale.ROOT, "  training-step subgraph: generated %d ops, hand-written %d ops"

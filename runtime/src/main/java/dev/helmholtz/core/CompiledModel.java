@@ -1,0 +1,223 @@
+package dev.helmholtz.core;
+
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.ThreadSettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * What every model compiled to one TensorFlow graph shares, whatever its kind (variational,
+ * adversarial): the graph and the session that runs it, the networks' variables, the count of
+ * training steps, checkpoints of the whole state, and closing. A kind defines its ops in {@link
+ * #defineGraph}; generated constructors call {@link #build} once.
+ *
+ * <p>Not safe for concurrent training calls; close it to free native memory.
+ */
+public abstract class CompiledModel implements AutoCloseable {
+  private final String modelName;
+  private final Seed seed;
+  private final ThreadSettings threads;
+  private Graph graph;
+  private Session session;
+  private VariableStore variables;
+  private VariableCheckpoint checkpointOps;
+  private long stepsTaken;
+
+  protected CompiledModel(String modelName, Seed seed, ThreadSettings threads) {
+    this.modelName = Objects.requireNonNull(modelName, "modelName");
+    this.seed = Objects.requireNonNull(seed, "seed");
+    this.threads = Objects.requireNonNull(threads, "threads");
+  }
+
+  /**
+   * Adds the model's ops to the graph, creating its networks' variables in {@link #variables()},
+   * and returns the initializers of the state kept outside them (optimizers', objectives').
+   */
+  protected abstract List<Op> defineGraph(Ops tf, RandomSource random);
+
+  /** The model's nodes as its checkpoints record them, so that a checkpoint of another model is refused. */
+  protected abstract String nodesDescription();
+
+  /** Builds the graph and session and initializes the variables; generated constructors call it once. */
+  protected final void build() {
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      RandomSource random = new RandomSource(tf, seed.derive("graph"));
+      variables = new VariableStore(tf, random);
+      List<Op> initializers = defineGraph(tf, random);
+      session = new Session(graph, threads.toConfig());
+      Session.Runner init = session.runner();
+      variables.initializers().forEach(init::addTarget);
+      initializers.forEach(init::addTarget);
+      init.run().close();
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
+  }
+
+  /** The seed the graph's random streams and the training batches' order derive from. */
+  public Seed seed() {
+    return seed;
+  }
+
+  /** The thread settings the session runs with. */
+  protected final ThreadSettings threads() {
+    return threads;
+  }
+
+  /** The networks' variables and declared hyperparameters. */
+  protected final VariableStore variables() {
+    return variables;
+  }
+
+  /**
+   * The TensorFlow graph this model compiled to, for tools that inspect or profile it; the model
+   * owns it and {@link #close} frees it.
+   */
+  public Graph graph() {
+    return graph;
+  }
+
+  /** The session that runs {@link #graph()}; the model owns it and {@link #close} frees it. */
+  public Session session() {
+    return session;
+  }
+
+  /** The names of the model's trainable variables, such as {@code decode/dense_0/kernel}, in creation order. */
+  public List<String> parameterNames() {
+    requireOpen();
+    return variables.trainableVariables().stream().map(v -> v.op().name()).toList();
+  }
+
+  /** The current value of a trainable variable, flattened row-major. */
+  public float[] parameter(String name) {
+    requireOpen();
+    var variable = variables.trainableVariables().stream()
+        .filter(v -> v.op().name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no variable '" + name + "' in " + modelName
+            + "; its variables are " + parameterNames()));
+    try (Result result = session.runner().fetch(variable).run()) {
+      return BatchRuns.values((TFloat32) result.get(0));
+    }
+  }
+
+  /**
+   * The scalar hyperparameters the model's networks declare ({@code Nn.hyperparameter}), by name,
+   * with their defaults: the names {@code Training.schedule} can anneal.
+   */
+  public Map<String, Float> hyperparameters() {
+    return variables.hyperparameterDefaults();
+  }
+
+  /** The inputs of the declared hyperparameters, by name, for a training run to feed. */
+  public Map<String, Operand<TFloat32>> hyperparameterInputs() {
+    return variables.hyperparameters();
+  }
+
+  /** Training steps taken so far by {@code fit} (restored with a checkpoint). */
+  public long stepsTaken() {
+    return stepsTaken;
+  }
+
+  /** Counts one training step taken. */
+  protected final void stepTaken() {
+    stepsTaken++;
+  }
+
+  /** Sets the count of training steps, as a resumed run continues it. */
+  protected final void setStepCount(long steps) {
+    stepsTaken = steps;
+  }
+
+  /**
+   * Writes this model's state into a new directory, atomically: the networks' weights, the
+   * optimizers' state and the position of every random stream, in TensorFlow's checkpoint format,
+   * with {@code checkpoint.properties} naming the model, its nodes and the step count. {@link
+   * #restoreCheckpoint} brings a model built from the same class back to exactly this state, so
+   * training continues as if uninterrupted.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code directory} exists
+   * @throws java.nio.file.NoSuchFileException if its parent directory does not exist
+   */
+  public void saveCheckpoint(Path directory) throws IOException {
+    requireOpen();
+    Checkpoints.write(directory, checkpointProperties(new Properties()), this::writeVariables);
+  }
+
+  /**
+   * Sets this model's state (weights, optimizer state, random streams, step count) to a checkpoint
+   * written by {@link #saveCheckpoint} or by {@code fit} for a model of the same class: a
+   * checkpoint directory, or a checkpoint root whose latest checkpoint is taken. All or nothing: on
+   * an error the model is unchanged.
+   *
+   * @return the checkpoint restored
+   * @throws java.nio.file.NoSuchFileException if there is no checkpoint at {@code path}
+   * @throws IOException if the checkpoint is damaged or belongs to another model (the message
+   *     says which)
+   */
+  public Path restoreCheckpoint(Path path) throws IOException {
+    requireOpen();
+    Path checkpoint = Checkpoints.resolve(path);
+    restoreState(checkpoint, Checkpoints.properties(checkpoint));
+    return checkpoint;
+  }
+
+  /** This model's checkpoint properties (name, nodes, step count) with {@code extra}: what a training run writes. */
+  public Properties checkpointProperties(Properties extra) {
+    return VariableCheckpoint.describing(extra, modelName, nodesDescription(), stepsTaken);
+  }
+
+  /** Writes the graph's variables at {@code prefix}: the variables of a training run's checkpoint. */
+  public void writeVariables(Path prefix) throws IOException {
+    checkpointOps().write(session, prefix, modelName);
+  }
+
+  /** Restores a checkpoint whose properties {@code properties} are already read, the step count with it. */
+  protected final void restoreState(Path checkpoint, Properties properties) throws IOException {
+    stepsTaken = checkpointOps().restoreChecked(session, checkpoint, properties, modelName, nodesDescription());
+  }
+
+  private VariableCheckpoint checkpointOps() {
+    if (checkpointOps == null) {
+      checkpointOps = VariableCheckpoint.build(graph);
+    }
+    return checkpointOps;
+  }
+
+  /** @throws IllegalStateException once the model is closed */
+  protected final void requireOpen() {
+    if (session == null) {
+      throw new IllegalStateException(modelName + " model is closed");
+    }
+  }
+
+  /** Frees the session and graph (native memory). Idempotent. */
+  @Override
+  public void close() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    if (graph != null) {
+      graph.close();
+      graph = null;
+    }
+  }
+}

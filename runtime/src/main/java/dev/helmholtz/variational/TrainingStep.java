@@ -1,0 +1,271 @@
+package dev.helmholtz.variational;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.nn.VariableStore;
+import dev.helmholtz.objective.ObjectiveInputs;
+import dev.helmholtz.objective.TrainingObjective;
+import dev.helmholtz.objective.TrainingTarget;
+import dev.helmholtz.train.Adam;
+import dev.helmholtz.train.EpochBatches;
+import dev.helmholtz.train.StepFeeds;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The training half of a variational model's graph and its run: each tower's pass and the
+ * objective's target over it, combined over the batch; the optimizer's step on it; the resident
+ * copy of the training data; and one step's session run. Built in two phases, {@link #target} and
+ * {@link #optimizer}, because the evaluation passes are built between them (the order in which
+ * ops are made fixes the graph's random streams).
+ */
+final class TrainingStep {
+  private final VariationalModel model;
+  private final ModelSpec spec;
+  private final VariableStore variables;
+  private final TrainingTowers towers;
+  /** The resident data path: per data node, where its data is uploaded and how a step selects rows. */
+  private final Map<String, ResidentColumn> resident;
+  private final Placeholder<TFloat32> learningRate;
+  private final Placeholder<TFloat32> maxGradientNorm;
+  private InferencePass trainingPass;
+  private TrainingTarget target;
+  private Operand<TFloat32> objectiveMean;
+  private List<String> termNames;
+  private List<Operand<TFloat32>> termMeans;
+  private Op trainStep;
+  private Op clippedTrainStep;
+  private Operand<TFloat32> gradientSquaredNorms;
+  private Dataset residentSource;
+
+  private TrainingStep(VariationalModel model, VariableStore variables, TrainingTowers towers,
+      Map<String, ResidentColumn> resident, Placeholder<TFloat32> learningRate, Placeholder<TFloat32> maxGradientNorm) {
+    this.model = model;
+    this.spec = model.spec();
+    this.variables = variables;
+    this.towers = towers;
+    this.resident = resident;
+    this.learningRate = learningRate;
+    this.maxGradientNorm = maxGradientNorm;
+  }
+
+  /**
+   * Builds each tower's pass and {@code objective}'s target over it, and the batch's target,
+   * objective mean and term means from them.
+   */
+  static TrainingStep target(VariationalModel model, Ops tf, RandomSource random, VariableStore variables,
+      TrainingObjective objective, TrainingTowers towers, Map<String, ResidentColumn> resident,
+      Placeholder<TFloat32> learningRate, Placeholder<TFloat32> maxGradientNorm) {
+    TrainingStep step = new TrainingStep(model, variables, towers, resident, learningRate, maxGradientNorm);
+    step.buildTarget(tf, random, objective);
+    return step;
+  }
+
+  private void buildTarget(Ops tf, RandomSource random, TrainingObjective objective) {
+    // Training runs with the objective's fixed k, known now: at k = 1 the pass has no sample
+    // axis at all. Evaluation feeds k (1 for the ELBO, chunks of k for log-likelihoods).
+    int trainingSamples = objective.trainingSamples();
+    List<InferencePass> towerPasses = new ArrayList<>();
+    List<TrainingTarget> towerTargets = new ArrayList<>();
+    for (int t = 0; t < towers.count(); t++) {
+      InferencePass tower = new InferencePass(tf, spec, variables, random,
+          towers.inputs(t), tf.constant(trainingSamples), trainingSamples,
+          objective.differentiatesSamples() ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
+          Map.of(), spec.enumerated().isPresent());
+      model.defineInference(tower);
+      towerPasses.add(tower);
+      Map<String, Operand<TFloat32>> towerInputs = towers.inputs(t);
+      towerTargets.add(objective.target(new ObjectiveInputs(tf, tower, variables, towerInputs,
+          () -> sleepPass(tf, random, tower, towerInputs))));
+    }
+    trainingPass = towerPasses.get(0);
+    target = objective.acrossTowers(tf, towerPasses, towerTargets);
+    objectiveMean = tf.math.mean(target.perExample(), tf.constant(0));
+    termNames = new ArrayList<>(trainingPass.termMeans().keySet());
+    termMeans = towerPasses.size() == 1 ? new ArrayList<>(trainingPass.termMeans().values())
+        : termMeansAcrossTowers(tf, towerPasses, termNames);
+    termNames.addAll(target.terms().keySet());
+    termMeans.addAll(target.terms().values());
+  }
+
+  /**
+   * Builds the optimizer's steps on the target (the objective's own updates, such as NVIL's moving
+   * averages, follow whichever step runs); returns the initializers of the optimizer's and the
+   * objective's state.
+   */
+  List<Op> optimizer(Ops tf) {
+    Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate,
+        Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, maxGradientNorm);
+    trainStep = target.after(tf, adam.step());
+    clippedTrainStep = target.after(tf, adam.clippedStep());
+    gradientSquaredNorms = adam.gradientSquaredNorms();
+    List<Op> initializers = new ArrayList<>(adam.initializers());
+    initializers.addAll(target.initializers());
+    return initializers;
+  }
+
+  /**
+   * Each term's mean over the whole batch from its towers' means, weighted by their rows; a tower
+   * with no rows (a batch smaller than the tower count) has a NaN mean and weight 0, and adds 0.
+   */
+  private static List<Operand<TFloat32>> termMeansAcrossTowers(Ops tf, List<InferencePass> passes,
+      List<String> names) {
+    List<Operand<TFloat32>> rows = new ArrayList<>();
+    for (InferencePass pass : passes) {
+      rows.add(tf.dtypes.cast(pass.batchSize(), TFloat32.class));
+    }
+    Operand<TFloat32> total = tf.math.addN(rows);
+    List<Operand<TFloat32>> means = new ArrayList<>();
+    for (String name : names) {
+      List<Operand<TFloat32>> weighted = new ArrayList<>();
+      for (int t = 0; t < passes.size(); t++) {
+        weighted.add(tf.math.mulNoNan(passes.get(t).termMeans().get(name), rows.get(t)));
+      }
+      means.add(tf.math.div(tf.math.addN(weighted), total));
+    }
+    return means;
+  }
+
+  /**
+   * The sleep phase's pass: (latents, observed nodes) dreamed from p by ancestral sampling, one
+   * dream per training example, then every latent scored under its encoder.
+   */
+  private InferencePass sleepPass(Ops tf, RandomSource random, InferencePass training,
+      Map<String, Operand<TFloat32>> trainingInputs) {
+    // Dreams are conditioned on the training batch's given nodes.
+    Map<String, Operand<TFloat32>> given = new LinkedHashMap<>();
+    spec.given().forEach(node -> given.put(node.name(), trainingInputs.get(node.name())));
+    GenerativePass dreamer = new GenerativePass(tf, spec, variables, random, training.batchSize(), given);
+    model.defineGeneration(dreamer);
+    Map<String, Operand<TFloat32>> dreamedObserved = new LinkedHashMap<>();
+    Map<String, Operand<TFloat32>> dreamedLatents = new LinkedHashMap<>();
+    for (ModelSpec.Node node : spec.nodes()) {
+      (node.latent() ? dreamedLatents : dreamedObserved).put(node.name(), dreamer.samples().get(node.name()));
+    }
+    InferencePass sleep = new InferencePass(tf, spec, variables, random, dreamedObserved,
+        tf.constant(1), 1, InferencePass.Mode.DREAM, dreamedLatents);
+    model.defineInference(sleep);
+    return sleep;
+  }
+
+  /** Uploads the data columns into the graph, unless this very data set is already there. */
+  void upload(Session session, Dataset data, String[] columns) {
+    if (residentSource == data) {
+      return;
+    }
+    residentSource = null;
+    Session.Runner runner = session.runner();
+    List<TFloat32> tensors = new ArrayList<>();
+    try {
+      for (String column : columns) {
+        TFloat32 all = TFloat32.tensorOf(Shape.of(data.size(), data.width(column)),
+            DataBuffers.of(data.flat(column), true, false));
+        tensors.add(all);
+        ResidentColumn target = resident.get(column);
+        runner.feed(target.upload(), all).addTarget(target.assign());
+      }
+      runner.run().close();
+    } finally {
+      tensors.forEach(Tensor::close);
+    }
+    residentSource = data;
+  }
+
+  boolean isResident(Dataset data) {
+    return residentSource == data;
+  }
+
+  /**
+   * One update on the current batch at the fed learning rate, with the gradients clipped to the
+   * fed global norm unless there is none. The objective, terms and gradients
+   * are those before the update; nothing is checked here.
+   */
+  VariationalModel.StepResult run(Session session, EpochBatches batches, String[] columns, StepFeeds feeds) {
+    Session.Runner runner = session.runner().feed(learningRate, feeds.learningRate());
+    feeds.feedHyperparameters(runner);
+    List<Tensor> fed = new ArrayList<>();
+    try {
+      if (batches.isResident()) {
+        towers.feedIndices(runner, batches.indices(), batches.size(), fed);
+        for (int i = 0; i < columns.length; i++) {
+          runner.feed(resident.get(columns[i]).binarize(), feeds.binarize(i));
+        }
+      } else {
+        towers.feedRows(runner, batches.batch(), columns, fed);
+      }
+      if (feeds.clipNorm() != null) {
+        runner.feed(maxGradientNorm, feeds.clipNorm()).addTarget(clippedTrainStep);
+      } else {
+        runner.addTarget(trainStep);
+      }
+      runner.fetch(objectiveMean).fetch(gradientSquaredNorms);
+      termMeans.forEach(runner::fetch);
+      try (Result result = runner.run()) {
+        double value = ((TFloat32) result.get(0)).getFloat();
+        TFloat32 norms = (TFloat32) result.get(1);
+        float[] squaredNorms = new float[(int) norms.shape().size()];
+        norms.copyTo(DataBuffers.of(squaredNorms, false, false));
+        float[] terms = new float[termNames.size()];
+        for (int i = 0; i < terms.length; i++) {
+          terms[i] = ((TFloat32) result.get(i + 2)).getFloat();
+        }
+        return new VariationalModel.StepResult(value, terms, squaredNorms);
+      }
+    } finally {
+      fed.forEach(Tensor::close);
+    }
+  }
+
+  // What tests and StepProfile read of the graph as built.
+
+  TrainingTowers towers() {
+    return towers;
+  }
+
+  ResidentColumn residentColumn(String name) {
+    return resident.get(name);
+  }
+
+  /** The pass the training objective is built on (its log weights, score-function log q); the first tower's. */
+  InferencePass trainingPass() {
+    return trainingPass;
+  }
+
+  /** The scalar loss the optimizer minimizes: minus the mean surrogate, plus any baseline loss. */
+  Operand<TFloat32> trainingLoss() {
+    return target.loss();
+  }
+
+  Operand<TFloat32> objectiveMean() {
+    return objectiveMean;
+  }
+
+  List<String> termNames() {
+    return termNames;
+  }
+
+  /** The term means a training step fetches, in the order of {@link #termNames()}. */
+  List<Operand<TFloat32>> termMeanOperands() {
+    return termMeans;
+  }
+
+  Op trainStepOp() {
+    return trainStep;
+  }
+
+  Placeholder<TFloat32> learningRateInput() {
+    return learningRate;
+  }
+}
