@@ -3,6 +3,7 @@ package dev.helmholtz.objective;
 import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.data.Dataset;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import org.tensorflow.op.Ops;
 
@@ -65,7 +66,7 @@ public interface TrainingObjective {
    * their per-example objectives and surrogates side by side, in batch order.
    */
   default TrainingTarget acrossTowers(Ops tf, List<? extends ObjectivePass> passes, List<TrainingTarget> towers) {
-    return towers.size() == 1 ? towers.get(0) : TrainingTarget.concat(tf, towers, ignored -> java.util.Map.of());
+    return towers.size() == 1 ? towers.get(0) : TrainingTarget.concat(tf, towers, ignored -> Map.of());
   }
 
   /**

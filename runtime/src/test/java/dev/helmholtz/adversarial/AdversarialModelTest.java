@@ -14,6 +14,8 @@ import dev.helmholtz.variational.LinearGaussian;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,5 +119,23 @@ class AdversarialModelTest {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> gan.discriminate(wrong));
       assertTrue(e.getMessage().contains("no column 'x'"), e.getMessage());
     }
+  }
+
+  /** The core every kind shares: all variables by name in creation order, their values, and closing. */
+  @Test
+  void readsItsParametersThroughTheCompiledModelAndRefusesThemOnceClosed() {
+    OneDimensionalGan gan = new OneDimensionalGan(Seed.of(3), GanLoss.NON_SATURATING, 1f, 0.5f);
+    List<String> both = new ArrayList<>(gan.generatorParameterNames());
+    both.addAll(gan.discriminatorParameterNames());
+    assertEquals(both, gan.parameterNames());
+    for (String name : both) {
+      assertTrue(gan.parameter(name).length > 0, name);
+    }
+    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> gan.parameter("nope"));
+    assertTrue(unknown.getMessage().contains("its variables are " + both), unknown.getMessage());
+    gan.close();
+    IllegalStateException closed = assertThrows(IllegalStateException.class, gan::parameterNames);
+    assertTrue(closed.getMessage().endsWith("model is closed"), closed.getMessage());
+    gan.close();
   }
 }
