@@ -4,9 +4,7 @@ import dev.helmholtz.annotations.GanLoss;
 import dev.helmholtz.core.BatchRuns;
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.core.DataColumns;
-import dev.helmholtz.core.FitSupport;
 import dev.helmholtz.core.SavedModelExporter;
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
@@ -17,8 +15,11 @@ import dev.helmholtz.objective.AdversarialLosses;
 import dev.helmholtz.objective.GradientPenalty;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.StepFeeds;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingDivergedException;
+import dev.helmholtz.train.TrainingLoop;
 import dev.helmholtz.train.TrainingSummary;
 import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
@@ -218,24 +219,24 @@ public abstract class AdversarialModel extends CompiledModel {
       throw new IllegalArgumentException("discriminatorSteps must be at least 1, was " + discriminatorSteps);
     }
     String[] columns = checkColumns(data, spec.observed());
-    return new AdversarialFitLoop(this, data, training, discriminatorSteps).run(columns);
+    return TrainingLoop.run(new AdversarialTraining(this, columns, discriminatorSteps), data, training);
   }
 
-  // For AdversarialFitLoop: what the loop needs of the model, and nothing more.
+  // For AdversarialTraining, this model as the training loop sees it.
   boolean hasGenerator() {
     return generatorStep != null;
   }
 
   /** One discriminator update on {@code batch}; its loss before the update (not checked). */
-  double discriminatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
-    double loss = step(batch, columns, rate, scheduled, discriminatorStep, discriminatorLoss);
+  double discriminatorUpdate(Batch batch, String[] columns, StepFeeds feeds) {
+    double loss = step(batch, columns, feeds, discriminatorStep, discriminatorLoss);
     stepTaken();
     return loss;
   }
 
   /** One generator update on {@code batch}'s labels; its loss before the update (not checked). */
-  double generatorUpdate(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled) {
-    lastGeneratorLoss = step(batch, columns, rate, scheduled, generatorStep, generatorLoss);
+  double generatorUpdate(Batch batch, String[] columns, StepFeeds feeds) {
+    lastGeneratorLoss = step(batch, columns, feeds, generatorStep, generatorLoss);
     stepTaken();
     return lastGeneratorLoss;
   }
@@ -249,11 +250,10 @@ public abstract class AdversarialModel extends CompiledModel {
     restoreState(checkpoint, p);
   }
 
-  private double step(Batch batch, String[] columns, TFloat32 rate, FitSupport.ScheduledInputs scheduled, Op update,
-      Operand<TFloat32> loss) {
+  private double step(Batch batch, String[] columns, StepFeeds feeds, Op update, Operand<TFloat32> loss) {
     return BatchRuns.run(session(), batch, columns, data, runner -> {
-      runner.feed(learningRate, rate);
-      scheduled.feed(runner);
+      runner.feed(learningRate, feeds.learningRate());
+      feeds.feedHyperparameters(runner);
       return runner.addTarget(update).fetch(loss);
     }, result -> (double) ((TFloat32) result.get(0)).getFloat());
   }

@@ -166,6 +166,11 @@ final class ConsoleProgressListener implements ProgressListener {
       out.println();
       pending = 0;
     }
+    if (s.trainedNothing()) {
+      out.println(nothingTrained(s));
+      out.flush();
+      return;
+    }
     out.println(
         String.format(
             Locale.ROOT,
@@ -183,6 +188,16 @@ final class ConsoleProgressListener implements ProgressListener {
             format(s.took()),
             s.dataPath().name().toLowerCase(Locale.ROOT)));
     out.flush();
+  }
+
+  /** For a run resumed from a checkpoint with no epoch left to train: that, plainly, and what it holds. */
+  private static String nothingTrained(TrainingSummary s) {
+    EpochRecord last = s.history().isEmpty() ? null : s.history().get(s.history().size() - 1);
+    String holds = last == null ? ""
+        : String.format(Locale.ROOT, " (%,d %s, %,d steps, objective %.2f)", last.epoch(),
+            last.epoch() == 1 ? "epoch" : "epochs", last.step(), last.trainObjective());
+    return "nothing trained: the checkpoint" + s.lastCheckpoint().map(p -> " " + p).orElse("")
+        + " had already finished the requested epochs" + holds;
   }
 
   private String epochLabel(int epoch) {

@@ -47,6 +47,14 @@ public record TrainingSummary(
         StopReason.COMPLETED, List.of(), null);
   }
 
+  /**
+   * Whether this run resumed from a checkpoint that had already finished the requested epochs,
+   * so it trained nothing: it completed without a step (a run from scratch takes at least one).
+   */
+  public boolean trainedNothing() {
+    return steps == 0 && stopReason == StopReason.COMPLETED;
+  }
+
   /** The last checkpoint written or resumed from. */
   public Optional<Path> lastCheckpoint() {
     return Optional.ofNullable(checkpoint);

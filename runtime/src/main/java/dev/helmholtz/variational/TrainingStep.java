@@ -1,6 +1,5 @@
 package dev.helmholtz.variational;
 
-import dev.helmholtz.core.FitSupport;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.VariableStore;
@@ -8,6 +7,8 @@ import dev.helmholtz.objective.ObjectiveInputs;
 import dev.helmholtz.objective.TrainingObjective;
 import dev.helmholtz.objective.TrainingTarget;
 import dev.helmholtz.train.Adam;
+import dev.helmholtz.train.EpochBatches;
+import dev.helmholtz.train.StepFeeds;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,6 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -188,26 +188,25 @@ final class TrainingStep {
   }
 
   /**
-   * One update on the current batch at learning rate {@code rate}, with the gradients clipped to
-   * the global norm {@code clipNorm} unless it is {@code null}. The objective, terms and gradients
+   * One update on the current batch at the fed learning rate, with the gradients clipped to the
+   * fed global norm unless there is none. The objective, terms and gradients
    * are those before the update; nothing is checked here.
    */
-  VariationalModel.StepResult run(Session session, EpochBatches batches, String[] columns, TFloat32 rate,
-      TFloat32 clipNorm, List<TBool> binarize, FitSupport.ScheduledInputs scheduled) {
-    Session.Runner runner = session.runner().feed(learningRate, rate);
-    scheduled.feed(runner);
+  VariationalModel.StepResult run(Session session, EpochBatches batches, String[] columns, StepFeeds feeds) {
+    Session.Runner runner = session.runner().feed(learningRate, feeds.learningRate());
+    feeds.feedHyperparameters(runner);
     List<Tensor> fed = new ArrayList<>();
     try {
       if (batches.isResident()) {
         towers.feedIndices(runner, batches.indices(), batches.size(), fed);
         for (int i = 0; i < columns.length; i++) {
-          runner.feed(resident.get(columns[i]).binarize(), binarize.get(i));
+          runner.feed(resident.get(columns[i]).binarize(), feeds.binarize(i));
         }
       } else {
         towers.feedRows(runner, batches.batch(), columns, fed);
       }
-      if (clipNorm != null) {
-        runner.feed(maxGradientNorm, clipNorm).addTarget(clippedTrainStep);
+      if (feeds.clipNorm() != null) {
+        runner.feed(maxGradientNorm, feeds.clipNorm()).addTarget(clippedTrainStep);
       } else {
         runner.addTarget(trainStep);
       }

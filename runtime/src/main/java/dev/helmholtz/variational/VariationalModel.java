@@ -2,8 +2,6 @@ package dev.helmholtz.variational;
 
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.core.DataColumns;
-import dev.helmholtz.core.FitSupport;
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
@@ -13,9 +11,13 @@ import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.BoundEstimators;
 import dev.helmholtz.objective.ElboObjective;
 import dev.helmholtz.objective.TrainingObjective;
+import dev.helmholtz.train.EpochBatches;
 import dev.helmholtz.train.ProgressListener;
+import dev.helmholtz.train.StepFeeds;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingDivergedException;
+import dev.helmholtz.train.TrainingLoop;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,7 +34,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -138,18 +139,18 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
    */
   public TrainingSummary fit(Dataset data, Training training) {
     requireOpen();
-    return new FitLoop(this, withLabelColumns(data), training).run();
+    Dataset labelled = withLabelColumns(data);
+    return TrainingLoop.run(new VariationalTraining(this, checkColumns(labelled)), labelled, training);
   }
 
   /** What one training step computed: its mean objective, term means and gradient squared norms. */
   record StepResult(double objective, float[] terms, float[] gradientSquaredNorms) {}
 
-  // For FitLoop: what the loop needs of the model, and nothing more.
+  // For VariationalTraining, this model as the training loop sees it.
 
   /** One update on the current batch; see {@link TrainingStep#run}. Nothing is checked here. */
-  StepResult trainStep(EpochBatches batches, String[] columns, TFloat32 rate, TFloat32 clipNorm,
-      List<TBool> binarize, FitSupport.ScheduledInputs scheduled) {
-    StepResult result = training.run(session(), batches, columns, rate, clipNorm, binarize, scheduled);
+  StepResult trainStep(EpochBatches batches, String[] columns, StepFeeds feeds) {
+    StepResult result = training.run(session(), batches, columns, feeds);
     stepTaken();
     return result;
   }

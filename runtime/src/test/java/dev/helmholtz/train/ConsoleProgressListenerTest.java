@@ -124,6 +124,20 @@ class ConsoleProgressListenerTest {
   }
 
   @Test
+  void aResumedRunWithNothingLeftSaysSoInsteadOfAZeroThroughput() {
+    java.nio.file.Path checkpoint = java.nio.file.Path.of("ckpt", "step-0000000020");
+    TrainingSummary nothing = new TrainingSummary(1, 0, 0, -385.99, Duration.ofMillis(1300), 0,
+        DataPath.RESIDENT, StopReason.COMPLETED,
+        java.util.List.of(new EpochRecord(1, 20, -385.99, Double.NaN, 1e-3, 1.1)), checkpoint);
+    assertTrue(nothing.trainedNothing());
+    new ConsoleProgressListener(out, false).finished(nothing);
+    new ProgressBarListener(out, false).finished(nothing);
+    String line = "nothing trained: the checkpoint " + checkpoint + " had already finished the requested"
+        + " epochs (1 epoch, 20 steps, objective -385.99)" + System.lineSeparator();
+    assertEquals(line + line, output());
+  }
+
+  @Test
   void progressBarShowsEpochsAndTasksWithAnEta() throws Exception {
     ProgressListener bar = new ProgressBarListener(out, false);
     bar.epochStarted(1, 2, 40);

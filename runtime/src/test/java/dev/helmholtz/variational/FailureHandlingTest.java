@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.helmholtz.annotations.ObjectiveKind;
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.train.CheckpointFailedException;
@@ -15,6 +14,7 @@ import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.EarlyStopping;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

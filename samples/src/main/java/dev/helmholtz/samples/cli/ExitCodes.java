@@ -1,7 +1,7 @@
 package dev.helmholtz.samples.cli;
 
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.train.CheckpointFailedException;
+import dev.helmholtz.train.TrainingDivergedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

@@ -133,8 +133,12 @@ public final class SsvaeCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "labelled train error  %6.2f %%   (on the %d labelled training images)%n",
           trainLabelledError, labels);
       out.printf(Locale.ROOT, "test ELBO             %9.2f nats (unlabelled: y summed out by enumeration)%n", testElbo);
-      out.printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s, %.0f examples/s%n",
-          summary.epochs(), model.stepsTaken(), summary.took().toMillis() / 1e3, summary.examplesPerSecond());
+      if (summary.trainedNothing()) {
+        out.println(VaeCommand.nothingTrained(summary, model.stepsTaken()));
+      } else {
+        out.printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s, %.0f examples/s%n",
+            summary.epochs(), model.stepsTaken(), summary.took().toMillis() / 1e3, summary.examplesPerSecond());
+      }
 
       metrics.put("model", "SemiSupervisedVae (Kingma et al. 2014 M2): 784-500-10, (784+10)-500-50,"
           + " (10+50)-500-784, softplus; alpha 60 per labelled example");

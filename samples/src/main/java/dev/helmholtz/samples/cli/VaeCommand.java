@@ -163,13 +163,17 @@ public final class VaeCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "test ELBO             %9.2f nats%n", testElbo);
       out.printf(Locale.ROOT, "test log-likelihood   %9.2f nats (importance sampled, k = %d, %.1f s)%n",
           testLogLikelihood, samples, evalSeconds);
-      out.printf(Locale.ROOT, "trained %d epochs (%d steps%s) in %.1f s, %.0f examples/s%s, data %s%n",
-          summary.epochs(), summary.steps(), vae.stepsTaken() != summary.steps()
-              ? ", " + vae.stepsTaken() + " in all" : "",
-          summary.took().toMillis() / 1e3, summary.examplesPerSecond(),
-          summary.stopReason() == StopReason.EARLY_STOPPED ? ", stopped early" : "",
-          describe(summary.dataPath(), train) + (vae.trainingTowers() > 1
-              ? ", each batch split into " + vae.trainingTowers() + " towers" : ""));
+      if (summary.trainedNothing()) {
+        out.println(nothingTrained(summary, vae.stepsTaken()));
+      } else {
+        out.printf(Locale.ROOT, "trained %d epochs (%d steps%s) in %.1f s, %.0f examples/s%s, data %s%n",
+            summary.epochs(), summary.steps(), vae.stepsTaken() != summary.steps()
+                ? ", " + vae.stepsTaken() + " in all" : "",
+            summary.took().toMillis() / 1e3, summary.examplesPerSecond(),
+            summary.stopReason() == StopReason.EARLY_STOPPED ? ", stopped early" : "",
+            describe(summary.dataPath(), train) + (vae.trainingTowers() > 1
+                ? ", each batch split into " + vae.trainingTowers() + " towers" : ""));
+      }
 
       metrics.put("model", "Vae 784-200-200-50 tanh, Bernoulli likelihood, standard Normal prior");
       metrics.put("epochs", summary.epochs());
@@ -208,6 +212,13 @@ public final class VaeCommand implements Callable<Integer> {
         + ", " + output.resolve("training-curves.png") + " and " + output.resolve("metrics.json")
         + (export != null ? "; SavedModel in " + export : ""));
     return ExitCodes.OK;
+  }
+
+  /** In place of "trained N epochs (0 steps) ... 0 examples/s" for a resumed run with no epoch left. */
+  static String nothingTrained(TrainingSummary summary, long steps) {
+    return String.format(Locale.ROOT, "trained nothing: the checkpoint had already finished the requested"
+        + " epochs (%d %s, %d steps); raise --epochs to train on", summary.epochs(),
+        summary.epochs() == 1 ? "epoch" : "epochs", steps);
   }
 
   /** "resident (uploaded to the graph once, 188 MB)" or "fed (...)": which path fit chose, and why. */

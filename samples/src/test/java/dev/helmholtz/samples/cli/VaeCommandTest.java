@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.helmholtz.core.TrainingDivergedException;
 import dev.helmholtz.train.CheckpointFailedException;
 import dev.helmholtz.train.Checkpoints;
+import dev.helmholtz.train.TrainingDivergedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,6 +40,38 @@ class VaeCommandTest {
     assertTrue(metrics.contains("\"test_log_likelihood_k\": 5"), metrics);
     assertTrue(metrics.contains("\"data_path\": \"resident\""), metrics);
     assertTrue(Checkpoints.isCheckpoint(output.resolve("checkpoints/step-0000000003")), "the final checkpoint");
+  }
+
+  /** What {@code vae} with {@code args} prints on standard output, and its exit code. */
+  private static String vaeOutput(String... args) {
+    java.io.PrintStream saved = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try {
+      System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+      int exit = HelmholtzCli.commandLine().execute(Stream.concat(Stream.of("vae"), Stream.of(args))
+          .toArray(String[]::new));
+      assertEquals(0, exit, bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(saved);
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theLastCheckpointIsReportedOnceAndAResumeWithNothingLeftSaysSo(@TempDir Path dir) {
+    String[] args = {"--epochs", "1", "--train-examples", "300", "--test-examples", "10", "--k", "2",
+        "--checkpoint-every", "3", "--progress", "lines", "--output", dir.toString()};
+    // 3 steps: the periodic checkpoint of step 3 is the final one.
+    String trained = vaeOutput(args);
+    assertEquals(1, trained.lines().filter(l -> l.startsWith("checkpoint after step 3:")).count(), trained);
+
+    String resumed = vaeOutput(Stream.concat(Stream.of(args), Stream.of("--resume")).toArray(String[]::new));
+    assertTrue(resumed.contains("nothing trained: the checkpoint " + dir.resolve("checkpoints/step-0000000003")
+        + " had already finished the requested epochs (1 epoch, 3 steps, objective "), resumed);
+    assertTrue(resumed.contains("trained nothing: the checkpoint had already finished the requested epochs"
+        + " (1 epoch, 3 steps); raise --epochs to train on"), resumed);
+    assertFalse(resumed.contains("checkpoint after") || resumed.contains(" 0 ex/s")
+        || resumed.contains(" 0 examples/s"), resumed);
   }
 
   /** Tags of every summary value in the event files of a TensorBoard directory. */

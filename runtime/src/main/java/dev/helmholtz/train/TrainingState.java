@@ -1,7 +1,5 @@
-package dev.helmholtz.core;
+package dev.helmholtz.train;
 
-import dev.helmholtz.train.DataPath;
-import dev.helmholtz.train.EpochRecord;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,30 +16,30 @@ import java.util.Properties;
  * batchesDone} the batches of it already run; a finished epoch (its validation done and
  * recorded) has moved on to the next with {@code batchesDone = 0}.
  */
-public final class TrainingState {
-  public static final String PREFIX = "training.";
+final class TrainingState {
+  static final String PREFIX = "training.";
 
-  public long step;
-  public int epoch = 1;
-  public int batchesDone;
+  long step;
+  int epoch = 1;
+  int batchesDone;
   /** Sum of batch objective times batch size over the batches done in {@link #epoch}. */
-  public double epochSum;
-  public long epochExamples;
+  double epochSum;
+  long epochExamples;
   /** Training time spent in {@link #epoch} so far. */
-  public double epochSeconds;
-  public long examples;
-  public double bestValidation = Double.NaN;
-  public int bestEpoch;
-  public int epochsWithoutImprovement;
-  public final List<EpochRecord> history = new ArrayList<>();
+  double epochSeconds;
+  long examples;
+  double bestValidation = Double.NaN;
+  int bestEpoch;
+  int epochsWithoutImprovement;
+  final List<EpochRecord> history = new ArrayList<>();
 
   // What the run was configured with; a resumed run must agree.
-  public int batchSize;
-  public long seed;
-  public int dataSize;
-  public DataPath dataPath;
+  int batchSize;
+  long seed;
+  int dataSize;
+  DataPath dataPath;
 
-  public void startEpoch(int next) {
+  void startEpoch(int next) {
     epoch = next;
     batchesDone = 0;
     epochSum = 0;
@@ -49,7 +47,7 @@ public final class TrainingState {
     epochSeconds = 0;
   }
 
-  public Properties toProperties() {
+  Properties toProperties() {
     Properties p = new Properties();
     put(p, "step", step);
     put(p, "epoch", epoch);
@@ -85,7 +83,7 @@ public final class TrainingState {
    * @throws IOException naming the checkpoint and the key when the checkpoint was not written by
    *     {@code fit} or a value is damaged
    */
-  public static TrainingState fromProperties(Properties p, Path checkpoint) throws IOException {
+  static TrainingState fromProperties(Properties p, Path checkpoint) throws IOException {
     Reader r = new Reader(p, checkpoint);
     if (p.getProperty(PREFIX + "step") == null) {
       throw new IOException(checkpoint.toAbsolutePath() + " holds no training state (it was written by"

@@ -1,4 +1,4 @@
-package dev.helmholtz.core;
+package dev.helmholtz.train;
 
 import java.nio.file.Path;
 import java.util.Optional;

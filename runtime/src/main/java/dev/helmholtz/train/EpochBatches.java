@@ -1,11 +1,14 @@
-package dev.helmholtz.variational;
+package dev.helmholtz.train;
 
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.IndexBatches;
 
-/** One epoch's batches for {@code fit}: copied rows (fed path) or row indices (resident path). */
-final class EpochBatches {
+/**
+ * One epoch's batches for {@link TrainingLoop}: copied rows (fed path) or row indices (resident
+ * path). A step reads the batch the loop has moved to.
+ */
+public final class EpochBatches {
   private final Batches copies;
   private final IndexBatches indices;
   private Batch batch;
@@ -23,7 +26,8 @@ final class EpochBatches {
     return new EpochBatches(null, batches);
   }
 
-  boolean isResident() {
+  /** Whether the batch is row indices into the data uploaded to the graph (resident path). */
+  public boolean isResident() {
     return indices != null;
   }
 
@@ -44,15 +48,18 @@ final class EpochBatches {
     return batch.size();
   }
 
-  int size() {
+  /** The rows of the current batch. */
+  public int size() {
     return isResident() ? indices.size() : batch.size();
   }
 
-  int[] indices() {
+  /** The current batch's row indices (resident path). */
+  public int[] indices() {
     return indices.indices();
   }
 
-  Batch batch() {
+  /** The current batch's rows (fed path). */
+  public Batch batch() {
     return batch;
   }
 }

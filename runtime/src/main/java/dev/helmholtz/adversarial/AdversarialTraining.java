@@ -1,0 +1,173 @@
+package dev.helmholtz.adversarial;
+
+import dev.helmholtz.data.Batch;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.ImageGrid;
+import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.EpochBatches;
+import dev.helmholtz.train.StepFeeds;
+import dev.helmholtz.train.StepOutcome;
+import dev.helmholtz.train.TrainableModel;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingLoop;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * An adversarial model as {@link TrainingLoop} trains it, for one {@code fit} call: a step is one
+ * discriminator update, and every {@code discriminatorSteps}-th of them, counted over the whole
+ * run, is followed by a generator update on the same batch's labels; so a resumed run (same data,
+ * batch size, seed and discriminator steps) repeats the uninterrupted run's updates exactly. The
+ * objective the loop reports is the discriminator's loss.
+ */
+final class AdversarialTraining implements TrainableModel {
+  /** Checkpoint property: discriminator updates per generator update of the run that wrote it. */
+  static final String DISCRIMINATOR_STEPS = "adversarial.discriminatorSteps";
+  /** Checkpoint property: the generator's last loss, as a hexadecimal double. */
+  static final String LAST_GENERATOR_LOSS = "adversarial.lastGeneratorLoss";
+
+  private final AdversarialModel model;
+  private final String[] columns;
+  private final int discriminatorSteps;
+  /** The generator's last loss in the checkpoint to resume from, read before the model changes. */
+  private double resumedGeneratorLoss = Double.NaN;
+
+  AdversarialTraining(AdversarialModel model, String[] columns, int discriminatorSteps) {
+    this.model = model;
+    this.columns = columns;
+    this.discriminatorSteps = discriminatorSteps;
+  }
+
+  @Override
+  public Description description() {
+    AdversarialSpec spec = model.spec();
+    return new Description(spec.modelName(), "discriminator step", "discriminator " + spec.loss() + " loss",
+        "epoch/discriminator_loss", model.seed(), model.hyperparameterInputs(), columns);
+  }
+
+  /** Options of {@link Training} that only the likelihood-based models' fit has: a clear error, not silence. */
+  @Override
+  public void checkTraining(Training training) {
+    List<String> unsupported = new ArrayList<>();
+    if (training.validation() != null) {
+      unsupported.add("validation data (an adversarial game has no validation objective)");
+    }
+    if (training.earlyStopping() != null) {
+      unsupported.add("earlyStopping");
+    }
+    if (training.clipGradientNorm() > 0) {
+      unsupported.add("clipGradientNorm");
+    }
+    if (training.dataPath() == DataPath.RESIDENT) {
+      unsupported.add("dataPath(RESIDENT) (adversarial models feed each batch: use FED or AUTO)");
+    }
+    if (!unsupported.isEmpty()) {
+      throw new IllegalArgumentException(model.spec().modelName() + " is an adversarial model; its fit does not"
+          + " support " + String.join(", ", unsupported));
+    }
+  }
+
+  @Override
+  public DataPath dataPath(Training training, long bytes) {
+    return DataPath.FED;
+  }
+
+  @Override
+  public void checkResumable(Properties p, Path checkpoint, List<String> differences) throws IOException {
+    String written = p.getProperty(DISCRIMINATOR_STEPS);
+    if (written == null) {
+      throw new IOException(checkpoint.toAbsolutePath() + " holds no adversarial training state ("
+          + DISCRIMINATOR_STEPS + " is missing): it was not written by an adversarial model's fit");
+    }
+    if (!written.equals(Integer.toString(discriminatorSteps))) {
+      differences.add(written + " discriminator steps per generator step (this run: " + discriminatorSteps + ")");
+    }
+    if (!differences.isEmpty()) {
+      return;
+    }
+    String loss = p.getProperty(LAST_GENERATOR_LOSS);
+    try {
+      resumedGeneratorLoss = loss == null ? Double.NaN : Double.parseDouble(loss);
+    } catch (NumberFormatException e) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": damaged value of " + LAST_GENERATOR_LOSS
+          + " (" + loss + ")", e);
+    }
+  }
+
+  @Override
+  public void restore(Path checkpoint, Properties p, long step) throws IOException {
+    model.restoreForResume(checkpoint, p);
+    model.setLastGeneratorLoss(resumedGeneratorLoss);
+  }
+
+  @Override
+  public void begin(Dataset data, DataPath path) {
+    // Every batch is fed: nothing to upload.
+  }
+
+  @Override
+  public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
+    Batch batch = batches.batch();
+    double discriminator = model.discriminatorUpdate(batch, columns, feeds);
+    // A diverged discriminator stops the run before the generator learns from it.
+    boolean generatorTurn = Double.isFinite(discriminator) && model.hasGenerator() && step % discriminatorSteps == 0;
+    double generator = generatorTurn ? model.generatorUpdate(batch, columns, feeds) : model.lastGeneratorLoss();
+    return new StepOutcome() {
+      @Override
+      public double objective() {
+        return discriminator;
+      }
+
+      @Override
+      public Divergence divergence() {
+        return !Double.isFinite(discriminator) ? diverged("discriminator", discriminator)
+            : generatorTurn && !Double.isFinite(generator) ? diverged("generator", generator) : null;
+      }
+
+      @Override
+      public Map<String, Double> scalars() {
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("train/discriminator_loss", discriminator);
+        if (!Double.isNaN(generator)) {
+          values.put("train/generator_loss", generator);
+        }
+        return values;
+      }
+    };
+  }
+
+  private StepOutcome.Divergence diverged(String player, double loss) {
+    return new StepOutcome.Divergence(player + "_loss", "the " + player + "'s " + model.spec().loss() + " loss is "
+        + loss + "; lower the learning rate or check the data for NaN or extreme values");
+  }
+
+  /** Never asked: {@link #checkTraining} refuses validation data. */
+  @Override
+  public double validationObjective(Dataset validation) {
+    throw new IllegalStateException(model.spec().modelName() + " is an adversarial model: a game has no"
+        + " validation objective");
+  }
+
+  /** None: drawing them would move the generator's random stream, and so the run's updates. */
+  @Override
+  public Map<String, ImageGrid.Pixels> sampleImages() {
+    return Map.of();
+  }
+
+  @Override
+  public Properties checkpointProperties(Properties position) {
+    position.setProperty(DISCRIMINATOR_STEPS, Integer.toString(discriminatorSteps));
+    position.setProperty(LAST_GENERATOR_LOSS, Double.toHexString(model.lastGeneratorLoss()));
+    return model.checkpointProperties(position);
+  }
+
+  @Override
+  public void writeVariables(Path prefix) throws IOException {
+    model.writeVariables(prefix);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.helmholtz.variational;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.ImageGrid;
+import dev.helmholtz.train.DataPath;
+import dev.helmholtz.train.EpochBatches;
+import dev.helmholtz.train.ObjectiveStep;
+import dev.helmholtz.train.StepFeeds;
+import dev.helmholtz.train.StepOutcome;
+import dev.helmholtz.train.TrainableModel;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingLoop;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A variational model as {@link TrainingLoop} trains it, for one {@code fit} call on data with
+ * {@code columns}: a step ascends the model's objective (clipped if asked), on fed rows or on the
+ * data uploaded to the graph (resident path); validation takes the model's own objective.
+ */
+final class VariationalTraining implements TrainableModel {
+  private final VariationalModel model;
+  private final String[] columns;
+  private final List<String> parameters;
+
+  VariationalTraining(VariationalModel model, String[] columns) {
+    this.model = model;
+    this.columns = columns;
+    this.parameters = model.parameterNames();
+  }
+
+  @Override
+  public Description description() {
+    ModelSpec spec = model.spec();
+    return new Description(spec.modelName(), "step", spec.objective().toString(), "epoch/train_objective",
+        model.seed(), model.hyperparameterInputs(), columns);
+  }
+
+  @Override
+  public void checkTraining(Training training) {
+    if (training.validation() != null) {
+      try {
+        model.checkColumns(training.validation());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("validation data: " + e.getMessage(), e);
+      }
+    }
+    if (training.earlyStopping() != null && training.validation() == null) {
+      throw new IllegalArgumentException("early stopping needs validation data: add"
+          + " Training.validation(dataset), or drop earlyStopping");
+    }
+  }
+
+  @Override
+  public DataPath dataPath(Training training, long bytes) {
+    return training.dataPath().resolve(bytes);
+  }
+
+  @Override
+  public void checkResumable(Properties checkpoint, Path path, List<String> differences) {
+    // Nothing beyond the loop's position: the variables hold the rest, and restoring checks them.
+  }
+
+  @Override
+  public void restore(Path checkpoint, Properties properties, long step) throws IOException {
+    model.restoreVariables(checkpoint, properties);
+    model.setStepsTaken(step);
+  }
+
+  @Override
+  public void begin(Dataset data, DataPath path) {
+    if (path == DataPath.RESIDENT) {
+      model.uploadResident(data, columns);
+    }
+  }
+
+  @Override
+  public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
+    VariationalModel.StepResult r = model.trainStep(batches, columns, feeds);
+    return new ObjectiveStep(model.spec().objective().toString(), r.objective(), model.termNames(), r.terms(),
+        parameters, r.gradientSquaredNorms());
+  }
+
+  @Override
+  public double validationObjective(Dataset validation) {
+    return model.objective(validation);
+  }
+
+  /** 8 x 8 samples of each observed node that is a square image. */
+  @Override
+  public Map<String, ImageGrid.Pixels> sampleImages() {
+    Map<String, ImageGrid.Pixels> grids = new LinkedHashMap<>();
+    List<ModelSpec.Node> images = model.spec().observed().stream()
+        .filter(node -> node.width() > 1 && side(node) * side(node) == node.width()).toList();
+    if (!images.isEmpty()) {
+      Map<String, float[][]> samples = model.generate(64);
+      for (ModelSpec.Node node : images) {
+        grids.put(node.name(), ImageGrid.pixels(samples.get(node.name()), side(node), side(node), 8));
+      }
+    }
+    return grids;
+  }
+
+  private static int side(ModelSpec.Node node) {
+    return (int) Math.round(Math.sqrt(node.width()));
+  }
+
+  @Override
+  public Properties checkpointProperties(Properties position) {
+    return model.checkpointProperties(position);
+  }
+
+  @Override
+  public void writeVariables(Path prefix) throws IOException {
+    model.writeVariables(prefix);
+  }
+}
