@@ -34,7 +34,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Phase three for adversarial models: writes {@code <Model>Model}, a subclass of the runtime's
- * {@code AdversarialModel}. Like {@link ModelWriter} it only wires networks and nodes: the noise
+ * {@code AdversarialModel}. Like {@link VariationalModelWriter} it only wires networks and nodes: the noise
  * latents drawn in generative order, the labels read, the generated node computed, and the
  * discriminator called on the node and the labels; the game is the runtime's.
  */
@@ -136,7 +136,7 @@ public final class AdversarialModelWriter {
           .build());
     } else {
       List<String> names = labels.stream()
-          .map(y -> parameters.newName(ModelWriter.identifier(y.name()), y)).toList();
+          .map(y -> parameters.newName(SourceText.identifier(y.name()), y)).toList();
       names.forEach(n -> sample.addParameter(matrix, n));
       methods.add(sample
           .addJavadoc("Draws one generated example of $L per row of the labels: {@code [rows][$L]}.\n",
@@ -148,7 +148,7 @@ public final class AdversarialModelWriter {
     List<NodeDescriptor> observed = new ArrayList<>(List.of(judged));
     observed.addAll(labels);
     List<String> names = observed.stream()
-        .map(n -> discriminateNames.newName(ModelWriter.identifier(n.name()), n)).toList();
+        .map(n -> discriminateNames.newName(SourceText.identifier(n.name()), n)).toList();
     MethodSpec.Builder discriminate = MethodSpec.methodBuilder("discriminate")
         .addModifiers(Modifier.PUBLIC)
         .returns(ArrayTypeName.of(TypeName.FLOAT))
@@ -173,12 +173,12 @@ public final class AdversarialModelWriter {
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor node : validated.generativeOrder()) {
       var generator = validated.generator(node);
-      String value = names.newName(ModelWriter.identifier(node.name()), node);
+      String value = names.newName(SourceText.identifier(node.name()), node);
       if (node.isLatent()) {
         Family family = validated.family(node);
-        String p = names.newName("p" + ModelWriter.capitalize(ModelWriter.identifier(node.name())), "p/" + node.name());
+        String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
         CodeBlock distribution = generator.isPresent() ? call(generator.get(), names, "pass")
-            : ModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
+            : VariationalModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
         body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, value, node.name(), p);
       } else if (generator.isPresent()) {

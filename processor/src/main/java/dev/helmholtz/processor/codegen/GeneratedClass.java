@@ -20,6 +20,9 @@ import javax.lang.model.element.Modifier;
  * file it is written to.
  */
 final class GeneratedClass {
+  /** The processor's name in the generated classes' {@code @Generated}. */
+  static final String PROCESSOR = "dev.helmholtz.processor.HelmholtzProcessor";
+
   private GeneratedClass() {}
 
   /**
@@ -40,7 +43,7 @@ final class GeneratedClass {
             .add("$L", new ModelReport(validated).javadoc())
             .build());
     if (generatedAnnotationAvailable) {
-      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", ModelWriter.PROCESSOR).build());
+      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
     }
     type.addField(FieldSpec.builder(specType, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer(spec)

@@ -27,7 +27,6 @@ import dev.helmholtz.processor.model.ParameterDescriptor;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import javax.lang.model.element.Modifier;
 
@@ -37,8 +36,7 @@ import javax.lang.model.element.Modifier;
  * worked out; sampling, densities and objectives are runtime calls. Member order and names are
  * deterministic, so the same model always gives the same source.
  */
-public final class ModelWriter {
-  public static final String PROCESSOR = "dev.helmholtz.processor.HelmholtzProcessor";
+public final class VariationalModelWriter {
 
   private final ValidatedModel validated;
   private final ModelDescriptor model;
@@ -46,7 +44,7 @@ public final class ModelWriter {
   private final ClassName generatedType;
   private final boolean generatedAnnotationAvailable;
 
-  public ModelWriter(ValidatedModel validated, boolean generatedAnnotationAvailable) {
+  public VariationalModelWriter(ValidatedModel validated, boolean generatedAnnotationAvailable) {
     this.validated = validated;
     this.model = validated.model();
     this.modelType = ClassName.get(model.type());
@@ -125,8 +123,8 @@ public final class ModelWriter {
     NodeDescriptor x = observed.get(0);
     TypeName matrix = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
     List<MethodSpec> methods = new ArrayList<>();
-    // Names of typed methods, so that latents whose names differ only in what identifier() or
-    // capitalize() erase (z and Z, z-1 and z_1) get distinct encode methods.
+    // Names of typed methods, so that latents whose names differ only in what SourceText.identifier() or
+    // SourceText.capitalize() erase (z and Z, z-1 and z_1) get distinct encode methods.
     NameAllocator methodNames = new NameAllocator();
     methodNames.newName("sample");
     methodNames.newName("reconstruct");
@@ -156,7 +154,7 @@ public final class ModelWriter {
     List<NodeDescriptor> latents = validated.inferenceOrder();
     for (NodeDescriptor z : latents) {
       String name = methodNames.newName(
-          latents.size() == 1 ? "encode" : "encode" + capitalize(identifier(z.name())));
+          latents.size() == 1 ? "encode" : "encode" + SourceText.capitalize(SourceText.identifier(z.name())));
       methods.add(MethodSpec.methodBuilder(name)
           .addModifiers(Modifier.PUBLIC)
           .returns(matrix)
@@ -206,16 +204,16 @@ public final class ModelWriter {
     names.newName("model");
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor x : validated.observed()) {
-      body.addStatement("$T $N = pass.observed($S)", FLOAT_OPERAND, names.newName(identifier(x.name()), x), x.name());
+      body.addStatement("$T $N = pass.observed($S)", FLOAT_OPERAND, names.newName(SourceText.identifier(x.name()), x), x.name());
     }
     for (NodeDescriptor z : validated.inferenceOrder()) {
       NetworkDescriptor encoder = validated.encoder(z).orElseThrow();
-      String q = names.newName("q" + capitalize(identifier(z.name())), "q/" + z.name());
+      String q = names.newName("q" + SourceText.capitalize(SourceText.identifier(z.name())), "q/" + z.name());
       body.add("// q($L | $L) by $L(): $L\n", SourceText.lineComment(z.name()), parents(encoder),
           encoder.methodName(), estimator(z));
       body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(z)), q,
           inferenceCall(encoder, names));
-      body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(identifier(z.name()), z),
+      body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(SourceText.identifier(z.name()), z),
           z.enumerate() ? "enumerate" : "draw", z.name(), q);
     }
     for (NodeDescriptor node : validated.generativeOrder()) {
@@ -223,7 +221,7 @@ public final class ModelWriter {
         continue; // conditioned on: an input of the networks, with no density of its own
       }
       Family family = validated.family(node);
-      String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
+      String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       if (generator.isPresent()) {
         body.add("// p($L | $L) by $L()\n", SourceText.lineComment(node.name()), parents(generator.get()),
@@ -282,12 +280,12 @@ public final class ModelWriter {
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor node : validated.generativeOrder()) {
       if (node.given()) {
-        body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, names.newName(identifier(node.name()), node),
+        body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, names.newName(SourceText.identifier(node.name()), node),
             node.name());
         continue;
       }
       Family family = validated.family(node);
-      String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
+      String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       CodeBlock distribution;
       if (generator.isPresent()) {
@@ -302,7 +300,7 @@ public final class ModelWriter {
       }
       body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
-          names.newName(identifier(node.name()), node), node.name(), p);
+          names.newName(SourceText.identifier(node.name()), node), node.name(), p);
     }
     return MethodSpec.methodBuilder("defineGeneration")
         .addAnnotation(Override.class)
@@ -338,20 +336,5 @@ public final class ModelWriter {
   static String parents(NetworkDescriptor network) {
     List<String> names = network.nodeParameters().stream().map(ParameterDescriptor::name).toList();
     return names.isEmpty() ? "-" : String.join(", ", names);
-  }
-
-  /** A Java identifier for a node name (names from {@code @Latent(name)} may be any string). */
-  static String identifier(String name) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      b.append(i == 0 ? (Character.isJavaIdentifierStart(c) ? c : '_')
-          : (Character.isJavaIdentifierPart(c) ? c : '_'));
-    }
-    return b.length() == 0 ? "node" : b.toString();
-  }
-
-  static String capitalize(String s) {
-    return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
   }
 }
