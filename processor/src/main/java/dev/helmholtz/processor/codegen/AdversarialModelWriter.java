@@ -7,9 +7,6 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.DATASET;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.DISCRIMINATOR_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.FLOAT_OPERAND;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GAN_LOSS;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
@@ -62,16 +59,7 @@ public final class AdversarialModelWriter {
         CodeBlock.of("The adversarial model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n",
             modelType),
         ADVERSARIAL_SPEC, spec(), generatedAnnotationAvailable);
-    type.addMethod(MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addStatement("super(SPEC, seed, threads)")
-        .addStatement("this.model = $T.requireNonNull(model, $S)", OBJECTS, "model")
-        .addStatement("build()")
-        .build());
-    type.addMethods(factories());
+    type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
     type.addMethod(defineGeneration());
     type.addMethod(defineDiscriminator());
@@ -95,28 +83,6 @@ public final class AdversarialModelWriter {
       b.add(".$L($S, $L)\n", role, node.name(), node.width());
     }
     return b.add(".build()").unindent().unindent().build();
-  }
-
-  private List<MethodSpec> factories() {
-    MethodSpec withSeed = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(SEED, "seed")
-        .addJavadoc("Builds the model's graph and initializes its variables from {@code seed}, with a new\n"
-            + "{@link $T} and the default thread settings.\n", modelType)
-        .addStatement("return new $T(new $T(), seed, $T.defaults())", generatedType, modelType, THREAD_SETTINGS)
-        .build();
-    MethodSpec full = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addJavadoc("Builds the model's graph around {@code model}'s networks and initializes its variables\n"
-            + "from {@code seed}; the same seed and thread settings give the same numbers.\n")
-        .addStatement("return new $T(model, seed, threads)", generatedType)
-        .build();
-    return List.of(withSeed, full);
   }
 
   /** Array-typed conveniences: sample (from n, or from the labels) and discriminate. */

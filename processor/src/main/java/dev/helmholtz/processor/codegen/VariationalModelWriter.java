@@ -6,9 +6,6 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATIVE_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.INFERENCE_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.MODEL_SPEC;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTIVE_KIND;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.VARIATIONAL_MODEL;
 
 import com.palantir.javapoet.ArrayTypeName;
@@ -56,8 +53,7 @@ public final class VariationalModelWriter {
     TypeSpec.Builder type = GeneratedClass.start(validated, VARIATIONAL_MODEL,
         CodeBlock.of("The model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n", modelType),
         MODEL_SPEC, spec(), generatedAnnotationAvailable);
-    type.addMethod(constructor());
-    type.addMethods(factories());
+    type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
     type.addMethod(defineInference());
     type.addMethod(defineGeneration());
@@ -78,40 +74,6 @@ public final class VariationalModelWriter {
           node.width());
     }
     return b.add(".build()").unindent().unindent().build();
-  }
-
-  private MethodSpec constructor() {
-    return MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addStatement("super(SPEC, seed, threads)")
-        .addStatement("this.model = $T.requireNonNull(model, $S)", OBJECTS, "model")
-        .addStatement("build()")
-        .build();
-  }
-
-  private List<MethodSpec> factories() {
-    MethodSpec withSeed = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(SEED, "seed")
-        .addJavadoc("Builds the model's graph and initializes its variables from {@code seed}, with a new\n"
-            + "{@link $T} and the default thread settings.\n", modelType)
-        .addStatement("return new $T(new $T(), seed, $T.defaults())", generatedType, modelType, THREAD_SETTINGS)
-        .build();
-    MethodSpec full = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addJavadoc("Builds the model's graph around {@code model}'s networks and initializes its variables\n"
-            + "from {@code seed}; the same seed and thread settings give the same numbers.\n")
-        .addStatement("return new $T(model, seed, threads)", generatedType)
-        .build();
-    return List.of(withSeed, full);
   }
 
   /** Array-typed conveniences over the generic, name-keyed API, for one observed node. */
