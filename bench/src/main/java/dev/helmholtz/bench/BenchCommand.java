@@ -15,7 +15,6 @@ import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
-import dev.helmholtz.variational.StepProfile;
 import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,5 +1,6 @@
 package dev.helmholtz.variational;
 
+import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.VariableStore;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -22,6 +24,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -30,8 +33,11 @@ import org.tensorflow.types.TFloat32;
  * copy of the training data; and one step's session run. Built in two phases, {@link #target} and
  * {@link #optimizer}, because the evaluation passes are built between them (the order in which
  * ops are made fixes the graph's random streams).
+ *
+ * <p>Public for tools that time or profile a step (the benchmark's step profile): they upload the
+ * data, feed a batch and run {@link #trainStepOp()}; what {@code fit} runs around it stays inside.
  */
-final class TrainingStep {
+public final class TrainingStep {
   private final VariationalModel model;
   private final ModelSpec spec;
   private final VariableStore variables;
@@ -160,8 +166,11 @@ final class TrainingStep {
     return sleep;
   }
 
-  /** Uploads the data columns into the graph, unless this very data set is already there. */
-  void upload(Session session, Dataset data, String[] columns) {
+  /**
+   * Uploads the data columns into the graph for the resident data path, unless this very data set
+   * is already there.
+   */
+  public void upload(Session session, Dataset data, String[] columns) {
     if (residentSource == data) {
       return;
     }
@@ -183,10 +192,6 @@ final class TrainingStep {
     residentSource = data;
   }
 
-  boolean isResident(Dataset data) {
-    return residentSource == data;
-  }
-
   /**
    * One update on the current batch at the fed learning rate, with the gradients clipped to the
    * fed global norm unless there is none. The objective, terms and gradients
@@ -198,12 +203,9 @@ final class TrainingStep {
     List<Tensor> fed = new ArrayList<>();
     try {
       if (batches.isResident()) {
-        towers.feedIndices(runner, batches.indices(), batches.size(), fed);
-        for (int i = 0; i < columns.length; i++) {
-          runner.feed(resident.get(columns[i]).binarize(), feeds.binarize(i));
-        }
+        feedResidentRows(runner, batches.indices(), batches.size(), columns, feeds::binarize, fed);
       } else {
-        towers.feedRows(runner, batches.batch(), columns, fed);
+        feedCopiedRows(runner, batches.batch(), columns, fed);
       }
       if (feeds.clipNorm() != null) {
         runner.feed(maxGradientNorm, feeds.clipNorm()).addTarget(clippedTrainStep);
@@ -228,14 +230,47 @@ final class TrainingStep {
     }
   }
 
-  // What tests and StepProfile read of the graph as built.
+  /**
+   * Feeds a batch on the resident path: each tower's block of the row indices {@code
+   * indices[0, size)} into the uploaded {@code columns}, and whether the graph binarizes column
+   * {@code i} ({@code binarize.apply(i)}). The index tensors made are added to {@code fed} for the
+   * caller to close after the run.
+   */
+  public void feedResidentRows(Session.Runner runner, int[] indices, int size, String[] columns,
+      IntFunction<TBool> binarize, List<Tensor> fed) {
+    towers.feedIndices(runner, indices, size, fed);
+    for (int i = 0; i < columns.length; i++) {
+      runner.feed(resident.get(columns[i]).binarize(), binarize.apply(i));
+    }
+  }
+
+  /**
+   * Feeds a batch on the fed path: each tower's block of {@code batch}'s copied rows of {@code
+   * columns}. The tensors made are added to {@code fed} for the caller to close after the run.
+   */
+  public void feedCopiedRows(Session.Runner runner, Batch batch, String[] columns, List<Tensor> fed) {
+    towers.feedRows(runner, batch, columns, fed);
+  }
+
+  /** The plain update (no gradient clipping), followed by the objective's own updates. */
+  public Op trainStepOp() {
+    return trainStep;
+  }
+
+  /** The learning rate a step is fed, a float scalar. */
+  public Placeholder<TFloat32> learningRateInput() {
+    return learningRate;
+  }
+
+  /** The objective's mean over the batch, before the update. */
+  public Operand<TFloat32> objectiveMean() {
+    return objectiveMean;
+  }
+
+  // What tests read of the graph as built.
 
   TrainingTowers towers() {
     return towers;
-  }
-
-  ResidentColumn residentColumn(String name) {
-    return resident.get(name);
   }
 
   /** The pass the training objective is built on (its log weights, score-function log q); the first tower's. */
@@ -248,10 +283,6 @@ final class TrainingStep {
     return target.loss();
   }
 
-  Operand<TFloat32> objectiveMean() {
-    return objectiveMean;
-  }
-
   List<String> termNames() {
     return termNames;
   }
@@ -259,13 +290,5 @@ final class TrainingStep {
   /** The term means a training step fetches, in the order of {@link #termNames()}. */
   List<Operand<TFloat32>> termMeanOperands() {
     return termMeans;
-  }
-
-  Op trainStepOp() {
-    return trainStep;
-  }
-
-  Placeholder<TFloat32> learningRateInput() {
-    return learningRate;
   }
 }

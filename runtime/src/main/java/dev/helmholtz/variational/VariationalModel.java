@@ -163,10 +163,6 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     setStepCount(steps);
   }
 
-  boolean isResident(Dataset data) {
-    return training.isResident(data);
-  }
-
   /** Uploads the observed columns into the graph for the resident data path, unless already there. */
   void uploadResident(Dataset data, String[] columns) {
     training.upload(session(), data, columns);
@@ -176,11 +172,12 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     restoreState(checkpoint, p);
   }
 
-  // For tests and StepProfile: the graph as built.
-
-  TrainingStep training() {
+  /** The compiled training step, for tools that time or profile it (the benchmark). */
+  public TrainingStep trainingStep() {
     return training;
   }
+
+  // For tests: the graph as built.
 
   VariableStore variableStore() {
     return variables();

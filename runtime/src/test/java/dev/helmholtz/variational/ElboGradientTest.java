@@ -39,7 +39,7 @@ class ElboGradientTest {
       Ops tf = Ops.create(model.graph());
       Session session = model.session();
       List<Variable<TFloat32>> variables = model.variableStore().trainableVariables();
-      var gradients = tf.gradients(model.training().objectiveMean(), variables);
+      var gradients = tf.gradients(model.trainingStep().objectiveMean(), variables);
 
       float[] x = {0.3f, -1.2f, 0.8f, 1.1f, 0.4f, -0.6f};
       try (TFloat32 data = TFloat32.tensorOf(Shape.of(2, 3), DataBuffers.of(x));
@@ -113,7 +113,7 @@ class ElboGradientTest {
     float[] perturbed = value.clone();
     perturbed[index] += (float) h;
     set(session, assign, newValue, variable, perturbed);
-    return evaluate(session, model.training().objectiveMean(), model, data, k, noise)[0];
+    return evaluate(session, model.trainingStep().objectiveMean(), model, data, k, noise)[0];
   }
 
   private static void set(Session session, Assign<TFloat32> assign, Placeholder<TFloat32> newValue,

@@ -65,7 +65,7 @@ class EnumeratedBoundTest {
         surrogate += (LABELS[row] < 0 ? b
             : b + ALPHA * Math.log(model.classProbabilities(X[row], parameters)[LABELS[row]])) / X.length;
       }
-      float[] fetched = run(model, model.training().objectiveMean(), model.training().trainingLoss());
+      float[] fetched = run(model, model.trainingStep().objectiveMean(), model.trainingStep().trainingLoss());
       assertEquals(bound, fetched[0], 1e-5, "the reported objective is the bound");
       assertEquals(-surrogate, fetched[1], 1e-5, "the loss is minus the bound plus alpha log q(label | x)");
     }
@@ -79,7 +79,7 @@ class EnumeratedBoundTest {
       Ops tf = Ops.create(model.graph());
       Variable<TFloat32> kernel = model.variableStore().trainableVariables().stream()
           .filter(v -> v.op().name().equals(TinySemiSupervised.CLASSIFIER_KERNEL)).findFirst().orElseThrow();
-      Operand<TFloat32> gradient = tf.gradients(model.training().trainingLoss(), java.util.List.of(kernel)).dy(0);
+      Operand<TFloat32> gradient = tf.gradients(model.trainingStep().trainingLoss(), java.util.List.of(kernel)).dy(0);
       float[] symbolic = fetchAll(model, gradient, unlabelled);
       float[] value = model.parameter(TinySemiSupervised.CLASSIFIER_KERNEL);
       double h = 1e-4;

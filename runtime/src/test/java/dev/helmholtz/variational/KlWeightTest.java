@@ -42,10 +42,10 @@ class KlWeightTest {
     try (TFloat32 weight = TFloat32.scalarOf(klWeight)) {
       Session.Runner runner = model.session().runner()
           .feed(model.hyperparameterInputs().get(VariationalModel.KL_WEIGHT), weight)
-          .fetch(model.training().trainingLoss()).fetch(model.training().objectiveMean());
-      model.training().termMeanOperands().forEach(runner::fetch);
+          .fetch(model.trainingStep().trainingLoss()).fetch(model.trainingStep().objectiveMean());
+      model.trainingStep().termMeanOperands().forEach(runner::fetch);
       String[] names = {"x"};
-      model.training().towers().feedRows(runner, data(6).batches(6, false, 0, names).next(), names, fed);
+      model.trainingStep().towers().feedRows(runner, data(6).batches(6, false, 0, names).next(), names, fed);
       try (Result r = runner.run()) {
         float[] out = new float[2 + model.termNames().size()];
         for (int i = 0; i < out.length; i++) {

@@ -160,7 +160,7 @@ class LinearGaussianBoundsTest {
       int runs = 50;
       double[] reported = new double[runs];
       for (int r = 0; r < runs; r++) {
-        reported[r] = Estimates.run(fresh, x, List.of(fresh.training().objectiveMean()))[0][0];
+        reported[r] = Estimates.run(fresh, x, List.of(fresh.trainingStep().objectiveMean()))[0][0];
       }
       Estimates.MeanError value = Estimates.of(reported);
       Estimates.MeanError evaluation = Estimates.of(

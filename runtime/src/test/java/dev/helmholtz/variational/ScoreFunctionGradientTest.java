@@ -61,13 +61,13 @@ class ScoreFunctionGradientTest {
       Variable<TFloat32> variance = variable(model, "nvil/signal_variance");
       model.session().runner().addTarget(tf.assign(variance, tf.constant(1f))).run().close();
 
-      InferencePass pass = model.training().trainingPass();
+      InferencePass pass = model.trainingStep().trainingPass();
       Squeeze.Options sampleAxis = Squeeze.axis(List.of(0L));
       Operand<TFloat32> reinforce = ScoreFunction.reinforce(tf,
           tf.squeeze(pass.logWeights(), sampleAxis), tf.squeeze(pass.scoreFunctionLogQ(), sampleAxis));
       // The training loss also holds the baseline's least-squares loss, which sees the learning
       // signal only through stopGradient: the encoder's gradient is the surrogate's alone.
-      PairedRuns runs = gradients(model, tf, model.training().trainingLoss(), negatedMean(tf, reinforce));
+      PairedRuns runs = gradients(model, tf, model.trainingStep().trainingLoss(), negatedMean(tf, reinforce));
 
       double[] exact = TinySigmoidBeliefNet.encoderGradient(
           p -> TinySigmoidBeliefNet.exactElbo(p, EXAMPLE), model.parameters());
@@ -87,9 +87,9 @@ class ScoreFunctionGradientTest {
     // No learned baseline: any parameters do, so the freshly initialized ones.
     try (TinySigmoidBeliefNet model = new TinySigmoidBeliefNet(Seed.of(43), ObjectiveKind.VIMCO, k)) {
       Ops tf = Ops.create(model.graph());
-      InferencePass pass = model.training().trainingPass();
+      InferencePass pass = model.trainingStep().trainingPass();
       Operand<TFloat32> reinforce = Vimco.reinforce(tf, pass.logWeights(), pass.scoreFunctionLogQ());
-      PairedRuns runs = gradients(model, tf, model.training().trainingLoss(), negatedMean(tf, reinforce));
+      PairedRuns runs = gradients(model, tf, model.trainingStep().trainingLoss(), negatedMean(tf, reinforce));
 
       double[] exact = TinySigmoidBeliefNet.encoderGradient(
           p -> TinySigmoidBeliefNet.exactBound(p, EXAMPLE, k), model.parameters());

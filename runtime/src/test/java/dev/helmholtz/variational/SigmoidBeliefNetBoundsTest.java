@@ -146,7 +146,7 @@ class SigmoidBeliefNetBoundsTest {
       int runs = 50;
       double[] reported = new double[runs];
       for (int r = 0; r < runs; r++) {
-        reported[r] = Estimates.run(net, x, List.of(net.training().objectiveMean()))[0][0];
+        reported[r] = Estimates.run(net, x, List.of(net.trainingStep().objectiveMean()))[0][0];
       }
       MeanError value = Estimates.of(reported);
       String figures = kind + " reported " + value + ", enumerated bound " + expected + ", exact " + exact;

@@ -105,7 +105,7 @@ class TrainingTowersTest {
       Map<String, Integer> widths, int latent, String drawType, NoiseFunction noise) {
     Ops tf = Ops.create(model.graph());
     List<Variable<TFloat32>> variables = model.variableStore().trainableVariables();
-    var gradients = tf.gradients(model.training().trainingLoss(), variables);
+    var gradients = tf.gradients(model.trainingStep().trainingLoss(), variables);
     List<GraphOperation> draws = drawType == null ? List.of() : draws(model, drawType);
     int towers = model.trainingTowers();
     if (drawType != null) {
@@ -133,7 +133,7 @@ class TrainingTowersTest {
         runner.feed(draws.get(t).output(0), drawn);
         offset += n;
       }
-      runner.fetch(model.training().trainingLoss());
+      runner.fetch(model.trainingStep().trainingLoss());
       for (int v = 0; v < variables.size(); v++) {
         runner.fetch(gradients.dy(v));
       }
@@ -168,7 +168,7 @@ class TrainingTowersTest {
           : data.with(column.getKey(), column.getValue(), width);
     }
     String[] names = columns.keySet().toArray(String[]::new);
-    model.training().towers().feedRows(runner, data.batches(3, false, 0, names).next(), names, fed);
+    model.trainingStep().towers().feedRows(runner, data.batches(3, false, 0, names).next(), names, fed);
   }
 
   private interface NoiseFunction {
@@ -227,7 +227,7 @@ class TrainingTowersTest {
     try {
       Session.Runner runner = model.session().runner();
       feedRows(model, runner, columns, widths, fed);
-      try (Result r = runner.fetch(model.training().termMeanOperands().get(term)).run()) {
+      try (Result r = runner.fetch(model.trainingStep().termMeanOperands().get(term)).run()) {
         return ((TFloat32) r.get(0)).getFloat();
       }
     } finally {
@@ -252,7 +252,7 @@ class TrainingTowersTest {
   private static List<GraphOperation> draws(VariationalModel model, String type) {
     Set<String> reachable = new HashSet<>();
     Deque<GraphOperation> queue = new ArrayDeque<>();
-    queue.add((GraphOperation) model.training().trainingLoss().op());
+    queue.add((GraphOperation) model.trainingStep().trainingLoss().op());
     while (!queue.isEmpty()) {
       GraphOperation op = queue.poll();
       if (reachable.add(op.name())) {

@@ -58,7 +58,7 @@ class WakeSleepTrainingTest {
       double[] reported = new double[runs];
       try (TFloat32 x = Estimates.matrix(flat, TinySigmoidBeliefNet.OBSERVED)) {
         for (int r = 0; r < runs; r++) {
-          reported[r] = Estimates.run(model, x, List.of(model.training().objectiveMean()))[0][0];
+          reported[r] = Estimates.run(model, x, List.of(model.trainingStep().objectiveMean()))[0][0];
         }
       }
       MeanError value = Estimates.of(reported);

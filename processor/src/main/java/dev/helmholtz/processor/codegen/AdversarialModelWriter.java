@@ -7,9 +7,6 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.DATASET;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.DISCRIMINATOR_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.FLOAT_OPERAND;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GAN_LOSS;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
@@ -34,7 +31,7 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Phase three for adversarial models: writes {@code <Model>Model}, a subclass of the runtime's
- * {@code AdversarialModel}. Like {@link ModelWriter} it only wires networks and nodes: the noise
+ * {@code AdversarialModel}. Like {@link VariationalModelWriter} it only wires networks and nodes: the noise
  * latents drawn in generative order, the labels read, the generated node computed, and the
  * discriminator called on the node and the labels; the game is the runtime's.
  */
@@ -62,16 +59,7 @@ public final class AdversarialModelWriter {
         CodeBlock.of("The adversarial model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n",
             modelType),
         ADVERSARIAL_SPEC, spec(), generatedAnnotationAvailable);
-    type.addMethod(MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addStatement("super(SPEC, seed, threads)")
-        .addStatement("this.model = $T.requireNonNull(model, $S)", OBJECTS, "model")
-        .addStatement("build()")
-        .build());
-    type.addMethods(factories());
+    type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
     type.addMethod(defineGeneration());
     type.addMethod(defineDiscriminator());
@@ -97,28 +85,6 @@ public final class AdversarialModelWriter {
     return b.add(".build()").unindent().unindent().build();
   }
 
-  private List<MethodSpec> factories() {
-    MethodSpec withSeed = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(SEED, "seed")
-        .addJavadoc("Builds the model's graph and initializes its variables from {@code seed}, with a new\n"
-            + "{@link $T} and the default thread settings.\n", modelType)
-        .addStatement("return new $T(new $T(), seed, $T.defaults())", generatedType, modelType, THREAD_SETTINGS)
-        .build();
-    MethodSpec full = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addJavadoc("Builds the model's graph around {@code model}'s networks and initializes its variables\n"
-            + "from {@code seed}; the same seed and thread settings give the same numbers.\n")
-        .addStatement("return new $T(model, seed, threads)", generatedType)
-        .build();
-    return List.of(withSeed, full);
-  }
-
   /** Array-typed conveniences: sample (from n, or from the labels) and discriminate. */
   private List<MethodSpec> typedApi() {
     TypeName matrix = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
@@ -136,7 +102,7 @@ public final class AdversarialModelWriter {
           .build());
     } else {
       List<String> names = labels.stream()
-          .map(y -> parameters.newName(ModelWriter.identifier(y.name()), y)).toList();
+          .map(y -> parameters.newName(SourceText.identifier(y.name()), y)).toList();
       names.forEach(n -> sample.addParameter(matrix, n));
       methods.add(sample
           .addJavadoc("Draws one generated example of $L per row of the labels: {@code [rows][$L]}.\n",
@@ -148,7 +114,7 @@ public final class AdversarialModelWriter {
     List<NodeDescriptor> observed = new ArrayList<>(List.of(judged));
     observed.addAll(labels);
     List<String> names = observed.stream()
-        .map(n -> discriminateNames.newName(ModelWriter.identifier(n.name()), n)).toList();
+        .map(n -> discriminateNames.newName(SourceText.identifier(n.name()), n)).toList();
     MethodSpec.Builder discriminate = MethodSpec.methodBuilder("discriminate")
         .addModifiers(Modifier.PUBLIC)
         .returns(ArrayTypeName.of(TypeName.FLOAT))
@@ -173,12 +139,12 @@ public final class AdversarialModelWriter {
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor node : validated.generativeOrder()) {
       var generator = validated.generator(node);
-      String value = names.newName(ModelWriter.identifier(node.name()), node);
+      String value = names.newName(SourceText.identifier(node.name()), node);
       if (node.isLatent()) {
         Family family = validated.family(node);
-        String p = names.newName("p" + ModelWriter.capitalize(ModelWriter.identifier(node.name())), "p/" + node.name());
+        String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
         CodeBlock distribution = generator.isPresent() ? call(generator.get(), names, "pass")
-            : ModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
+            : VariationalModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
         body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, value, node.name(), p);
       } else if (generator.isPresent()) {

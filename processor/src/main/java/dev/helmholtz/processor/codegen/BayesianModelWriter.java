@@ -114,7 +114,7 @@ public final class BayesianModelWriter {
     CodeBlock.Builder body = CodeBlock.builder();
     for (int i = 0; i < columns.size(); i++) {
       NodeDescriptor node = columns.get(i);
-      String parameter = parameters.newName(ModelWriter.identifier(node.name()), node);
+      String parameter = parameters.newName(SourceText.identifier(node.name()), node);
       dataset.addParameter(matrix, parameter);
       body.add(i == 0 ? "$T.of($S, $N)" : ".with($S, $N)", i == 0 ? new Object[] {DATASET, node.name(), parameter}
           : new Object[] {node.name(), parameter});
@@ -154,25 +154,26 @@ public final class BayesianModelWriter {
     names.newName("model");
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor node : validated.generativeOrder()) {
-      String value = names.newName(ModelWriter.identifier(node.name()), node);
+      String value = names.newName(SourceText.identifier(node.name()), node);
       if (node.given()) {
         body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, value, node.name());
         continue;
       }
       Family family = validated.family(node);
-      String p = names.newName("p" + ModelWriter.capitalize(ModelWriter.identifier(node.name())), "p/" + node.name());
+      String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       Optional<NetworkDescriptor> generator = validated.generator(node);
       if (node.isLatent()) {
         body.addStatement("$T $N = pass.global($S)", FLOAT_OPERAND, value, node.name());
       }
       if (generator.isPresent()) {
         NetworkDescriptor g = generator.get();
-        body.add("// p($L | $L) by $L()\n", SourceText.lineComment(node.name()), ModelWriter.parents(g), g.methodName());
+        body.add("// p($L | $L) by $L()\n", SourceText.lineComment(node.name()), VariationalModelWriter.parents(g),
+            g.methodName());
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, call(g, node.isLatent(), names));
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
-            ModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($N)", value)));
+            VariationalModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($N)", value)));
       }
       if (node.isLatent()) {
         body.addStatement("pass.prior($S, $N, $N)", node.name(), value, p);

@@ -1,16 +1,21 @@
 package dev.helmholtz.processor.codegen;
 
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
+import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.validation.ValidatedModel;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -20,6 +25,9 @@ import javax.lang.model.element.Modifier;
  * file it is written to.
  */
 final class GeneratedClass {
+  /** The processor's name in the generated classes' {@code @Generated}. */
+  static final String PROCESSOR = "dev.helmholtz.processor.HelmholtzProcessor";
+
   private GeneratedClass() {}
 
   /**
@@ -40,13 +48,49 @@ final class GeneratedClass {
             .add("$L", new ModelReport(validated).javadoc())
             .build());
     if (generatedAnnotationAvailable) {
-      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", ModelWriter.PROCESSOR).build());
+      type.addAnnotation(AnnotationSpec.builder(GENERATED).addMember("value", "$S", PROCESSOR).build());
     }
     type.addField(FieldSpec.builder(specType, "SPEC", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer(spec)
         .build());
     type.addField(ClassName.get(model.type()), "model", Modifier.PRIVATE, Modifier.FINAL);
     return type;
+  }
+
+  /**
+   * The private constructor and the two {@code create} factories of a model drawn from a seed
+   * (variational and adversarial models): {@code create(seed)}, with a new instance of the user's
+   * class and the default thread settings, and {@code create(model, seed, threads)}.
+   */
+  static List<MethodSpec> seededConstructorAndFactories(ClassName modelType, ClassName generatedType) {
+    MethodSpec constructor = MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PRIVATE)
+        .addParameter(modelType, "model")
+        .addParameter(SEED, "seed")
+        .addParameter(THREAD_SETTINGS, "threads")
+        .addStatement("super(SPEC, seed, threads)")
+        .addStatement("this.model = $T.requireNonNull(model, $S)", OBJECTS, "model")
+        .addStatement("build()")
+        .build();
+    MethodSpec withSeed = MethodSpec.methodBuilder("create")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(generatedType)
+        .addParameter(SEED, "seed")
+        .addJavadoc("Builds the model's graph and initializes its variables from {@code seed}, with a new\n"
+            + "{@link $T} and the default thread settings.\n", modelType)
+        .addStatement("return new $T(new $T(), seed, $T.defaults())", generatedType, modelType, THREAD_SETTINGS)
+        .build();
+    MethodSpec full = MethodSpec.methodBuilder("create")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(generatedType)
+        .addParameter(modelType, "model")
+        .addParameter(SEED, "seed")
+        .addParameter(THREAD_SETTINGS, "threads")
+        .addJavadoc("Builds the model's graph around {@code model}'s networks and initializes its variables\n"
+            + "from {@code seed}; the same seed and thread settings give the same numbers.\n")
+        .addStatement("return new $T(model, seed, threads)", generatedType)
+        .build();
+    return List.of(constructor, withSeed, full);
   }
 
   static JavaFile file(ModelDescriptor model, TypeSpec type) {

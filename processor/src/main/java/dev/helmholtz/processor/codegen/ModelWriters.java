@@ -10,7 +10,7 @@ public final class ModelWriters {
   /** The generated class of {@code model}, by the writer of its kind. */
   public static JavaFile write(ValidatedModel model, boolean generatedAnnotationAvailable) {
     return switch (model.kind()) {
-      case VARIATIONAL -> new ModelWriter(model, generatedAnnotationAvailable).write();
+      case VARIATIONAL -> new VariationalModelWriter(model, generatedAnnotationAvailable).write();
       case ADVERSARIAL -> new AdversarialModelWriter(model, generatedAnnotationAvailable).write();
       case BAYESIAN -> new BayesianModelWriter(model, generatedAnnotationAvailable).write();
     };

@@ -1,8 +1,11 @@
 package dev.helmholtz.processor.codegen;
 
+import java.util.Locale;
+
 /**
  * Node names are any string ({@code @Observed(name = "pixels/28x28")} names a data column), but
- * generated comments must stay comments: these make a name safe to print inside one.
+ * generated comments must stay comments and generated names Java identifiers: these make a name
+ * safe to print inside a comment or to use in code.
  */
 final class SourceText {
   private SourceText() {}
@@ -52,5 +55,20 @@ final class SourceText {
       }
     }
     return b.toString();
+  }
+
+  /** A Java identifier for a node name (names from {@code @Latent(name)} may be any string). */
+  static String identifier(String name) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      b.append(i == 0 ? (Character.isJavaIdentifierStart(c) ? c : '_')
+          : (Character.isJavaIdentifierPart(c) ? c : '_'));
+    }
+    return b.length() == 0 ? "node" : b.toString();
+  }
+
+  static String capitalize(String s) {
+    return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
   }
 }

@@ -6,9 +6,6 @@ import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATIVE_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.INFERENCE_PASS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.MODEL_SPEC;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTIVE_KIND;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
-import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.VARIATIONAL_MODEL;
 
 import com.palantir.javapoet.ArrayTypeName;
@@ -27,7 +24,6 @@ import dev.helmholtz.processor.model.ParameterDescriptor;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 import javax.lang.model.element.Modifier;
 
@@ -37,8 +33,7 @@ import javax.lang.model.element.Modifier;
  * worked out; sampling, densities and objectives are runtime calls. Member order and names are
  * deterministic, so the same model always gives the same source.
  */
-public final class ModelWriter {
-  public static final String PROCESSOR = "dev.helmholtz.processor.HelmholtzProcessor";
+public final class VariationalModelWriter {
 
   private final ValidatedModel validated;
   private final ModelDescriptor model;
@@ -46,7 +41,7 @@ public final class ModelWriter {
   private final ClassName generatedType;
   private final boolean generatedAnnotationAvailable;
 
-  public ModelWriter(ValidatedModel validated, boolean generatedAnnotationAvailable) {
+  public VariationalModelWriter(ValidatedModel validated, boolean generatedAnnotationAvailable) {
     this.validated = validated;
     this.model = validated.model();
     this.modelType = ClassName.get(model.type());
@@ -58,8 +53,7 @@ public final class ModelWriter {
     TypeSpec.Builder type = GeneratedClass.start(validated, VARIATIONAL_MODEL,
         CodeBlock.of("The model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n", modelType),
         MODEL_SPEC, spec(), generatedAnnotationAvailable);
-    type.addMethod(constructor());
-    type.addMethods(factories());
+    type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
     type.addMethod(defineInference());
     type.addMethod(defineGeneration());
@@ -82,40 +76,6 @@ public final class ModelWriter {
     return b.add(".build()").unindent().unindent().build();
   }
 
-  private MethodSpec constructor() {
-    return MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PRIVATE)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addStatement("super(SPEC, seed, threads)")
-        .addStatement("this.model = $T.requireNonNull(model, $S)", OBJECTS, "model")
-        .addStatement("build()")
-        .build();
-  }
-
-  private List<MethodSpec> factories() {
-    MethodSpec withSeed = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(SEED, "seed")
-        .addJavadoc("Builds the model's graph and initializes its variables from {@code seed}, with a new\n"
-            + "{@link $T} and the default thread settings.\n", modelType)
-        .addStatement("return new $T(new $T(), seed, $T.defaults())", generatedType, modelType, THREAD_SETTINGS)
-        .build();
-    MethodSpec full = MethodSpec.methodBuilder("create")
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .returns(generatedType)
-        .addParameter(modelType, "model")
-        .addParameter(SEED, "seed")
-        .addParameter(THREAD_SETTINGS, "threads")
-        .addJavadoc("Builds the model's graph around {@code model}'s networks and initializes its variables\n"
-            + "from {@code seed}; the same seed and thread settings give the same numbers.\n")
-        .addStatement("return new $T(model, seed, threads)", generatedType)
-        .build();
-    return List.of(withSeed, full);
-  }
-
   /** Array-typed conveniences over the generic, name-keyed API, for one observed node. */
   private List<MethodSpec> typedApi() {
     List<NodeDescriptor> observed = validated.observed();
@@ -125,8 +85,8 @@ public final class ModelWriter {
     NodeDescriptor x = observed.get(0);
     TypeName matrix = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
     List<MethodSpec> methods = new ArrayList<>();
-    // Names of typed methods, so that latents whose names differ only in what identifier() or
-    // capitalize() erase (z and Z, z-1 and z_1) get distinct encode methods.
+    // Names of typed methods, so that latents whose names differ only in what SourceText.identifier() or
+    // SourceText.capitalize() erase (z and Z, z-1 and z_1) get distinct encode methods.
     NameAllocator methodNames = new NameAllocator();
     methodNames.newName("sample");
     methodNames.newName("reconstruct");
@@ -156,7 +116,7 @@ public final class ModelWriter {
     List<NodeDescriptor> latents = validated.inferenceOrder();
     for (NodeDescriptor z : latents) {
       String name = methodNames.newName(
-          latents.size() == 1 ? "encode" : "encode" + capitalize(identifier(z.name())));
+          latents.size() == 1 ? "encode" : "encode" + SourceText.capitalize(SourceText.identifier(z.name())));
       methods.add(MethodSpec.methodBuilder(name)
           .addModifiers(Modifier.PUBLIC)
           .returns(matrix)
@@ -206,16 +166,16 @@ public final class ModelWriter {
     names.newName("model");
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor x : validated.observed()) {
-      body.addStatement("$T $N = pass.observed($S)", FLOAT_OPERAND, names.newName(identifier(x.name()), x), x.name());
+      body.addStatement("$T $N = pass.observed($S)", FLOAT_OPERAND, names.newName(SourceText.identifier(x.name()), x), x.name());
     }
     for (NodeDescriptor z : validated.inferenceOrder()) {
       NetworkDescriptor encoder = validated.encoder(z).orElseThrow();
-      String q = names.newName("q" + capitalize(identifier(z.name())), "q/" + z.name());
+      String q = names.newName("q" + SourceText.capitalize(SourceText.identifier(z.name())), "q/" + z.name());
       body.add("// q($L | $L) by $L(): $L\n", SourceText.lineComment(z.name()), parents(encoder),
           encoder.methodName(), estimator(z));
       body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(z)), q,
           inferenceCall(encoder, names));
-      body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(identifier(z.name()), z),
+      body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(SourceText.identifier(z.name()), z),
           z.enumerate() ? "enumerate" : "draw", z.name(), q);
     }
     for (NodeDescriptor node : validated.generativeOrder()) {
@@ -223,7 +183,7 @@ public final class ModelWriter {
         continue; // conditioned on: an input of the networks, with no density of its own
       }
       Family family = validated.family(node);
-      String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
+      String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       if (generator.isPresent()) {
         body.add("// p($L | $L) by $L()\n", SourceText.lineComment(node.name()), parents(generator.get()),
@@ -282,12 +242,12 @@ public final class ModelWriter {
     CodeBlock.Builder body = CodeBlock.builder();
     for (NodeDescriptor node : validated.generativeOrder()) {
       if (node.given()) {
-        body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, names.newName(identifier(node.name()), node),
+        body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, names.newName(SourceText.identifier(node.name()), node),
             node.name());
         continue;
       }
       Family family = validated.family(node);
-      String p = names.newName("p" + capitalize(identifier(node.name())), "p/" + node.name());
+      String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       CodeBlock distribution;
       if (generator.isPresent()) {
@@ -302,7 +262,7 @@ public final class ModelWriter {
       }
       body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
-          names.newName(identifier(node.name()), node), node.name(), p);
+          names.newName(SourceText.identifier(node.name()), node), node.name(), p);
     }
     return MethodSpec.methodBuilder("defineGeneration")
         .addAnnotation(Override.class)
@@ -338,20 +298,5 @@ public final class ModelWriter {
   static String parents(NetworkDescriptor network) {
     List<String> names = network.nodeParameters().stream().map(ParameterDescriptor::name).toList();
     return names.isEmpty() ? "-" : String.join(", ", names);
-  }
-
-  /** A Java identifier for a node name (names from {@code @Latent(name)} may be any string). */
-  static String identifier(String name) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      b.append(i == 0 ? (Character.isJavaIdentifierStart(c) ? c : '_')
-          : (Character.isJavaIdentifierPart(c) ? c : '_'));
-    }
-    return b.length() == 0 ? "node" : b.toString();
-  }
-
-  static String capitalize(String s) {
-    return s.isEmpty() ? s : s.substring(0, 1).toUpperCase(Locale.ROOT) + s.substring(1);
   }
 }

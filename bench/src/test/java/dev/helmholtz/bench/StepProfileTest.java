@@ -1,4 +1,4 @@
-package dev.helmholtz.variational;
+package dev.helmholtz.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,7 @@ import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.train.DataPath;
+import dev.helmholtz.variational.LinearGaussian;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,12 @@
-package dev.helmholtz.variational;
+package dev.helmholtz.bench;
 
-import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.IndexBatches;
 import dev.helmholtz.train.DataPath;
+import dev.helmholtz.variational.ModelSpec;
+import dev.helmholtz.variational.TrainingStep;
+import dev.helmholtz.variational.VariationalModel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,15 +18,12 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
 import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * Where a generated model's training step spends its time, by op type: training steps run with
@@ -201,10 +200,11 @@ public final class StepProfile {
   /** Runs training steps the way {@code fit} does on one data path. */
   private static final class Steps implements AutoCloseable {
     private final VariationalModel model;
+    private final TrainingStep training;
     private final Dataset data;
     private final int batchSize;
     private final DataPath path;
-    private final List<String> columns;
+    private final String[] columns;
     private final TFloat32 rate = TFloat32.scalarOf(1e-4f);
     private final List<TBool> binarize = new ArrayList<>();
     private IndexBatches indexBatches;
@@ -213,41 +213,25 @@ public final class StepProfile {
 
     Steps(VariationalModel model, Dataset data, int batchSize, DataPath path, List<String> columns) {
       this.model = model;
+      this.training = model.trainingStep();
       this.data = data;
       this.batchSize = batchSize;
       this.path = path;
-      this.columns = columns;
+      this.columns = columns.toArray(String[]::new);
       if (path == DataPath.RESIDENT) {
         for (String column : columns) {
           binarize.add(TBool.scalarOf(data.isDynamicallyBinarized(column)));
         }
-        upload();
-      }
-    }
-
-    private void upload() {
-      Session.Runner runner = model.session().runner();
-      List<Tensor> tensors = new ArrayList<>();
-      try {
-        for (String column : columns) {
-          TFloat32 all = TFloat32.tensorOf(Shape.of(data.size(), data.width(column)),
-              DataBuffers.of(data.flat(column), true, false));
-          tensors.add(all);
-          ResidentColumn target = model.training().residentColumn(column);
-          runner.feed(target.upload(), all).addTarget(target.assign());
-        }
-        runner.run().close();
-      } finally {
-        tensors.forEach(Tensor::close);
+        training.upload(model.session(), data, this.columns);
       }
     }
 
     /** One training step, traced when {@code options} is given; returns its metadata then. */
     RunMetadata step(RunOptions options) {
       Session.Runner runner = model.session().runner()
-          .feed(model.training().learningRateInput(), rate)
-          .addTarget(model.training().trainStepOp())
-          .fetch(model.training().objectiveMean());
+          .feed(training.learningRateInput(), rate)
+          .addTarget(training.trainStepOp())
+          .fetch(training.objectiveMean());
       List<Tensor> fed = new ArrayList<>();
       try {
         if (path == DataPath.RESIDENT) {
@@ -255,15 +239,12 @@ public final class StepProfile {
             indexBatches = data.indexBatches(batchSize, true, ++epoch);
           }
           int size = indexBatches.next();
-          model.training().towers().feedIndices(runner, indexBatches.indices(), size, fed);
-          for (int i = 0; i < columns.size(); i++) {
-            runner.feed(model.training().residentColumn(columns.get(i)).binarize(), binarize.get(i));
-          }
+          training.feedResidentRows(runner, indexBatches.indices(), size, columns, binarize::get, fed);
         } else {
           if (copies == null || !copies.hasNext()) {
-            copies = data.batches(batchSize, true, ++epoch, columns.toArray(String[]::new));
+            copies = data.batches(batchSize, true, ++epoch, columns);
           }
-          model.training().towers().feedRows(runner, copies.next(), columns.toArray(String[]::new), fed);
+          training.feedCopiedRows(runner, copies.next(), columns, fed);
         }
         if (options == null) {
           runner.run().close();
