@@ -124,6 +124,30 @@ class LearnedPriorTest {
     return sum / data.size();
   }
 
+  @Test
+  void aLearnedClassPriorOfAnEnumeratedLatentTrains() {
+    SplittableRandom random = new SplittableRandom(4);
+    float[][] rows = new float[200][6];
+    for (float[] row : rows) {
+      int cluster = random.nextInt(3);
+      for (int j = 0; j < 6; j++) {
+        row[j] = random.nextDouble() < (j / 2 == cluster ? 0.9 : 0.1) ? 1f : 0f;
+      }
+    }
+    // Unlabelled data: y is summed out, and its prior's logits are trained through log p(y).
+    Dataset data = Dataset.of("x", rows).with("y", new float[200][3]);
+    try (LearnedMixturePriorModel model = LearnedMixturePriorModel.create(Seed.of(2))) {
+      double before = model.elbo(data);
+      model.fit(data, Training.epochs(10).batchSize(50).adam(1e-2).progress(ProgressListener.silent()));
+      double after = model.elbo(data);
+      assertTrue(Double.isFinite(before) && Double.isFinite(after) && after > before,
+          "ELBO before " + before + ", after " + after);
+      float[] logits = model.parameter("weights/logits");
+      assertTrue(logits[0] != logits[1] || logits[1] != logits[2], "untrained logits " + Arrays.toString(logits));
+      assertEquals(8, model.generate(8).get("y").length);
+    }
+  }
+
   /** x = z W + b + 0.5 e with z ~ N(m, I): the model's family, with a prior mean away from 0. */
   private static Dataset sample(int n, long seed) {
     double[][] w = {{1.0, -0.5, 0.8}, {0.5, 1.0, 0.0}};
