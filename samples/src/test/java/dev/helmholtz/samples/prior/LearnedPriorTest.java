@@ -1,5 +1,6 @@
 package dev.helmholtz.samples.prior;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,10 +9,17 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A learned prior written as a generator of no node ({@link LearnedPriorModel}): it has no batch
@@ -39,6 +47,28 @@ class LearnedPriorTest {
       }
       // The reconstruction of the mean pass has one row per example too.
       assertEquals(5, model.reconstruct(new float[5][LearnedPriorModel.OBSERVED]).length);
+    }
+  }
+
+  @Test
+  void theExportedGenerateSignatureDrawsNRowsToo(@TempDir Path dir) throws Exception {
+    try (LearnedPriorModelModel model = LearnedPriorModelModel.create(Seed.of(3))) {
+      Path export = dir.resolve("learned-prior/1");
+      model.exportSavedModel(export);
+      float[][] expected = model.generate(4).get("z"); // the export continues the model's random stream
+      try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve");
+          TInt32 n = TInt32.scalarOf(4);
+          Result result = bundle.function("generate").call(Map.of("n", n))) {
+        for (String node : new String[] {"z", "x"}) {
+          TFloat32 rows = (TFloat32) result.get(node).orElseThrow();
+          assertEquals(4, rows.shape().get(0), node + ": " + rows.shape());
+        }
+        float[] z = new float[4 * LearnedPriorModel.LATENT];
+        ((TFloat32) result.get("z").orElseThrow()).copyTo(DataBuffers.of(z, false, false));
+        for (int i = 0; i < 4; i++) {
+          assertArrayEquals(expected[i], Arrays.copyOfRange(z, 2 * i, 2 * i + 2), "row " + i);
+        }
+      }
     }
   }
 
