@@ -65,7 +65,7 @@ class SampleModelsGenerateTest {
     List<String> names = generatedModels().map(Class::getSimpleName).toList();
     assertTrue(names.containsAll(List.of("VaeModel", "SbnWakeSleepModel", "GumbelSoftmaxVaeModel",
         "SemiSupervisedVaeModel", "ConditionalVaeModel", "MnistGanModel", "ConditionalMnistGanModel",
-        "RingWganModel", "LearnedPriorModelModel", "LearnedPriorGanModel", "LearnedMixturePriorModel")), names.toString());
+        "RingWganModel", "LearnedPriorModelModel", "LearnedPriorGanModel", "LearnedMixturePriorModel", "LearnedBiasSbnModel")), names.toString());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -178,6 +178,27 @@ class LearnedPriorTest {
     }
   }
 
+  @Test
+  void aLearnedPriorBiasTrainsByWakeSleep() {
+    SplittableRandom random = new SplittableRandom(6);
+    float[][] rows = new float[200][6];
+    for (float[] row : rows) {
+      for (int j = 0; j < 6; j++) {
+        row[j] = random.nextDouble() < (j < 3 ? 0.8 : 0.2) ? 1f : 0f;
+      }
+    }
+    Dataset data = Dataset.of("x", rows);
+    try (LearnedBiasSbnModel model = LearnedBiasSbnModel.create(Seed.of(2))) {
+      double before = model.logLikelihood(data, 20);
+      model.fit(data, Training.epochs(10).batchSize(50).adam(1e-2).progress(ProgressListener.silent()));
+      double after = model.logLikelihood(data, 20);
+      assertTrue(Double.isFinite(before) && Double.isFinite(after) && after > before,
+          "log-likelihood before " + before + ", after " + after);
+      float[] bias = model.parameter("prior/bias");
+      assertTrue(Arrays.stream(box(bias)).anyMatch(b -> b != 0f), "untrained prior " + Arrays.toString(bias));
+    }
+  }
+
   /** x = z W + b + 0.5 e with z ~ N(m, I): the model's family, with a prior mean away from 0. */
   private static Dataset sample(int n, long seed) {
     double[][] w = {{1.0, -0.5, 0.8}, {0.5, 1.0, 0.0}};
