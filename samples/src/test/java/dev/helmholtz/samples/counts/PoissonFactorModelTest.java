@@ -67,4 +67,33 @@ class PoissonFactorModelTest {
       }
     }
   }
+
+  /** Geometric latents under VIMCO: drawn k = 3 times per example in training, scored by logProb. */
+  @Test
+  void aCountLatentTrainsUnderVimco() {
+    Dataset train = Dataset.of("x", counts(1000, 3));
+    Dataset test = Dataset.of("x", counts(200, 4));
+    try (GeometricCountsModelModel model =
+        GeometricCountsModelModel.create(new GeometricCountsModel(), Seed.of(6), ThreadSettings.of(1, 1))) {
+      float[] encoderBefore = model.parameter("encode/dense_0/kernel");
+      double before = model.logLikelihood(test, 3);
+      model.fit(train, Training.epochs(5).batchSize(50).adam(1e-2).progress(ProgressListener.silent()));
+      double after = model.logLikelihood(test, 3);
+      // About -42 to -18 nats per example (seed 6).
+      assertTrue(after > before + 10, "bound before " + before + ", after " + after);
+      float[] encoderAfter = model.parameter("encode/dense_0/kernel");
+      double moved = 0;
+      for (int i = 0; i < encoderBefore.length; i++) {
+        moved += Math.abs(encoderAfter[i] - encoderBefore[i]);
+      }
+      // q gets only score-function gradients: it must still have learned.
+      assertTrue(moved > 0.1, "q(z | x) barely moved: " + moved);
+      float[][] codes = model.generate(4).get("z");
+      for (float[] row : codes) {
+        for (float v : row) {
+          assertTrue(v >= 0 && v == Math.floor(v), "a drawn latent is not a count: " + v);
+        }
+      }
+    }
+  }
 }
