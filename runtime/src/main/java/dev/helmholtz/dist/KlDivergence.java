@@ -48,6 +48,7 @@ public final class KlDivergence {
     register(Poisson.class, Poisson.class, KlDivergence::poissonPoisson);
     register(Binomial.class, Binomial.class, KlDivergence::binomialBinomial);
     register(Geometric.class, Geometric.class, KlDivergence::geometricGeometric);
+    register(Multinomial.class, Multinomial.class, KlDivergence::multinomialMultinomial);
   }
 
   private KlDivergence() {}
@@ -212,5 +213,23 @@ public final class KlDivergence {
     Operand<TFloat32> failures = tf.math.mul(tf.math.exp(tf.math.neg(lq)),
         tf.math.sub(tf.math.softplus(lp), tf.math.softplus(lq)));
     return DistOps.sumEvent(tf, tf.math.add(success, failures));
+  }
+
+  /**
+   * n times the KL of one draw's categorical distributions.
+   *
+   * @throws IllegalArgumentException when q and p have different total counts or categories
+   */
+  private static Operand<TFloat32> multinomialMultinomial(Multinomial q, Multinomial p) {
+    if (q.totalCount() != p.totalCount() || q.categories() != p.categories()) {
+      throw new IllegalArgumentException(
+          "KL(Multinomial || Multinomial): q has total count " + q.totalCount() + " over "
+              + q.categories() + " categories and p " + p.totalCount() + " over " + p.categories()
+              + "; the analytic KL needs the same of both");
+    }
+    Ops tf = q.tf();
+    Operand<TFloat32> oneDraw = categoricalCategorical(
+        Categorical.logits(q.logits(), q.categories()), Categorical.logits(p.logits(), p.categories()));
+    return tf.math.mul(tf.constant((float) q.totalCount()), oneDraw);
   }
 }
