@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The count families (Poisson, Binomial, Geometric) as nodes: count likelihoods under the ELBO,
+ * The count families (Poisson, Binomial, Geometric, Multinomial) as nodes: count likelihoods under the ELBO,
  * latents under a score-function objective, rejected where the objective needs a reparameterized
  * sampler, and a prior written out where the family has no standard one. Positive cases compile,
  * generated code included, without warnings under -Xlint:all.
@@ -28,7 +28,8 @@ class CountFamiliesTest {
       "Poisson; Poisson.logRate(nn.dense(z, 4))",
       "Poisson; Poisson.rate(nn.dense(z, 4, SOFTPLUS))",
       "Binomial; Binomial.logits(10, nn.dense(z, 4))",
-      "Geometric; Geometric.probs(nn.dense(z, 4, SIGMOID))"})
+      "Geometric; Geometric.probs(nn.dense(z, 4, SIGMOID))",
+      "Multinomial; Multinomial.logits(20, nn.dense(z, 4))"})
   void aCountLikelihoodUnderTheElbo(String family, String likelihood) {
     JavaFileObject source = model("M",
         "@Model",
@@ -48,6 +49,7 @@ class CountFamiliesTest {
   @CsvSource(delimiter = ';', value = {
       "Poisson; Poisson.logRate(nn.dense(x, 3)); Poisson.logRate(nn.dense(u, 3))",
       "Binomial; Binomial.logits(5, nn.dense(x, 3)); Binomial.probs(5, nn.dense(u, 3, SIGMOID))",
+      "Multinomial; Multinomial.logits(6, nn.dense(x, 3)); Multinomial.logits(6, nn.dense(u, 3))",
       "Geometric; Geometric.logits(nn.dense(x, 3)); "})
   void aCountLatentUnderVimco(String family, String posterior, String prior) {
     boolean learnedPrior = prior != null;
@@ -92,7 +94,9 @@ class CountFamiliesTest {
   @CsvSource(delimiter = ';', value = {
       "Poisson; Poisson.logRate(nn.dense(x, 3)); no rate is a natural default",
       "Binomial; Binomial.logits(5, nn.dense(x, 3)); its total count is given where the distribution is built, "
-          + "not by the node"})
+          + "not by the node",
+      "Multinomial; Multinomial.logits(5, nn.dense(x, 3)); its total count is given where the distribution is "
+          + "built, not by the node"})
   void aCountLatentWithoutAPrior(String family, String posterior, String why) {
     JavaFileObject source = model("M",
         "@Model(objective = @Objective(kind = ObjectiveKind.NVIL))",

@@ -279,7 +279,7 @@ public final class VariationalModelWriter {
       case CATEGORICAL, RELAXED_ONE_HOT_CATEGORICAL -> CodeBlock.of("$T.uniform(pass.tf(), $L, $L)",
           RuntimeTypes.of(family), shape, node.classesPerVariable());
       case GEOMETRIC -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case POISSON, BINOMIAL -> throw new AssertionError(
+      case POISSON, BINOMIAL, MULTINOMIAL -> throw new AssertionError(
           "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }

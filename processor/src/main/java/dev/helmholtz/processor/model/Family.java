@@ -21,13 +21,14 @@ public enum Family {
   RELAXED_BERNOULLI("dev.helmholtz.dist", "RelaxedBernoulli", true, false, BERNOULLI),
   RELAXED_ONE_HOT_CATEGORICAL("dev.helmholtz.dist", "RelaxedOneHotCategorical", true, true, CATEGORICAL),
   // The count families: likelihoods of counts, and latents trained by score-function objectives.
-  // Binomial's factories take the total count first, not an elementwise tensor, so the shape check
+  // Binomial's and Multinomial's factories take the total count first, not an elementwise tensor, so the shape check
   // does not read them.
   POISSON("dev.helmholtz.dist", "Poisson", false, false, null,
       new Factory("rate", "rate"), new Factory("logRate", "logRate")),
   BINOMIAL("dev.helmholtz.dist", "Binomial", false, false, null),
   GEOMETRIC("dev.helmholtz.dist", "Geometric", false, false, null,
-      new Factory("logits", "logits"), new Factory("probs", "probs"));
+      new Factory("logits", "logits"), new Factory("probs", "probs")),
+  MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null);
 
   /**
    * A static factory of the runtime class whose parameters are all elementwise tensors: the
@@ -115,7 +116,8 @@ public enum Family {
   public Optional<String> noStandardPrior() {
     return switch (this) {
       case POISSON -> Optional.of("no rate is a natural default");
-      case BINOMIAL -> Optional.of("its total count is given where the distribution is built, not by the node");
+      case BINOMIAL, MULTINOMIAL ->
+          Optional.of("its total count is given where the distribution is built, not by the node");
       default -> Optional.empty();
     };
   }
