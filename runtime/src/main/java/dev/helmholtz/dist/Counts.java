@@ -2,13 +2,18 @@ package dev.helmholtz.dist;
 
 import dev.helmholtz.graph.RandomSource;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
-/** What the count families (Poisson, Binomial, Geometric) share: their support and their draws. */
+/**
+ * What the count families (Poisson, Binomial, Geometric, Multinomial) share: their support and
+ * their draws.
+ */
 final class Counts {
 
   private Counts() {}
@@ -34,7 +39,7 @@ final class Counts {
     return tf.withControlDependencies(List.of(check)).identity(value);
   }
 
-  private static Operand<org.tensorflow.types.TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
+  private static Operand<TInt32> allAxes(Ops tf, Operand<TFloat32> x) {
     return tf.range(tf.constant(0), tf.rank(x), tf.constant(1));
   }
 
@@ -50,7 +55,7 @@ final class Counts {
    * RandomSource} does for its draws).
    */
   static Operand<TFloat32> draw(Ops tf, RandomSource rng, Operand<TInt64> shape,
-      java.util.function.BiFunction<Operand<TInt64>, Operand<TInt64>, Operand<TFloat32>> op) {
+      BiFunction<Operand<TInt64>, Operand<TInt64>, Operand<TFloat32>> op) {
     Operand<TInt64> frozenShape = tf.stopGradient(shape);
     return tf.reshape(tf.stopGradient(op.apply(frozenShape, rng.nextRunSeed())), shape);
   }

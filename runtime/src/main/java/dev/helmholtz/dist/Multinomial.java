@@ -81,9 +81,9 @@ public final class Multinomial extends Distribution {
   }
 
   private Operand<TFloat32> sumsToTotal(Ops tf, Operand<TFloat32> x) {
-    Operand<TBool> total = tf.reduceAll(
-        tf.math.equal(DistOps.sumEvent(tf, x), tf.constant((float) totalCount)),
-        tf.range(tf.constant(0), tf.rank(DistOps.sumEvent(tf, x)), tf.constant(1)));
+    Operand<TFloat32> sums = DistOps.sumEvent(tf, x);
+    Operand<TBool> total = tf.reduceAll(tf.math.equal(sums, tf.constant((float) totalCount)),
+        tf.range(tf.constant(0), tf.rank(sums), tf.constant(1)));
     var check = tf.assertThat(total, List.of(
         tf.constant("Multinomial.logProb: the counts of each value must sum to the total count "
             + totalCount + ", got"), x));
