@@ -4,13 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
+import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.processor.model.Family;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
 
 /**
  * What the processor decides from a family at compile time agrees with the runtime: the analytic
  * KL divergences it assumes for a latent and its standard prior are the ones the runtime's
- * registry has.
+ * registry has, a family it trains pathwise draws reparameterized samples, and a family it gives
+ * a standard prior has one.
  */
 class FamilyCatalogConsistencyTest {
   @Test
@@ -20,6 +28,45 @@ class FamilyCatalogConsistencyTest {
         boolean runtime = KlDivergence.hasAnalytic(runtimeClass(q), runtimeClass(p));
         assertEquals(runtime, q.hasAnalyticKlTo(p), "KL(" + q + " || " + p + ")");
       }
+    }
+  }
+
+  /** Each family built by its first elementwise factory (families with none are skipped). */
+  @Test
+  void reparameterizationIsTheRuntimes() throws ReflectiveOperationException {
+    for (Family family : Family.values()) {
+      if (family.factories().isEmpty()) {
+        continue;
+      }
+      Family.Factory factory = family.factories().get(0);
+      Class<?>[] operands = new Class<?>[factory.parameters().size()];
+      Arrays.fill(operands, Operand.class);
+      Method method = runtimeClass(family).getMethod(factory.method(), operands);
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        Object[] arguments = new Object[operands.length];
+        Arrays.fill(arguments, tf.constant(new float[] {0.5f, 0.5f})); // two: a categorical needs 2 classes
+        Distribution d = (Distribution) method.invoke(null, arguments);
+        assertEquals(family.reparameterized(), d.reparameterization() == Reparameterization.REPARAMETERIZED,
+            family.toString());
+      }
+    }
+  }
+
+  /**
+   * The catalog gives a latent without a generator a standard prior exactly when the runtime has
+   * a static factory of one from the graph's ops and a value shape ({@code uniform}, {@code
+   * standard}).
+   */
+  @Test
+  void standardPriorsAreTheRuntimes() throws ClassNotFoundException {
+    for (Family family : Family.values()) {
+      Class<? extends Distribution> type = runtimeClass(family);
+      boolean runtime = Arrays.stream(type.getMethods())
+          .anyMatch(m -> Modifier.isStatic(m.getModifiers()) && m.getReturnType() == type
+              && m.getParameterCount() >= 2 && m.getParameterTypes()[0] == Ops.class
+              && m.getParameterTypes()[1] == Operand.class);
+      assertEquals(runtime, family.noStandardPrior().isEmpty(), family.toString());
     }
   }
 

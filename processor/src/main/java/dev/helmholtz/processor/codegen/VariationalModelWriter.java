@@ -278,6 +278,9 @@ public final class VariationalModelWriter {
       case BERNOULLI, RELAXED_BERNOULLI -> CodeBlock.of("$T.uniform(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       case CATEGORICAL, RELAXED_ONE_HOT_CATEGORICAL -> CodeBlock.of("$T.uniform(pass.tf(), $L, $L)",
           RuntimeTypes.of(family), shape, node.classesPerVariable());
+      case GEOMETRIC -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case POISSON, BINOMIAL, MULTINOMIAL -> throw new AssertionError(
+          "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }
 

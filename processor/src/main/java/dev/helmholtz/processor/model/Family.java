@@ -19,7 +19,16 @@ public enum Family {
   // The relaxed families' factories take a temperature first: not elementwise tensors, so the
   // shape check does not read them.
   RELAXED_BERNOULLI("dev.helmholtz.dist", "RelaxedBernoulli", true, false, BERNOULLI),
-  RELAXED_ONE_HOT_CATEGORICAL("dev.helmholtz.dist", "RelaxedOneHotCategorical", true, true, CATEGORICAL);
+  RELAXED_ONE_HOT_CATEGORICAL("dev.helmholtz.dist", "RelaxedOneHotCategorical", true, true, CATEGORICAL),
+  // The count families: likelihoods of counts, and latents trained by score-function objectives.
+  // Binomial's and Multinomial's factories take the total count first, not an elementwise tensor, so the shape check
+  // does not read them.
+  POISSON("dev.helmholtz.dist", "Poisson", false, false, null,
+      new Factory("rate", "rate"), new Factory("logRate", "logRate")),
+  BINOMIAL("dev.helmholtz.dist", "Binomial", false, false, null),
+  GEOMETRIC("dev.helmholtz.dist", "Geometric", false, false, null,
+      new Factory("logits", "logits"), new Factory("probs", "probs")),
+  MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null);
 
   /**
    * A static factory of the runtime class whose parameters are all elementwise tensors: the
@@ -98,6 +107,19 @@ public enum Family {
    */
   public boolean hasAnalyticKlTo(Family prior) {
     return this == prior || relaxationOf == prior;
+  }
+
+  /**
+   * Why a latent of this family cannot go without a {@code @Generator}, when the family has no
+   * standard prior; empty when it has one (the generated code then uses it).
+   */
+  public Optional<String> noStandardPrior() {
+    return switch (this) {
+      case POISSON -> Optional.of("no rate is a natural default");
+      case BINOMIAL, MULTINOMIAL ->
+          Optional.of("its total count is given where the distribution is built, not by the node");
+      default -> Optional.empty();
+    };
   }
 
   public static Optional<Family> forQualifiedName(String name) {
