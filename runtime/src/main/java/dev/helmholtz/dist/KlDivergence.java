@@ -20,7 +20,9 @@ import org.tensorflow.types.TFloat32;
  * RelaxedBernoulli || RelaxedBernoulli, RelaxedBernoulli || Bernoulli, RelaxedOneHotCategorical ||
  * RelaxedOneHotCategorical and RelaxedOneHotCategorical || Categorical. That is the objective of
  * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
- * relaxed densities.
+ * relaxed densities. The elementwise continuous families' pairs with a closed form are in {@link
+ * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
+ * itself.
  */
 public final class KlDivergence {
 
@@ -44,6 +46,7 @@ public final class KlDivergence {
         (q, p) -> categoricalCategorical(q.discrete(), p.discrete()));
     register(RelaxedOneHotCategorical.class, Categorical.class,
         (q, p) -> categoricalCategorical(q.discrete(), p));
+    ElementwiseKl.registerAll();
   }
 
   private KlDivergence() {}
