@@ -8,6 +8,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -73,9 +74,17 @@ abstract class ElementwiseDistribution extends Distribution {
     return shape;
   }
 
-  /** {@code x} broadcast to the draw's shape. */
+  /**
+   * {@code x} broadcast to the draw's shape. The target shape is given as int32: TensorFlow's C++
+   * gradient of BroadcastTo pairs it with the input's int32 shape, and an int64 target fails to
+   * build ("Inconsistent values for attr 'T'") when the result is differentiated.
+   */
   Operand<TFloat32> broadcast(Operand<TFloat32> x) {
-    return DistOps.broadcastTo(tf(), x, staticShape, shape());
+    if (DistOps.sameKnownShape(x.shape(), staticShape)) {
+      return x;
+    }
+    Ops tf = tf();
+    return tf.broadcastTo(x, tf.dtypes.cast(shape(), TInt32.class));
   }
 
   /**

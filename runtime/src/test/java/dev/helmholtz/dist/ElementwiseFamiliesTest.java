@@ -9,6 +9,7 @@ import dev.helmholtz.dist.ElementwiseFamilyCases.Case;
 import dev.helmholtz.dist.ElementwiseFamilyCases.Reference;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
+import dev.helmholtz.graph.TfTesting;
 import dev.helmholtz.graph.TfTesting.Fetched;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -161,6 +165,59 @@ class ElementwiseFamiliesTest {
           assertEquals(expected, out.get(j + 1).get(i), 2e-3 * Math.max(1, Math.abs(expected)),
               c + " d draw / d parameter " + j + " at x = " + x);
         }
+      }
+    }
+  }
+
+  /**
+   * What a training step differentiates, with the batch axis unknown when the graph is built (as
+   * in every model): the KL to the standard prior (analytic where registered, else Monte Carlo),
+   * the entropy and the log density of a reparameterized draw, each with finite gradients.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("families")
+  void trainingTermsDifferentiateWithAnUnknownBatchAxis(Case c) {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      List<Placeholder<TFloat32>> inputs = new ArrayList<>();
+      for (int j = 0; j < c.parameters().length; j++) {
+        inputs.add(tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, D))));
+      }
+      List<Operand<TFloat32>> params = new ArrayList<>();
+      for (Placeholder<TFloat32> input : inputs) {
+        params.add(tf.identity(input));
+      }
+      ElementwiseDistribution q = c.factory().apply(params);
+      Distribution prior = c.standard().apply(tf, q.shape());
+      Operand<TFloat32> z = q.rsample(new RandomSource(tf, Seed.of(2)));
+      Operand<TFloat32> kl = KlDivergence.hasAnalytic(q.getClass(), prior.getClass())
+          ? KlDivergence.analytic(q, prior) : KlDivergence.monteCarlo(q, prior, z);
+      Operand<TFloat32> objective = tf.reduceSum(
+          tf.math.add(tf.math.add(kl, q.entropy()), q.logProb(z)), tf.constant(0));
+      Output<?>[] grads = g.addGradients(objective.asOutput(),
+          params.stream().map(Operand::asOutput).toArray(Output<?>[]::new));
+      Session.Runner runner = s.runner();
+      List<TFloat32> fed = new ArrayList<>();
+      for (int j = 0; j < inputs.size(); j++) {
+        float[] rows = new float[2 * D];
+        for (int i = 0; i < rows.length; i++) {
+          rows[i] = (float) c.parameters()[j][i % D];
+        }
+        TFloat32 t = TfTesting.tensor(Shape.of(2, D), rows);
+        fed.add(t);
+        runner.feed(inputs.get(j), t);
+      }
+      for (Output<?> grad : grads) {
+        runner.fetch(grad);
+      }
+      try (Result result = runner.run()) {
+        for (int j = 0; j < grads.length; j++) {
+          for (float v : TfTesting.copy(result.get(j)).values()) {
+            assertTrue(Float.isFinite(v), c + " gradient of parameter " + j + ": " + v);
+          }
+        }
+      } finally {
+        fed.forEach(TFloat32::close);
       }
     }
   }
