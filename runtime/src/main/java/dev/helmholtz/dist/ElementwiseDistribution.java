@@ -88,6 +88,22 @@ abstract class ElementwiseDistribution extends Distribution {
   }
 
   /**
+   * A KL divergence's elementwise terms {@code x} broadcast to the shape of both distributions'
+   * draws: a term may depend on fewer parameters than either has (HalfNormal's on scales alone),
+   * and p may carry axes q lacks (a prior over each of k samples).
+   */
+  static Operand<TFloat32> broadcastToBoth(
+      ElementwiseDistribution q, ElementwiseDistribution p, Operand<TFloat32> x) {
+    if (DistOps.sameKnownShape(x.shape(), q.staticShape)
+        && DistOps.sameKnownShape(x.shape(), p.staticShape)) {
+      return x;
+    }
+    Ops tf = q.tf();
+    Operand<TInt64> shape = tf.broadcastDynamicShape(q.shape(), p.shape());
+    return tf.broadcastTo(x, tf.dtypes.cast(shape, TInt32.class));
+  }
+
+  /**
    * A parameter as {@code mapParameters} hands it to its function: a standard member's scalar
    * broadcast to the explicit shape first, since the function reshapes the draw's batch axes.
    */

@@ -7,7 +7,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The analytic KL divergences of the elementwise continuous families, registered by {@link
- * KlDivergence}. Each is summed over the event axis. Logistic, HalfCauchy and the mixed pairs
+ * KlDivergence}. Each is summed over the event axis of q's and p's draws broadcast together. Logistic, HalfCauchy and the mixed pairs
  * have no closed form: their KL is Monte Carlo.
  */
 final class ElementwiseKl {
@@ -35,7 +35,7 @@ final class ElementwiseKl {
         tf.math.sub(tf.math.div(d, p.scale()), tf.math.log(ratio)),
         tf.math.sub(tf.math.mul(ratio, tf.math.exp(tf.math.neg(tf.math.div(d, q.scale())))),
             tf.constant(1f)));
-    return DistOps.sumEvent(tf, q.broadcast(kl));
+    return DistOps.sumEvent(tf, ElementwiseDistribution.broadcastToBoth(q, p, kl));
   }
 
   /** log(((bq + bp)^2 + (mq - mp)^2) / (4 bq bp)) (Chyzak and Nielsen 2019). */
@@ -45,7 +45,7 @@ final class ElementwiseKl {
         tf.math.square(tf.math.sub(q.loc(), p.loc())));
     Operand<TFloat32> denominator =
         tf.math.mul(tf.constant(4f), tf.math.mul(q.scale(), p.scale()));
-    return DistOps.sumEvent(tf, q.broadcast(tf.math.log(tf.math.div(numerator, denominator))));
+    return DistOps.sumEvent(tf, ElementwiseDistribution.broadcastToBoth(q, p, tf.math.log(tf.math.div(numerator, denominator))));
   }
 
   /** With r = sq / sp: 0.5 r^2 - 0.5 - log r (the Normal KL at zero means). */
@@ -55,7 +55,7 @@ final class ElementwiseKl {
     Operand<TFloat32> kl = tf.math.sub(
         tf.math.mul(tf.constant(0.5f), tf.math.sub(tf.math.square(ratio), tf.constant(1f))),
         tf.math.log(ratio));
-    return DistOps.sumEvent(tf, q.broadcast(kl));
+    return DistOps.sumEvent(tf, ElementwiseDistribution.broadcastToBoth(q, p, kl));
   }
 
   /** The KL of the logarithms' Normals: exp is a bijection, and KL is invariant under one. */
@@ -66,7 +66,7 @@ final class ElementwiseKl {
     Operand<TFloat32> kl = tf.math.sub(tf.math.mul(tf.constant(0.5f), tf.math.sub(
         tf.math.add(tf.math.exp(tf.math.mul(tf.constant(2f), logRatio)), tf.math.square(z)),
         tf.constant(1f))), logRatio);
-    return DistOps.sumEvent(tf, q.broadcast(kl));
+    return DistOps.sumEvent(tf, ElementwiseDistribution.broadcastToBoth(q, p, kl));
   }
 
   /** With r = rate_p / rate_q: r - 1 - log r. */
@@ -74,7 +74,7 @@ final class ElementwiseKl {
     Ops tf = q.tf();
     Operand<TFloat32> ratio = tf.math.div(p.rate(), q.rate());
     Operand<TFloat32> kl = tf.math.sub(tf.math.sub(ratio, tf.constant(1f)), tf.math.log(ratio));
-    return DistOps.sumEvent(tf, q.broadcast(kl));
+    return DistOps.sumEvent(tf, ElementwiseDistribution.broadcastToBoth(q, p, kl));
   }
 
   /**
@@ -87,6 +87,6 @@ final class ElementwiseKl {
     Operand<TBool> contained = tf.math.logicalAnd(
         tf.math.lessEqual(p.low(), q.low()), tf.math.lessEqual(q.high(), p.high()));
     kl = tf.select(contained, kl, tf.constant(Float.POSITIVE_INFINITY));
-    return DistOps.sumEvent(tf, q.broadcast(kl));
+    return DistOps.sumEvent(tf, ElementwiseDistribution.broadcastToBoth(q, p, kl));
   }
 }

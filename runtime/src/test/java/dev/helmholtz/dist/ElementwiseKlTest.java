@@ -92,6 +92,33 @@ class ElementwiseKlTest {
   }
 
   @Test
+  void klTakesTheShapeOfBothDraws() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> rows = tf.reshape(tf.constant(new float[] {0.5f, 1f, 2f, 1f, 1f, 1f}),
+          tf.constant(new long[] {2, 3}));
+      // p has an axis q lacks; the terms depend on the scales alone.
+      Operand<TFloat32> widerPrior = KlDivergence.analytic(HalfNormal.scale(c(tf, 0.5f, 1f, 2f)), HalfNormal.scale(rows));
+      // q's location has rows its scale lacks; the terms of equal scales do not depend on it.
+      Operand<TFloat32> againstStandard = KlDivergence.analytic(
+          Laplace.locScale(tf.reshape(tf.constant(new float[] {0, 0, 0, 1, 0, 0}), tf.constant(new long[] {2, 3})),
+              c(tf, 1f, 1f, 1f)),
+          Laplace.standard(tf, tf.constant(new long[] {2, 3})));
+      List<Fetched> out = fetch(s, widerPrior, againstStandard);
+      assertEquals(2, out.get(0).size());
+      assertEquals(0, out.get(0).get(0), 1e-6);
+      double halfNormal = 0;
+      for (double r : new double[] {0.5, 1, 2}) {
+        halfNormal += 0.5 * r * r - 0.5 - Math.log(r);
+      }
+      assertEquals(halfNormal, out.get(0).get(1), 1e-5);
+      assertEquals(2, out.get(1).size());
+      assertEquals(0, out.get(1).get(0), 1e-6);
+      assertEquals(1 + Math.exp(-1) - 1, out.get(1).get(1), 1e-5);
+    }
+  }
+
+  @Test
   void familiesWithoutAClosedFormHaveNoAnalyticKl() {
     assertFalse(KlDivergence.hasAnalytic(Logistic.class, Logistic.class));
     assertFalse(KlDivergence.hasAnalytic(HalfCauchy.class, HalfCauchy.class));
