@@ -61,9 +61,13 @@ public final class Laplace extends ElementwiseDistribution {
   /** {@code loc - scale sign(u) log(1 - |u|)} for u uniform in (-1, 1): the inverse CDF. */
   @Override
   public Operand<TFloat32> rsample(RandomSource rng) {
+    Objects.requireNonNull(rng, "rng");
     Ops tf = tf();
-    // 2v - 1 for v in (0, 1) lies in (-1, 1): |u| < 1, so the logarithm is finite.
-    Operand<TFloat32> u = tf.math.sub(tf.math.mul(tf.constant(2f), openUniform(rng)), tf.constant(1f));
+    // 2v - 1 for v in [0, 1) lies in [-1, 1): -1 (a draw of 0, probability 2^-23 per element)
+    // is raised to the next float, so |u| < 1 and the logarithm is finite.
+    Operand<TFloat32> u = tf.math.maximum(
+        tf.math.sub(tf.math.mul(tf.constant(2f), rng.uniform(shape())), tf.constant(1f)),
+        tf.constant(Math.nextUp(-1f)));
     Operand<TFloat32> standard =
         tf.math.neg(tf.math.mul(tf.math.sign(u), tf.math.log1p(tf.math.neg(tf.math.abs(u)))));
     return tf.math.add(loc, tf.math.mul(scale, standard));

@@ -97,16 +97,50 @@ final class ElementwiseFamilyCases {
     double upperBound();
 
     static Reference of(ContinuousDistribution d) {
-      return new Reference() {
-        public double logDensity(double x) { return d.logDensity(x); }
-        public double cdf(double x) { return d.cumulativeProbability(x); }
-        public double survival(double x) { return d.survivalProbability(x); }
-        public double quantile(double p) { return d.inverseCumulativeProbability(p); }
-        public double mean() { return d.getMean(); }
-        public double variance() { return d.getVariance(); }
-        public double lowerBound() { return d.getSupportLowerBound(); }
-        public double upperBound() { return d.getSupportUpperBound(); }
-      };
+      return new Commons(d);
+    }
+  }
+
+  /** A Commons Statistics distribution as a reference. */
+  private record Commons(ContinuousDistribution d) implements Reference {
+    @Override
+    public double logDensity(double x) {
+      return d.logDensity(x);
+    }
+
+    @Override
+    public double cdf(double x) {
+      return d.cumulativeProbability(x);
+    }
+
+    @Override
+    public double survival(double x) {
+      return d.survivalProbability(x);
+    }
+
+    @Override
+    public double quantile(double p) {
+      return d.inverseCumulativeProbability(p);
+    }
+
+    @Override
+    public double mean() {
+      return d.getMean();
+    }
+
+    @Override
+    public double variance() {
+      return d.getVariance();
+    }
+
+    @Override
+    public double lowerBound() {
+      return d.getSupportLowerBound();
+    }
+
+    @Override
+    public double upperBound() {
+      return d.getSupportUpperBound();
     }
   }
 
@@ -116,34 +150,42 @@ final class ElementwiseFamilyCases {
       this(CauchyDistribution.of(0, scale));
     }
 
+    @Override
     public double logDensity(double x) {
       return x < 0 ? Double.NEGATIVE_INFINITY : Math.log(2) + cauchy.logDensity(x);
     }
 
+    @Override
     public double cdf(double x) {
       return x < 0 ? 0 : 2 * cauchy.cumulativeProbability(x) - 1;
     }
 
+    @Override
     public double survival(double x) {
       return x < 0 ? 1 : 2 * cauchy.survivalProbability(x);
     }
 
+    @Override
     public double quantile(double p) {
       return cauchy.inverseCumulativeProbability((1 + p) / 2);
     }
 
+    @Override
     public double mean() {
       return Double.NaN;
     }
 
+    @Override
     public double variance() {
       return Double.NaN;
     }
 
+    @Override
     public double lowerBound() {
       return 0;
     }
 
+    @Override
     public double upperBound() {
       return Double.POSITIVE_INFINITY;
     }
