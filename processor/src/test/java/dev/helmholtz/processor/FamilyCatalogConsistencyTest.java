@@ -1,6 +1,7 @@
 package dev.helmholtz.processor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
@@ -17,8 +18,8 @@ import org.tensorflow.op.Ops;
 /**
  * What the processor decides from a family at compile time agrees with the runtime: the analytic
  * KL divergences it assumes for a latent and its standard prior are the ones the runtime's
- * registry has, a family it trains pathwise draws reparameterized samples, and a family it gives
- * a standard prior has one.
+ * registry has, a family it trains pathwise draws reparameterized samples (by its first
+ * factory and by its standard member), and a family it gives a standard prior has one.
  */
 class FamilyCatalogConsistencyTest {
   @Test
@@ -68,6 +69,31 @@ class FamilyCatalogConsistencyTest {
               && m.getParameterTypes()[1] == Operand.class);
       assertEquals(runtime, family.noStandardPrior().isEmpty(), family.toString());
     }
+  }
+
+  /**
+   * Every family with a standard member (the prior a latent without a generator gets) builds one,
+   * and the runtime's instance reparameterizes exactly when the catalog says it does.
+   */
+  @Test
+  void standardMembersReparameterizeAsTheCatalogSays() throws ReflectiveOperationException {
+    int checked = 0;
+    for (Family family : Family.values()) {
+      Method standard;
+      try {
+        standard = runtimeClass(family).getMethod("standard", Ops.class, Operand.class);
+      } catch (NoSuchMethodException e) {
+        continue; // the discrete families' standard priors are uniform(...) members
+      }
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        Distribution d = (Distribution) standard.invoke(null, tf, tf.constant(new long[] {2, 3}));
+        assertEquals(family.reparameterized(),
+            d.reparameterization() == Reparameterization.REPARAMETERIZED, family.toString());
+        checked++;
+      }
+    }
+    assertTrue(checked >= 9, "Normal and the continuous elementwise families have standard members");
   }
 
   private static Class<? extends Distribution> runtimeClass(Family family) throws ClassNotFoundException {

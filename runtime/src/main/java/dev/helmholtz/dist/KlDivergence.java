@@ -20,7 +20,9 @@ import org.tensorflow.types.TFloat32;
  * RelaxedBernoulli || RelaxedBernoulli, RelaxedBernoulli || Bernoulli, RelaxedOneHotCategorical ||
  * RelaxedOneHotCategorical and RelaxedOneHotCategorical || Categorical. That is the objective of
  * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
- * relaxed densities.
+ * relaxed densities. The elementwise continuous families' pairs with a closed form are in {@link
+ * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
+ * itself.
  */
 public final class KlDivergence {
 
@@ -49,6 +51,7 @@ public final class KlDivergence {
     register(Binomial.class, Binomial.class, KlDivergence::binomialBinomial);
     register(Geometric.class, Geometric.class, KlDivergence::geometricGeometric);
     register(Multinomial.class, Multinomial.class, KlDivergence::multinomialMultinomial);
+    ElementwiseKl.registerAll();
   }
 
   private KlDivergence() {}
