@@ -20,7 +20,9 @@ import org.tensorflow.types.TFloat32;
  * RelaxedBernoulli || RelaxedBernoulli, RelaxedBernoulli || Bernoulli, RelaxedOneHotCategorical ||
  * RelaxedOneHotCategorical and RelaxedOneHotCategorical || Categorical. That is the objective of
  * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
- * relaxed densities.
+ * relaxed densities. The elementwise continuous families' pairs with a closed form are in {@link
+ * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
+ * itself.
  */
 public final class KlDivergence {
 
@@ -44,6 +46,12 @@ public final class KlDivergence {
         (q, p) -> categoricalCategorical(q.discrete(), p.discrete()));
     register(RelaxedOneHotCategorical.class, Categorical.class,
         (q, p) -> categoricalCategorical(q.discrete(), p));
+    // The count families, each against itself (Binomial only for the same total count).
+    register(Poisson.class, Poisson.class, KlDivergence::poissonPoisson);
+    register(Binomial.class, Binomial.class, KlDivergence::binomialBinomial);
+    register(Geometric.class, Geometric.class, KlDivergence::geometricGeometric);
+    register(Multinomial.class, Multinomial.class, KlDivergence::multinomialMultinomial);
+    ElementwiseKl.registerAll();
   }
 
   private KlDivergence() {}
@@ -162,5 +170,69 @@ public final class KlDivergence {
             tf.math.mul(tf.math.sigmoid(lq), tf.math.sub(lq, lp)),
             tf.math.sub(tf.math.softplus(lp), tf.math.softplus(lq)));
     return DistOps.sumEvent(tf, kl);
+  }
+
+  /** rq (log rq - log rp) - rq + rp. */
+  private static Operand<TFloat32> poissonPoisson(Poisson q, Poisson p) {
+    Ops tf = q.tf();
+    Operand<TFloat32> kl = tf.math.add(
+        tf.math.sub(tf.math.mul(q.rate(), tf.math.sub(q.logRate(), p.logRate())), q.rate()),
+        p.rate());
+    return DistOps.sumEvent(tf, kl);
+  }
+
+  /**
+   * n times the KL of one trial's Bernoulli distributions.
+   *
+   * @throws IllegalArgumentException when q and p have different total counts (the KL is then
+   *     infinite, or a sum over counts with no closed form)
+   */
+  private static Operand<TFloat32> binomialBinomial(Binomial q, Binomial p) {
+    if (q.totalCount() != p.totalCount()) {
+      throw new IllegalArgumentException(
+          "KL(Binomial || Binomial): q has total count " + q.totalCount() + " and p "
+              + p.totalCount() + "; the analytic KL needs the same total count");
+    }
+    Ops tf = q.tf();
+    Operand<TFloat32> lq = q.logits();
+    Operand<TFloat32> lp = p.logits();
+    Operand<TFloat32> trial =
+        tf.math.add(
+            tf.math.mul(tf.math.sigmoid(lq), tf.math.sub(lq, lp)),
+            tf.math.sub(tf.math.softplus(lp), tf.math.softplus(lq)));
+    return DistOps.sumEvent(tf, tf.math.mul(tf.constant((float) q.totalCount()), trial));
+  }
+
+  /**
+   * log pq - log pp + E_q[k] (log(1 - pq) - log(1 - pp)), with log p = -softplus(-l), log(1 - p)
+   * = -softplus(l) and E_q[k] = exp(-lq).
+   */
+  private static Operand<TFloat32> geometricGeometric(Geometric q, Geometric p) {
+    Ops tf = q.tf();
+    Operand<TFloat32> lq = q.logits();
+    Operand<TFloat32> lp = p.logits();
+    Operand<TFloat32> success = tf.math.sub(
+        tf.math.softplus(tf.math.neg(lp)), tf.math.softplus(tf.math.neg(lq)));
+    Operand<TFloat32> failures = tf.math.mul(tf.math.exp(tf.math.neg(lq)),
+        tf.math.sub(tf.math.softplus(lp), tf.math.softplus(lq)));
+    return DistOps.sumEvent(tf, tf.math.add(success, failures));
+  }
+
+  /**
+   * n times the KL of one draw's categorical distributions.
+   *
+   * @throws IllegalArgumentException when q and p have different total counts or categories
+   */
+  private static Operand<TFloat32> multinomialMultinomial(Multinomial q, Multinomial p) {
+    if (q.totalCount() != p.totalCount() || q.categories() != p.categories()) {
+      throw new IllegalArgumentException(
+          "KL(Multinomial || Multinomial): q has total count " + q.totalCount() + " over "
+              + q.categories() + " categories and p " + p.totalCount() + " over " + p.categories()
+              + "; the analytic KL needs the same of both");
+    }
+    Ops tf = q.tf();
+    Operand<TFloat32> oneDraw = categoricalCategorical(
+        Categorical.logits(q.logits(), q.categories()), Categorical.logits(p.logits(), p.categories()));
+    return tf.math.mul(tf.constant((float) q.totalCount()), oneDraw);
   }
 }

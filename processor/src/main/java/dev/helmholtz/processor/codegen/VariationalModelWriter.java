@@ -280,6 +280,13 @@ public final class VariationalModelWriter {
       case BERNOULLI, RELAXED_BERNOULLI -> CodeBlock.of("$T.uniform(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       case CATEGORICAL, RELAXED_ONE_HOT_CATEGORICAL -> CodeBlock.of("$T.uniform(pass.tf(), $L, $L)",
           RuntimeTypes.of(family), shape, node.classesPerVariable());
+      // Laplace(0, 1), Logistic(0, 1), Cauchy(0, 1), HalfNormal(1), HalfCauchy(1), LogNormal(0, 1),
+      // Exponential(1), Uniform(0, 1).
+      case LAPLACE, LOGISTIC, CAUCHY, HALF_NORMAL, HALF_CAUCHY, LOG_NORMAL, EXPONENTIAL, UNIFORM ->
+          CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case GEOMETRIC -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case POISSON, BINOMIAL, MULTINOMIAL -> throw new AssertionError(
+          "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }
 

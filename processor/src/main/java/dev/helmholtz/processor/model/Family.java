@@ -1,8 +1,10 @@
 package dev.helmholtz.processor.model;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The distribution families the processor knows, by the runtime class that implements each.
@@ -19,7 +21,36 @@ public enum Family {
   // The relaxed families' factories take a temperature first: not elementwise tensors, so the
   // shape check does not read them.
   RELAXED_BERNOULLI("dev.helmholtz.dist", "RelaxedBernoulli", true, false, BERNOULLI),
-  RELAXED_ONE_HOT_CATEGORICAL("dev.helmholtz.dist", "RelaxedOneHotCategorical", true, true, CATEGORICAL);
+  RELAXED_ONE_HOT_CATEGORICAL("dev.helmholtz.dist", "RelaxedOneHotCategorical", true, true, CATEGORICAL),
+  // Continuous elementwise families, reparameterized by location-scale or inverse-CDF draws.
+  LAPLACE("dev.helmholtz.dist", "Laplace", true, false, null,
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale")),
+  LOGISTIC("dev.helmholtz.dist", "Logistic", true, false, null,
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale")),
+  CAUCHY("dev.helmholtz.dist", "Cauchy", true, false, null,
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale")),
+  HALF_NORMAL("dev.helmholtz.dist", "HalfNormal", true, false, null,
+      new Factory("scale", "scale"), new Factory("logScale", "logScale")),
+  HALF_CAUCHY("dev.helmholtz.dist", "HalfCauchy", true, false, null,
+      new Factory("scale", "scale"), new Factory("logScale", "logScale")),
+  LOG_NORMAL("dev.helmholtz.dist", "LogNormal", true, false, null,
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale")),
+  EXPONENTIAL("dev.helmholtz.dist", "Exponential", true, false, null,
+      new Factory("rate", "rate"), new Factory("logRate", "logRate")),
+  UNIFORM("dev.helmholtz.dist", "Uniform", true, false, null,
+      new Factory("lowHigh", "low", "high")),
+  // The count families: likelihoods of counts, and latents trained by score-function objectives.
+  // Binomial's and Multinomial's factories take the total count first, not an elementwise tensor, so the shape check
+  // does not read them.
+  POISSON("dev.helmholtz.dist", "Poisson", false, false, null,
+      new Factory("rate", "rate"), new Factory("logRate", "logRate")),
+  BINOMIAL("dev.helmholtz.dist", "Binomial", false, false, null),
+  GEOMETRIC("dev.helmholtz.dist", "Geometric", false, false, null,
+      new Factory("logits", "logits"), new Factory("probs", "probs")),
+  MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null);
+
+  /** The families whose KL to themselves has no closed form: the runtime estimates it. */
+  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY);
 
   /**
    * A static factory of the runtime class whose parameters are all elementwise tensors: the
@@ -93,11 +124,24 @@ public enum Family {
   }
 
   /**
-   * Whether the runtime registers an analytic KL(this || prior): for a family and itself, and a
-   * relaxed family and its discrete one (whose KL it is).
+   * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
+   * Logistic and HalfCauchy), and a relaxed family and its discrete one (whose KL it is).
    */
   public boolean hasAnalyticKlTo(Family prior) {
-    return this == prior || relaxationOf == prior;
+    return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior;
+  }
+
+  /**
+   * Why a latent of this family cannot go without a {@code @Generator}, when the family has no
+   * standard prior; empty when it has one (the generated code then uses it).
+   */
+  public Optional<String> noStandardPrior() {
+    return switch (this) {
+      case POISSON -> Optional.of("no rate is a natural default");
+      case BINOMIAL, MULTINOMIAL ->
+          Optional.of("its total count is given where the distribution is built, not by the node");
+      default -> Optional.empty();
+    };
   }
 
   public static Optional<Family> forQualifiedName(String name) {

@@ -73,6 +73,9 @@ public enum Diagnostic {
   OBSERVED_NOT_GENERATED("ObservedNotGenerated", Kind.ERROR,
       "observed node '%s' has no @Generator, so its likelihood p(%s | ...) is undefined; add a "
           + "method annotated @Generator(\"%s\")"),
+  NO_STANDARD_PRIOR("NoStandardPrior", Kind.ERROR,
+      "latent '%s' is %s, which has no standard prior (%s), so its prior must be written: add a "
+          + "method annotated @Generator(\"%s\") that returns p(%s | ...)"),
   GIVEN_NODE_GENERATED("GivenGenerated", Kind.ERROR,
       "@Generator(\"%s\") targets a given node; node '%s' is declared @Observed(given = true), which "
           + "the model conditions on without modelling it: remove %s() or given = true"),

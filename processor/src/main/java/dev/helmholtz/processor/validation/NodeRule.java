@@ -3,6 +3,7 @@ package dev.helmholtz.processor.validation;
 import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.NodeKind;
 import java.util.HashMap;
@@ -11,7 +12,7 @@ import javax.lang.model.element.VariableElement;
 
 /**
  * Each node on its own: a unique name (a subclass redeclaring an inherited node included), one
- * kind, a known family, a usable event shape.
+ * kind, a known family, a usable event shape, a prior where its family has no standard one.
  */
 final class NodeRule implements ValidationRule {
   @Override
@@ -51,6 +52,7 @@ final class NodeRule implements ValidationRule {
           checkEstimator(model, node, node.family().get(), reporter);
         }
         checkClasses(node, node.family().get(), reporter);
+        checkStandardPrior(model, node, node.family().get(), reporter);
       }
     }
   }
@@ -78,6 +80,17 @@ final class NodeRule implements ValidationRule {
           "use the ELBO objective, or declare it " + discrete + " to train it with "
               + traits.discreteCounterpart() + " score-function gradients");
     }
+  }
+
+  /** A latent without a {@code @Generator} takes its family's standard prior: it needs one. */
+  private static void checkStandardPrior(ModelDescriptor model, NodeDescriptor node, Family family,
+      Reporter reporter) {
+    // A global latent's family is GlobalLatentRule's to judge.
+    if (!node.isLocalLatent() || model.network(NetworkRole.GENERATOR, node.name()).isPresent()) {
+      return;
+    }
+    family.noStandardPrior().ifPresent(why -> reporter.report(Diagnostic.NO_STANDARD_PRIOR, node.field(),
+        node.annotation(), node.name(), family.simpleName(), why, node.name(), node.name()));
   }
 
   /** {@code @Latent(classes)}: only for categorical families, at least 2, dividing the event. */
