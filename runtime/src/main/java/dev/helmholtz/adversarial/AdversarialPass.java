@@ -1,6 +1,8 @@
 package dev.helmholtz.adversarial;
 
+import dev.helmholtz.core.BatchAxes;
 import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -52,10 +54,17 @@ public final class AdversarialPass {
     return tf.dtypes.cast(tf.stack(List.of(n, tf.constant(width))), TInt64.class);
   }
 
-  /** Draws latent {@code name} from its prior {@code p}. */
+  /**
+   * Draws latent {@code name} from its prior {@code p}, {@code [n, width]}: a prior of no batch
+   * axes (a network of no node) is broadcast first, so every example gets its own draw. The draw
+   * is reparameterized where the family allows it, so that a learned prior's parameters are
+   * trained with the generator (a standard prior has none: its draw is the same either way).
+   */
   public Operand<TFloat32> draw(String name, Distribution p) {
-    requireRole(name, AdversarialSpec.Role.LATENT);
-    Operand<TFloat32> value = p.sample(random);
+    AdversarialSpec.Node node = requireRole(name, AdversarialSpec.Role.LATENT);
+    Distribution perRow = BatchAxes.broadcast(tf, p, tf.stack(List.of(n, tf.constant(node.width()))), 2);
+    Operand<TFloat32> value = perRow.reparameterization() == Reparameterization.REPARAMETERIZED
+        ? perRow.rsample(random) : perRow.sample(random);
     values.put(name, value);
     return value;
   }

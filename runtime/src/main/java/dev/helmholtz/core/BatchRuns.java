@@ -65,8 +65,18 @@ public final class BatchRuns {
     }
   }
 
-  /** The first {@code count} rows of {@code width} values of {@code tensor}, {@code [count][width]}. */
+  /**
+   * The {@code count} rows of {@code width} values of {@code tensor}, {@code [count][width]}.
+   *
+   * @throws IllegalStateException when {@code tensor} is not {@code [count, width]}: fewer values
+   *     would leave rows of zeros, and more would be dropped, either without a word
+   */
   public static float[][] rows(TFloat32 tensor, int count, int width) {
+    Shape shape = tensor.shape();
+    if (shape.numDimensions() != 2 || shape.get(0) != count || shape.get(1) != width) {
+      throw new IllegalStateException("expected " + count + " rows of width " + width + ", but the graph gave "
+          + (shape.numDimensions() == 2 ? shape.get(0) + " rows of width " + shape.get(1) : "shape " + shape));
+    }
     float[] flat = new float[count * width];
     tensor.copyTo(DataBuffers.of(flat, false, false));
     float[][] rows = new float[count][];
@@ -92,7 +102,13 @@ public final class BatchRuns {
       int size, int offset) {
     int i = first;
     for (Map.Entry<String, float[][]> output : out.entrySet()) {
-      float[][] rows = rows((TFloat32) result.get(i++), size, width.apply(output.getKey()));
+      float[][] rows;
+      try {
+        rows = rows((TFloat32) result.get(i++), size, width.apply(output.getKey()));
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("node '" + output.getKey() + "': " + e.getMessage()
+            + "; a network's distribution must have a row per example", e);
+      }
       System.arraycopy(rows, 0, output.getValue(), offset, size);
     }
   }

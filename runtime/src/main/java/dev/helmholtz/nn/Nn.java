@@ -68,6 +68,32 @@ public final class Nn {
     return store.hyperparameter(name, defaultValue);
   }
 
+  /**
+   * The learned parameter {@code name} of this network, {@code scope/name}, of shape {@code
+   * shape}, zeros at first: what a network of no node is made of, such as a learned prior's
+   * mean, {@code @Generator("z") Normal prior(Nn nn)}. A distribution built from it has no batch
+   * axis; the passes broadcast it over their rows, so every row gets it.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a valid variable name part or a size
+   *     is not positive
+   */
+  public Operand<TFloat32> variable(String name, int... shape) {
+    Objects.requireNonNull(name, "name");
+    if (!NAME_PART.matcher(name).matches()) {
+      throw new IllegalArgumentException("invalid variable name '" + name + "' in '" + scope + "': it must match "
+          + NAME_PART);
+    }
+    long[] dims = new long[shape.length];
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] < 1) {
+        throw new IllegalArgumentException("variable '" + scope + "/" + name + "' needs sizes of at least 1, got "
+            + Arrays.toString(shape));
+      }
+      dims[i] = shape[i];
+    }
+    return store.variable(scope + "/" + name, Shape.of(dims), VariableStore.zeros());
+  }
+
   public Operand<TFloat32> dense(Operand<TFloat32> x, int units) {
     return dense(x, units, Activation.LINEAR);
   }

@@ -1,5 +1,6 @@
 package dev.helmholtz.variational;
 
+import dev.helmholtz.core.BatchAxes;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
@@ -73,12 +74,15 @@ public final class GenerativePass {
   }
 
   /**
-   * Draws node {@code name} from p, and records the draw and p's mean. An enumerated latent's
+   * Draws node {@code name} from p, and records the draw and p's mean, {@code [n, width]}: a p of
+   * no batch axes (a network of no node, such as a learned prior) is broadcast first, so every row
+   * gets its own draw. An enumerated latent's
    * draw can be replaced by a fed value ({@link VariationalModel#generate(dev.helmholtz.data.Dataset)}
    * feeds a class to generate).
    */
   public Operand<TFloat32> draw(String name, Distribution p) {
     ModelSpec.Node node = spec.require(name);
+    p = BatchAxes.broadcast(tf, p, tf.stack(List.of(n, tf.constant(node.width()))), 2);
     Operand<TFloat32> value = p.sample(random);
     if (node.enumerated()) {
       Operand<TFloat32> clamp = tf.placeholderWithDefault(value,

@@ -1,5 +1,6 @@
 package dev.helmholtz.variational;
 
+import dev.helmholtz.core.BatchAxes;
 import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
@@ -192,8 +193,9 @@ public final class InferencePass implements ObjectivePass {
         ? List.of(k, batch, tf.constant(node.width()))
         : List.of(batch, tf.constant(node.width()));
     Operand<TInt32> shape = tf.stack(dims);
-    // Parameters already of the draw's rank need no broadcast (an encoder's output usually is).
-    Distribution broadcast = q.mapParameters(
+    // Parameters already of the draw's rank need no broadcast (an encoder's output usually is); a
+    // q of no batch axes at all (one row, a network of no node) gets one per example.
+    Distribution broadcast = BatchAxes.broadcast(tf, q, shape, dims.size()).mapParameters(
         p -> p.shape().numDimensions() == dims.size() ? p : tf.broadcastTo(p, shape));
     boolean pathwise = mode == Mode.SAMPLE
         && broadcast.reparameterization() == Reparameterization.REPARAMETERIZED;
@@ -252,7 +254,7 @@ public final class InferencePass implements ObjectivePass {
       latentMonteCarloKl(name, value, q, p);
       return;
     }
-    Operand<TFloat32> logP = p.logProb(value);
+    Operand<TFloat32> logP = perRow(p, value).logProb(value);
     Operand<TFloat32> logQ = drawLogQ.get(name);
     Operand<TFloat32> term = EnumeratedBound.labelTerm(tf, logP, logQ, labels);
     logJoint = add(logJoint, logP);
@@ -277,14 +279,25 @@ public final class InferencePass implements ObjectivePass {
 
   /** Scores latent {@code name}: its KL term in the ELBO is analytic, KL(q || p) in closed form. */
   public void latentAnalyticKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
-    Operand<TFloat32> kl = KlDivergence.analytic(q, p);
-    latent(name, value, q, p, tf.math.neg(kl), kl);
+    Distribution prior = perRow(p, value);
+    Operand<TFloat32> kl = KlDivergence.analytic(q, prior);
+    latent(name, value, q, prior, tf.math.neg(kl), kl);
   }
 
   /** Scores latent {@code name}: its KL term in the ELBO is the one-sample estimate log q - log p. */
   public void latentMonteCarloKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
-    Operand<TFloat32> kl = KlDivergence.monteCarlo(q, p, value);
-    latent(name, value, q, p, tf.math.neg(kl), kl);
+    Distribution prior = perRow(p, value);
+    Operand<TFloat32> kl = KlDivergence.monteCarlo(q, prior, value);
+    latent(name, value, q, prior, tf.math.neg(kl), kl);
+  }
+
+  /**
+   * {@code p} with a row for every row of {@code value}: a p of no batch axes (a network of no
+   * node, such as a learned prior) broadcast to the value's shape, {@code [k, B, width]} or
+   * {@code [B, width]}; any other p as it is.
+   */
+  private <D extends Distribution> D perRow(D p, Operand<TFloat32> value) {
+    return BatchAxes.broadcast(tf, p, tf.shape(value), value.shape().numDimensions());
   }
 
   private void latent(String name, Operand<TFloat32> value, Distribution q, Distribution p,
@@ -301,7 +314,8 @@ public final class InferencePass implements ObjectivePass {
   }
 
   /** Scores observed node {@code name} under p: log p(x | parents). */
-  public void observe(String name, Operand<TFloat32> value, Distribution p) {
+  public void observe(String name, Operand<TFloat32> value, Distribution likelihood) {
+    Distribution p = perRow(likelihood, value);
     Operand<TFloat32> logLikelihood = p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);

@@ -186,7 +186,9 @@ public final class VariationalModelWriter {
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       if (generator.isPresent()) {
-        body.add("// p($L | $L) by $L()\n", SourceText.lineComment(node.name()), parents(generator.get()),
+        // A generator of no node (a learned prior) has no batch axis: the pass gives it the value's rows.
+        body.add("// p($L$L) by $L()\n", SourceText.lineComment(node.name()),
+            generator.get().nodeParameters().isEmpty() ? "" : " | " + parents(generator.get()),
             generator.get().methodName());
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, inferenceCall(generator.get(), names));
       } else {
