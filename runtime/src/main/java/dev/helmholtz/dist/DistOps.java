@@ -8,6 +8,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /** Shared helpers of the distribution families. */
@@ -54,14 +55,15 @@ final class DistOps {
 
   /**
    * {@code x} broadcast to {@code target}'s runtime shape; returned as is when the static shapes
-   * already agree.
+   * already agree. The target goes to BroadcastTo as int32: its gradient pairs the target with the
+   * input's int32 shape, and an int64 target fails to differentiate when the batch is unknown.
    */
   static Operand<TFloat32> broadcastTo(
       Ops tf, Operand<TFloat32> x, Shape staticTarget, Operand<TInt64> target) {
     if (sameKnownShape(x.shape(), staticTarget)) {
       return x;
     }
-    return tf.broadcastTo(x, target);
+    return tf.broadcastTo(x, tf.dtypes.cast(target, TInt32.class));
   }
 
   /** Static broadcast of two shapes, as far as it is known (unknown rank gives unknown). */

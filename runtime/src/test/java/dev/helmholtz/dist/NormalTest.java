@@ -324,4 +324,27 @@ class NormalTest {
     }
     assertFalse(Arrays.equals(draws[0], draws[1]));
   }
+  /**
+   * The entropy and mean of a Normal whose scale has no batch axis, broadcast to a batch unknown
+   * when the graph is built (as in every model), differentiate: BroadcastTo's gradient needs an
+   * int32 target shape.
+   */
+  @Test
+  void entropyBroadcastOverAnUnknownBatchDifferentiates() {
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> mean = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, 3)));
+      Placeholder<TFloat32> logStd = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(3)));
+      Normal q = Normal.meanLogStd(mean, logStd);
+      Operand<TFloat32> total = tf.math.add(tf.reduceSum(q.entropy(), tf.constant(0)),
+          tf.reduceSum(q.mean(), tf.constant(new int[] {0, 1})));
+      Output<?>[] grads = g.addGradients(total.asOutput(), new Output<?>[] {logStd.asOutput(), mean.asOutput()});
+      try (TFloat32 m = TfTesting.tensor(Shape.of(2, 3), new float[] {0, 1, 2, 3, 4, 5});
+          TFloat32 l = TfTesting.tensor(Shape.of(3), new float[] {0.1f, -0.2f, 0.3f});
+          org.tensorflow.Result r = s.runner().feed(mean, m).feed(logStd, l).fetch(grads[0]).fetch(total).run()) {
+        // d/d logStd of the summed entropy over 2 rows: 2 per coordinate.
+        assertArrayEquals(new float[] {2, 2, 2}, TfTesting.copy(r.get(0)).values(), 1e-6f);
+      }
+    }
+  }
 }
