@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** One run at a time per output directory: a second is refused before it changes anything. */
@@ -81,6 +83,29 @@ class OutputLockTest {
           refused.getMessage());
     }
     OutputDirectory.createLocked(output, "--output").close();
+  }
+
+  /** Every other command that trains: refused while the directory is held, the directory untouched. */
+  @ParameterizedTest
+  @ValueSource(strings = {"train --model vae", "gan", "cgan", "wgan-gp-ring", "ssvae", "cvae"})
+  void everyTrainingCommandIsRefusedOnAHeldDirectory(String command, @TempDir Path dir) throws Exception {
+    Path output = dir.resolve("out");
+    try (OutputLock held = OutputDirectory.createLocked(output, "--output")) {
+      Map<String, String> before = contents(output);
+      StringWriter err = new StringWriter();
+      CommandLine cli = HelmholtzCli.commandLine();
+      cli.setErr(new PrintWriter(err, true));
+      String[] args = Stream.concat(Arrays.stream(command.split(" ")),
+          Stream.of("--epochs", "1", "--train-examples", "100", "--output", output.toString()))
+          .toArray(String[]::new);
+      if (command.equals("wgan-gp-ring")) {
+        args = new String[] {command, "--steps", "1", "--output", output.toString()};
+      }
+      assertEquals(ExitCodes.BAD_INPUT, cli.execute(args), err.toString());
+      assertTrue(err.toString().contains("--output " + output + " is in use by another run (pid "
+          + ProcessHandle.current().pid()), err.toString());
+      assertEquals(before, contents(output), "the refused run changed the directory");
+    }
   }
 
   private static String[] vae(Path output) {
