@@ -11,7 +11,6 @@ import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,7 +58,13 @@ public final class CvaeCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Training training = Training.epochs(epochs).batchSize(batchSize).adam(learningRate).seed(mnist.seed)
         .logEvery(Duration.ofSeconds(5)).progress(ProgressListener.console(out));
-    Files.createDirectories(output);
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return train(out, training);
+    }
+  }
+
+  private int train(PrintStream out, Training training) throws IOException {
     Mnist data = mnist.load();
     Mnist.Split trainSplit = mnist.train(data);
     Mnist.Split testSplit = mnist.test(data);

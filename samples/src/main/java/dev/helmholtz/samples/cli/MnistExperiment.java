@@ -11,7 +11,6 @@ import dev.helmholtz.train.TrainingSummary;
 import dev.helmholtz.variational.VariationalModel;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -32,7 +31,15 @@ final class MnistExperiment {
 
   static Result run(SampleModel sample, Mnist.Split trainSplit, Mnist.Split testSplit, Training training,
       int k, long seed, ThreadSettings threads, Path output, PrintStream out) throws IOException {
-    Files.createDirectories(output);
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return trained(sample, trainSplit, testSplit, training, k, seed, threads, output, out);
+    }
+  }
+
+  private static Result trained(SampleModel sample, Mnist.Split trainSplit, Mnist.Split testSplit,
+      Training training, int k, long seed, ThreadSettings threads, Path output, PrintStream out)
+      throws IOException {
     Dataset train = trainSplit.dataset("x").dynamicallyBinarized("x");
     Dataset trainFixed = trainSplit.dataset("x").binarized("x", seed);
     Dataset test = testSplit.dataset("x").binarized("x", seed);

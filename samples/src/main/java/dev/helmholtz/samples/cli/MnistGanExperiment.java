@@ -15,7 +15,6 @@ import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -49,7 +48,18 @@ final class MnistGanExperiment {
     }
     quality.check();
     export.requireNew();
-    Files.createDirectories(output);
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return trained(gan, train, epochs, batchSize, learningRate, seed, output, quality, mnist, data, grid,
+          sampler, conditional, metrics, export, checkpoints, out);
+    }
+  }
+
+  private static int trained(AdversarialModel gan, Dataset train, int epochs, int batchSize,
+      double learningRate, long seed, Path output, GanQualityOptions quality, MnistOptions mnist, Mnist data,
+      GridWriter grid, IntFunction<float[][]> sampler, boolean conditional, Map<String, Object> metrics,
+      ExportOptions export, CheckpointOptions checkpoints, PrintStream out)
+      throws IOException {
     // The grid and the line of each finished epoch; a grid that cannot be written stops training.
     ProgressListener perEpoch = new ProgressListener() {
       @Override

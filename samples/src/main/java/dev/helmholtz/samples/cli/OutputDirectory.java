@@ -7,9 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 
-/** Creating a command's output directory, with a message that names the option and the path. */
+/**
+ * Creating a command's output directory, with a message that names the option and the path, and
+ * claiming it for one run.
+ */
 final class OutputDirectory {
   private OutputDirectory() {}
+
+  /**
+   * Creates {@code directory} if absent and locks it for this run (see {@link OutputLock}): a second
+   * run on the same directory is refused with an {@link IOException} before it changes anything.
+   */
+  static OutputLock createLocked(Path directory, String option) throws IOException {
+    create(directory, option);
+    return OutputLock.acquire(directory, option);
+  }
 
   /** Creates {@code directory} and its parents if absent. */
   static void create(Path directory, String option) throws IOException {

@@ -77,7 +77,13 @@ public final class RingWganCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--steps and --samples must be at least 1, were " + steps + " and " + samples);
     }
     export.requireNew();
-    Files.createDirectories(output);
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return train();
+    }
+  }
+
+  private int train() throws IOException {
     GaussianRing ring = GaussianRing.eight();
     try (RingWganModel wgan = RingWganModel.create(new RingWgan(), Seed.of(seed), ThreadSettings.defaults())) {
       Training training = checkpoints.apply(training(steps, batchSize, learningRate, seed), output);

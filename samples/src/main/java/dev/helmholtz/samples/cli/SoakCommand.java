@@ -85,7 +85,13 @@ public final class SoakCommand implements Callable<Integer> {
     if (!Files.isReadable(Path.of("/proc/self/status"))) {
       throw new IOException("/proc/self/status is not readable: the soak test reads VmRSS there (Linux only)");
     }
-    OutputDirectory.create(output, "--output");
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return soak(out);
+    }
+  }
+
+  private int soak(PrintStream out) throws IOException {
     Mnist mnist = Mnist.loadDefault();
     Mnist.Split trainSplit = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
     Dataset train = trainSplit.dataset("x").dynamicallyBinarized("x");

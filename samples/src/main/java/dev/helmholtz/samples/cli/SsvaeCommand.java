@@ -83,8 +83,13 @@ public final class SsvaeCommand implements Callable<Integer> {
     Training training = trainingOptions.apply(Training.epochs(epochs), out);
     training = checkpointOptions.apply(training, output);
     training = monitoringOptions.apply(training);
-    OutputDirectory.create(output, "--output");
-    training = training.curvesPlot(output.resolve("training-curves.png"));
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return train(out, training.curvesPlot(output.resolve("training-curves.png")));
+    }
+  }
+
+  private int train(PrintStream out, Training training) throws IOException {
     long start = System.nanoTime();
 
     Mnist mnist = mnistFiles.load();

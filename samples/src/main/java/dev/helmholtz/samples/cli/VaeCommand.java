@@ -103,8 +103,13 @@ public final class VaeCommand implements Callable<Integer> {
     if (earlyStopping != null) {
       training = training.earlyStopping(EarlyStopping.patience(earlyStopping));
     }
-    OutputDirectory.create(output, "--output");
-    training = training.curvesPlot(output.resolve("training-curves.png"));
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return train(out, training.curvesPlot(output.resolve("training-curves.png")), samples, export);
+    }
+  }
+
+  private int train(PrintStream out, Training training, int samples, Path export) throws IOException {
     long start = System.nanoTime();
 
     Mnist mnist = mnistFiles.load();
