@@ -95,9 +95,7 @@ public final class Binomial extends Distribution {
 
   @Override
   public Operand<TFloat32> rsample(RandomSource rng) {
-    throw new IllegalStateException(
-        "Binomial is not reparameterizable: rsample is unavailable (use sample with a"
-            + " score-function estimator)");
+    throw Counts.notReparameterized("Binomial");
   }
 
   @Override
@@ -111,9 +109,7 @@ public final class Binomial extends Distribution {
    */
   @Override
   public Operand<TFloat32> entropy() {
-    throw new IllegalStateException(
-        "Binomial has no closed-form entropy (it is a sum over the counts): estimate it as the"
-            + " mean of -logProb(sample)");
+    throw Counts.noClosedFormEntropy("Binomial", "it is a sum over the counts");
   }
 
   /** {@code n p}. */

@@ -1,7 +1,6 @@
 package dev.helmholtz.dist;
 
 import dev.helmholtz.graph.RandomSource;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
@@ -18,15 +17,11 @@ import org.tensorflow.types.TInt64;
  * NaN, as in TensorFlow Probability (a throw would stop every graph that builds a mean for each
  * node, e.g. reconstruction). Its location {@link #loc} is its median and mode.
  */
-public final class Cauchy extends ElementwiseDistribution {
+public final class Cauchy extends LocationScaleDistribution {
 
-  private final Operand<TFloat32> loc;
-  private final Operand<TFloat32> scale;
 
   private Cauchy(Ops tf, Operand<TInt64> shape, Operand<TFloat32> loc, Operand<TFloat32> scale) {
-    super(tf, shape, List.of(loc, scale));
-    this.loc = loc;
-    this.scale = scale;
+    super(tf, shape, loc, scale);
   }
 
   /** Cauchy with location {@code loc} and scale {@code scale} (must be positive). */
@@ -44,14 +39,6 @@ public final class Cauchy extends ElementwiseDistribution {
   public static Cauchy standard(Ops tf, Operand<TInt64> shape) {
     Objects.requireNonNull(tf, "tf");
     return new Cauchy(tf, Objects.requireNonNull(shape, "shape"), tf.constant(0f), tf.constant(1f));
-  }
-
-  public Operand<TFloat32> loc() {
-    return loc;
-  }
-
-  public Operand<TFloat32> scale() {
-    return scale;
   }
 
   /** {@code -log(pi) - log(scale) - log1p(z^2)}. */

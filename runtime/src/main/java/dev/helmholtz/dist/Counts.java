@@ -18,6 +18,19 @@ final class Counts {
 
   private Counts() {}
 
+  /** What {@code rsample} of a count family throws: its draws are integers, with no pathwise gradient. */
+  static IllegalStateException notReparameterized(String family) {
+    return new IllegalStateException(family + " is not reparameterizable: rsample is unavailable (use sample"
+        + " with a score-function estimator)");
+  }
+
+  /** What {@code entropy} of a count family without a closed form throws, saying {@code why}. */
+  static IllegalStateException noClosedFormEntropy(String family, String why) {
+    return new IllegalStateException(family + " has no closed-form entropy (" + why + "): estimate it as the"
+        + " mean of -logProb(sample)");
+  }
+
+
   /**
    * {@code value}, asserted on every run that uses it to hold counts: non-negative whole numbers,
    * at most {@code upper} when it is not null. A float of a non-integer would otherwise be scored

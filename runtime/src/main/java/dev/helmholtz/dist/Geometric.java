@@ -84,9 +84,7 @@ public final class Geometric extends Distribution {
 
   @Override
   public Operand<TFloat32> rsample(RandomSource rng) {
-    throw new IllegalStateException(
-        "Geometric is not reparameterizable: rsample is unavailable (use sample with a"
-            + " score-function estimator)");
+    throw Counts.notReparameterized("Geometric");
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.helmholtz.dist;
 
 import dev.helmholtz.graph.RandomSource;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
@@ -13,15 +12,11 @@ import org.tensorflow.types.TInt64;
  * Independent Laplace (double exponential) variables along the event axis: density {@code
  * exp(-|x - loc| / scale) / (2 scale)}. Reparameterized by the inverse CDF of a uniform draw.
  */
-public final class Laplace extends ElementwiseDistribution {
+public final class Laplace extends LocationScaleDistribution {
 
-  private final Operand<TFloat32> loc;
-  private final Operand<TFloat32> scale;
 
   private Laplace(Ops tf, Operand<TInt64> shape, Operand<TFloat32> loc, Operand<TFloat32> scale) {
-    super(tf, shape, List.of(loc, scale));
-    this.loc = loc;
-    this.scale = scale;
+    super(tf, shape, loc, scale);
   }
 
   /** Laplace with location {@code loc} and scale {@code scale} (must be positive). */
@@ -39,14 +34,6 @@ public final class Laplace extends ElementwiseDistribution {
   public static Laplace standard(Ops tf, Operand<TInt64> shape) {
     Objects.requireNonNull(tf, "tf");
     return new Laplace(tf, Objects.requireNonNull(shape, "shape"), tf.constant(0f), tf.constant(1f));
-  }
-
-  public Operand<TFloat32> loc() {
-    return loc;
-  }
-
-  public Operand<TFloat32> scale() {
-    return scale;
   }
 
   /** {@code -|x - loc| / scale - log(2 scale)}. */

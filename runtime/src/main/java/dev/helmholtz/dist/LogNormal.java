@@ -1,7 +1,6 @@
 package dev.helmholtz.dist;
 
 import dev.helmholtz.graph.RandomSource;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
@@ -14,17 +13,13 @@ import org.tensorflow.types.TInt64;
  * {@code loc} and {@code scale} are the mean and standard deviation of the logarithm. Log density
  * minus infinity at x {@code <= 0}. Reparameterized as {@code exp(loc + scale eps)}.
  */
-public final class LogNormal extends ElementwiseDistribution {
+public final class LogNormal extends LocationScaleDistribution {
 
-  private final Operand<TFloat32> loc;
-  private final Operand<TFloat32> scale;
   private final Operand<TFloat32> logScale;
 
   private LogNormal(Ops tf, Operand<TInt64> shape, Operand<TFloat32> loc, Operand<TFloat32> scale,
       Operand<TFloat32> logScale) {
-    super(tf, shape, List.of(loc, scale));
-    this.loc = loc;
-    this.scale = scale;
+    super(tf, shape, loc, scale);
     this.logScale = logScale;
   }
 
@@ -45,16 +40,6 @@ public final class LogNormal extends ElementwiseDistribution {
     Objects.requireNonNull(tf, "tf");
     return new LogNormal(tf, Objects.requireNonNull(shape, "shape"), tf.constant(0f),
         tf.constant(1f), tf.constant(0f));
-  }
-
-  /** The mean of the logarithm. */
-  public Operand<TFloat32> loc() {
-    return loc;
-  }
-
-  /** The standard deviation of the logarithm. */
-  public Operand<TFloat32> scale() {
-    return scale;
   }
 
   public Operand<TFloat32> logScale() {

@@ -1,7 +1,6 @@
 package dev.helmholtz.dist;
 
 import dev.helmholtz.graph.RandomSource;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
@@ -13,15 +12,11 @@ import org.tensorflow.types.TInt64;
  * Independent logistic variables along the event axis: with z = (x - loc) / scale, density
  * {@code exp(-z) / (scale (1 + exp(-z))^2)}. Reparameterized as {@code loc + scale * logit(u)}.
  */
-public final class Logistic extends ElementwiseDistribution {
+public final class Logistic extends LocationScaleDistribution {
 
-  private final Operand<TFloat32> loc;
-  private final Operand<TFloat32> scale;
 
   private Logistic(Ops tf, Operand<TInt64> shape, Operand<TFloat32> loc, Operand<TFloat32> scale) {
-    super(tf, shape, List.of(loc, scale));
-    this.loc = loc;
-    this.scale = scale;
+    super(tf, shape, loc, scale);
   }
 
   /** Logistic with location {@code loc} and scale {@code scale} (must be positive). */
@@ -39,14 +34,6 @@ public final class Logistic extends ElementwiseDistribution {
   public static Logistic standard(Ops tf, Operand<TInt64> shape) {
     Objects.requireNonNull(tf, "tf");
     return new Logistic(tf, Objects.requireNonNull(shape, "shape"), tf.constant(0f), tf.constant(1f));
-  }
-
-  public Operand<TFloat32> loc() {
-    return loc;
-  }
-
-  public Operand<TFloat32> scale() {
-    return scale;
   }
 
   /** {@code -z - log(scale) - 2 softplus(-z)}: stable for any z. */

@@ -109,9 +109,7 @@ public final class Multinomial extends Distribution {
 
   @Override
   public Operand<TFloat32> rsample(RandomSource rng) {
-    throw new IllegalStateException(
-        "Multinomial is not reparameterizable: rsample is unavailable (use sample with a"
-            + " score-function estimator)");
+    throw Counts.notReparameterized("Multinomial");
   }
 
   @Override
@@ -125,9 +123,7 @@ public final class Multinomial extends Distribution {
    */
   @Override
   public Operand<TFloat32> entropy() {
-    throw new IllegalStateException(
-        "Multinomial has no closed-form entropy (it is a sum over the counts): estimate it as the"
-            + " mean of -logProb(sample)");
+    throw Counts.noClosedFormEntropy("Multinomial", "it is a sum over the counts");
   }
 
   /** {@code n p}. */

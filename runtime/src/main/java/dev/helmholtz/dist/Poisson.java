@@ -75,9 +75,7 @@ public final class Poisson extends Distribution {
 
   @Override
   public Operand<TFloat32> rsample(RandomSource rng) {
-    throw new IllegalStateException(
-        "Poisson is not reparameterizable: rsample is unavailable (use sample with a"
-            + " score-function estimator)");
+    throw Counts.notReparameterized("Poisson");
   }
 
   @Override
@@ -91,9 +89,7 @@ public final class Poisson extends Distribution {
    */
   @Override
   public Operand<TFloat32> entropy() {
-    throw new IllegalStateException(
-        "Poisson has no closed-form entropy (it is an infinite series): estimate it as the mean of"
-            + " -logProb(sample)");
+    throw Counts.noClosedFormEntropy("Poisson", "it is an infinite series");
   }
 
   /** The rate. */
