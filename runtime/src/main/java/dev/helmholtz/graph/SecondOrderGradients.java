@@ -15,15 +15,19 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>TF Java honours only the first 10 custom-gradient registrations per JVM (the 11th "succeeds"
  * and later crashes the process), so every registration in Helmholtz is made here, once, by
- * {@link #register()}; it uses six. Covered: {@code OnesLike} (which {@code tf.gradients} seeds
+ * {@link #register()}; it uses seven. Covered: {@code OnesLike} (which {@code tf.gradients} seeds
  * with), {@code BiasAddGrad} (NHWC, as {@code Nn.dense} uses), and the gradients of the
  * activations ReLU, leaky ReLU, tanh and sigmoid. Networks using ELU or softplus cannot be
  * penalized; {@code tf.gradients} then fails naming {@code EluGrad} or {@code SoftplusGrad}.
+ *
+ * <p>The seventh, on {@code IdentityN}, serves every other missing gradient through {@link
+ * GradientDispatch}: add gradients there, not registrations here.
  */
 public final class SecondOrderGradients {
   /** The op types whose gradients {@link #register()} supplies, in registration order. */
   public static final List<String> OP_TYPES =
-      List.of("OnesLike", "BiasAddGrad", "ReluGrad", "LeakyReluGrad", "TanhGrad", "SigmoidGrad");
+      List.of("OnesLike", "BiasAddGrad", "ReluGrad", "LeakyReluGrad", "TanhGrad", "SigmoidGrad",
+          "IdentityN");
 
   private static boolean registered;
 
@@ -70,6 +74,7 @@ public final class SecondOrderGradients {
           tf.math.sub(tf.constant(1f), tf.math.mul(tf.constant(2f), y)));
       return List.of(gradY, tf.math.sigmoidGrad(y, g));
     });
+    TensorFlow.registerCustomGradient("IdentityN", GradientDispatch::identityNGradient);
   }
 
   /** BiasAddGrad sums dy over every axis but the last; its gradient broadcasts back along them. */
