@@ -38,6 +38,14 @@ public interface Initializer extends VariableStore.Initializer {
     };
   }
 
+  /** Uniform in {@code [-limit, limit)}. */
+  static Initializer uniform(float limit) {
+    if (!(limit >= 0f) || !Float.isFinite(limit)) {
+      throw new IllegalArgumentException("uniform initializer needs a finite limit >= 0, got " + limit);
+    }
+    return (tf, shape, rng) -> uniform(tf, shape, rng, limit);
+  }
+
   /** He (Kaiming) normal for ReLU layers: N(0, 2 / fanIn). */
   static Initializer he() {
     return (tf, shape, rng) -> {
