@@ -19,6 +19,13 @@ import org.tensorflow.types.TFloat32;
  * with), {@code BiasAddGrad} (NHWC, as {@code Nn.dense} uses), and the gradients of the
  * activations ReLU, leaky ReLU, tanh and sigmoid. Networks using ELU or softplus cannot be
  * penalized; {@code tf.gradients} then fails naming {@code EluGrad} or {@code SoftplusGrad}.
+ *
+ * <p>Convolutional critics need nothing more: the penalty differentiates {@code
+ * Conv2DBackpropInput} (a convolution's input gradient), whose C++ gradient exists, and {@code
+ * Nn}'s layer normalization is built from ops that are twice differentiable ({@code pow}, not
+ * {@code Rsqrt}); GradientPenaltyTest checks a conv + layer-norm + leaky-ReLU critic against
+ * finite differences. Batch normalization in a gradient-penalized critic is wrong anyway (the
+ * penalty is per example), and max pooling ({@code MaxPoolGrad}) has no second order.
  */
 public final class SecondOrderGradients {
   /** The op types whose gradients {@link #register()} supplies, in registration order. */

@@ -29,10 +29,15 @@ final class Normalization {
     return tf.constant(axes);
   }
 
-  /** Mean and (biased) variance over {@code axes}, kept as size-1 dimensions. */
+  /**
+   * Mean and (biased) variance over {@code axes}, kept as size-1 dimensions. The mean is not
+   * wrapped in {@code stopGradient} inside the variance (as TensorFlow's {@code moments} does):
+   * that leaves first-order gradients exact but cuts a path a second-order gradient (a critic's
+   * gradient penalty) needs; GradientPenaltyTest caught it.
+   */
   static List<Operand<TFloat32>> moments(Ops tf, Operand<TFloat32> x, Operand<TInt32> axes) {
     Operand<TFloat32> mean = tf.math.mean(x, axes, org.tensorflow.op.math.Mean.keepDims(true));
-    Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(x, tf.stopGradient(mean)), axes,
+    Operand<TFloat32> variance = tf.math.mean(tf.math.squaredDifference(x, mean), axes,
         org.tensorflow.op.math.Mean.keepDims(true));
     return List.of(mean, variance);
   }
