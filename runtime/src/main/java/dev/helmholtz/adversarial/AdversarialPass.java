@@ -25,6 +25,7 @@ public final class AdversarialPass {
   private final Ops tf;
   private final AdversarialSpec spec;
   private final VariableStore variables;
+  private dev.helmholtz.nn.Mode networkMode = dev.helmholtz.nn.Mode.EVALUATION;
   private final RandomSource random;
   private final Operand<TInt32> n;
   private final Map<String, Operand<TFloat32>> labels;
@@ -40,12 +41,18 @@ public final class AdversarialPass {
     this.labels = labels;
   }
 
+  /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: a pass a training step minimizes. */
+  AdversarialPass training() {
+    networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
   public Ops tf() {
     return tf;
   }
 
   public Nn network(String name) {
-    return new Nn(variables, name);
+    return new Nn(variables, name, networkMode);
   }
 
   /** {@code [n, width]} for a node, the shape of a standard prior's draw. */

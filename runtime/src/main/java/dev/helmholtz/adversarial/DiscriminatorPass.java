@@ -15,6 +15,7 @@ public final class DiscriminatorPass {
   private final Ops tf;
   private final AdversarialSpec spec;
   private final VariableStore variables;
+  private dev.helmholtz.nn.Mode networkMode = dev.helmholtz.nn.Mode.EVALUATION;
   private final Map<String, Operand<TFloat32>> inputs;
 
   DiscriminatorPass(Ops tf, AdversarialSpec spec, VariableStore variables, Map<String, Operand<TFloat32>> inputs) {
@@ -24,13 +25,19 @@ public final class DiscriminatorPass {
     this.inputs = inputs;
   }
 
+  /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: a pass a training step minimizes. */
+  DiscriminatorPass training() {
+    networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
   public Ops tf() {
     return tf;
   }
 
   /** A fresh layer helper for network {@code name}: each call reuses the same variables. */
   public Nn network(String name) {
-    return new Nn(variables, name);
+    return new Nn(variables, name, networkMode);
   }
 
   /** The value of observed node {@code name}, {@code [n, width]}. */

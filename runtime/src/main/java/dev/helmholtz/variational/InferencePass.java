@@ -62,6 +62,7 @@ public final class InferencePass implements ObjectivePass {
   private final Operand<TInt32> k;
   private final Operand<TInt32> batch;
   private final Mode mode;
+  private dev.helmholtz.nn.Mode networkMode = dev.helmholtz.nn.Mode.EVALUATION;
   /** False when k is statically 1: values then carry no sample axis. */
   private final boolean sampleAxis;
   /** Whether {@link #enumerate} sums its latent out over the sample axis (else it draws it). */
@@ -143,9 +144,19 @@ public final class InferencePass implements ObjectivePass {
     return value;
   }
 
-  /** A fresh layer helper for one call of the named network; its variables persist across calls. */
+  /**
+   * A fresh layer helper for one call of the named network; its variables persist across calls.
+   * It is built in this pass's network mode ({@link #training()}), and knows the batch size B, so
+   * that batch normalization in training takes its statistics per sample copy of a fold.
+   */
   public Nn network(String name) {
-    return new Nn(variables, name);
+    return new Nn(variables, name, networkMode, batch);
+  }
+
+  /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: the pass a training step minimizes. */
+  InferencePass training() {
+    networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
   }
 
   /** {@code [k, B, width]} to {@code [k * B, width]}, sample-major. */

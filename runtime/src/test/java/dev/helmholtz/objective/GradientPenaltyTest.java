@@ -7,10 +7,12 @@ import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.graph.TfTesting;
 import dev.helmholtz.nn.Activation;
+import dev.helmholtz.nn.Padding;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -39,14 +41,40 @@ class GradientPenaltyTest {
     return nn.tf().reshape(nn.dense(h, 1), nn.tf().constant(new long[] {-1}));
   }
 
+  /**
+   * A convolutional critic (WGAN-GP's): convolutions with leaky ReLU, layer normalization and a
+   * dense score, on rows of 16 reshaped to 4x4 images.
+   */
+  private static Operand<TFloat32> convolutionalCritic(VariableStore store, Operand<TFloat32> x) {
+    Nn nn = new Nn(store, "critic");
+    Operand<TFloat32> h = nn.conv2d(nn.reshape(x, 4, 4, 1), 3, 3, 2, Padding.SAME, Activation.LEAKY_RELU);
+    h = nn.activate(nn.layerNorm(h), Activation.LEAKY_RELU);
+    h = nn.conv2d(h, 2, 2, 1, Padding.VALID, Activation.LEAKY_RELU);
+    return nn.tf().reshape(nn.dense(nn.flatten(h), 1), nn.tf().constant(new long[] {-1}));
+  }
+
   @Test
   void penaltyGradientMatchesFiniteDifferences() {
+    checkPenaltyGradient(GradientPenaltyTest::critic, X, 4, 3);
+  }
+
+  @Test
+  void convolutionalCriticPenaltyGradientMatchesFiniteDifferences() {
+    float[] x = new float[4 * 16];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) Math.sin(0.9 * i + 0.3);
+    }
+    checkPenaltyGradient(GradientPenaltyTest::convolutionalCritic, x, 4, 16);
+  }
+
+  private static void checkPenaltyGradient(BiFunction<VariableStore, Operand<TFloat32>, Operand<TFloat32>> critic,
+      float[] inputs, int n, int width) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       VariableStore store = new VariableStore(tf, new RandomSource(tf, Seed.of(11)));
-      Operand<TFloat32> x = tf.constant(X);
-      Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] {4, 3}));
-      Operand<TFloat32> penalty = GradientPenalty.penalty(tf, in -> critic(store, in), rows);
+      Operand<TFloat32> x = tf.constant(inputs);
+      Operand<TFloat32> rows = tf.reshape(x, tf.constant(new long[] {n, width}));
+      Operand<TFloat32> penalty = GradientPenalty.penalty(tf, in -> critic.apply(store, in), rows);
       List<Variable<TFloat32>> variables = store.trainableVariables();
       List<Output<?>> gradients = tf.gradients(penalty, variables).dy();
       Placeholder<TFloat32> value = tf.placeholder(TFloat32.class);
@@ -58,22 +86,27 @@ class GradientPenaltyTest {
         gradients.forEach(o -> fetches.add((Operand<?>) o));
         List<TfTesting.Fetched> analytic = TfTesting.fetch(s, fetches.toArray(Operand<?>[]::new));
         int checked = 0;
+        int kinks = 0;
         for (int v = 0; v < variables.size(); v++) {
           Variable<TFloat32> variable = variables.get(v);
           float[] original = TfTesting.fetchOne(s, tf.identity(variable)).values();
           Op assign = tf.assign(variable, value);
-          for (int i = 0; i < original.length; i += 3) {
-            double h = 1e-3;
-            double up = penaltyAt(s, assign, value, variable.shape(), original, i, h, penalty);
-            double down = penaltyAt(s, assign, value, variable.shape(), original, i, -h, penalty);
-            penaltyAt(s, assign, value, variable.shape(), original, i, 0, penalty);
-            double numeric = (up - down) / (2 * h);
+          for (int i = 0; i < original.length; i += 2) {
+            double numeric = centralDifference(s, assign, value, variable, original, i, 1e-3, penalty);
+            // A step that crosses a ReLU kink moves the input gradient, and so the penalty, by a
+            // jump: two step sizes then disagree, and the entry is no test of the gradient.
+            double finer = centralDifference(s, assign, value, variable, original, i, 2.5e-4, penalty);
+            if (Math.abs(numeric - finer) > 2e-3 + 0.03 * Math.abs(numeric)) {
+              kinks++;
+              continue;
+            }
             double exact = analytic.get(v).get(i);
             assertEquals(numeric, exact, 3e-3 + 0.03 * Math.abs(numeric),
                 variable.op().name() + "[" + i + "]");
             checked++;
           }
         }
+        assertTrue(kinks * 4 < checked, kinks + " kinks among " + checked + " entries");
         assertTrue(checked > 20, "checked " + checked + " entries");
         double nonZero = 0;
         for (TfTesting.Fetched f : analytic) {
@@ -84,6 +117,14 @@ class GradientPenaltyTest {
         assertTrue(nonZero > 1e-3, "the penalty's gradient vanishes everywhere: " + nonZero);
       }
     }
+  }
+
+  private static double centralDifference(Session s, Op assign, Placeholder<TFloat32> value,
+      Variable<TFloat32> variable, float[] original, int i, double h, Operand<TFloat32> penalty) {
+    double up = penaltyAt(s, assign, value, variable.shape(), original, i, h, penalty);
+    double down = penaltyAt(s, assign, value, variable.shape(), original, i, -h, penalty);
+    penaltyAt(s, assign, value, variable.shape(), original, i, 0, penalty);
+    return (up - down) / (2 * h);
   }
 
   private static double penaltyAt(Session s, Op assign, Placeholder<TFloat32> value, Shape shape,
