@@ -1,13 +1,19 @@
 package dev.helmholtz.nn;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.nn.Conv2d;
 import org.tensorflow.op.nn.LeakyRelu;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -27,11 +33,22 @@ public final class Nn {
 
   private final VariableStore store;
   private final String scope;
-  private int denseCount;
+  private final Mode mode;
+  private final Map<String, Integer> layerCounts = new HashMap<>();
 
+  /** A helper for the network {@code scope} in {@link Mode#EVALUATION}. */
   public Nn(VariableStore store, String scope) {
+    this(store, scope, Mode.EVALUATION);
+  }
+
+  /**
+   * A helper for the network {@code scope} built in {@code mode}: the pass that builds the network
+   * chooses it ({@link Mode#TRAINING} only for the loss of a training step).
+   */
+  public Nn(VariableStore store, String scope, Mode mode) {
     this.store = Objects.requireNonNull(store, "store");
     this.scope = Objects.requireNonNull(scope, "scope");
+    this.mode = Objects.requireNonNull(mode, "mode");
     for (String part : scope.split("/", -1)) {
       if (!NAME_PART.matcher(part).matches()) {
         throw new IllegalArgumentException(
@@ -55,7 +72,11 @@ public final class Nn {
     return scope;
   }
 
-  /** A linear dense layer. */
+  /** Whether this network is built for a training step or for evaluation. */
+  public Mode mode() {
+    return mode;
+  }
+
   /**
    * The model's scalar hyperparameter {@code name}, {@code defaultValue} unless a training run
    * schedules it ({@code Training.schedule(name, ScalarSchedule)}): for a temperature to anneal,
@@ -78,7 +99,21 @@ public final class Nn {
    *     is not positive
    */
   public Operand<TFloat32> variable(String name, int... shape) {
+    return variable(name, shape, Initializer.zeros());
+  }
+
+  /**
+   * A user's own learned parameter {@code scope/name} of shape {@code shape}, starting at {@code
+   * initializer}'s value: {@code nn.variable("scale", new int[] {64}, Initializer.ones())}. Asked
+   * for again (another call of the network) it is the same variable.
+   *
+   * @throws IllegalArgumentException if {@code name} is not a valid variable name part or a size
+   *     is not positive
+   * @throws IllegalStateException if the variable exists with another shape
+   */
+  public Operand<TFloat32> variable(String name, int[] shape, Initializer initializer) {
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(initializer, "initializer");
     if (!NAME_PART.matcher(name).matches()) {
       throw new IllegalArgumentException("invalid variable name '" + name + "' in '" + scope + "': it must match "
           + NAME_PART);
@@ -91,9 +126,10 @@ public final class Nn {
       }
       dims[i] = shape[i];
     }
-    return store.variable(scope + "/" + name, Shape.of(dims), VariableStore.zeros());
+    return store.variable(scope + "/" + name, Shape.of(dims), initializer);
   }
 
+  /** A linear dense layer. */
   public Operand<TFloat32> dense(Operand<TFloat32> x, int units) {
     return dense(x, units, Activation.LINEAR);
   }
@@ -113,7 +149,7 @@ public final class Nn {
       throw new IllegalArgumentException("dense layer needs units > 0, got " + units);
     }
     Shape shape = x.shape();
-    String layer = scope + "/dense_" + denseCount++;
+    String layer = scope + "/dense_" + nextIndex("dense");
     if (shape.isUnknown() || shape.numDimensions() < 2) {
       throw new IllegalArgumentException(
           "dense layer '"
@@ -164,6 +200,244 @@ public final class Nn {
       case ELU -> tf.nn.elu(x);
       case LEAKY_RELU -> tf.nn.leakyRelu(x, LeakyRelu.alpha(LEAKY_RELU_ALPHA));
     };
+  }
+
+  /** A 2-D convolution with {@code filters} {@code kernel x kernel} filters, no activation; see {@link #conv2d(Operand, int, int, int, Padding, int, Activation)}. */
+  public Operand<TFloat32> conv2d(Operand<TFloat32> x, int filters, int kernel, int stride, Padding padding) {
+    return conv2d(x, filters, kernel, stride, padding, 1, Activation.LINEAR);
+  }
+
+  /** A 2-D convolution followed by {@code activation}; see {@link #conv2d(Operand, int, int, int, Padding, int, Activation)}. */
+  public Operand<TFloat32> conv2d(Operand<TFloat32> x, int filters, int kernel, int stride, Padding padding,
+      Activation activation) {
+    return conv2d(x, filters, kernel, stride, padding, 1, activation);
+  }
+
+  /**
+   * {@code activation(conv2d(x, kernel) + bias)}: {@code x} is {@code [n, height, width, channels]}
+   * (NHWC) with static channels; the i-th convolution of this network owns {@code
+   * scope/conv2d_i/kernel} ({@code [kernel, kernel, channels, filters]}, Glorot uniform) and {@code
+   * scope/conv2d_i/bias} ({@code [filters]}, zeros). The output is {@code [n, h', w', filters]} with
+   * {@code h' = }{@link Padding#outputSize}. A dilation above 1 spreads the kernel's taps {@code
+   * dilation} apart (atrous convolution); TensorFlow supports it with stride 1 only.
+   *
+   * @throws LayerBuildException naming the network and layer, if the input is not rank 4 with
+   *     static channels, the window does not fit a VALID input, or a size is not positive
+   */
+  public Operand<TFloat32> conv2d(Operand<TFloat32> x, int filters, int kernel, int stride, Padding padding,
+      int dilation, Activation activation) {
+    Layer layer = layer("conv2d");
+    return layer.build(x, () -> {
+      checkWindow(filters, kernel, stride, dilation, padding, activation);
+      if (dilation > 1 && stride > 1) {
+        throw new IllegalArgumentException("dilation " + dilation + " needs stride 1 (TensorFlow's Conv2D), got stride "
+            + stride);
+      }
+      long[] hwc = image(x);
+      checkFits(hwc, kernel, dilation, padding);
+      Operand<TFloat32> w = store.variable(layer.path + "/kernel", Shape.of(kernel, kernel, hwc[2], filters),
+          VariableStore.glorotUniform());
+      Operand<TFloat32> b = store.variable(layer.path + "/bias", Shape.of(filters), VariableStore.zeros());
+      Ops tf = layer.tf;
+      Operand<TFloat32> y = tf.nn.conv2d(x, w, List.of(1L, (long) stride, (long) stride, 1L), padding.name(),
+          Conv2d.dilations(List.of(1L, (long) dilation, (long) dilation, 1L)));
+      return activate(tf, tf.nn.biasAdd(y, b), activation);
+    });
+  }
+
+  /** A transposed 2-D convolution, no activation; see {@link #conv2dTranspose(Operand, int, int, int, Padding, Activation)}. */
+  public Operand<TFloat32> conv2dTranspose(Operand<TFloat32> x, int filters, int kernel, int stride, Padding padding) {
+    return conv2dTranspose(x, filters, kernel, stride, padding, Activation.LINEAR);
+  }
+
+  /**
+   * The transposed 2-D convolution (the gradient of a convolution with respect to its input, a
+   * learned upsampling) followed by a bias and {@code activation}: {@code x} is {@code [n, h, w,
+   * c]} with static {@code h, w, c}; the output is {@code [n, H, W, filters]}, {@code H = h *
+   * stride} under {@code SAME}, {@code (h - 1) * stride + kernel} under {@code VALID}. The i-th
+   * one owns {@code scope/conv2d_transpose_i/kernel} ({@code [kernel, kernel, filters, c]},
+   * Glorot uniform) and {@code .../bias} ({@code [filters]}, zeros).
+   *
+   * @throws LayerBuildException naming the network and layer, if the input is not rank 4 with
+   *     static height, width and channels, or a size is not positive
+   */
+  public Operand<TFloat32> conv2dTranspose(Operand<TFloat32> x, int filters, int kernel, int stride, Padding padding,
+      Activation activation) {
+    Layer layer = layer("conv2d_transpose");
+    return layer.build(x, () -> {
+      checkWindow(filters, kernel, stride, 1, padding, activation);
+      long[] hwc = image(x);
+      if (hwc[0] == Shape.UNKNOWN_SIZE || hwc[1] == Shape.UNKNOWN_SIZE) {
+        throw new IllegalArgumentException("a transposed convolution needs a static height and width (they size its"
+            + " output)");
+      }
+      long outH = padding.transposedOutputSize(hwc[0], kernel, stride);
+      long outW = padding.transposedOutputSize(hwc[1], kernel, stride);
+      Operand<TFloat32> w = store.variable(layer.path + "/kernel", Shape.of(kernel, kernel, filters, hwc[2]),
+          VariableStore.glorotUniform());
+      Operand<TFloat32> b = store.variable(layer.path + "/bias", Shape.of(filters), VariableStore.zeros());
+      Ops tf = layer.tf;
+      Operand<TInt32> rows = tf.slice(tf.shape(x, TInt32.class), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+      Operand<TInt32> outputShape = tf.concat(
+          List.of(rows, tf.constant(new int[] {(int) outH, (int) outW, filters})), tf.constant(0));
+      Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outputShape, w, x,
+          List.of(1L, (long) stride, (long) stride, 1L), padding.name());
+      if (y.shape().hasUnknownDimension() && y.shape().numDimensions() == 4
+          && y.shape().get(3) == Shape.UNKNOWN_SIZE) {
+        // Restores the static [?, H, W, filters] shape inference could not see through the concat.
+        y = tf.reshape(y, tf.constant(new long[] {-1, outH, outW, filters}));
+      }
+      return activate(tf, tf.nn.biasAdd(y, b), activation);
+    });
+  }
+
+  /** Max pooling over {@code size x size} windows {@code stride} apart ({@code [n, h, w, c]} to {@code [n, h', w', c]}). */
+  public Operand<TFloat32> maxPool(Operand<TFloat32> x, int size, int stride, Padding padding) {
+    Layer layer = layer("max_pool");
+    return layer.build(x, () -> {
+      checkWindow(1, size, stride, 1, padding, Activation.LINEAR);
+      checkFits(image(x), size, 1, padding);
+      Ops tf = layer.tf;
+      return tf.nn.maxPool(x, tf.constant(new int[] {1, size, size, 1}), tf.constant(new int[] {1, stride, stride, 1}),
+          padding.name());
+    });
+  }
+
+  /**
+   * Average pooling over {@code size x size} windows {@code stride} apart; under {@code SAME} a
+   * border window averages only its inside elements, as TensorFlow's AvgPool does.
+   */
+  public Operand<TFloat32> avgPool(Operand<TFloat32> x, int size, int stride, Padding padding) {
+    Layer layer = layer("avg_pool");
+    return layer.build(x, () -> {
+      checkWindow(1, size, stride, 1, padding, Activation.LINEAR);
+      checkFits(image(x), size, 1, padding);
+      return layer.tf.nn.avgPool(x, List.of(1L, (long) size, (long) size, 1L), List.of(1L, (long) stride, (long) stride, 1L),
+          padding.name());
+    });
+  }
+
+  /** {@code [n, d1, d2, ...]} to {@code [n, d1 d2 ...]}; every dimension after the first must be static. */
+  public Operand<TFloat32> flatten(Operand<TFloat32> x) {
+    Layer layer = layer("flatten");
+    return layer.build(x, () -> {
+      long width = eventSize(x);
+      return layer.tf.reshape(x, layer.tf.constant(new long[] {-1, width}));
+    });
+  }
+
+  /**
+   * {@code [n, ...]} to {@code [n, eventShape...]}, keeping the rows: {@code nn.reshape(h, 7, 7,
+   * 64)} turns a dense layer's {@code [n, 3136]} into an image for a transposed convolution.
+   *
+   * @throws LayerBuildException if the sizes do not hold the same number of elements per row
+   */
+  public Operand<TFloat32> reshape(Operand<TFloat32> x, int... eventShape) {
+    Layer layer = layer("reshape");
+    return layer.build(x, () -> {
+      long[] dims = new long[eventShape.length + 1];
+      dims[0] = -1;
+      long size = 1;
+      for (int i = 0; i < eventShape.length; i++) {
+        if (eventShape[i] < 1) {
+          throw new IllegalArgumentException("event sizes must be at least 1, got " + Arrays.toString(eventShape));
+        }
+        dims[i + 1] = eventShape[i];
+        size *= eventShape[i];
+      }
+      long width = eventSize(x);
+      if (width != size) {
+        throw new IllegalArgumentException("each row holds " + width + " elements, but " + Arrays.toString(eventShape)
+            + " needs " + size);
+      }
+      return layer.tf.reshape(x, layer.tf.constant(dims));
+    });
+  }
+
+  /** The next layer of kind {@code kind} in this network: its index, variable path and name scope. */
+  private Layer layer(String kind) {
+    int index = nextIndex(kind);
+    String path = scope + "/" + kind + "_" + index;
+    return new Layer(kind, index, path, store.scope(path));
+  }
+
+  private int nextIndex(String kind) {
+    return layerCounts.merge(kind, 1, Integer::sum) - 1;
+  }
+
+  /** One layer being built; {@link #build} names the network and layer in any failure. */
+  private final class Layer {
+    final String kind;
+    final int index;
+    final String path;
+    final Ops tf;
+
+    Layer(String kind, int index, String path, Ops tf) {
+      this.kind = kind;
+      this.index = index;
+      this.path = path;
+      this.tf = tf;
+    }
+
+    Operand<TFloat32> build(Operand<TFloat32> input, Supplier<Operand<TFloat32>> body) {
+      Objects.requireNonNull(input, "input of " + path);
+      try {
+        return body.get();
+      } catch (LayerBuildException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new LayerBuildException(scope, kind, index, "input shape " + input.shape() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void checkWindow(int filters, int kernel, int stride, int dilation, Padding padding,
+      Activation activation) {
+    Objects.requireNonNull(padding, "padding");
+    Objects.requireNonNull(activation, "activation");
+    if (filters < 1 || kernel < 1 || stride < 1 || dilation < 1) {
+      throw new IllegalArgumentException("filters, kernel, stride and dilation must be at least 1, got " + filters
+          + ", " + kernel + ", " + stride + ", " + dilation);
+    }
+  }
+
+  /** {@code {h, w, c}} of an NHWC input (h and w may be unknown, c must be static). */
+  private static long[] image(Operand<TFloat32> x) {
+    Shape shape = x.shape();
+    if (shape.isUnknown() || shape.numDimensions() != 4) {
+      throw new IllegalArgumentException("needs an image batch [n, height, width, channels] (rank 4, NHWC); reshape"
+          + " a flat input with nn.reshape(x, height, width, channels) first");
+    }
+    if (shape.get(3) == Shape.UNKNOWN_SIZE) {
+      throw new IllegalArgumentException("needs statically known channels (they size the kernel)");
+    }
+    return new long[] {shape.get(1), shape.get(2), shape.get(3)};
+  }
+
+  private static void checkFits(long[] hwc, int kernel, int dilation, Padding padding) {
+    long effective = (long) (kernel - 1) * dilation + 1;
+    for (int axis = 0; axis < 2; axis++) {
+      if (padding == Padding.VALID && hwc[axis] != Shape.UNKNOWN_SIZE && hwc[axis] < effective) {
+        throw new IllegalArgumentException("a " + effective + "-wide VALID window does not fit the input's "
+            + (axis == 0 ? "height " : "width ") + hwc[axis]);
+      }
+    }
+  }
+
+  /** The static number of elements per row (product of every dimension after the first). */
+  private static long eventSize(Operand<TFloat32> x) {
+    Shape shape = x.shape();
+    if (shape.isUnknown() || shape.numDimensions() < 1) {
+      throw new IllegalArgumentException("needs an input of rank >= 1 with rows on its first axis");
+    }
+    long size = 1;
+    for (int i = 1; i < shape.numDimensions(); i++) {
+      if (shape.get(i) == Shape.UNKNOWN_SIZE) {
+        throw new IllegalArgumentException("needs every dimension after the first statically known");
+      }
+      size *= shape.get(i);
+    }
+    return size;
   }
 
   /** {@code [..., units]}: static when the leading dimensions are, else built at run time. */
