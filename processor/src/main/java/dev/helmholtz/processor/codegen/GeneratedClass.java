@@ -102,7 +102,7 @@ final class GeneratedClass {
   /** For a row of an event of rank above 1, how its values are laid out; empty for a vector. */
   static String rowLayout(NodeDescriptor node) {
     return node.shape().size() == 1 ? ""
-        : ", each row an event of shape " + node.shape() + " flattened row-major (channels last)";
+        : ",\neach row an event of shape " + node.shape() + " flattened row-major (channels last)";
   }
 
   static JavaFile file(ModelDescriptor model, TypeSpec type) {
