@@ -105,7 +105,7 @@ public final class ConvVaeCommand implements Callable<Integer> {
     Seed seed = Seed.of(trainingOptions.seed);
     try (ConvVaeModel conv = ConvVaeModel.create(new ConvVae(), seed, trainingOptions.threadSettings())) {
       Result result = evaluate("conv-vae", conv, train, test, llTest, training, out);
-      metrics.put("conv_vae", result.asMap());
+      result.putInto(metrics, "conv_vae_");
       ImageGrid.writePng(output.resolve("samples.png"), conv.sample(64), 28, 28, 8);
       float[][] originals = Arrays.copyOf(testSplit.images(), Math.min(32, testSplit.size()));
       ImageGrid.writePairs(output.resolve("reconstructions.png"), originals, conv.reconstruct(originals), 28, 28, 8);
@@ -115,7 +115,7 @@ public final class ConvVaeCommand implements Callable<Integer> {
         Dataset flatTrain = trainSplit.dataset("x").dynamicallyBinarized("x");
         Dataset flatTest = Dataset.of("x", test.flat("x"), 784);
         Dataset flatLlTest = Dataset.of("x", llTest.flat("x"), 784);
-        metrics.put("mlp_vae", evaluate("vae (MLP)", mlp, flatTrain, flatTest, flatLlTest, training, out).asMap());
+        evaluate("vae (MLP)", mlp, flatTrain, flatTest, flatLlTest, training, out).putInto(metrics, "mlp_vae_");
       }
     }
     MetricsFile.write(output.resolve("metrics.json"), metrics);
@@ -127,14 +127,13 @@ public final class ConvVaeCommand implements Callable<Integer> {
   /** What one model measured. */
   private record Result(double testElbo, double testLogLikelihood, double trainingSeconds, double msPerStep,
       double evaluationSeconds) {
-    Map<String, Object> asMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("test_elbo", testElbo);
-      m.put("test_log_likelihood", testLogLikelihood);
-      m.put("training_seconds", trainingSeconds);
-      m.put("ms_per_step", msPerStep);
-      m.put("log_likelihood_seconds", evaluationSeconds);
-      return m;
+    /** The figures into {@code metrics}, each key prefixed (the metrics file is one flat object). */
+    void putInto(Map<String, Object> metrics, String prefix) {
+      metrics.put(prefix + "test_elbo", testElbo);
+      metrics.put(prefix + "test_log_likelihood", testLogLikelihood);
+      metrics.put(prefix + "training_seconds", trainingSeconds);
+      metrics.put(prefix + "ms_per_step", msPerStep);
+      metrics.put(prefix + "log_likelihood_seconds", evaluationSeconds);
     }
   }
 
