@@ -399,8 +399,8 @@ public abstract class AdversarialModel extends CompiledModel {
 
 
   private String[] checkColumns(Dataset dataset, List<AdversarialSpec.Node> nodes) {
-    Map<String, Integer> widths = new java.util.LinkedHashMap<>();
-    nodes.forEach(node -> widths.put(node.name(), node.width()));
-    return DataColumns.require(spec.modelName(), dataset, widths);
+    Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
+    nodes.forEach(node -> shapes.put(node.name(), node.shape()));
+    return DataColumns.requireShapes(spec.modelName(), dataset, shapes);
   }
 }

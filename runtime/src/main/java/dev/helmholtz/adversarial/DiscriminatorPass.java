@@ -40,14 +40,14 @@ public final class DiscriminatorPass {
     return new Nn(variables, name, networkMode);
   }
 
-  /** The value of observed node {@code name}, {@code [n, width]}. */
+  /** The value of observed node {@code name}, {@code [n, event...]}. */
   public Operand<TFloat32> node(String name) {
-    spec.require(name);
+    AdversarialSpec.Node node = spec.require(name);
     Operand<TFloat32> value = inputs.get(name);
     if (value == null) {
       throw new IllegalArgumentException("node '" + name + "' of " + spec.modelName()
           + " is not observed; a discriminator sees observed nodes only");
     }
-    return value;
+    return dev.helmholtz.core.EventAxes.unflatten(tf, value, node.shape());
   }
 }

@@ -36,6 +36,31 @@ public final class DataColumns {
   }
 
   /**
+   * As {@link #require(String, Dataset, Map)} for nodes of any event shape (node name to shape, in
+   * order): a node of shape {@code [28, 28, 1]} takes a column of that shape, or a flat column of
+   * its width (the same values row-major, as {@code Dataset.of(name, rows)} makes from flat rows);
+   * a column of the same width in another shape, such as {@code [1, 28, 28]} (channels first), is
+   * refused, since its values would be read in the wrong order. A vector node takes any column of
+   * its width, as it always has.
+   */
+  public static String[] requireShapes(String modelName, Dataset data, Map<String, List<Integer>> shapes) {
+    Map<String, Integer> widths = new java.util.LinkedHashMap<>();
+    shapes.forEach((name, shape) -> widths.put(name, EventAxes.width(shape)));
+    String[] columns = require(modelName, data, widths);
+    shapes.forEach((name, shape) -> {
+      int[] column = data.eventShape(name);
+      boolean flat = column.length == 1;
+      if (shape.size() > 1 && !flat && !Arrays.equals(column, shape.stream().mapToInt(Integer::intValue).toArray())) {
+        throw new IllegalArgumentException("column '" + name + "' has event shape " + Arrays.toString(column)
+            + ", but node '" + name + "' of " + modelName + " declares " + shape
+            + "; give the column that shape (channels last) or flat rows of " + EventAxes.width(shape)
+            + " values, row-major");
+      }
+    });
+    return columns;
+  }
+
+  /**
    * Checks that column {@code name} of {@code data} holds labels of {@code classes} classes: per
    * row one-hot (a labelled example) or all zeros (an unlabelled one).
    *

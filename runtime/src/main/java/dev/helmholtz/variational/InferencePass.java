@@ -1,6 +1,7 @@
 package dev.helmholtz.variational;
 
 import dev.helmholtz.core.BatchAxes;
+import dev.helmholtz.core.EventAxes;
 import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
@@ -33,6 +34,12 @@ import org.tensorflow.types.TInt64;
  * <p>When k is 1 and known when the graph is built (single-sample ELBO training, reconstruction),
  * there is no sample axis at all: latents are {@code [B, width]}, and folding, tiling and
  * unfolding are the identity, so the training graph has no shape bookkeeping ops.
+ *
+ * <p>Events of any rank: a node of event shape {@code [28, 28, 1]} reaches networks as {@code [n,
+ * 28, 28, 1]}, and the distributions networks return for it have parameters of that shape. The
+ * pass keeps its own values and distributions flat, {@code [k, B, 784]} ({@link EventAxes}), so
+ * log-densities and KLs reduce over every event axis; what it hands out ({@link #observed},
+ * {@link #draw}) has the event's shape again. For vector events none of this adds an op.
  *
  * <p>An enumerating pass sums a Categorical latent out ({@link #enumerate}): its k is the
  * latent's class count K, sample j takes class j, and the pass weighs its samples by q(y | x),
@@ -135,13 +142,13 @@ public final class InferencePass implements ObjectivePass {
     return tf;
   }
 
-  /** The fed value of an observed node, {@code [B, width]}. */
+  /** The fed value of an observed node, {@code [B, event...]}. */
   public Operand<TFloat32> observed(String name) {
     Operand<TFloat32> value = observed.get(name);
     if (value == null) {
       throw new IllegalArgumentException("no observed node '" + name + "' in " + spec.modelName());
     }
-    return value;
+    return EventAxes.unflatten(tf, value, spec.require(name).shape());
   }
 
   /**
@@ -159,21 +166,29 @@ public final class InferencePass implements ObjectivePass {
     return this;
   }
 
-  /** {@code [k, B, width]} to {@code [k * B, width]}, sample-major. */
+  /** {@code [k, B, event...]} to {@code [k * B, event...]}, sample-major. */
   public Operand<TFloat32> fold(Operand<TFloat32> sampled) {
     if (!sampleAxis) {
       return sampled;
     }
-    long width = sampled.shape().get(-1);
-    return tf.reshape(sampled, tf.constant(new long[] {-1, width}));
+    if (sampled.shape().numDimensions() <= 2) {
+      return tf.reshape(sampled, tf.constant(new long[] {-1, sampled.shape().get(-1)}));
+    }
+    long[] shape = sampled.shape().asArray();
+    shape[1] = -1; // the event's sizes after the two leading axes, kept static
+    return tf.reshape(sampled, tf.constant(java.util.Arrays.copyOfRange(shape, 1, shape.length)));
   }
 
-  /** {@code [B, width]} to {@code [k * B, width]}: the value repeated for every sample, in fold's order. */
+  /** {@code [B, event...]} to {@code [k * B, event...]}: the value repeated for every sample, in fold's order. */
   public Operand<TFloat32> tileAndFold(Operand<TFloat32> unsampled) {
     if (!sampleAxis) {
       return unsampled;
     }
-    return tf.tile(unsampled, tf.stack(List.of(k, tf.constant(1))));
+    List<Operand<TInt32>> multiples = new java.util.ArrayList<>(List.of(k));
+    for (int axis = 1; axis < unsampled.shape().numDimensions(); axis++) {
+      multiples.add(tf.constant(1));
+    }
+    return tf.tile(unsampled, tf.stack(multiples));
   }
 
   /** A distribution computed on folded {@code [k * B, ...]} inputs, with parameters back to {@code [k, B, ...]}. */
@@ -187,19 +202,24 @@ public final class InferencePass implements ObjectivePass {
       if (rank >= 0 && rank <= 1) {
         return p; // a scalar or per-event parameter broadcasts as it is
       }
-      long width = p.shape().get(-1); // kept static, so layers downstream can size their kernels
-      return tf.reshape(p, tf.stack(List.of(k, batch, tf.constant(width < 0 ? -1 : (int) width))));
+      List<Operand<TInt32>> dims = new java.util.ArrayList<>(List.of(k, batch));
+      for (int axis = 1; axis < rank; axis++) {
+        long size = p.shape().get(axis); // kept static, so layers downstream can size their kernels
+        dims.add(tf.constant(size < 0 ? -1 : (int) size));
+      }
+      return tf.reshape(p, tf.stack(dims));
     });
   }
 
   /**
-   * Draws latent {@code name} from q, {@code [k, B, width]} (see {@link Mode}): reparameterized
+   * Draws latent {@code name} from q, {@code [k, B, event...]} (see {@link Mode}): reparameterized
    * where the family allows it and the pass wants gradients, q's mean in {@link Mode#MEAN}, the
    * dreamed value in {@link Mode#DREAM}. Parameters computed per example are broadcast over the
    * samples.
    */
   public Operand<TFloat32> draw(String name, Distribution q) {
     ModelSpec.Node node = spec.require(name);
+    q = flat(node, q, "q(" + name + " | ...)");
     List<Operand<TInt32>> dims = sampleAxis
         ? List.of(k, batch, tf.constant(node.width()))
         : List.of(batch, tf.constant(node.width()));
@@ -221,7 +241,17 @@ public final class InferencePass implements ObjectivePass {
       scoreLogQ = add(scoreLogQ, logQ);
     }
     latentValues.put(name, value);
-    return value;
+    return EventAxes.unflatten(tf, value, node.shape());
+  }
+
+  /** {@code distribution} of node {@code node} with flat parameters, {@code [..., width]}. */
+  private <D extends Distribution> D flat(ModelSpec.Node node, D distribution, String what) {
+    return EventAxes.flatten(tf, distribution, node.shape(), what + " in " + spec.modelName());
+  }
+
+  /** A value of node {@code name}, {@code [..., event...]}, flat: {@code [..., width]}. */
+  private Operand<TFloat32> flatValue(String name, Operand<TFloat32> value) {
+    return EventAxes.flatten(tf, value, spec.require(name).shape(), "the value of node '" + name + "'");
   }
 
   /**
@@ -290,14 +320,20 @@ public final class InferencePass implements ObjectivePass {
 
   /** Scores latent {@code name}: its KL term in the ELBO is analytic, KL(q || p) in closed form. */
   public void latentAnalyticKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
-    Distribution prior = perRow(p, value);
+    ModelSpec.Node node = spec.require(name);
+    value = flatValue(name, value);
+    q = flat(node, q, "q(" + name + " | ...)");
+    Distribution prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
     Operand<TFloat32> kl = KlDivergence.analytic(q, prior);
     latent(name, value, q, prior, tf.math.neg(kl), kl);
   }
 
   /** Scores latent {@code name}: its KL term in the ELBO is the one-sample estimate log q - log p. */
   public void latentMonteCarloKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
-    Distribution prior = perRow(p, value);
+    ModelSpec.Node node = spec.require(name);
+    value = flatValue(name, value);
+    q = flat(node, q, "q(" + name + " | ...)");
+    Distribution prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
     Operand<TFloat32> kl = KlDivergence.monteCarlo(q, prior, value);
     latent(name, value, q, prior, tf.math.neg(kl), kl);
   }
@@ -326,7 +362,8 @@ public final class InferencePass implements ObjectivePass {
 
   /** Scores observed node {@code name} under p: log p(x | parents). */
   public void observe(String name, Operand<TFloat32> value, Distribution likelihood) {
-    Distribution p = perRow(likelihood, value);
+    value = flatValue(name, value);
+    Distribution p = perRow(flat(spec.require(name), likelihood, "p(" + name + " | ...)"), value);
     Operand<TFloat32> logLikelihood = p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);

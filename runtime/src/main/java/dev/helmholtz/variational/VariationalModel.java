@@ -368,11 +368,11 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
    * against the model before anything runs.
    */
   String[] checkColumns(Dataset data) {
-    Map<String, Integer> widths = new LinkedHashMap<>();
-    spec.observed().forEach(node -> widths.put(node.name(), node.width()));
+    Map<String, List<Integer>> shapes = new LinkedHashMap<>();
+    spec.observed().forEach(node -> shapes.put(node.name(), node.shape()));
     spec.enumerated().filter(node -> data.has(node.name()))
-        .ifPresent(node -> widths.put(node.name(), node.width()));
-    return DataColumns.require(spec.modelName(), data, widths);
+        .ifPresent(node -> shapes.put(node.name(), node.shape()));
+    return DataColumns.requireShapes(spec.modelName(), data, shapes);
   }
 
   /** The nodes whose values data sets hold: the observed ones, then an enumerated latent's labels. */

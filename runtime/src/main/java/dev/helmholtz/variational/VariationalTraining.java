@@ -90,23 +90,32 @@ final class VariationalTraining implements TrainableModel {
     return model.objective(validation);
   }
 
-  /** 8 x 8 samples of each observed node that is a square image. */
+  /**
+   * 8 x 8 samples of each observed node that is a grey image: of event shape {@code [h, w]} or
+   * {@code [h, w, 1]}, or a vector of a square width.
+   */
   @Override
   public Map<String, ImageGrid.Pixels> sampleImages() {
     Map<String, ImageGrid.Pixels> grids = new LinkedHashMap<>();
-    List<ModelSpec.Node> images = model.spec().observed().stream()
-        .filter(node -> node.width() > 1 && side(node) * side(node) == node.width()).toList();
+    List<ModelSpec.Node> images = model.spec().observed().stream().filter(node -> imageSize(node) != null).toList();
     if (!images.isEmpty()) {
       Map<String, float[][]> samples = model.generate(64);
       for (ModelSpec.Node node : images) {
-        grids.put(node.name(), ImageGrid.pixels(samples.get(node.name()), side(node), side(node), 8));
+        int[] size = imageSize(node);
+        grids.put(node.name(), ImageGrid.pixels(samples.get(node.name()), size[0], size[1], 8));
       }
     }
     return grids;
   }
 
-  private static int side(ModelSpec.Node node) {
-    return (int) Math.round(Math.sqrt(node.width()));
+  /** {height, width} of a node that is a grey image, or null. */
+  private static int[] imageSize(ModelSpec.Node node) {
+    List<Integer> shape = node.shape();
+    if (shape.size() == 2 || (shape.size() == 3 && shape.get(2) == 1)) {
+      return new int[] {shape.get(0), shape.get(1)};
+    }
+    int side = (int) Math.round(Math.sqrt(node.width()));
+    return shape.size() == 1 && node.width() > 1 && side * side == node.width() ? new int[] {side, side} : null;
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class VariationalModelWriter {
         continue;
       }
       b.add(".$L($S, $L)\n", node.isLatent() ? "latent" : node.given() ? "given" : "observed", node.name(),
-          node.width());
+          GeneratedClass.shapeArguments(node));
     }
     return b.add(".build()").unindent().unindent().build();
   }
@@ -102,7 +102,7 @@ public final class VariationalModelWriter {
         .returns(matrix)
         .addParameter(TypeName.INT, "n")
         .addJavadoc("Draws {@code n} examples by ancestral sampling and returns, for each, the mean of\n"
-            + "p($L | parents): {@code [n][$L]}.\n", xDoc, x.width())
+            + "p($L | parents): {@code [n][$L]}$L.\n", xDoc, x.width(), GeneratedClass.rowLayout(x))
         .addStatement("return generate(n).get($S)", x.name())
         .build());
     methods.add(MethodSpec.methodBuilder("reconstruct")
@@ -110,7 +110,7 @@ public final class VariationalModelWriter {
         .returns(matrix)
         .addParameter(matrix, "data")
         .addJavadoc("Encodes each row to the means of the posteriors and decodes it to the mean of\n"
-            + "p($L | ...): {@code [rows][$L]}.\n", xDoc, x.width())
+            + "p($L | ...): {@code [rows][$L]}$L.\n", xDoc, x.width(), GeneratedClass.rowLayout(x))
         .addStatement("return reconstructAll($T.of($S, data)).get($S)", DATASET, x.name(), x.name())
         .build());
     List<NodeDescriptor> latents = validated.inferenceOrder();
@@ -121,8 +121,8 @@ public final class VariationalModelWriter {
           .addModifiers(Modifier.PUBLIC)
           .returns(matrix)
           .addParameter(matrix, "data")
-          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}.\n",
-              SourceText.javadoc(z.name()), z.width())
+          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}$L.\n",
+              SourceText.javadoc(z.name()), z.width(), GeneratedClass.rowLayout(z))
           .addStatement("return encodeAll($T.of($S, data)).get($S)", DATASET, x.name(), z.name())
           .build());
     }

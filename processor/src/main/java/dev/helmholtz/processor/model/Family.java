@@ -108,6 +108,20 @@ public enum Family {
     return reparameterized;
   }
 
+  /**
+   * Whether the family's log-density is a sum over the event's entries (or, for a categorical
+   * family, over groups of {@code @Latent(classes)} entries), so that an event of any rank can be
+   * scored as its flat row-major vector. False for a family whose last axis is one multivariate
+   * variable (a Multinomial's categories): a family added here that couples the entries of its
+   * last axis (a multivariate Normal, a Dirichlet) belongs in this list.
+   */
+  public boolean elementwise() {
+    return switch (this) {
+      case MULTINOMIAL -> false;
+      default -> true;
+    };
+  }
+
   /** Whether events are one-hot groups of {@code @Latent(classes)} entries. */
   public boolean categorical() {
     return categorical;

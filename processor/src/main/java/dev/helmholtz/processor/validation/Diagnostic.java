@@ -44,8 +44,7 @@ public enum Diagnostic {
   EVENT_SHAPE_INVALID("EventShape", Kind.ERROR,
       "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,
-      "node '%s' has event shape %s of rank %d; this version supports vector events only: "
-          + "declare shape = %d and reshape inside the networks"),
+      "node '%s' has event shape %s of rank %d, but %s; %s"),
   NOT_REPARAMETERIZED("NotReparameterized", Kind.ERROR,
       "latent '%s' is %s, which has no reparameterized sampler, so the %s objective cannot "
           + "differentiate through its samples; %s"),
@@ -95,7 +94,7 @@ public enum Diagnostic {
       "%s method %s() has the same name as %s method %s(); a network's variables are scoped by "
           + "its method's name, so the two would share or clash over weights: rename one"),
   SHAPE_MISMATCH("ShapeMismatch", Kind.ERROR,
-      "%s(\"%s\") %s() returns %s.%s whose %s, but %s '%s' declares shape %d; %s"),
+      "%s(\"%s\") %s() returns %s.%s whose %s, but %s '%s' declares shape %s; %s"),
   NETWORK_OVERRIDE("NetworkOverride", Kind.ERROR,
       "%s(\"%s\") on %s() conflicts with the method it overrides, %s(\"%s\") %s() of %s: an "
           + "override of a network method stays that network; remove the annotation, or make it %s(\"%s\")"),

@@ -44,8 +44,7 @@ final class NodeRule implements ValidationRule {
         reporter.report(Diagnostic.EVENT_SHAPE_INVALID, node.field(), node.annotation(), node.shapeValue(),
             node.name(), node.shape());
       } else if (node.shape().size() > 1) {
-        reporter.report(Diagnostic.EVENT_RANK_UNSUPPORTED, node.field(), node.annotation(), node.shapeValue(),
-            node.name(), node.shape(), node.shape().size(), node.width());
+        checkEventRank(node, kind, reporter);
       }
       if (node.kind() == NodeKind.LATENT && node.family().isPresent()) {
         if (node.isLocalLatent()) { // no objective differentiates through a global latent: GlobalLatentRule
@@ -55,6 +54,44 @@ final class NodeRule implements ValidationRule {
         checkStandardPrior(model, node, node.family().get(), reporter);
       }
     }
+  }
+
+  /**
+   * An event of rank above 1 ({@code {28, 28, 1}}, channels last) reaches networks as {@code [n,
+   * 28, 28, 1]} and is scored as its flat row-major vector, so the family must be elementwise
+   * along it: a Multinomial's categories or a summed-out latent's classes are one axis that
+   * flattening would mix with the others, and a model of global latents keeps vectors.
+   */
+  private static void checkEventRank(NodeDescriptor node, ModelKind kind, Reporter reporter) {
+    eventRankProblem(node, kind).ifPresent(problem -> reporter.report(Diagnostic.EVENT_RANK_UNSUPPORTED,
+        node.field(), node.annotation(), node.shapeValue(), node.name(), node.shape(), node.shape().size(),
+        problem[0], problem[1]));
+  }
+
+  /** Why an event of rank above 1 cannot be this node's, and the fix; empty when it can. */
+  static java.util.Optional<String[]> eventRankProblem(NodeDescriptor node, ModelKind kind) {
+    if (node.shape().size() < 2) {
+      return java.util.Optional.empty();
+    }
+    String problem = null;
+    String fix = null;
+    int last = node.shape().get(node.shape().size() - 1);
+    if (kind == ModelKind.BAYESIAN) {
+      problem = "a model of global latents takes vector events";
+      fix = "declare shape = " + node.width() + " and reshape inside the networks";
+    } else if (node.enumerate()) {
+      problem = "a latent summed out by enumeration is one categorical variable over a vector of classes";
+      fix = "declare shape = " + node.width();
+    } else if (node.family().filter(f -> !f.elementwise()).isPresent()) {
+      problem = node.family().get().simpleName() + " is not elementwise: its last axis is one "
+          + "variable's categories, which an image-shaped event would mix with the other axes";
+      fix = "declare shape = " + node.width() + ", or use an elementwise family";
+    } else if (node.family().filter(Family::categorical).isPresent() && last % node.classesPerVariable() != 0) {
+      problem = node.family().get().simpleName() + " groups " + node.classesPerVariable()
+          + " classes along the last axis, which has size " + last;
+      fix = "declare classes = " + last + " for one categorical variable per position, channels last";
+    }
+    return problem == null ? java.util.Optional.empty() : java.util.Optional.of(new String[] {problem, fix});
   }
 
   /** Whether the objective can train a latent of this family: see {@link ObjectiveTraits}. */
