@@ -5,8 +5,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.Scope;
 import org.tensorflow.op.core.AssignAdd;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
@@ -126,6 +129,31 @@ public final class RandomSource {
     Operand<TInt64> runSeed = nextRunSeed();
     return withStaticShape(tf.stopGradient(
         tf.random.statelessRandomUniform(tf.stopGradient(shape), runSeed, TFloat32.class)), shape);
+  }
+
+  /**
+   * Standard gamma draws (rate 1), one per element of {@code concentration} (positive), fresh on
+   * every run. Unlike the other draws this one is differentiable: with respect to the
+   * concentration, by implicit reparameterization (Figurnov et al. 2018), dx/d alpha = -(dF(x;
+   * alpha)/d alpha) / f(x; alpha), the gradient {@link SecondOrderGradients#register()} supplies
+   * for TensorFlow's stateless gamma sampler (registered here, before any graph differentiates
+   * a draw). Draws are raised to the smallest normal float: below a concentration of about 0.01
+   * float32 draws underflow to 0, whose logarithm is infinite.
+   */
+  public Operand<TFloat32> standardGamma(Operand<TFloat32> concentration) {
+    Objects.requireNonNull(concentration, "concentration");
+    SecondOrderGradients.register();
+    Operand<TInt64> shape = tf.shape(concentration, TInt64.class);
+    Operand<TInt64> runSeed = nextRunSeed();
+    Scope scope = tf.scope();
+    Operation op = scope.env()
+        .opBuilder(SecondOrderGradients.GAMMA_DRAW_OP, scope.makeOpName("StandardGamma"), scope)
+        .addInput(tf.stopGradient(shape).asOutput())
+        .addInput(runSeed.asOutput())
+        .addInput(concentration.asOutput())
+        .build();
+    Output<TFloat32> draw = op.output(0);
+    return tf.math.maximum(withStaticShape(draw, shape), tf.constant(Float.MIN_NORMAL));
   }
 
   /** Levels of the 16-bit uniforms of {@link #bernoulli16}: 2^16. */
