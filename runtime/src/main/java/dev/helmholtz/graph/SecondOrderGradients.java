@@ -7,32 +7,27 @@ import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
- * Gradients that TensorFlow Java 1.1 lacks: those of gradient ops, so that a loss may contain a
+ * Gradients of gradient ops that TensorFlow Java 1.1 lacks, so that a loss may contain a
  * gradient and still be differentiated (a WGAN-GP gradient penalty: the critic's input-gradient
- * norm, differentiated with respect to the critic's weights), and the implicit gradient of a
- * gamma draw with respect to its concentration (so Gamma, Beta, Dirichlet, InverseGamma and
- * Student's t draws are reparameterized).
+ * norm, differentiated with respect to the critic's weights).
  *
  * <p>TF Java honours only the first 10 custom-gradient registrations per JVM (the 11th "succeeds"
  * and later crashes the process), so every registration in Helmholtz is made here, once, by
- * {@link #register()}; it uses seven. The gamma draw's: {@code StatelessRandomGammaV2}, whose
- * gradient is the implicit one (Figurnov et al. 2018), dx/d alpha = -(dF(x; alpha)/d alpha) /
- * f(x; alpha), which TensorFlow's {@code RandomGammaGrad} op computes. The others cover {@code OnesLike} (which {@code tf.gradients} seeds
+ * {@link #register()}; it uses seven. Covered: {@code OnesLike} (which {@code tf.gradients} seeds
  * with), {@code BiasAddGrad} (NHWC, as {@code Nn.dense} uses), and the gradients of the
  * activations ReLU, leaky ReLU, tanh and sigmoid. Networks using ELU or softplus cannot be
  * penalized; {@code tf.gradients} then fails naming {@code EluGrad} or {@code SoftplusGrad}.
+ *
+ * <p>The seventh, on {@code IdentityN}, serves every other missing gradient through {@link
+ * GradientDispatch}: add gradients there, not registrations here.
  */
 public final class SecondOrderGradients {
-  /** The stateless gamma sampler that {@link RandomSource#standardGamma} builds. */
-  static final String GAMMA_DRAW_OP = "StatelessRandomGammaV2";
-
   /** The op types whose gradients {@link #register()} supplies, in registration order. */
   public static final List<String> OP_TYPES =
       List.of("OnesLike", "BiasAddGrad", "ReluGrad", "LeakyReluGrad", "TanhGrad", "SigmoidGrad",
-          GAMMA_DRAW_OP);
+          "IdentityN");
 
   private static boolean registered;
 
@@ -79,25 +74,7 @@ public final class SecondOrderGradients {
           tf.math.sub(tf.constant(1f), tf.math.mul(tf.constant(2f), y)));
       return List.of(gradY, tf.math.sigmoidGrad(y, g));
     });
-    TensorFlow.registerCustomGradient(GAMMA_DRAW_OP, SecondOrderGradients::gammaDrawGradient);
-  }
-
-  /**
-   * StatelessRandomGammaV2(shape, seed, alpha): the draw x has shape {@code shape}, whose trailing
-   * axes are alpha's. dy * dx/d alpha, summed over the leading (sample) axes alpha lacks; the
-   * integer shape and seed get zeros (a null gradient fails in TF Java). The draw is clamped to the
-   * smallest normal float, as {@link RandomSource#standardGamma} clamps it: a draw that underflowed
-   * to 0 would give RandomGammaGrad a 0/0.
-   */
-  private static List<Operand<?>> gammaDrawGradient(Ops tf, GraphOperation op, List<Output<?>> grads) {
-    Operand<TFloat32> alpha = floats(op.input(2));
-    Operand<TFloat32> x = tf.math.maximum(floats(op.output(0)), tf.constant(Float.MIN_NORMAL));
-    Operand<TFloat32> weighted =
-        tf.math.mul(floats(grads.get(0)), tf.random.randomGammaGrad(alpha, x));
-    Operand<TInt32> sampleAxes =
-        tf.range(tf.constant(0), tf.math.sub(tf.rank(x), tf.rank(alpha)), tf.constant(1));
-    return List.of(tf.zerosLike(op.input(0)), tf.zerosLike(op.input(1)),
-        tf.reduceSum(weighted, sampleAxes));
+    TensorFlow.registerCustomGradient("IdentityN", GradientDispatch::identityNGradient);
   }
 
   /** BiasAddGrad sums dy over every axis but the last; its gradient broadcasts back along them. */
@@ -114,7 +91,7 @@ public final class SecondOrderGradients {
   @SuppressWarnings("unchecked")
   private static Operand<TFloat32> floats(Operand<?> operand) {
     if (operand.type() != TFloat32.class) {
-      throw new IllegalStateException("custom gradients are supplied for float32 only, got "
+      throw new IllegalStateException("second-order gradients are supplied for float32 only, got "
           + operand.asOutput().dataType() + " at " + operand.op().name());
     }
     return (Operand<TFloat32>) operand;
