@@ -74,6 +74,18 @@ public final class Beta extends ElementwiseDistribution {
     return sumInSupport(inSupport, elementwise);
   }
 
+  /** Values strictly between 0 and 1: the check of observed data that {@link Supports#checked} makes. */
+  @Override
+  public Operand<TBool> inSupport(Operand<TFloat32> value) {
+    Ops tf = tf();
+    return tf.math.logicalAnd(tf.math.greater(value, tf.constant(0f)), tf.math.less(value, tf.constant(1f)));
+  }
+
+  @Override
+  public String supportDescription() {
+    return "0 < x < 1";
+  }
+
   /**
    * {@code G_a / (G_a + G_b)}, kept inside (0, 1): in float32 a draw within 2^-24 of 1 rounds to
    * 1, and one of small concentration can underflow to 0, where the log density is minus infinity.

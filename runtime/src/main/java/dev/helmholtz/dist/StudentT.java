@@ -46,7 +46,7 @@ public final class StudentT extends ElementwiseDistribution {
   }
 
   /** Student's t of {@code df} degrees of freedom, location 0 and scale 1, of the given shape. */
-  public static StudentT standard(Ops tf, Operand<TInt64> shape, float df) {
+  public static StudentT standard(Ops tf, float df, Operand<TInt64> shape) {
     Objects.requireNonNull(tf, "tf");
     if (!(df > 0 && Float.isFinite(df))) {
       throw new IllegalArgumentException("StudentT: df must be finite and > 0, got " + df);

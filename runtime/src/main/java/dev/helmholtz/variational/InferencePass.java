@@ -5,6 +5,7 @@ import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
+import dev.helmholtz.dist.Supports;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -316,7 +317,7 @@ public final class InferencePass implements ObjectivePass {
   /** Scores observed node {@code name} under p: log p(x | parents). */
   public void observe(String name, Operand<TFloat32> value, Distribution likelihood) {
     Distribution p = perRow(likelihood, value);
-    Operand<TFloat32> logLikelihood = p.logProb(value);
+    Operand<TFloat32> logLikelihood = p.logProb(Supports.checked(p, name, value));
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
     observedTerms = add(observedTerms, logLikelihood);

@@ -34,7 +34,7 @@ final class GammaFamilyCases {
 
   static final Case STUDENT_T = new Case("StudentT",
       new double[][] {{7, 10, 15}, {-1, 0.5, 2}, {0.5, 1, 2}}, new double[] {7, 0, 1},
-      p -> StudentT.dfLocScale(p.get(0), p.get(1), p.get(2)), (tf, shape) -> StudentT.standard(tf, shape, 7f),
+      p -> StudentT.dfLocScale(p.get(0), p.get(1), p.get(2)), (tf, shape) -> StudentT.standard(tf, 7f, shape),
       p -> new ScaledT(p[0], p[1], p[2]));
 
   static List<Case> all() {
