@@ -20,8 +20,8 @@ public final class Supports {
 
   /**
    * {@code value}, asserted when the graph runs to lie in {@code likelihood}'s support, or {@code
-   * value} itself when the family checks nothing. The assertion fails with "node 'x': observed
-   * values must lie in the support of Gamma (x > 0), got [...]".
+   * value} itself when the family checks nothing. The assertion fails with "observed node x: values
+   * must lie in the support of Gamma (x > 0), got [...]".
    */
   public static Operand<TFloat32> checked(Distribution likelihood, String node, Operand<TFloat32> value) {
     Objects.requireNonNull(likelihood, "likelihood");
@@ -33,7 +33,8 @@ public final class Supports {
     }
     Ops tf = likelihood.tf();
     Operand<TBool> all = tf.reduceAll(inSupport, tf.range(tf.constant(0), tf.rank(inSupport), tf.constant(1)));
-    var check = tf.assertThat(all, List.of(tf.constant("node '" + node + "': observed values must lie in the"
+    // No quotes around the name: TensorFlow escapes them in the failure's text.
+    var check = tf.assertThat(all, List.of(tf.constant("observed node " + node + ": values must lie in the"
         + " support of " + likelihood.familyName() + " (" + likelihood.supportDescription() + "), got"), value));
     return tf.withControlDependencies(List.of(check)).identity(value);
   }
