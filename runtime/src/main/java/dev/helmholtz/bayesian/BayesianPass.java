@@ -1,6 +1,7 @@
 package dev.helmholtz.bayesian;
 
 import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.dist.Supports;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.ParameterLayout;
@@ -160,7 +161,7 @@ public final class BayesianPass {
       likelihoods.put(name, likelihood);
       return;
     }
-    Operand<TFloat32> perRow = likelihood.logProb(repeatData(name)); // [R * N]
+    Operand<TFloat32> perRow = likelihood.logProb(Supports.checked(likelihood, name, repeatData(name))); // [R * N]
     add(tf.reduceSum(tf.reshape(perRow, tf.constant(new int[] {-1, examples})), tf.constant(1)));
   }
 

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -57,6 +58,21 @@ public abstract class Distribution {
    * to {@code [k, B, d]} or to broadcast.
    */
   public abstract Distribution mapParameters(UnaryOperator<Operand<TFloat32>> f);
+
+  /**
+   * Where {@code value} lies in the family's support, elementwise, when TensorFlow can check it
+   * and the family asks for the check; null when it does not (its support is every real, or its
+   * {@link #logProb} checks values itself). {@link Supports#checked} asserts it of observed data,
+   * naming the node.
+   */
+  public Operand<TBool> inSupport(Operand<TFloat32> value) {
+    return null;
+  }
+
+  /** The support in words, for messages ("x > 0"); empty when {@link #inSupport} is null. */
+  public String supportDescription() {
+    return "";
+  }
 
   /** Family name used in messages. */
   String familyName() {

@@ -22,7 +22,8 @@ import org.tensorflow.types.TFloat32;
  * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
  * relaxed densities. The elementwise continuous families' pairs with a closed form are in {@link
  * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
- * itself.
+ * itself; the gamma-based families' in {@link GammaFamilyKl}: Gamma, InverseGamma, Beta and
+ * Dirichlet, each with itself.
  */
 public final class KlDivergence {
 
@@ -52,6 +53,7 @@ public final class KlDivergence {
     register(Geometric.class, Geometric.class, KlDivergence::geometricGeometric);
     register(Multinomial.class, Multinomial.class, KlDivergence::multinomialMultinomial);
     ElementwiseKl.registerAll();
+    GammaFamilyKl.registerAll();
   }
 
   private KlDivergence() {}

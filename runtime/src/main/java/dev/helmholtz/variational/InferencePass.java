@@ -6,6 +6,7 @@ import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
+import dev.helmholtz.dist.Supports;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -364,7 +365,7 @@ public final class InferencePass implements ObjectivePass {
   public void observe(String name, Operand<TFloat32> value, Distribution likelihood) {
     value = flatValue(name, value);
     Distribution p = perRow(flat(spec.require(name), likelihood, "p(" + name + " | ...)"), value);
-    Operand<TFloat32> logLikelihood = p.logProb(value);
+    Operand<TFloat32> logLikelihood = p.logProb(Supports.checked(p, name, value));
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
     observedTerms = add(observedTerms, logLikelihood);

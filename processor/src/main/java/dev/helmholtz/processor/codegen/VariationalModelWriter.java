@@ -285,7 +285,10 @@ public final class VariationalModelWriter {
       case LAPLACE, LOGISTIC, CAUCHY, HALF_NORMAL, HALF_CAUCHY, LOG_NORMAL, EXPONENTIAL, UNIFORM ->
           CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       case GEOMETRIC -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case POISSON, BINOMIAL, MULTINOMIAL -> throw new AssertionError(
+      // Gamma(1, 1), InverseGamma(1, 1), Beta(1, 1), Dirichlet(1, ..., 1).
+      case GAMMA, INVERSE_GAMMA, BETA, DIRICHLET ->
+          CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T -> throw new AssertionError(
           "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }
@@ -296,6 +299,7 @@ public final class VariationalModelWriter {
     }
     String gradient = switch (validated.gradient(latent)) {
       case REPARAMETERIZED -> "reparameterized gradient";
+      case IMPLICIT -> "implicit reparameterized gradient";
       case SCORE_FUNCTION -> "score-function gradient";
       case NONE -> "no gradient through samples (wake-sleep)";
       case ENUMERATED -> throw new AssertionError("enumerated latents are described above");

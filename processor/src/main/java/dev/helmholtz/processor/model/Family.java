@@ -47,10 +47,30 @@ public enum Family {
   BINOMIAL("dev.helmholtz.dist", "Binomial", false, false, null),
   GEOMETRIC("dev.helmholtz.dist", "Geometric", false, false, null,
       new Factory("logits", "logits"), new Factory("probs", "probs")),
-  MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null);
+  MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null),
+  // The gamma-based families, reparameterized by implicit differentiation of a gamma draw
+  // (Figurnov et al. 2018); Student's t through its chi-square draw.
+  STUDENT_T("dev.helmholtz.dist", "StudentT", true, false, null,
+      new Factory("dfLocScale", "df", "loc", "scale"), new Factory("dfLocLogScale", "df", "loc", "logScale")),
+  GAMMA("dev.helmholtz.dist", "Gamma", true, false, null,
+      new Factory("concentrationRate", "concentration", "rate"),
+      new Factory("logConcentrationLogRate", "logConcentration", "logRate")),
+  INVERSE_GAMMA("dev.helmholtz.dist", "InverseGamma", true, false, null,
+      new Factory("concentrationScale", "concentration", "scale"),
+      new Factory("logConcentrationLogScale", "logConcentration", "logScale")),
+  BETA("dev.helmholtz.dist", "Beta", true, false, null,
+      new Factory("concentrations", "concentration1", "concentration0"),
+      new Factory("logConcentrations", "logConcentration1", "logConcentration0")),
+  // The concentrations have the event's shape: one simplex per event.
+  DIRICHLET("dev.helmholtz.dist", "Dirichlet", true, false, null,
+      new Factory("concentration", "concentration"), new Factory("logConcentration", "logConcentration"));
 
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
-  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY);
+  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, STUDENT_T);
+
+  /** The families whose draws are reparameterized by implicit differentiation of a gamma draw. */
+  private static final Set<Family> IMPLICITLY_REPARAMETERIZED =
+      EnumSet.of(STUDENT_T, GAMMA, INVERSE_GAMMA, BETA, DIRICHLET);
 
   /**
    * A static factory of the runtime class whose parameters are all elementwise tensors: the
@@ -117,9 +137,18 @@ public enum Family {
    */
   public boolean elementwise() {
     return switch (this) {
-      case MULTINOMIAL -> false;
+      case MULTINOMIAL, DIRICHLET -> false;
       default -> true;
     };
+  }
+
+  /**
+   * Whether the draws' gradients are implicit (Figurnov et al. 2018): through a gamma draw, whose
+   * derivative in its concentration is -(dF/d alpha) / f. For the objective such a family is
+   * reparameterized like any other; the model report says which.
+   */
+  public boolean implicitlyReparameterized() {
+    return IMPLICITLY_REPARAMETERIZED.contains(this);
   }
 
   /** Whether events are one-hot groups of {@code @Latent(classes)} entries. */
@@ -139,7 +168,7 @@ public enum Family {
 
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
-   * Logistic and HalfCauchy), and a relaxed family and its discrete one (whose KL it is).
+   * Logistic, HalfCauchy and StudentT), and a relaxed family and its discrete one (whose KL it is).
    */
   public boolean hasAnalyticKlTo(Family prior) {
     return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior;
@@ -152,6 +181,7 @@ public enum Family {
   public Optional<String> noStandardPrior() {
     return switch (this) {
       case POISSON -> Optional.of("no rate is a natural default");
+      case STUDENT_T -> Optional.of("no degrees of freedom are a natural default");
       case BINOMIAL, MULTINOMIAL ->
           Optional.of("its total count is given where the distribution is built, not by the node");
       default -> Optional.empty();

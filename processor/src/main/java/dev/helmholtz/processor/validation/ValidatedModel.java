@@ -82,7 +82,11 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     if (!objectiveTraits().differentiatesSamples()) {
       return GradientEstimator.NONE;
     }
-    return family(latent).reparameterized() ? GradientEstimator.REPARAMETERIZED : GradientEstimator.SCORE_FUNCTION;
+    Family family = family(latent);
+    if (family.implicitlyReparameterized()) {
+      return GradientEstimator.IMPLICIT;
+    }
+    return family.reparameterized() ? GradientEstimator.REPARAMETERIZED : GradientEstimator.SCORE_FUNCTION;
   }
 
   /** What the model's objective allows and how it trains: see {@link ObjectiveTraits}. */

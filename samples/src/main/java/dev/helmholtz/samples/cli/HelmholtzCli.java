@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
         DcganCommand.class,
         WganGpConvCommand.class,
         BayesLogregCommand.class,
+        GammaPoissonCommand.class,
         BnnRegressionCommand.class,
         SoakCommand.class,
         CommandLine.HelpCommand.class},
