@@ -22,7 +22,8 @@ import org.tensorflow.types.TFloat32;
  * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
  * relaxed densities. The elementwise continuous families' pairs with a closed form are in {@link
  * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
- * itself.
+ * itself. The multivariate Normal's are in {@link MultivariateKl}: with itself and with a diagonal
+ * Normal either way.
  */
 public final class KlDivergence {
 
@@ -52,6 +53,7 @@ public final class KlDivergence {
     register(Geometric.class, Geometric.class, KlDivergence::geometricGeometric);
     register(Multinomial.class, Multinomial.class, KlDivergence::multinomialMultinomial);
     ElementwiseKl.registerAll();
+    MultivariateKl.registerAll();
   }
 
   private KlDivergence() {}
