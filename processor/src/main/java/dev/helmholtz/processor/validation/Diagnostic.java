@@ -46,6 +46,9 @@ public enum Diagnostic {
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,
       "node '%s' has event shape %s of rank %d; this version supports vector events only: "
           + "declare shape = %d and reshape inside the networks"),
+  MIXTURE_COMPONENTS("MixtureComponents", Kind.ERROR,
+      "node '%s' is declared %s; a mixture names its components' family as its type argument, "
+          + "one of the other families: declare it MixtureSameFamily<Normal>, for example"),
   NOT_REPARAMETERIZED("NotReparameterized", Kind.ERROR,
       "latent '%s' is %s, which has no reparameterized sampler, so the %s objective cannot "
           + "differentiate through its samples; %s"),
