@@ -237,8 +237,9 @@ public final class MixtureSameFamily<D extends Distribution> extends Distributio
     for (Operand<TFloat32> column : tf.unstack(mixingLogits, (long) count, org.tensorflow.op.core.Unstack.axis(-1L))) {
       Operand<TFloat32> out = f.apply(tf.expandDims(column, tf.constant(-1)));
       // A broadcast to a value's shape widens the column to d: its entries are copies.
-      Operand<TFloat32> first = tf.stridedSlice(out, tf.constant(new long[] {0, 0}), tf.constant(new long[] {0, 1}),
-          tf.constant(new long[] {1, 1}), org.tensorflow.op.core.StridedSlice.ellipsisMask(1L));
+      // int32 bounds: StridedSlice's gradient pairs them with the input's int32 shape.
+      Operand<TFloat32> first = tf.stridedSlice(out, tf.constant(new int[] {0, 0}), tf.constant(new int[] {0, 1}),
+          tf.constant(new int[] {1, 1}), org.tensorflow.op.core.StridedSlice.ellipsisMask(1L));
       logits.add(tf.squeeze(first, Squeeze.axis(List.of(-1L))));
     }
     return new MixtureSameFamily<>(tf, tf.stack(logits, org.tensorflow.op.core.Stack.axis(-1L)), mapped, count);

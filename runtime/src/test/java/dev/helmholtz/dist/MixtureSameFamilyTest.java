@@ -224,6 +224,48 @@ class MixtureSameFamilyTest {
     }
   }
 
+  /**
+   * A learned prior's parameters (no batch axis) broadcast to the rows of a value, as a pass does,
+   * then scored: the gradient of the log density with respect to the logits, means and log scales
+   * against central finite differences.
+   */
+  @Test
+  void logProbGradientsThroughTheBroadcastMatchFiniteDifferences() {
+    float[] theta = {0.2f, -0.5f, 1f, -4f, 0f, 0f, 4f, 4f, -2f, -0.7f, 0f, -0.2f, -1.2f, 0.2f, -0.5f};
+    float[][] values = {{-3f, 0.5f}, {1f, 3f}, {3.5f, -2.5f}, {0f, 0f}};
+    try (Graph g = new Graph(); Session s = new Session(g)) {
+      Ops tf = Ops.create(g);
+      var x = tf.placeholder(TFloat32.class, org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(15)));
+      Operand<TFloat32> logits = tf.slice(x, tf.constant(new int[] {0}), tf.constant(new int[] {3}));
+      Operand<TFloat32> locs = tf.reshape(tf.slice(x, tf.constant(new int[] {3}), tf.constant(new int[] {6})),
+          tf.constant(new long[] {3, 2}));
+      Operand<TFloat32> logScales = tf.reshape(tf.slice(x, tf.constant(new int[] {9}), tf.constant(new int[] {6})),
+          tf.constant(new long[] {3, 2}));
+      MixtureSameFamily<Normal> rows = MixtureSameFamily.of(logits, Normal.meanLogStd(locs, logScales))
+          .mapParameters(p -> tf.broadcastTo(p, tf.constant(new int[] {4, 2})));
+      Operand<TFloat32> loss = tf.reduceSum(rows.logProb(tf.constant(values)), tf.constant(0));
+      Operand<?> grad = tf.gradients(loss, List.of(x)).dy().get(0);
+      float[] analytic = run(s, x, theta, grad);
+      double h = 1e-2;
+      for (int i = 0; i < theta.length; i++) {
+        float[] plus = theta.clone();
+        float[] minus = theta.clone();
+        plus[i] += (float) h;
+        minus[i] -= (float) h;
+        double fd = (run(s, x, plus, loss)[0] - run(s, x, minus, loss)[0]) / (2 * h);
+        assertEquals(fd, analytic[i], 2e-2 * Math.max(1, Math.abs(fd)), "d log p / d theta[" + i + "]");
+      }
+    }
+  }
+
+  private static float[] run(Session s, Operand<TFloat32> x, float[] theta, Operand<?> fetch) {
+    try (TFloat32 in = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(theta.length),
+        org.tensorflow.ndarray.buffer.DataBuffers.of(theta, true, false));
+        org.tensorflow.Result r = s.runner().feed(x, in).fetch(fetch).run()) {
+      return dev.helmholtz.graph.TfTesting.copy(r.get(0)).values();
+    }
+  }
+
   @Test
   void aMixtureIsNotReparameterizedAndHasNoClosedFormEntropy() {
     try (Graph g = new Graph()) {

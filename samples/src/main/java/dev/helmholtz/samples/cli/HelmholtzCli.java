@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
     description = "Trains and evaluates the Helmholtz sample models.",
     subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class, SsvaeCommand.class,
         GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
-        BayesLogregCommand.class, BnnRegressionCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
+        BayesLogregCommand.class, BnnRegressionCommand.class, SoakCommand.class, VaeMixturePriorCommand.class,
+        CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
         ExitCodes.HELP_INTERRUPTED})
