@@ -62,7 +62,9 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/bayes/LogisticRegression.java",
           "dev.helmholtz.samples.bayes.LogisticRegressionModel"),
       Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",
-          "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel")));
+          "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
+      Map.entry("dev/helmholtz/samples/mixture/VaeMixturePrior.java",
+          "dev.helmholtz.samples.mixture.VaeMixturePriorModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

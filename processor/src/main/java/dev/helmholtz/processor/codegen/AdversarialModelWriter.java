@@ -146,7 +146,8 @@ public final class AdversarialModelWriter {
         String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
         CodeBlock distribution = generator.isPresent() ? call(generator.get(), names, "pass")
             : VariationalModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
-        body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
+        body.addStatement("$T $N = $L", generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family)), p,
+            distribution);
         body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, value, node.name(), p);
       } else if (generator.isPresent()) {
         body.add("// $L by $L(): implicit\n", SourceText.lineComment(node.name()), generator.get().methodName());

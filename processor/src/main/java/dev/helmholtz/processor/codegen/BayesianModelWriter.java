@@ -169,7 +169,7 @@ public final class BayesianModelWriter {
         NetworkDescriptor g = generator.get();
         body.add("// p($L | $L) by $L()\n", SourceText.lineComment(node.name()), VariationalModelWriter.parents(g),
             g.methodName());
-        body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, call(g, node.isLatent(), names));
+        body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(g), p, call(g, node.isLatent(), names));
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,

@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NetworkDescriptor;
 
 /** The runtime and TensorFlow types generated code names. Kept by name: the processor does not load them. */
 final class RuntimeTypes {
@@ -31,6 +32,12 @@ final class RuntimeTypes {
 
   static ClassName of(Family family) {
     return ClassName.get(family.packageName(), family.simpleName());
+  }
+
+  /** The distribution type a network returns: its family, with its components for a mixture. */
+  static TypeName returnedBy(NetworkDescriptor network) {
+    ClassName family = of(network.returnFamily().orElseThrow());
+    return network.returnComponents().<TypeName>map(c -> ParameterizedTypeName.get(family, of(c))).orElse(family);
   }
 
   private RuntimeTypes() {}

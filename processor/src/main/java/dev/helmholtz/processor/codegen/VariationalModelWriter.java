@@ -173,7 +173,7 @@ public final class VariationalModelWriter {
       String q = names.newName("q" + SourceText.capitalize(SourceText.identifier(z.name())), "q/" + z.name());
       body.add("// q($L | $L) by $L(): $L\n", SourceText.lineComment(z.name()), parents(encoder),
           encoder.methodName(), estimator(z));
-      body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(z)), q,
+      body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(encoder), q,
           inferenceCall(encoder, names));
       body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(SourceText.identifier(z.name()), z),
           z.enumerate() ? "enumerate" : "draw", z.name(), q);
@@ -190,7 +190,8 @@ public final class VariationalModelWriter {
         body.add("// p($L$L) by $L()\n", SourceText.lineComment(node.name()),
             generator.get().nodeParameters().isEmpty() ? "" : " | " + parents(generator.get()),
             generator.get().methodName());
-        body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, inferenceCall(generator.get(), names));
+        body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(generator.get()), p,
+            inferenceCall(generator.get(), names));
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
@@ -252,6 +253,7 @@ public final class VariationalModelWriter {
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       CodeBlock distribution;
+      TypeName type = generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family));
       if (generator.isPresent()) {
         NetworkDescriptor g = generator.get();
         distribution = CodeBlock.of("model.$N($L)", g.methodName(), g.parameters().stream()
@@ -262,7 +264,7 @@ public final class VariationalModelWriter {
       } else {
         distribution = standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
       }
-      body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
+      body.addStatement("$T $N = $L", type, p, distribution);
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
           names.newName(SourceText.identifier(node.name()), node), node.name(), p);
     }
@@ -288,7 +290,9 @@ public final class VariationalModelWriter {
       // Gamma(1, 1), InverseGamma(1, 1), Beta(1, 1), Dirichlet(1, ..., 1).
       case GAMMA, INVERSE_GAMMA, BETA, DIRICHLET ->
           CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T -> throw new AssertionError(
+      // Mean 0, identity covariance.
+      case MULTIVARIATE_NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T, MIXTURE_SAME_FAMILY -> throw new AssertionError(
           "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }

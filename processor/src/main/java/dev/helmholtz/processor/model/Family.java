@@ -63,23 +63,62 @@ public enum Family {
       new Factory("logConcentrations", "logConcentration1", "logConcentration0")),
   // The concentrations have the event's shape: one simplex per event.
   DIRICHLET("dev.helmholtz.dist", "Dirichlet", true, false, null,
-      new Factory("concentration", "concentration"), new Factory("logConcentration", "logConcentration"));
+      new Factory("concentration", "concentration"), new Factory("logConcentration", "logConcentration")),
+  // A full covariance over the vector event: a lower-triangular scale or a low rank plus a
+  // diagonal. lowRankPacked comes first: every argument is a vector, which is how the catalog's
+  // consistency test builds a family by its first factory.
+  MULTIVARIATE_NORMAL("dev.helmholtz.dist", "MultivariateNormal", true, false, null,
+      new Factory("lowRankPacked", List.of("loc", "packedFactor", "logCovDiag"),
+          List.of(Width.EVENT, Width.MULTIPLE_OF_EVENT, Width.EVENT)),
+      new Factory("locPackedTril", List.of("loc", "packed"), List.of(Width.EVENT, Width.TRIANGLE)),
+      new Factory("locScaleTril", List.of("loc", "scaleTril"), List.of(Width.EVENT, Width.UNCHECKED)),
+      new Factory("locUnconstrainedTril", List.of("loc", "matrix"), List.of(Width.EVENT, Width.UNCHECKED)),
+      new Factory("lowRank", List.of("loc", "covFactor", "covDiag"),
+          List.of(Width.EVENT, Width.UNCHECKED, Width.EVENT))),
+  // A mixture of one family, which the declared type names as its type argument
+  // (MixtureSameFamily<Normal>); a generator may also return a mixture of its node's family.
+  MIXTURE_SAME_FAMILY("dev.helmholtz.dist", "MixtureSameFamily", false, false, null);
 
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
-  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, STUDENT_T);
+  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, STUDENT_T, MIXTURE_SAME_FAMILY);
 
   /** The families whose draws are reparameterized by implicit differentiation of a gamma draw. */
   private static final Set<Family> IMPLICITLY_REPARAMETERIZED =
       EnumSet.of(STUDENT_T, GAMMA, INVERSE_GAMMA, BETA, DIRICHLET);
 
   /**
-   * A static factory of the runtime class whose parameters are all elementwise tensors: the
-   * distribution's event shape is theirs, broadcast against each other.
+   * A static factory of the runtime class whose parameters are tensors the shape check reads:
+   * each of a width that the node's event width fixes (see {@link Width}). Most families' are all
+   * elementwise: the distribution's event shape is theirs, broadcast against each other.
    */
-  public record Factory(String method, List<String> parameters) {
+  public record Factory(String method, List<String> parameters, List<Width> widths) {
+    public Factory {
+      parameters = List.copyOf(parameters);
+      widths = List.copyOf(widths);
+      if (parameters.size() != widths.size()) {
+        throw new IllegalArgumentException("one width per parameter of " + method);
+      }
+    }
+
+    public Factory(String method, List<String> parameters) {
+      this(method, parameters, parameters.stream().map(p -> Width.EVENT).toList());
+    }
+
     Factory(String method, String... parameters) {
       this(method, List.of(parameters));
     }
+  }
+
+  /** What a factory argument's last axis must be for a node of event width d. */
+  public enum Width {
+    /** d, or 1 to broadcast: an elementwise parameter. */
+    EVENT,
+    /** d (d + 1) / 2: a packed lower triangle of a d x d scale. */
+    TRIANGLE,
+    /** A multiple r d of d: a d x r factor read row by row. */
+    MULTIPLE_OF_EVENT,
+    /** Not a vector the check can read (a [n, d, d] matrix). */
+    UNCHECKED
   }
 
   private final String packageName;
@@ -137,7 +176,7 @@ public enum Family {
    */
   public boolean elementwise() {
     return switch (this) {
-      case MULTINOMIAL, DIRICHLET -> false;
+      case MULTINOMIAL, DIRICHLET, MULTIVARIATE_NORMAL, MIXTURE_SAME_FAMILY -> false;
       default -> true;
     };
   }
@@ -168,10 +207,12 @@ public enum Family {
 
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
-   * Logistic, HalfCauchy and StudentT), and a relaxed family and its discrete one (whose KL it is).
+   * Logistic, HalfCauchy, StudentT and the mixture), a relaxed family and its discrete one (whose
+   * KL it is), and the multivariate Normal and the diagonal one either way.
    */
   public boolean hasAnalyticKlTo(Family prior) {
-    return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior;
+    boolean gaussians = (this == MULTIVARIATE_NORMAL && prior == NORMAL) || (this == NORMAL && prior == MULTIVARIATE_NORMAL);
+    return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior || gaussians;
   }
 
   /**
@@ -184,6 +225,7 @@ public enum Family {
       case STUDENT_T -> Optional.of("no degrees of freedom are a natural default");
       case BINOMIAL, MULTINOMIAL ->
           Optional.of("its total count is given where the distribution is built, not by the node");
+      case MIXTURE_SAME_FAMILY -> Optional.of("a mixture's components and weights are what its prior says");
       default -> Optional.empty();
     };
   }

@@ -223,6 +223,18 @@ public final class ModelReader {
     return Family.forQualifiedName(element.getQualifiedName().toString());
   }
 
+  /**
+   * The components' family of a mixture type, {@code Normal} for {@code MixtureSameFamily<Normal>};
+   * empty for a raw mixture, a type argument that is no family, or a type that is no mixture.
+   */
+  public static Optional<Family> componentFamilyOf(TypeMirror type) {
+    if (familyOf(type).orElse(null) != Family.MIXTURE_SAME_FAMILY) {
+      return Optional.empty();
+    }
+    List<? extends TypeMirror> arguments = ((DeclaredType) type).getTypeArguments();
+    return arguments.size() == 1 ? familyOf(arguments.get(0)) : Optional.empty();
+  }
+
   private static ParameterDescriptor.Kind parameterKind(TypeMirror type) {
     if (type.getKind() != TypeKind.DECLARED) {
       return ParameterDescriptor.Kind.UNSUPPORTED;

@@ -49,6 +49,11 @@ public record NetworkDescriptor(
     return ModelReader.isFloatOperand(method.getReturnType());
   }
 
+  /** The components' family of a returned mixture ({@code MixtureSameFamily<Normal>}: Normal). */
+  public Optional<Family> returnComponents() {
+    return ModelReader.componentFamilyOf(method.getReturnType());
+  }
+
   /** The parameters bound to nodes, in declaration order. */
   public List<ParameterDescriptor> nodeParameters() {
     return parameters.stream().filter(p -> p.kind() == ParameterDescriptor.Kind.NODE).toList();

@@ -54,6 +54,11 @@ public record NodeDescriptor(
     return (TypeElement) field.getEnclosingElement();
   }
 
+  /** The components' family of a node declared a mixture ({@code MixtureSameFamily<Normal>}: Normal). */
+  public Optional<Family> components() {
+    return ModelReader.componentFamilyOf(declaredType);
+  }
+
   public boolean isLatent() {
     return kind == NodeKind.LATENT;
   }

@@ -45,6 +45,9 @@ public enum Diagnostic {
       "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,
       "node '%s' has event shape %s of rank %d, but %s; %s"),
+  MIXTURE_COMPONENTS("MixtureComponents", Kind.ERROR,
+      "node '%s' is declared %s; a mixture names its components' family as its type argument, "
+          + "one of the other families: declare it MixtureSameFamily<Normal>, for example"),
   NOT_REPARAMETERIZED("NotReparameterized", Kind.ERROR,
       "latent '%s' is %s, which has no reparameterized sampler, so the %s objective cannot "
           + "differentiate through its samples; %s"),

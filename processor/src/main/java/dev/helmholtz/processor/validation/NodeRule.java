@@ -39,6 +39,9 @@ final class NodeRule implements ValidationRule {
       if (node.family().isEmpty()) {
         reporter.report(Diagnostic.UNKNOWN_FAMILY, node.field(), node.name(), node.declaredType(),
             FamilyNames.known(node.declaredType()));
+      } else if (node.family().get() == Family.MIXTURE_SAME_FAMILY
+          && node.components().filter(c -> c != Family.MIXTURE_SAME_FAMILY).isEmpty()) {
+        reporter.report(Diagnostic.MIXTURE_COMPONENTS, node.field(), node.name(), node.declaredType());
       }
       if (node.shape().isEmpty() || node.shape().stream().anyMatch(d -> d < 1)) {
         reporter.report(Diagnostic.EVENT_SHAPE_INVALID, node.field(), node.annotation(), node.shapeValue(),

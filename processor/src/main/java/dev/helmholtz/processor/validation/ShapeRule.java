@@ -1,5 +1,6 @@
 package dev.helmholtz.processor.validation;
 
+import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NodeDescriptor;
@@ -13,6 +14,7 @@ import dev.helmholtz.processor.model.SourceLocation;
 import dev.helmholtz.processor.model.ReturnedDistribution.NodeValue;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,11 +25,13 @@ import java.util.function.Function;
  * A network's returned distribution against its node's declared event shape, where the source
  * proves the widths of the factory's arguments (see {@link ReturnedDistribution}).
  *
- * <p>The factories' parameters are elementwise and broadcast against each other, so a width of 1
+ * <p>Most factories' parameters are elementwise and broadcast against each other, so a width of 1
  * may be legitimate ({@code Normal.meanLogStd(nn.dense(h, 50), nn.dense(h, 1))} shares one scale
  * across the 50 columns). An argument is therefore wrong when its width is neither 1 nor the
  * node's (whatever the others are, the event then has that width or does not broadcast), and a
- * width of 1 is wrong only when every argument is known to have it.
+ * width of 1 is wrong only when every elementwise argument is known to have it. A multivariate
+ * Normal's packed scale has d (d + 1) / 2 entries and a packed low-rank factor a multiple of d
+ * ({@link Family.Width}).
  */
 final class ShapeRule implements ValidationRule {
   @Override
@@ -57,15 +61,29 @@ final class ShapeRule implements ValidationRule {
       return;
     }
     int width = node.width();
-    List<Argument> wrong = new ArrayList<>();
+    List<Family.Width> widths = returned.family().factory(returned.factory(), returned.arguments().size())
+        .map(Family.Factory::widths).orElseThrow();
+    Map<Argument, Family.Width> wrong = new LinkedHashMap<>();
     boolean allOne = true;
-    for (Argument argument : returned.arguments()) {
+    Argument firstElementwise = null;
+    for (int i = 0; i < returned.arguments().size(); i++) {
+      Argument argument = returned.arguments().get(i);
+      Family.Width kind = widths.get(i);
       OptionalInt w = width(model, network, declarations, argument);
-      if (w.isPresent() && w.getAsInt() != 1 && w.getAsInt() != width) {
-        wrong.add(argument);
+      boolean mismatch = switch (kind) {
+        case EVENT -> w.isPresent() && w.getAsInt() != 1 && w.getAsInt() != width;
+        case TRIANGLE -> w.isPresent() && w.getAsInt() != width * (width + 1) / 2;
+        case MULTIPLE_OF_EVENT -> w.isPresent() && (w.getAsInt() == 0 || w.getAsInt() % width != 0);
+        case UNCHECKED -> false;
+      };
+      if (mismatch) {
+        wrong.put(argument, kind);
       }
-      allOne &= w.isPresent() && w.getAsInt() == 1;
-      if (argument.width() instanceof Layered layered) {
+      if (kind == Family.Width.EVENT) {
+        allOne &= w.isPresent() && w.getAsInt() == 1;
+        firstElementwise = firstElementwise == null ? argument : firstElementwise;
+      }
+      if (kind == Family.Width.EVENT && argument.width() instanceof Layered layered) {
         // A convolution or reshape where a vector is declared: its rank, or its size, proves it wrong.
         Optional<List<LayerShape.Step>> steps = layered.shape().steps(shapes(model, declarations, network));
         if (steps.isPresent() && !fits(last(steps.get()), node.shape())) {
@@ -73,12 +91,27 @@ final class ShapeRule implements ValidationRule {
         }
       }
     }
-    if (wrong.isEmpty() && allOne && width != 1) {
-      wrong.add(returned.arguments().get(0)); // nothing broadcasts it to the node's width
+    if (wrong.isEmpty() && firstElementwise != null && allOne && width != 1) {
+      wrong.put(firstElementwise, Family.Width.EVENT); // nothing broadcasts it to the node's width
     }
-    for (Argument argument : wrong) {
-      report(model, network, node, returned, argument, reporter);
-    }
+    wrong.forEach((argument, kind) -> report(model, network, node, returned, argument, kind, reporter));
+  }
+
+  /** The width an argument of this kind should have for a node of width d, and why, for the fix. */
+  private static int expected(Family.Width kind, int d) {
+    return switch (kind) {
+      case TRIANGLE -> d * (d + 1) / 2;
+      case MULTIPLE_OF_EVENT -> 2 * d;
+      case EVENT, UNCHECKED -> d;
+    };
+  }
+
+  private static String why(Family.Width kind, int d) {
+    return switch (kind) {
+      case TRIANGLE -> " (a " + d + " x " + d + " lower triangle has " + d * (d + 1) / 2 + " entries)";
+      case MULTIPLE_OF_EVENT -> " (any multiple of " + d + ": the factor's " + d + " rows times its rank, here 2)";
+      case EVENT, UNCHECKED -> "";
+    };
   }
 
   /**
@@ -173,8 +206,9 @@ final class ShapeRule implements ValidationRule {
   }
 
   private static void report(ModelDescriptor model, NetworkDescriptor network, NodeDescriptor node,
-      ReturnedDistribution returned, Argument argument, Reporter reporter) {
-    int width = node.width();
+      ReturnedDistribution returned, Argument argument, Family.Width widthKind, Reporter reporter) {
+    int width = expected(widthKind, node.width());
+    String why = why(widthKind, node.width());
     String parameter = argument.parameter();
     String verb = parameter.endsWith("s") ? "come" : "comes"; // "logits come", "mean comes"
     String what;
@@ -187,10 +221,10 @@ final class ShapeRule implements ValidationRule {
       what = parameter + " " + verb + " from a dense layer of " + units;
       List<String> arguments = new ArrayList<>(dense.argumentSources());
       arguments.set(1, Integer.toString(width));
-      fix = "use " + dense.receiverSource() + ".dense(" + String.join(", ", arguments) + ")";
+      fix = "use " + dense.receiverSource() + ".dense(" + String.join(", ", arguments) + ")" + why;
       reporter.report(Diagnostic.SHAPE_MISMATCH, dense.location(), network.role().annotation(),
           network.target(), network.methodName(), returned.family().simpleName(), returned.factory(),
-          what, kind(node), node.name(), width, fix);
+          what, kind(node), node.name(), node.width(), fix);
     } else if (argument.width() instanceof NodeValue value) {
       NodeDescriptor source = model.node(value.node()).orElseThrow();
       what = parameter + " is " + kind(source) + " '" + source.name() + "' of shape " + source.width();
@@ -200,10 +234,10 @@ final class ShapeRule implements ValidationRule {
           .findFirst();
       fix = "map it to " + width + (width == 1 ? " column" : " columns") + " first, for example with "
           + layers.map(nn -> nn + ".dense(" + value.node() + ", " + width + ")")
-              .orElse("a dense layer (add a parameter Nn nn and use nn.dense(" + value.node() + ", " + width + "))");
+              .orElse("a dense layer (add a parameter Nn nn and use nn.dense(" + value.node() + ", " + width + "))") + why;
       reporter.report(Diagnostic.SHAPE_MISMATCH, value.location(), network.role().annotation(),
           network.target(), network.methodName(), returned.family().simpleName(), returned.factory(),
-          what, kind(node), node.name(), width, fix);
+          what, kind(node), node.name(), node.width(), fix);
     }
   }
 

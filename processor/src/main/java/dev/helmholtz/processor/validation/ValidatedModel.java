@@ -53,6 +53,9 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     if (!family(latent).hasAnalyticKlTo(family(latent))) {
       return false;
     }
+    if (generator(latent).flatMap(NetworkDescriptor::returnFamily).filter(f -> f != family(latent)).isPresent()) {
+      return false; // a mixture of the latent's family as its prior
+    }
     Set<String> inferredFromLatent = inferredFrom(latent);
     return generator(latent)
         .map(g -> g.nodeParameters().stream().noneMatch(p -> inferredFromLatent.contains(p.name())))
