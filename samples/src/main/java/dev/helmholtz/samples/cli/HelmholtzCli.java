@@ -27,7 +27,7 @@ import picocli.CommandLine.ScopeType;
         GammaPoissonCommand.class,
         BnnRegressionCommand.class,
         SoakCommand.class,
-        VaeMixturePriorCommand.class},
+        VaeMixturePriorCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
