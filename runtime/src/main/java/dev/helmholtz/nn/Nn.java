@@ -28,6 +28,7 @@ public final class Nn {
   private final VariableStore store;
   private final String scope;
   private int denseCount;
+  private final java.util.Map<String, Integer> layerCounts = new java.util.HashMap<>();
 
   public Nn(VariableStore store, String scope) {
     this.store = Objects.requireNonNull(store, "store");
@@ -55,7 +56,23 @@ public final class Nn {
     return scope;
   }
 
-  /** A linear dense layer. */
+  /**
+   * The scope of this call's next layer of kind {@code kind}, {@code scope/kind_i} with i counted
+   * per kind from 0 in every instance: what a layer that creates its own variables through {@link
+   * #store()} (a normalizing flow) names them by, so that calling the network again with a fresh
+   * {@code Nn} reuses them, as {@link #dense} does.
+   *
+   * @throws IllegalArgumentException if {@code kind} is not a valid name part
+   */
+  public String layerScope(String kind) {
+    Objects.requireNonNull(kind, "kind");
+    if (!NAME_PART.matcher(kind).matches()) {
+      throw new IllegalArgumentException("invalid layer kind '" + kind + "': it must match " + NAME_PART);
+    }
+    int i = layerCounts.merge(kind, 1, Integer::sum) - 1;
+    return scope + "/" + kind + "_" + i;
+  }
+
   /**
    * The model's scalar hyperparameter {@code name}, {@code defaultValue} unless a training run
    * schedules it ({@code Training.schedule(name, ScalarSchedule)}): for a temperature to anneal,
