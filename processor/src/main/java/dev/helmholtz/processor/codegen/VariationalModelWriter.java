@@ -173,8 +173,8 @@ public final class VariationalModelWriter {
       String q = names.newName("q" + SourceText.capitalize(SourceText.identifier(z.name())), "q/" + z.name());
       body.add("// q($L | $L) by $L(): $L\n", SourceText.lineComment(z.name()), parents(encoder),
           encoder.methodName(), estimator(z));
-      body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(z)), q,
-          inferenceCall(encoder, names));
+      body.addStatement("$T $N = $L", validated.flowPosterior(z) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+          : RuntimeTypes.of(validated.family(z)), q, inferenceCall(encoder, names));
       body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(SourceText.identifier(z.name()), z),
           z.enumerate() ? "enumerate" : "draw", z.name(), q);
     }
@@ -190,7 +190,8 @@ public final class VariationalModelWriter {
         body.add("// p($L$L) by $L()\n", SourceText.lineComment(node.name()),
             generator.get().nodeParameters().isEmpty() ? "" : " | " + parents(generator.get()),
             generator.get().methodName());
-        body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, inferenceCall(generator.get(), names));
+        body.addStatement("$T $N = $L", validated.flowPrior(node) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+            : RuntimeTypes.of(family), p, inferenceCall(generator.get(), names));
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
@@ -262,7 +263,8 @@ public final class VariationalModelWriter {
       } else {
         distribution = standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
       }
-      body.addStatement("$T $N = $L", RuntimeTypes.of(family), p, distribution);
+      body.addStatement("$T $N = $L", validated.flowPrior(node) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+          : RuntimeTypes.of(family), p, distribution);
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
           names.newName(SourceText.identifier(node.name()), node), node.name(), p);
     }
@@ -300,7 +302,10 @@ public final class VariationalModelWriter {
       case NONE -> "no gradient through samples (wake-sleep)";
       case ENUMERATED -> throw new AssertionError("enumerated latents are described above");
     };
-    return validated.family(latent).simpleName() + ", " + gradient + ", "
+    String q = validated.flowPosterior(latent)
+        ? "a normalizing flow (TransformedDistribution) for " + validated.family(latent).simpleName()
+        : validated.family(latent).simpleName();
+    return q + ", " + gradient + ", "
         + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";
   }
 

@@ -54,7 +54,9 @@ final class NetworkRule implements ValidationRule {
         // families: AdversarialRule checks them.
         boolean tensorInGame = kind == ModelKind.ADVERSARIAL
             && (network.role() == NetworkRole.DISCRIMINATOR || network.returnsTensor());
-        if (!tensorInGame && node.family().isPresent() && !node.family().equals(network.returnFamily())) {
+        // A flow returned for a latent of a family is FlowRule's to judge.
+        if (!tensorInGame && !network.returnsFlow() && node.family().isPresent()
+            && !node.family().equals(network.returnFamily())) {
           String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
           reporter.report(Diagnostic.RETURN_TYPE_MISMATCH, network.method(), annotation, node.name(),
               network.methodName(), network.method().getReturnType(), node.name(), family, family);
