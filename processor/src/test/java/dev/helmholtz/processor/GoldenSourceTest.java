@@ -59,6 +59,8 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/gan/RingWgan.java", "dev.helmholtz.samples.gan.RingWganModel"),
       Map.entry("dev/helmholtz/samples/gan/DcGan.java", "dev.helmholtz.samples.gan.DcGanModel"),
       Map.entry("dev/helmholtz/samples/gan/ConvWganGp.java", "dev.helmholtz.samples.gan.ConvWganGpModel"),
+      Map.entry("dev/helmholtz/samples/flow/PlanarFlowVae.java", "dev.helmholtz.samples.flow.PlanarFlowVaeModel"),
+      Map.entry("dev/helmholtz/samples/flow/IafVae.java", "dev.helmholtz.samples.flow.IafVaeModel"),
       Map.entry("dev/helmholtz/samples/bayes/LogisticRegression.java",
           "dev.helmholtz.samples.bayes.LogisticRegressionModel"),
       Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",

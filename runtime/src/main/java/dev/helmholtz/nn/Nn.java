@@ -95,6 +95,23 @@ public final class Nn {
   }
 
   /**
+   * The scope of this call's next layer of kind {@code kind}, {@code scope/kind_i} with i counted
+   * per kind from 0 in every instance: what a layer that creates its own variables through {@link
+   * #store()} (a normalizing flow) names them by, so that calling the network again with a fresh
+   * {@code Nn} reuses them, as {@link #dense} does.
+   *
+   * @throws IllegalArgumentException if {@code kind} is not a valid name part
+   */
+  public String layerScope(String kind) {
+    Objects.requireNonNull(kind, "kind");
+    if (!NAME_PART.matcher(kind).matches()) {
+      throw new IllegalArgumentException("invalid layer kind '" + kind + "': it must match " + NAME_PART);
+    }
+    int i = nextIndex(kind);
+    return scope + "/" + kind + "_" + i;
+  }
+
+  /**
    * The model's scalar hyperparameter {@code name}, {@code defaultValue} unless a training run
    * schedules it ({@code Training.schedule(name, ScalarSchedule)}): for a temperature to anneal,
    * {@code RelaxedOneHotCategorical.logits(nn.hyperparameter("temperature", 1f), logits, 10)}.

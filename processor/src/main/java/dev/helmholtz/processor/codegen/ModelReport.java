@@ -152,7 +152,7 @@ public final class ModelReport {
         .map(ParameterDescriptor::name)
         .toList();
     return p + "(" + name + (parents.isEmpty() ? "" : " | " + String.join(", ", parents))
-        + ") by " + network.methodName() + "()";
+        + ") by " + network.methodName() + "()" + (network.returnsFlow() ? ", a normalizing flow" : "");
   }
 
   private static String names(List<NodeDescriptor> nodes) {

@@ -30,6 +30,9 @@ final class RuntimeTypes {
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
 
+  static final ClassName TRANSFORMED_DISTRIBUTION =
+      ClassName.get("dev.helmholtz.dist", "TransformedDistribution");
+
   static ClassName of(Family family) {
     return ClassName.get(family.packageName(), family.simpleName());
   }

@@ -173,8 +173,8 @@ public final class VariationalModelWriter {
       String q = names.newName("q" + SourceText.capitalize(SourceText.identifier(z.name())), "q/" + z.name());
       body.add("// q($L | $L) by $L(): $L\n", SourceText.lineComment(z.name()), parents(encoder),
           encoder.methodName(), estimator(z));
-      body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(encoder), q,
-          inferenceCall(encoder, names));
+      body.addStatement("$T $N = $L", validated.flowPosterior(z) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+          : RuntimeTypes.returnedBy(encoder), q, inferenceCall(encoder, names));
       body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(SourceText.identifier(z.name()), z),
           z.enumerate() ? "enumerate" : "draw", z.name(), q);
     }
@@ -190,8 +190,8 @@ public final class VariationalModelWriter {
         body.add("// p($L$L) by $L()\n", SourceText.lineComment(node.name()),
             generator.get().nodeParameters().isEmpty() ? "" : " | " + parents(generator.get()),
             generator.get().methodName());
-        body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(generator.get()), p,
-            inferenceCall(generator.get(), names));
+        body.addStatement("$T $N = $L", validated.flowPrior(node) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+            : RuntimeTypes.returnedBy(generator.get()), p, inferenceCall(generator.get(), names));
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
@@ -253,7 +253,8 @@ public final class VariationalModelWriter {
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       CodeBlock distribution;
-      TypeName type = generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family));
+      TypeName type = validated.flowPrior(node) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+          : generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family));
       if (generator.isPresent()) {
         NetworkDescriptor g = generator.get();
         distribution = CodeBlock.of("model.$N($L)", g.methodName(), g.parameters().stream()
@@ -308,7 +309,10 @@ public final class VariationalModelWriter {
       case NONE -> "no gradient through samples (wake-sleep)";
       case ENUMERATED -> throw new AssertionError("enumerated latents are described above");
     };
-    return validated.family(latent).simpleName() + ", " + gradient + ", "
+    String q = validated.flowPosterior(latent)
+        ? "a normalizing flow (TransformedDistribution) for " + validated.family(latent).simpleName()
+        : validated.family(latent).simpleName();
+    return q + ", " + gradient + ", "
         + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";
   }
 

@@ -31,6 +31,8 @@ public final class ModelReader {
   public static final String LAYER_HELPER = "dev.helmholtz.nn.Nn";
   private static final String OPERAND = "org.tensorflow.Operand";
   private static final String FLOAT32 = "org.tensorflow.types.TFloat32";
+  /** The runtime's distribution of a base pushed through bijectors: a flow-based posterior or prior. */
+  public static final String TRANSFORMED_DISTRIBUTION = "dev.helmholtz.dist.TransformedDistribution";
 
   /** The declared defaults of {@code @Objective}: mirrors give only explicit values. */
   public static final ObjectiveKind DEFAULT_OBJECTIVE = ObjectiveKind.ELBO;
@@ -245,6 +247,12 @@ public final class ModelReader {
       return ParameterDescriptor.Kind.LAYER_HELPER;
     }
     return isFloatOperand(type) ? ParameterDescriptor.Kind.NODE : ParameterDescriptor.Kind.UNSUPPORTED;
+  }
+
+  /** Whether {@code type} is the runtime's {@code TransformedDistribution} (a normalizing flow). */
+  public static boolean isTransformedDistribution(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(TRANSFORMED_DISTRIBUTION);
   }
 
   /** Whether {@code type} is {@code Operand<TFloat32>}: a node's value, or a tensor a network returns. */

@@ -54,6 +54,14 @@ public record NetworkDescriptor(
     return ModelReader.componentFamilyOf(method.getReturnType());
   }
 
+  /**
+   * Whether the method returns {@code TransformedDistribution}: a flow-based posterior (an
+   * encoder's) or prior (a generator's) for a latent declared with its prior's family.
+   */
+  public boolean returnsFlow() {
+    return ModelReader.isTransformedDistribution(method.getReturnType());
+  }
+
   /** The parameters bound to nodes, in declaration order. */
   public List<ParameterDescriptor> nodeParameters() {
     return parameters.stream().filter(p -> p.kind() == ParameterDescriptor.Kind.NODE).toList();

@@ -104,6 +104,22 @@ public enum Diagnostic {
   NETWORK_NOT_CALLABLE("NetworkAccess", Kind.ERROR,
       "%s method %s() %s; generated code calls it on a model instance: %s"),
 
+  // --- Normalizing flows -----------------------------------------------------------------
+  FLOW_NODE_TYPE("FlowNodeType", Kind.ERROR,
+      "node '%s' is declared TransformedDistribution, but a flow is a latent's posterior or prior, "
+          + "not its family: declare '%s' with its prior's family (Normal, whose standard prior it then "
+          + "takes) and return the flow from its @Encoder (a flow posterior) or its @Generator (a flow prior)"),
+  FLOW_BASE("FlowBase", Kind.ERROR,
+      "%s(\"%s\") %s() returns a TransformedDistribution for latent '%s', which is %s: %s; declare "
+          + "'%s' Normal (or another reparameterized continuous family) to give it a flow"),
+  FLOW_TARGET("FlowTarget", Kind.ERROR,
+      "%s(\"%s\") %s() returns a TransformedDistribution for %s"),
+  FLOW_OBJECTIVE("FlowObjective", Kind.ERROR,
+      "@Encoder(\"%s\") %s() returns a flow posterior, but the %s objective scores values dreamed "
+          + "from p under q(%s | ...), which a flow can do only through its inverse (d passes of an "
+          + "autoregressive network, and none at all for planar flows): train it with ELBO, IWAE, NVIL "
+          + "or VIMCO, or return %s"),
+
   // --- The graph -------------------------------------------------------------------------
   GENERATIVE_CYCLE("Cycle", Kind.ERROR,
       "the generative graph has a cycle: %s; a node cannot be generated from itself, directly "

@@ -10,19 +10,19 @@ import java.util.List;
  */
 public enum ModelKind {
   /** Per-example latents inferred by encoders and trained by the model's {@code @Objective}. */
-  VARIATIONAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(),
+  VARIATIONAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
       new CoverageRule(), new EnumerationRule())),
   /**
    * A {@code @Discriminator} makes it a two-player game, in place of its {@code @Objective}. Global
    * latents and enumeration have no place in it: their rules run to say so.
    */
-  ADVERSARIAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(),
+  ADVERSARIAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
       new AdversarialRule(), new EnumerationRule(), new GlobalLatentRule())),
   /**
    * Global latents ({@code @Latent(global = true)}): a posterior over model parameters given the
    * whole data set, sampled by HMC or fitted by VI.
    */
-  BAYESIAN(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new ShapeRule(),
+  BAYESIAN(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
       new CoverageRule(), new EnumerationRule(), new GlobalLatentRule()));
 
   private final List<ValidationRule> rules;

@@ -55,7 +55,8 @@ final class NetworkRule implements ValidationRule {
         // families: AdversarialRule checks them.
         boolean tensorInGame = kind == ModelKind.ADVERSARIAL
             && (network.role() == NetworkRole.DISCRIMINATOR || network.returnsTensor());
-        if (!tensorInGame && node.family().isPresent() && !returnsItsFamily(node, network)) {
+        // A flow returned for a latent of a family is FlowRule's to judge.
+        if (!tensorInGame && !network.returnsFlow() && node.family().isPresent() && !returnsItsFamily(node, network)) {
           String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
           String declaredAs = family;
           String expected = family;

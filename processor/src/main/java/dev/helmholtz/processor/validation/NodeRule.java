@@ -3,6 +3,7 @@ package dev.helmholtz.processor.validation;
 import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.ModelReader;
 import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.NodeKind;
@@ -36,7 +37,9 @@ final class NodeRule implements ValidationRule {
         reporter.report(Diagnostic.DUPLICATE_NODE, node.field(), node.annotation(), node.nameValue(),
             node.name(), first.field().getSimpleName());
       }
-      if (node.family().isEmpty()) {
+      if (node.family().isEmpty() && ModelReader.isTransformedDistribution(node.declaredType())) {
+        reporter.report(Diagnostic.FLOW_NODE_TYPE, node.field(), node.name(), node.name());
+      } else if (node.family().isEmpty()) {
         reporter.report(Diagnostic.UNKNOWN_FAMILY, node.field(), node.name(), node.declaredType(),
             FamilyNames.known(node.declaredType()));
       } else if (node.family().get() == Family.MIXTURE_SAME_FAMILY

@@ -50,7 +50,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
    * estimate.
    */
   public boolean analyticKl(NodeDescriptor latent) {
-    if (!family(latent).hasAnalyticKlTo(family(latent))) {
+    if (flowPosterior(latent) || flowPrior(latent) || !family(latent).hasAnalyticKlTo(family(latent))) {
       return false;
     }
     if (generator(latent).flatMap(NetworkDescriptor::returnFamily).filter(f -> f != family(latent)).isPresent()) {
@@ -60,6 +60,20 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     return generator(latent)
         .map(g -> g.nodeParameters().stream().noneMatch(p -> inferredFromLatent.contains(p.name())))
         .orElse(true);
+  }
+
+  /**
+   * Whether q(latent | ...) is a normalizing flow: its encoder returns {@code
+   * TransformedDistribution}, whose log density (log q0(z0) minus the flow's log-determinants)
+   * enters the objective and whose KL is Monte Carlo.
+   */
+  public boolean flowPosterior(NodeDescriptor latent) {
+    return encoder(latent).map(NetworkDescriptor::returnsFlow).orElse(false);
+  }
+
+  /** Whether p(node | ...) is a normalizing flow: its generator returns {@code TransformedDistribution}. */
+  public boolean flowPrior(NodeDescriptor node) {
+    return generator(node).map(NetworkDescriptor::returnsFlow).orElse(false);
   }
 
   /** The latents whose encoders condition on {@code latent}, directly or through other latents. */

@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
         BnnRegressionCommand.class,
         SoakCommand.class,
         VaeMixturePriorCommand.class,
+        VaeFlowCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
