@@ -11,7 +11,7 @@ import java.util.Set;
  * What is decided at compile time from a family (reparameterizable or not, which KL divergences
  * are analytic) must agree with the runtime; {@code FamilyCatalogConsistencyTest} checks it.
  */
-public enum Family {
+public enum Family implements NodeFamily {
   NORMAL("dev.helmholtz.dist", "Normal", true, false, null,
       new Factory("meanLogStd", "mean", "logStd"), new Factory("meanScale", "mean", "scale")),
   BERNOULLI("dev.helmholtz.dist", "Bernoulli", false, false, null,
@@ -49,6 +49,12 @@ public enum Family {
       new Factory("logits", "logits"), new Factory("probs", "probs")),
   MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null);
 
+  /**
+   * The families reparameterized by implicit differentiation of the CDF (Figurnov et al. 2018);
+   * the others that reparameterize transform parameter-free noise.
+   */
+  private static final Set<Family> IMPLICIT_REPARAMETERIZATION = EnumSet.noneOf(Family.class);
+
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
   private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY);
 
@@ -84,11 +90,15 @@ public enum Family {
     return factories;
   }
 
-  /** The factory of this name taking this many arguments. */
-  public Optional<Factory> factory(String method, int arity) {
-    return factories.stream()
-        .filter(f -> f.method().equals(method) && f.parameters().size() == arity)
-        .findFirst();
+  @Override
+  public boolean implicitlyReparameterized() {
+    return IMPLICIT_REPARAMETERIZATION.contains(this);
+  }
+
+  /** A runtime family's KLs are the pairs {@link #hasAnalyticKlTo(Family)} lists; a user's are Monte Carlo. */
+  @Override
+  public boolean analyticKlTo(NodeFamily prior) {
+    return prior instanceof Family family && hasAnalyticKlTo(family);
   }
 
   public String packageName() {

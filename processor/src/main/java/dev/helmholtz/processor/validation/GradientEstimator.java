@@ -4,6 +4,11 @@ package dev.helmholtz.processor.validation;
 public enum GradientEstimator {
   /** Pathwise: gradients flow through a reparameterized sample (Normal, Concrete relaxations). */
   REPARAMETERIZED("reparameterized"),
+  /**
+   * Pathwise, with the sample's derivative by implicit differentiation of the CDF (Figurnov et al.
+   * 2018): Gamma, Beta, Dirichlet.
+   */
+  IMPLICIT_REPARAMETERIZED("implicit reparameterization"),
   /** Score function (REINFORCE) with the objective's baselines: discrete latents under NVIL, VIMCO. */
   SCORE_FUNCTION("score function"),
   /** None through samples: wake-sleep fits q to samples of p instead. */

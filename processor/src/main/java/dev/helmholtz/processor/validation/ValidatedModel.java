@@ -1,6 +1,6 @@
 package dev.helmholtz.processor.validation;
 
-import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -35,7 +35,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     return model.node(name).orElseThrow();
   }
 
-  public Family family(NodeDescriptor node) {
+  public NodeFamily family(NodeDescriptor node) {
     return node.family().orElseThrow();
   }
 
@@ -50,7 +50,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
    * estimate.
    */
   public boolean analyticKl(NodeDescriptor latent) {
-    if (!family(latent).hasAnalyticKlTo(family(latent))) {
+    if (!family(latent).analyticKlTo(family(latent))) {
       return false;
     }
     Set<String> inferredFromLatent = inferredFrom(latent);
@@ -82,7 +82,11 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     if (!objectiveTraits().differentiatesSamples()) {
       return GradientEstimator.NONE;
     }
-    return family(latent).reparameterized() ? GradientEstimator.REPARAMETERIZED : GradientEstimator.SCORE_FUNCTION;
+    if (!family(latent).reparameterized()) {
+      return GradientEstimator.SCORE_FUNCTION;
+    }
+    return family(latent).implicitlyReparameterized()
+        ? GradientEstimator.IMPLICIT_REPARAMETERIZED : GradientEstimator.REPARAMETERIZED;
   }
 
   /** What the model's objective allows and how it trains: see {@link ObjectiveTraits}. */
