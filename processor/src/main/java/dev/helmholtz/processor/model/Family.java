@@ -47,7 +47,10 @@ public enum Family implements NodeFamily {
   BINOMIAL("dev.helmholtz.dist", "Binomial", false, false, null),
   GEOMETRIC("dev.helmholtz.dist", "Geometric", false, false, null,
       new Factory("logits", "logits"), new Factory("probs", "probs")),
-  MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null);
+  MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null),
+  // The likelihood of 8-bit intensities (PixelCNN++): discrete, so not reparameterized.
+  DISCRETIZED_LOGISTIC("dev.helmholtz.dist", "DiscretizedLogistic", false, false, null,
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale"));
 
   /**
    * The families reparameterized by implicit differentiation of the CDF (Figurnov et al. 2018);
@@ -56,7 +59,7 @@ public enum Family implements NodeFamily {
   private static final Set<Family> IMPLICIT_REPARAMETERIZATION = EnumSet.noneOf(Family.class);
 
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
-  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY);
+  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, DISCRETIZED_LOGISTIC);
 
   /**
    * A static factory of the runtime class whose parameters are all elementwise tensors: the
@@ -135,7 +138,7 @@ public enum Family implements NodeFamily {
 
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
-   * Logistic and HalfCauchy), and a relaxed family and its discrete one (whose KL it is).
+   * Logistic, HalfCauchy and DiscretizedLogistic), and a relaxed family and its discrete one (whose KL it is).
    */
   public boolean hasAnalyticKlTo(Family prior) {
     return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior;
@@ -148,6 +151,8 @@ public enum Family implements NodeFamily {
   public Optional<String> noStandardPrior() {
     return switch (this) {
       case POISSON -> Optional.of("no rate is a natural default");
+      case DISCRETIZED_LOGISTIC -> Optional.of("it is a likelihood of 8-bit intensities, with no natural "
+          + "location and scale");
       case BINOMIAL, MULTINOMIAL ->
           Optional.of("its total count is given where the distribution is built, not by the node");
       default -> Optional.empty();
