@@ -121,4 +121,10 @@ public final class DiscretizedLogistic extends ElementwiseDiscrete {
   public String toString() {
     return "DiscretizedLogistic(loc=" + loc.shape() + ", scale=" + scale.shape() + ")";
   }
+
+  /** {@link Support#INTENSITIES_8BIT}. */
+  @Override
+  public Support support() {
+    return Support.INTENSITIES_8BIT;
+  }
 }
