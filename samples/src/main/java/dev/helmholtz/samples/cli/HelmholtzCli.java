@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "Helmholtz samples 0.1.0",
     description = "Trains and evaluates the Helmholtz sample models.",
-    subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class, SsvaeCommand.class,
+    subcommands = {VaeCommand.class, VaeContinuousCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class, SsvaeCommand.class,
         GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
         BayesLogregCommand.class, BnnRegressionCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,

@@ -48,7 +48,7 @@ class GumbelFamilyTest {
     double[] scale = {0.5, 2.0, 1.0};
     float[][] train = gumbelRows(2048, loc, scale, 1);
     float[][] test = gumbelRows(512, loc, scale, 2);
-    try (GumbelModels_GumbelLikelihoodModel model = GumbelModels_GumbelLikelihoodModel.create(Seed.of(3))) {
+    try (GumbelLikelihoodFit model = GumbelLikelihoodFit.create(Seed.of(3))) {
       // Before training the parameters are zeros: Gumbel(0, 1), and no latent, so the ELBO is
       // exactly the mean log-likelihood under it.
       double before = model.elbo(Dataset.of("x", test));
@@ -69,11 +69,14 @@ class GumbelFamilyTest {
       truth /= test.length;
       assertTrue(after > before + 1, "ELBO before " + before + ", after " + after);
       assertEquals(truth, after, 0.05, "fitted log-likelihood " + after + ", at the true parameters " + truth);
-      // Samples' means follow the fitted family: loc + scale * gamma per column.
-      float[][] means = model.sample(1);
-      for (int j = 0; j < 3; j++) {
-        double expected = loc[j] + scale[j] * 0.5772156649;
-        assertEquals(expected, means[0][j], 0.15, "mean of column " + j);
+      // Every generated row is the fitted family's mean, loc + scale * gamma per column: n rows of it.
+      float[][] means = model.sample(8);
+      assertEquals(8, means.length);
+      for (float[] row : means) {
+        for (int j = 0; j < 3; j++) {
+          double expected = loc[j] + scale[j] * 0.5772156649;
+          assertEquals(expected, row[j], 0.15, "mean of column " + j);
+        }
       }
     }
   }

