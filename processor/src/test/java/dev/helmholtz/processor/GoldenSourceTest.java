@@ -36,6 +36,8 @@ class GoldenSourceTest {
   static final Map<String, String> SAMPLE_MODELS = new TreeMap<>(Map.ofEntries(
       Map.entry("dev/helmholtz/samples/vae/Vae.java", "dev.helmholtz.samples.vae.VaeModel"),
       Map.entry("dev/helmholtz/samples/conv/ConvVae.java", "dev.helmholtz.samples.conv.ConvVaeModel"),
+      Map.entry("dev/helmholtz/samples/continuous/ContinuousVae.java",
+          "dev.helmholtz.samples.continuous.ContinuousVaeModel"),
       Map.entry("dev/helmholtz/samples/bench/WideVae.java", "dev.helmholtz.samples.bench.WideVaeModel"),
       Map.entry("dev/helmholtz/samples/bench/Latent10Vae.java", "dev.helmholtz.samples.bench.Latent10VaeModel"),
       Map.entry("dev/helmholtz/samples/bench/Latent200Vae.java", "dev.helmholtz.samples.bench.Latent200VaeModel"),

@@ -1,6 +1,7 @@
 package dev.helmholtz.core;
 
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Support;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,6 +59,34 @@ public final class DataColumns {
       }
     });
     return columns;
+  }
+
+  /**
+   * Checks that every value of column {@code name} of {@code data} lies in {@code support}, the
+   * fixed support of observed node {@code name}'s family (named {@code family}).
+   *
+   * @throws IllegalArgumentException naming the node, the column, the family, the first value
+   *     outside the support, its row and position, and how many values are outside
+   */
+  public static void requireSupport(String modelName, Dataset data, String name, String family, Support support) {
+    float[] flat = data.flat(name);
+    int width = data.width(name);
+    int first = -1;
+    long outside = 0;
+    for (int i = 0; i < flat.length; i++) {
+      if (!support.contains(flat[i])) {
+        outside++;
+        if (first < 0) {
+          first = i;
+        }
+      }
+    }
+    if (first >= 0) {
+      throw new IllegalArgumentException("column '" + name + "' holds " + flat[first] + " at row " + first / width
+          + ", position " + first % width + " (" + outside + " of its " + flat.length + " values are outside the "
+          + "support), but observed node '" + name + "' of " + modelName + " is " + family + ", whose values are "
+          + support.description());
+    }
   }
 
   /**

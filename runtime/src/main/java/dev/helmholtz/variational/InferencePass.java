@@ -1,5 +1,6 @@
 package dev.helmholtz.variational;
 
+import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.core.BatchAxes;
 import dev.helmholtz.core.EventAxes;
 import dev.helmholtz.dist.Categorical;
@@ -7,6 +8,7 @@ import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.dist.Supports;
+import dev.helmholtz.dist.Support;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -15,8 +17,10 @@ import dev.helmholtz.objective.ObjectivePass;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -93,6 +97,7 @@ public final class InferencePass implements ObjectivePass {
   private final Map<String, Operand<TFloat32>> termMeans = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> latentValues = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> observedMeans = new LinkedHashMap<>();
+  private final Map<String, ObservedSupport> observedSupports = new LinkedHashMap<>();
 
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
       Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode) {
@@ -231,6 +236,16 @@ public final class InferencePass implements ObjectivePass {
         p -> p.shape().numDimensions() == dims.size() ? p : tf.broadcastTo(p, shape));
     boolean pathwise = mode == Mode.SAMPLE
         && broadcast.reparameterization() == Reparameterization.REPARAMETERIZED;
+    if (mode == Mode.SAMPLE && !pathwise && (spec.objective() == ObjectiveKind.ELBO
+        || spec.objective() == ObjectiveKind.IWAE)) {
+      // The processor allows only reparameterized latents under these objectives, from what the
+      // family declares (a user's @Family): a family whose draws say otherwise would train on a
+      // gradient missing its score-function term, silently.
+      throw new IllegalStateException("latent '" + name + "' of " + spec.modelName() + " is drawn from "
+          + broadcast.familyName() + ", whose reparameterization() is " + broadcast.reparameterization()
+          + ", but the " + spec.objective() + " objective differentiates through its samples; a family "
+          + "of your own must declare @Family(reparameterization = NONE) when rsample has no gradient");
+    }
     Operand<TFloat32> value = switch (mode) {
       case MEAN -> broadcast.mean();
       case DREAM -> dream(name);
@@ -361,16 +376,36 @@ public final class InferencePass implements ObjectivePass {
     termMeans.put("kl/" + name, termMean(kl));
   }
 
-  /** Scores observed node {@code name} under p: log p(x | parents). */
+  /**
+   * Scores observed node {@code name} under p: log p(x | parents). The family's fixed support is
+   * recorded for the data check ({@link #observedSupports}); a support its parameters bound (a
+   * Uniform's) is asserted here, naming the node.
+   */
   public void observe(String name, Operand<TFloat32> value, Distribution likelihood) {
     value = flatValue(name, value);
     Distribution p = perRow(flat(spec.require(name), likelihood, "p(" + name + " | ...)"), value);
-    Operand<TFloat32> logLikelihood = p.logProb(Supports.checked(p, name, value));
+    observedSupports.put(name, new ObservedSupport(p.familyName(), p.support()));
+    Optional<Operand<TBool>> inSupport = p.supportCheck(value);
+    if (inSupport.isPresent()) {
+      Operand<TBool> all = tf.reduceAll(inSupport.get(), allAxes(inSupport.get()));
+      value = tf.withControlDependencies(List.of(tf.assertThat(all, List.of(tf.constant("observed node " + name
+          + " of " + spec.modelName() + ": data outside the support of its " + p.familyName()
+          + " (bounds given by its parameters), in column " + name + ":"), value)))).identity(value);
+    }
+    Operand<TFloat32> logLikelihood = p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
     observedTerms = add(observedTerms, logLikelihood);
     termMeans.put("log_likelihood/" + name, termMean(logLikelihood));
     observedMeans.put(name, p.mean());
+  }
+
+  /** What an observed node's family is and its fixed support: what its data column is checked against. */
+  public record ObservedSupport(String family, Support support) {}
+
+  /** Each observed node this pass scored, with its family's fixed support, in the order observed. */
+  public Map<String, ObservedSupport> observedSupports() {
+    return java.util.Collections.unmodifiableMap(observedSupports);
   }
 
   /**

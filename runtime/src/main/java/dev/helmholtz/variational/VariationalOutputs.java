@@ -101,6 +101,11 @@ final class VariationalOutputs {
     return out;
   }
 
+  /** Each observed node's family and fixed support, as the mean pass scored it. */
+  Map<String, InferencePass.ObservedSupport> observedSupports() {
+    return meanPass.observedSupports();
+  }
+
   /** See {@link VariationalModel#generate(int)}. */
   Map<String, float[][]> generate(int n) {
     if (n < 1) {

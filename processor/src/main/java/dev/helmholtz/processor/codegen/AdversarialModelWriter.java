@@ -17,7 +17,7 @@ import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.helmholtz.processor.model.AnnotationMirrors;
-import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -142,10 +142,10 @@ public final class AdversarialModelWriter {
       var generator = validated.generator(node);
       String value = names.newName(SourceText.identifier(node.name()), node);
       if (node.isLatent()) {
-        Family family = validated.family(node);
+        NodeFamily family = validated.family(node);
         String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
         CodeBlock distribution = generator.isPresent() ? call(generator.get(), names, "pass")
-            : VariationalModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
+            : VariationalModelWriter.prior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
         body.addStatement("$T $N = $L", generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family)), p,
             distribution);
         body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, value, node.name(), p);

@@ -3,6 +3,7 @@ package dev.helmholtz.processor.codegen;
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
 import dev.helmholtz.processor.validation.ModelKind;
@@ -74,7 +75,7 @@ public final class ModelReport {
     String code = html ? SourceText.javadocCode(node.name()) : node.name();
     StringBuilder b = new StringBuilder(code).append(": ")
         .append(node.isLatent() ? "latent " : "observed ")
-        .append(model.family(node).simpleName())
+        .append(family(node))
         .append(", event shape ").append(node.shape()).append("; ");
     if (model.kind() == ModelKind.ADVERSARIAL) {
       return b.append(adversarialRole(node, html)).toString();
@@ -111,6 +112,13 @@ public final class ModelReport {
           .append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
     }
     return b.toString();
+  }
+
+  /** The family's name; a user's own says so, with its class. */
+  private String family(NodeDescriptor node) {
+    NodeFamily family = model.family(node);
+    return family.simpleName() + (family.userDefined()
+        ? " (a family of your own, " + family.qualifiedName() + ")" : "");
   }
 
   /** Where a global latent starts in theta: global latents lie end to end in declaration order. */

@@ -5,6 +5,8 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.NetworkDescriptor;
+import dev.helmholtz.processor.model.NodeFamily;
+import dev.helmholtz.processor.model.UserFamily;
 
 /** The runtime and TensorFlow types generated code names. Kept by name: the processor does not load them. */
 final class RuntimeTypes {
@@ -41,6 +43,11 @@ final class RuntimeTypes {
   static TypeName returnedBy(NetworkDescriptor network) {
     ClassName family = of(network.returnFamily().orElseThrow());
     return network.returnComponents().<TypeName>map(c -> ParameterizedTypeName.get(family, of(c))).orElse(family);
+  }
+
+  /** A runtime family by its package and name; a user's own by its class (it may be nested). */
+  static ClassName of(NodeFamily family) {
+    return family instanceof UserFamily user ? ClassName.get(user.type()) : of((Family) family);
   }
 
   private RuntimeTypes() {}

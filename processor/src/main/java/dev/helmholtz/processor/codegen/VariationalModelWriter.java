@@ -17,10 +17,12 @@ import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
+import dev.helmholtz.processor.model.UserFamily;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -182,7 +184,7 @@ public final class VariationalModelWriter {
       if (node.given()) {
         continue; // conditioned on: an input of the networks, with no density of its own
       }
-      Family family = validated.family(node);
+      NodeFamily family = validated.family(node);
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       if (generator.isPresent()) {
@@ -195,7 +197,7 @@ public final class VariationalModelWriter {
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
-            standardPrior(node, family, CodeBlock.of("pass.shape($N)", names.get(node))));
+            prior(node, family, CodeBlock.of("pass.shape($N)", names.get(node))));
       }
       if (node.isLatent()) {
         String method = node.enumerate() ? "latentEnumerated"
@@ -249,7 +251,7 @@ public final class VariationalModelWriter {
             node.name());
         continue;
       }
-      Family family = validated.family(node);
+      NodeFamily family = validated.family(node);
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       CodeBlock distribution;
@@ -263,7 +265,7 @@ public final class VariationalModelWriter {
                 : CodeBlock.of("$N", names.get(validated.node(x.name()))))
             .collect(CodeBlock.joining(", ")));
       } else {
-        distribution = standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
+        distribution = prior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
       }
       body.addStatement("$T $N = $L", type, p, distribution);
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
@@ -275,6 +277,14 @@ public final class VariationalModelWriter {
         .addParameter(GENERATIVE_PASS, "pass")
         .addCode(body.build())
         .build();
+  }
+
+  /** The standard prior of a latent without a generator: the family's standard member of {@code shape}. */
+  static CodeBlock prior(NodeDescriptor node, NodeFamily family, CodeBlock shape) {
+    if (family instanceof UserFamily user) { // its @Family(standardPrior), which NodeRule checked
+      return CodeBlock.of("$T.$N(pass.tf(), $L)", RuntimeTypes.of(user), user.standardPrior(), shape);
+    }
+    return standardPrior(node, (Family) family, shape);
   }
 
   static CodeBlock standardPrior(NodeDescriptor node, Family family, CodeBlock shape) {
@@ -293,7 +303,7 @@ public final class VariationalModelWriter {
           CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       // Mean 0, identity covariance.
       case MULTIVARIATE_NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T, MIXTURE_SAME_FAMILY -> throw new AssertionError(
+      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T, MIXTURE_SAME_FAMILY, DISCRETIZED_LOGISTIC -> throw new AssertionError(
           "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }

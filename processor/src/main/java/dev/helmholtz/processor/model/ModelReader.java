@@ -217,12 +217,14 @@ public final class ModelReader {
         bodies == null || role == NetworkRole.DISCRIMINATOR ? List.of() : bodies.read(method, parameters));
   }
 
-  static Optional<Family> familyOf(TypeMirror type) {
+  /** One of the runtime's families, else a class of the user's own that is or claims to be one. */
+  static Optional<NodeFamily> familyOf(TypeMirror type) {
     if (type.getKind() != TypeKind.DECLARED) {
       return Optional.empty();
     }
     TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
-    return Family.forQualifiedName(element.getQualifiedName().toString());
+    Optional<Family> family = Family.forQualifiedName(element.getQualifiedName().toString());
+    return family.isPresent() ? Optional.of(family.get()) : UserFamily.read(type).map(NodeFamily.class::cast);
   }
 
   /**

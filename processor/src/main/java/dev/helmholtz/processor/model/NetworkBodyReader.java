@@ -219,7 +219,7 @@ final class NetworkBodyReader {
       if (type == null) {
         return;
       }
-      Optional<Family> family = Family.forQualifiedName(type.getQualifiedName().toString());
+      Optional<NodeFamily> family = ModelReader.familyOf(type.asType());
       Optional<Family.Factory> factory = family.flatMap(
           f -> f.factory(select.getIdentifier().toString(), call.getArguments().size()));
       if (factory.isEmpty()) {

@@ -24,7 +24,7 @@ public record NetworkDescriptor(
     AnnotationMirror annotation,
     AnnotationValue targetValue,
     List<ParameterDescriptor> parameters,
-    Optional<Family> returnFamily,
+    Optional<NodeFamily> returnFamily,
     List<ReturnedDistribution> returned) {
 
   public NetworkDescriptor {

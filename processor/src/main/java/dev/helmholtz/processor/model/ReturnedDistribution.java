@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A distribution a network returns, read from its source: a {@code return} statement whose value
- * is a call of one of the family's {@link Family#factories() factories}, such as
+ * is a call of one of the family's {@link NodeFamily#factories() factories}, such as
  * {@code return Normal.meanLogStd(nn.dense(h, 50), nn.dense(h, 50));}. Each argument records
  * its width (the size of its last axis) where the source proves it, and nothing where it does not.
  *
@@ -12,7 +12,7 @@ import java.util.List;
  * @param factory the factory's method name, such as {@code meanLogStd}
  * @param arguments one per factory parameter, in order
  */
-public record ReturnedDistribution(Family family, String factory, List<Argument> arguments) {
+public record ReturnedDistribution(NodeFamily family, String factory, List<Argument> arguments) {
 
   public ReturnedDistribution {
     arguments = List.copyOf(arguments);

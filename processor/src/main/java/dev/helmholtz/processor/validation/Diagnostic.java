@@ -40,7 +40,30 @@ public enum Diagnostic {
   LATENT_AND_OBSERVED("NodeKind", Kind.ERROR,
       "field '%s' is annotated both @Latent and @Observed; a node is either inferred or observed"),
   UNKNOWN_FAMILY("UnknownFamily", Kind.ERROR,
-      "node '%s' has type %s, which is not a distribution family; declare it as one of: %s"),
+      "node '%s' has type %s, which is not a distribution family; declare it as one of: %s; or "
+          + "write a family of your own: a class extending dev.helmholtz.dist.Distribution, marked @Family"),
+  FAMILY_NOT_MARKED("FamilyNotMarked", Kind.ERROR,
+      "node '%s' has type %s, which extends Distribution but is not marked as a family; annotate "
+          + "%s with @Family(reparameterization = ..., factories = {...}) to say what the processor "
+          + "cannot infer from its code: whether its draws carry gradients, the static factories "
+          + "networks build it with, and its standard prior if it has one"),
+  FAMILY_NOT_DISTRIBUTION("FamilyNotDistribution", Kind.ERROR,
+      "node '%s' has type %s, which is marked @Family but does not extend "
+          + "dev.helmholtz.dist.Distribution; a family implements the runtime's distribution contract "
+          + "(logProb, sample, rsample, reparameterization, entropy, mean, shape, mapParameters): "
+          + "make %s extend Distribution"),
+  FAMILY_CLASS("FamilyClass", Kind.ERROR,
+      "node '%s' has type %s, which %s; generated code declares variables of a family's type and "
+          + "calls its static methods: make it a public, concrete, non-generic class (static, if nested)"),
+  FAMILY_FACTORY("FamilyFactory", Kind.ERROR,
+      "node '%s' has type %s, whose @Family(factories) %s; a factory is a public static method of "
+          + "the family that returns it and takes only Operand<TFloat32> parameters of the node's "
+          + "event shape (or broadcasting to it), which networks build the family from: the "
+          + "processor checks the widths of what they pass"),
+  FAMILY_STANDARD_PRIOR("FamilyStandardPrior", Kind.ERROR,
+      "node '%s' has type %s, whose @Family(standardPrior = \"%s\") %s; a standard prior is a "
+          + "public static method (Ops tf, Operand<TInt64> shape) returning the family's standard "
+          + "member of that shape: fix it, or remove standardPrior and give each latent of %s a @Generator"),
   EVENT_SHAPE_INVALID("EventShape", Kind.ERROR,
       "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,

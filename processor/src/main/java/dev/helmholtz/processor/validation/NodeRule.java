@@ -1,7 +1,8 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.annotations.ObjectiveKind;
-import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
+import dev.helmholtz.processor.model.UserFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.ModelReader;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -45,6 +46,9 @@ final class NodeRule implements ValidationRule {
       } else if (node.family().get() == Family.MIXTURE_SAME_FAMILY
           && node.components().filter(c -> c != Family.MIXTURE_SAME_FAMILY).isEmpty()) {
         reporter.report(Diagnostic.MIXTURE_COMPONENTS, node.field(), node.name(), node.declaredType());
+      } else if (node.family().get() instanceof UserFamily user && user.hasProblems()) {
+        checkUserFamily(node, user, reporter);
+        continue; // what a broken family would decide (its estimator, its prior) is moot
       }
       if (node.shape().isEmpty() || node.shape().stream().anyMatch(d -> d < 1)) {
         reporter.report(Diagnostic.EVENT_SHAPE_INVALID, node.field(), node.annotation(), node.shapeValue(),
@@ -100,8 +104,34 @@ final class NodeRule implements ValidationRule {
     return problem == null ? java.util.Optional.empty() : java.util.Optional.of(new String[] {problem, fix});
   }
 
+  /** What a family of the user's own must provide, reported on the node that uses it. */
+  private static void checkUserFamily(NodeDescriptor node, UserFamily family, Reporter reporter) {
+    String name = family.simpleName();
+    if (family.annotation().isEmpty()) {
+      reporter.report(Diagnostic.FAMILY_NOT_MARKED, node.field(), node.name(), name, name);
+      return; // nothing else is declared to check
+    }
+    if (!family.distribution()) {
+      reporter.report(Diagnostic.FAMILY_NOT_DISTRIBUTION, node.field(), node.name(), name, name);
+    }
+    if (!family.classProblems().isEmpty()) {
+      reporter.report(Diagnostic.FAMILY_CLASS, node.field(), node.name(), name,
+          String.join(" and ", family.classProblems()));
+    }
+    if (family.factoryNames().isEmpty()) {
+      reporter.report(Diagnostic.FAMILY_FACTORY, node.field(), node.name(), name, "names no factory");
+    }
+    for (String problem : family.factoryProblems()) {
+      reporter.report(Diagnostic.FAMILY_FACTORY, node.field(), node.name(), name, problem);
+    }
+    if (family.standardPriorProblem() != null) {
+      reporter.report(Diagnostic.FAMILY_STANDARD_PRIOR, node.field(), node.name(), name,
+          family.standardPrior(), family.standardPriorProblem(), name);
+    }
+  }
+
   /** Whether the objective can train a latent of this family: see {@link ObjectiveTraits}. */
-  private static void checkEstimator(ModelDescriptor model, NodeDescriptor node, Family family,
+  private static void checkEstimator(ModelDescriptor model, NodeDescriptor node, NodeFamily family,
       Reporter reporter) {
     ObjectiveKind objective = model.objective();
     ObjectiveTraits traits = ObjectiveTraits.of(objective);
@@ -126,7 +156,7 @@ final class NodeRule implements ValidationRule {
   }
 
   /** A latent without a {@code @Generator} takes its family's standard prior: it needs one. */
-  private static void checkStandardPrior(ModelDescriptor model, NodeDescriptor node, Family family,
+  private static void checkStandardPrior(ModelDescriptor model, NodeDescriptor node, NodeFamily family,
       Reporter reporter) {
     // A global latent's family is GlobalLatentRule's to judge.
     if (!node.isLocalLatent() || model.network(NetworkRole.GENERATOR, node.name()).isPresent()) {
@@ -137,7 +167,7 @@ final class NodeRule implements ValidationRule {
   }
 
   /** {@code @Latent(classes)}: only for categorical families, at least 2, dividing the event. */
-  private static void checkClasses(NodeDescriptor node, Family family, Reporter reporter) {
+  private static void checkClasses(NodeDescriptor node, NodeFamily family, Reporter reporter) {
     if (node.classesValue() == null) {
       return;
     }

@@ -47,7 +47,7 @@ final class ShapeRule implements ValidationRule {
       }
       NodeDescriptor node = target.get();
       for (ReturnedDistribution returned : network.returned()) {
-        if (returned.family() == node.family().get()) {
+        if (returned.family().equals(node.family().get())) {
           check(model, declarations, network, node, returned, reporter);
         }
       }

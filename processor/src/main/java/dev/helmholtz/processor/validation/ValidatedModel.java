@@ -1,6 +1,6 @@
 package dev.helmholtz.processor.validation;
 
-import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -35,7 +35,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     return model.node(name).orElseThrow();
   }
 
-  public Family family(NodeDescriptor node) {
+  public NodeFamily family(NodeDescriptor node) {
     return node.family().orElseThrow();
   }
 
@@ -50,7 +50,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
    * estimate.
    */
   public boolean analyticKl(NodeDescriptor latent) {
-    if (flowPosterior(latent) || flowPrior(latent) || !family(latent).hasAnalyticKlTo(family(latent))) {
+    if (flowPosterior(latent) || flowPrior(latent) || !family(latent).analyticKlTo(family(latent))) {
       return false;
     }
     if (generator(latent).flatMap(NetworkDescriptor::returnFamily).filter(f -> f != family(latent)).isPresent()) {
@@ -99,11 +99,11 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     if (!objectiveTraits().differentiatesSamples()) {
       return GradientEstimator.NONE;
     }
-    Family family = family(latent);
-    if (family.implicitlyReparameterized()) {
-      return GradientEstimator.IMPLICIT;
+    NodeFamily family = family(latent);
+    if (!family.reparameterized()) {
+      return GradientEstimator.SCORE_FUNCTION;
     }
-    return family.reparameterized() ? GradientEstimator.REPARAMETERIZED : GradientEstimator.SCORE_FUNCTION;
+    return family.implicitlyReparameterized() ? GradientEstimator.IMPLICIT : GradientEstimator.REPARAMETERIZED;
   }
 
   /** What the model's objective allows and how it trains: see {@link ObjectiveTraits}. */

@@ -29,6 +29,7 @@ import picocli.CommandLine.ScopeType;
         SoakCommand.class,
         VaeMixturePriorCommand.class,
         VaeFlowCommand.class,
+        VaeContinuousCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
