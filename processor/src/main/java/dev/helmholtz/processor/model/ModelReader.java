@@ -236,7 +236,9 @@ public final class ModelReader {
       return Optional.empty();
     }
     List<? extends TypeMirror> arguments = ((DeclaredType) type).getTypeArguments();
-    return arguments.size() == 1 ? familyOf(arguments.get(0)) : Optional.empty();
+    return arguments.size() == 1
+        ? familyOf(arguments.get(0)).filter(Family.class::isInstance).map(Family.class::cast)
+        : Optional.empty();
   }
 
   private static ParameterDescriptor.Kind parameterKind(TypeMirror type) {

@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -24,7 +25,7 @@ final class FlowRule implements ValidationRule {
       }
       NodeDescriptor node = target.get();
       String annotation = network.role().annotation();
-      String declared = node.family().map(Family::simpleName).orElse(String.valueOf(node.declaredType()));
+      String declared = node.family().map(NodeFamily::simpleName).orElse(String.valueOf(node.declaredType()));
       String problem = null;
       if (kind == ModelKind.ADVERSARIAL) {
         problem = "node '" + node.name() + "' of an adversarial model, whose generator is deterministic and whose "
@@ -47,7 +48,7 @@ final class FlowRule implements ValidationRule {
       if (node.family().isEmpty()) {
         continue; // NodeRule reports the node's type
       }
-      Family family = node.family().get();
+      NodeFamily family = node.family().get();
       String why = null;
       if (family.relaxationOf().isPresent()) {
         why = "a Concrete relaxation, trained with the analytic KL of " + family.relaxationOf().get().simpleName()

@@ -2,6 +2,7 @@ package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.ConflictingOverride;
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -88,8 +89,8 @@ final class NetworkRule implements ValidationRule {
    * likelihood, whose KL is Monte Carlo.
    */
   private static boolean returnsItsFamily(NodeDescriptor node, NetworkDescriptor network) {
-    Family family = node.family().orElseThrow();
-    Optional<Family> returned = network.returnFamily();
+    NodeFamily family = node.family().orElseThrow();
+    Optional<NodeFamily> returned = network.returnFamily();
     if (returned.isEmpty()) {
       return false;
     }

@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.UserFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
@@ -96,7 +97,7 @@ final class NodeRule implements ValidationRule {
       problem = node.family().get().simpleName() + " is not elementwise: its last axis is one "
           + "variable's categories, which an image-shaped event would mix with the other axes";
       fix = "declare shape = " + node.width() + ", or use an elementwise family";
-    } else if (node.family().filter(Family::categorical).isPresent() && last % node.classesPerVariable() != 0) {
+    } else if (node.family().filter(NodeFamily::categorical).isPresent() && last % node.classesPerVariable() != 0) {
       problem = node.family().get().simpleName() + " groups " + node.classesPerVariable()
           + " classes along the last axis, which has size " + last;
       fix = "declare classes = " + last + " for one categorical variable per position, channels last";
