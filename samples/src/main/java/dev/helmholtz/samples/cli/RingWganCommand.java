@@ -125,6 +125,7 @@ public final class RingWganCommand implements Callable<Integer> {
       }
       Map<String, Object> metrics = MnistGanExperiment.metrics("RingWgan, WGAN-GP");
       metrics.put("critic_steps", done + summary.steps());
+      MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("batch_size", batchSize);
       metrics.put("learning_rate", learningRate);
       metrics.put("seed", seed);
