@@ -81,6 +81,11 @@ public abstract class CompiledModel implements AutoCloseable {
     return threads;
   }
 
+  /** The thread settings the session runs with (threads and training towers). */
+  public ThreadSettings threadSettings() {
+    return threads;
+  }
+
   /** The networks' variables and declared hyperparameters. */
   protected final VariableStore variables() {
     return variables;

@@ -23,6 +23,9 @@ import java.util.Properties;
  * data uploaded to the graph (resident path); validation takes the model's own objective.
  */
 final class VariationalTraining implements TrainableModel {
+  /** The checkpoint property of the tower count, which a resumed run must share. */
+  private static final String TOWERS = "training.towers";
+
   private final VariationalModel model;
   private final String[] columns;
   private final List<String> parameters;
@@ -62,7 +65,11 @@ final class VariationalTraining implements TrainableModel {
 
   @Override
   public void checkResumable(Properties checkpoint, Path path, List<String> differences) {
-    // Nothing beyond the loop's position: the variables hold the rest, and restoring checks them.
+    // Each tower draws from its own random streams, so another tower count cannot restore them.
+    String towers = checkpoint.getProperty(TOWERS);
+    if (towers != null && !towers.equals(Integer.toString(model.trainingTowers()))) {
+      differences.add(towers + " training tower(s) (this run: " + model.trainingTowers() + ")");
+    }
   }
 
   @Override
@@ -119,8 +126,22 @@ final class VariationalTraining implements TrainableModel {
   }
 
   @Override
+  public Map<String, String> settings() {
+    dev.helmholtz.train.ThreadSettings t = model.threadSettings();
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("threads", t.intraOp() + "," + t.interOp());
+    ModelSpec spec = model.spec();
+    settings.put("objective", spec.objective() + ", " + spec.samples() + " sample(s)"
+        + (spec.enumerated().isPresent() ? ", classification weight " + spec.classificationWeight() : ""));
+    return settings;
+  }
+
+  @Override
   public Properties checkpointProperties(Properties position) {
-    return model.checkpointProperties(position);
+    Properties p = new Properties();
+    p.putAll(position);
+    p.setProperty(TOWERS, Integer.toString(model.trainingTowers()));
+    return model.checkpointProperties(p);
   }
 
   @Override

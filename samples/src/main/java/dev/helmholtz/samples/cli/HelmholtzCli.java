@@ -60,7 +60,7 @@ public final class HelmholtzCli {
    */
   public static CommandLine withErrorHandling(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      commandLine.getErr().println("error: " + UserMessages.of(e));
       if (Boolean.getBoolean("helmholtz.debug")) {
         e.printStackTrace(commandLine.getErr());
       }
