@@ -59,7 +59,10 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/bayes/LogisticRegression.java",
           "dev.helmholtz.samples.bayes.LogisticRegressionModel"),
       Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",
-          "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel")));
+          "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd10.java", "dev.helmholtz.samples.rbm.RbmCd10Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmPcd.java", "dev.helmholtz.samples.rbm.RbmPcdModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
     version = "Helmholtz samples 0.1.0",
     description = "Trains and evaluates the Helmholtz sample models.",
     subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class, SsvaeCommand.class,
-        GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
+        GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class, RbmCommand.class,
         BayesLogregCommand.class, BnnRegressionCommand.class, SoakCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
