@@ -18,7 +18,7 @@ final class TinyRbm extends EnergyModel {
 
   final int visible;
   final int hidden;
-  private final float scale;
+  final float scale;
 
   TinyRbm(int visible, int hidden, int gibbsSteps, int persistentChains, float scale, long seed) {
     super(EnergySpec.builder("TinyRbm").contrastiveDivergence(gibbsSteps, persistentChains)
