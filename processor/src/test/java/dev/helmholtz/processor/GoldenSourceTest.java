@@ -69,6 +69,9 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
       Map.entry("dev/helmholtz/samples/mixture/VaeMixturePrior.java",
           "dev.helmholtz.samples.mixture.VaeMixturePriorModel")));
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd10.java", "dev.helmholtz.samples.rbm.RbmCd10Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmPcd.java", "dev.helmholtz.samples.rbm.RbmPcdModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

@@ -32,6 +32,9 @@ public final class ModelReport {
       b.append("<li>").append(line(node, true)).append("\n");
     }
     b.append("</ul>\n");
+    if (model.kind() == ModelKind.ENERGY) {
+      return b.append("<p>").append(SourceText.javadoc(gibbsSweep())).append(".\n").toString();
+    }
     b.append(!model.kind().infersPerExample() ? "<p>"
             : "<p>Inference order: " + SourceText.javadoc(names(model.inferenceOrder())) + ". ")
         .append("Generative order: ").append(SourceText.javadoc(names(model.generativeOrder())))
@@ -48,11 +51,20 @@ public final class ModelReport {
     for (NodeDescriptor node : model.generativeOrder()) {
       b.append("  ").append(line(node, false)).append('\n');
     }
+    if (model.kind() == ModelKind.ENERGY) {
+      return b.append("  ").append(gibbsSweep()).toString();
+    }
     if (model.kind().infersPerExample()) {
       b.append("  inference order: ").append(names(model.inferenceOrder())).append('\n');
     }
     b.append("  generative order: ").append(names(model.generativeOrder()));
     return b.toString();
+  }
+
+  /** An energy-based model's block-Gibbs sweep: latents given the observed nodes, then those given the latents. */
+  private String gibbsSweep() {
+    return "Gibbs sweep: " + names(model.latents()) + " given " + names(model.observed()) + ", then "
+        + names(model.observed()) + " given " + names(model.latents());
   }
 
   private String objective() {
@@ -66,6 +78,8 @@ public final class ModelReport {
       case BAYESIAN -> "none per example: the posterior of the global latents given the whole data set, "
           + "log p(globals) + sum over examples of log p(observed | globals, given), sampled by HMC "
           + "(hmc(data)) or fitted by mean-field VI (variational(data))";
+      case ENERGY -> EnergyModelWriter.training(model.model().networks(NetworkRole.ENERGY).get(0))
+          + ", by SGD with momentum";
       case VARIATIONAL -> model.model().objective() + ", " + model.model().samples() + " sample"
           + (model.model().samples() == 1 ? "" : "s") + " per example";
     };
@@ -79,6 +93,12 @@ public final class ModelReport {
         .append(", event shape ").append(node.shape()).append("; ");
     if (model.kind() == ModelKind.ADVERSARIAL) {
       return b.append(adversarialRole(node, html)).toString();
+    }
+    if (model.kind() == ModelKind.ENERGY) {
+      String units = EnergyModelWriter.units(model.family(node).simpleName()).equals("GAUSSIAN")
+          ? "real units, Normal given the rest" : "binary units, Bernoulli given the rest";
+      return b.append(units).append(node.isLatent() ? ", summed out of the free energy" : "").append("; in ")
+          .append(model.model().networks(NetworkRole.ENERGY).get(0).methodName()).append("()").toString();
     }
     if (node.given()) {
       return b.append("given: conditioned on, not modelled").toString();

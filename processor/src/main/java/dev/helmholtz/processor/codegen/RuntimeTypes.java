@@ -22,6 +22,10 @@ final class RuntimeTypes {
   static final ClassName ADVERSARIAL_PASS = ClassName.get("dev.helmholtz.adversarial", "AdversarialPass");
   static final ClassName DISCRIMINATOR_PASS = ClassName.get("dev.helmholtz.adversarial", "DiscriminatorPass");
   static final ClassName GAN_LOSS = ClassName.get("dev.helmholtz.annotations", "GanLoss");
+  static final ClassName ENERGY_MODEL = ClassName.get("dev.helmholtz.energy", "EnergyModel");
+  static final ClassName ENERGY_SPEC = ClassName.get("dev.helmholtz.energy", "EnergySpec");
+  static final ClassName ENERGY_PASS = ClassName.get("dev.helmholtz.energy", "EnergyPass");
+  static final ClassName UNITS = ClassName.get("dev.helmholtz.energy", "Units");
   static final ClassName SEED = ClassName.get("dev.helmholtz.graph", "Seed");
   static final ClassName THREAD_SETTINGS = ClassName.get("dev.helmholtz.train", "ThreadSettings");
   static final ClassName DATASET = ClassName.get("dev.helmholtz.data", "Dataset");

@@ -28,6 +28,7 @@ public final class ModelReader {
   public static final String ENCODER = "dev.helmholtz.annotations.Encoder";
   public static final String GENERATOR = "dev.helmholtz.annotations.Generator";
   public static final String DISCRIMINATOR = "dev.helmholtz.annotations.Discriminator";
+  public static final String ENERGY = "dev.helmholtz.annotations.Energy";
   public static final String LAYER_HELPER = "dev.helmholtz.nn.Nn";
   private static final String OPERAND = "org.tensorflow.Operand";
   private static final String FLOAT32 = "org.tensorflow.types.TFloat32";
@@ -37,6 +38,9 @@ public final class ModelReader {
   /** The declared defaults of {@code @Objective}: mirrors give only explicit values. */
   public static final ObjectiveKind DEFAULT_OBJECTIVE = ObjectiveKind.ELBO;
   public static final int DEFAULT_SAMPLES = 1;
+  /** The declared defaults of {@code @Energy}. */
+  public static final int DEFAULT_GIBBS_STEPS = 1;
+  public static final int DEFAULT_PERSISTENT_CHAINS = 0;
 
   private final Elements elements;
   private final NetworkBodyReader bodies;
@@ -130,6 +134,7 @@ public final class ModelReader {
     AnnotationMirrors.find(method, GENERATOR).ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.GENERATOR)));
     AnnotationMirrors.find(method, DISCRIMINATOR)
         .ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.DISCRIMINATOR)));
+    AnnotationMirrors.find(method, ENERGY).ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.ENERGY)));
     List<NetworkDescriptor> overridden = new ArrayList<>();
     for (int i = 0; i < networks.size(); i++) {
       NetworkDescriptor inherited = networks.get(i);
@@ -213,8 +218,10 @@ public final class ModelReader {
         AnnotationMirrors.explicitValue(annotation, "value").orElse(null),
         parameters,
         familyOf(method.getReturnType()),
-        // A discriminator returns logits, not a distribution: there is no factory call to read.
-        bodies == null || role == NetworkRole.DISCRIMINATOR ? List.of() : bodies.read(method, parameters));
+        // A discriminator returns logits and an energy a value, not a distribution: there is no
+        // factory call to read.
+        bodies == null || role == NetworkRole.DISCRIMINATOR || role == NetworkRole.ENERGY ? List.of()
+            : bodies.read(method, parameters));
   }
 
   /** One of the runtime's families, else a class of the user's own that is or claims to be one. */

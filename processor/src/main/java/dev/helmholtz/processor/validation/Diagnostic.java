@@ -209,6 +209,41 @@ public enum Diagnostic {
           + "two-player game whose losses @Discriminator(loss = ...) chooses (now %s), so the "
           + "objective would be ignored; remove it"),
 
+  // --- Energy-based models (an @Energy method) ---------------------------------------------
+  SECOND_ENERGY("SecondEnergy", Kind.ERROR,
+      "@Energy %s() is a second energy (the first is %s()); an energy-based model has one energy: "
+          + "add its terms up in one method"),
+  ENERGY_WITH_NETWORK("EnergyNetwork", Kind.ERROR,
+      "%s(\"%s\") %s() in an energy-based model: p(x) = exp(-E(x)) / Z is defined by @Energy %s() "
+          + "alone, its latents are inferred by block Gibbs sampling, and contrastive divergence "
+          + "trains no directed network; remove it"),
+  ENERGY_OBJECTIVE("EnergyObjective", Kind.ERROR,
+      "@Model(objective = @Objective(kind = %s)) on an energy-based model: @Energy %s() makes it "
+          + "trained by contrastive divergence, set by @Energy(gibbsSteps, persistentChains), so the "
+          + "objective would be ignored; remove it"),
+  ENERGY_UNKNOWN_NODE("EnergyUnknownNode", Kind.ERROR,
+      "parameter '%s' of @Energy %s() names no node; the energy takes the model's nodes by name "
+          + "(%s)"),
+  ENERGY_PARAMETER("EnergyParameter", Kind.ERROR,
+      "parameter '%s' of @Energy %s() %s; the energy takes each node as an Operand<TFloat32> named "
+          + "like it, and optionally one Nn layer helper"),
+  ENERGY_NODE_MISSING("EnergyNodeMissing", Kind.ERROR,
+      "node '%s' is not a parameter of @Energy %s(), so the energy does not depend on it and it has "
+          + "no Gibbs conditional; add the parameter `Operand<TFloat32> %s`, or remove the node"),
+  ENERGY_UNITS("EnergyUnits", Kind.ERROR,
+      "%s node '%s' is %s, which has no block-Gibbs conditional in an energy-based model; %s"),
+  ENERGY_NODE_OPTION("EnergyNodeOption", Kind.ERROR,
+      "%s on node '%s' has no meaning in an energy-based model: %s; remove it"),
+  ENERGY_NO_LATENT("EnergyNoLatent", Kind.ERROR,
+      "energy-based model %s declares no @Latent node; this version trains models with latent units "
+          + "that sum out of the free energy (a restricted Boltzmann machine): declare a @Latent "
+          + "Bernoulli node and give it to the energy"),
+  ENERGY_RETURN_TYPE("EnergyReturnType", Kind.ERROR,
+      "@Energy %s() returns %s; an energy is one value per configuration: return Operand<TFloat32> "
+          + "of shape [n] or [n, 1]"),
+  ENERGY_SETTINGS("EnergySettings", Kind.ERROR,
+      "@Energy(%s = %d): %s"),
+
   // --- Advice: warnings, which never stop code generation ------------------------------
   UNUSED_LATENT("UnusedLatent", Kind.WARNING,
       "latent '%s' is a parameter of no @Generator (%s), so nothing in the generative model depends "

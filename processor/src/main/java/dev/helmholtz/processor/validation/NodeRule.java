@@ -58,7 +58,9 @@ final class NodeRule implements ValidationRule {
         checkEventRank(node, kind, reporter);
       }
       if (node.kind() == NodeKind.LATENT && node.family().isPresent()) {
-        if (node.isLocalLatent()) { // no objective differentiates through a global latent: GlobalLatentRule
+        // No objective differentiates through a global latent (GlobalLatentRule), and contrastive
+        // divergence through no latent at all (EnergyRule checks an energy model's units).
+        if (node.isLocalLatent() && kind != ModelKind.ENERGY) {
           checkEstimator(model, node, node.family().get(), reporter);
         }
         checkClasses(node, node.family().get(), reporter);

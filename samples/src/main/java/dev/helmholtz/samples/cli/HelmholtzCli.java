@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
         VaeMixturePriorCommand.class,
         VaeFlowCommand.class,
         VaeContinuousCommand.class,
+        RbmCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
