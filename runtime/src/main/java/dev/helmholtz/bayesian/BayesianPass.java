@@ -206,7 +206,7 @@ public final class BayesianPass {
 
   /** Networks of a model of global latents have no trained weights: a variable would stay at its initial value. */
   void checkNoVariables() {
-    List<Variable<TFloat32>> made = networks.trainableVariables();
+    List<Variable<TFloat32>> made = networks.allVariables();
     if (!made.isEmpty()) {
       throw new IllegalStateException("a network of " + spec.modelName() + " made variable '"
           + made.get(0).op().name() + "' (nn.dense?), but a model of global latents trains no weights:"

@@ -86,6 +86,11 @@ public final class Beta extends ElementwiseDistribution {
     return "0 < x < 1";
   }
 
+  @Override
+  public Support support() {
+    return Support.OPEN_UNIT_INTERVAL;
+  }
+
   /**
    * {@code G_a / (G_a + G_b)}, kept inside (0, 1): in float32 a draw within 2^-24 of 1 rounds to
    * 1, and one of small concentration can underflow to 0, where the log density is minus infinity.

@@ -129,6 +129,15 @@ public final class Dirichlet extends Distribution {
     return "the probability simplex: positive entries summing to 1 over the event axis";
   }
 
+  /**
+   * Each entry in (0, 1), checked once over a data column; that rows sum to 1 is asserted by
+   * {@link #logProb} (and, for a Bayesian model's data, by {@link #inSupport}).
+   */
+  @Override
+  public Support support() {
+    return Support.OPEN_UNIT_INTERVAL;
+  }
+
   @Override
   public Operand<TFloat32> sample(RandomSource rng) {
     return tf().stopGradient(rsample(rng));

@@ -80,6 +80,11 @@ public final class Gamma extends ElementwiseDistribution {
   }
 
   @Override
+  public Support support() {
+    return Support.POSITIVE;
+  }
+
+  @Override
   public Operand<TFloat32> rsample(RandomSource rng) {
     Objects.requireNonNull(rng, "rng");
     Ops tf = tf();

@@ -23,7 +23,8 @@ import org.tensorflow.types.TFloat32;
  * relaxed densities. The elementwise continuous families' pairs with a closed form are in {@link
  * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
  * itself; the gamma-based families' in {@link GammaFamilyKl}: Gamma, InverseGamma, Beta and
- * Dirichlet, each with itself.
+ * Dirichlet, each with itself. The multivariate Normal's are in {@link MultivariateKl}: with
+ * itself and with a diagonal Normal either way.
  */
 public final class KlDivergence {
 
@@ -54,6 +55,7 @@ public final class KlDivergence {
     register(Multinomial.class, Multinomial.class, KlDivergence::multinomialMultinomial);
     ElementwiseKl.registerAll();
     GammaFamilyKl.registerAll();
+    MultivariateKl.registerAll();
   }
 
   private KlDivergence() {}

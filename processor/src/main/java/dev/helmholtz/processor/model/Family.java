@@ -11,7 +11,7 @@ import java.util.Set;
  * What is decided at compile time from a family (reparameterizable or not, which KL divergences
  * are analytic) must agree with the runtime; {@code FamilyCatalogConsistencyTest} checks it.
  */
-public enum Family {
+public enum Family implements NodeFamily {
   NORMAL("dev.helmholtz.dist", "Normal", true, false, null,
       new Factory("meanLogStd", "mean", "logStd"), new Factory("meanScale", "mean", "scale")),
   BERNOULLI("dev.helmholtz.dist", "Bernoulli", false, false, null,
@@ -63,23 +63,66 @@ public enum Family {
       new Factory("logConcentrations", "logConcentration1", "logConcentration0")),
   // The concentrations have the event's shape: one simplex per event.
   DIRICHLET("dev.helmholtz.dist", "Dirichlet", true, false, null,
-      new Factory("concentration", "concentration"), new Factory("logConcentration", "logConcentration"));
+      new Factory("concentration", "concentration"), new Factory("logConcentration", "logConcentration")),
+  // A full covariance over the vector event: a lower-triangular scale or a low rank plus a
+  // diagonal. lowRankPacked comes first: every argument is a vector, which is how the catalog's
+  // consistency test builds a family by its first factory.
+  MULTIVARIATE_NORMAL("dev.helmholtz.dist", "MultivariateNormal", true, false, null,
+      new Factory("lowRankPacked", List.of("loc", "packedFactor", "logCovDiag"),
+          List.of(Width.EVENT, Width.MULTIPLE_OF_EVENT, Width.EVENT)),
+      new Factory("locPackedTril", List.of("loc", "packed"), List.of(Width.EVENT, Width.TRIANGLE)),
+      new Factory("locScaleTril", List.of("loc", "scaleTril"), List.of(Width.EVENT, Width.UNCHECKED)),
+      new Factory("locUnconstrainedTril", List.of("loc", "matrix"), List.of(Width.EVENT, Width.UNCHECKED)),
+      new Factory("lowRank", List.of("loc", "covFactor", "covDiag"),
+          List.of(Width.EVENT, Width.UNCHECKED, Width.EVENT))),
+  // A mixture of one family, which the declared type names as its type argument
+  // (MixtureSameFamily<Normal>); a generator may also return a mixture of its node's family.
+  MIXTURE_SAME_FAMILY("dev.helmholtz.dist", "MixtureSameFamily", false, false, null),
+  // The likelihood of 8-bit intensities (PixelCNN++): discrete, so not reparameterized.
+  DISCRETIZED_LOGISTIC("dev.helmholtz.dist", "DiscretizedLogistic", false, false, null,
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale"));
 
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
-  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, STUDENT_T);
+  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, STUDENT_T, MIXTURE_SAME_FAMILY,
+      DISCRETIZED_LOGISTIC);
 
   /** The families whose draws are reparameterized by implicit differentiation of a gamma draw. */
   private static final Set<Family> IMPLICITLY_REPARAMETERIZED =
       EnumSet.of(STUDENT_T, GAMMA, INVERSE_GAMMA, BETA, DIRICHLET);
 
   /**
-   * A static factory of the runtime class whose parameters are all elementwise tensors: the
-   * distribution's event shape is theirs, broadcast against each other.
+   * A static factory of the runtime class whose parameters are tensors the shape check reads:
+   * each of a width that the node's event width fixes (see {@link Width}). Most families' are all
+   * elementwise: the distribution's event shape is theirs, broadcast against each other.
    */
-  public record Factory(String method, List<String> parameters) {
+  public record Factory(String method, List<String> parameters, List<Width> widths) {
+    public Factory {
+      parameters = List.copyOf(parameters);
+      widths = List.copyOf(widths);
+      if (parameters.size() != widths.size()) {
+        throw new IllegalArgumentException("one width per parameter of " + method);
+      }
+    }
+
+    public Factory(String method, List<String> parameters) {
+      this(method, parameters, parameters.stream().map(p -> Width.EVENT).toList());
+    }
+
     Factory(String method, String... parameters) {
       this(method, List.of(parameters));
     }
+  }
+
+  /** What a factory argument's last axis must be for a node of event width d. */
+  public enum Width {
+    /** d, or 1 to broadcast: an elementwise parameter. */
+    EVENT,
+    /** d (d + 1) / 2: a packed lower triangle of a d x d scale. */
+    TRIANGLE,
+    /** A multiple r d of d: a d x r factor read row by row. */
+    MULTIPLE_OF_EVENT,
+    /** Not a vector the check can read (a [n, d, d] matrix). */
+    UNCHECKED
   }
 
   private final String packageName;
@@ -104,11 +147,10 @@ public enum Family {
     return factories;
   }
 
-  /** The factory of this name taking this many arguments. */
-  public Optional<Factory> factory(String method, int arity) {
-    return factories.stream()
-        .filter(f -> f.method().equals(method) && f.parameters().size() == arity)
-        .findFirst();
+  /** A runtime family's KLs are the pairs {@link #hasAnalyticKlTo(Family)} lists; a user's are Monte Carlo. */
+  @Override
+  public boolean analyticKlTo(NodeFamily prior) {
+    return prior instanceof Family family && hasAnalyticKlTo(family);
   }
 
   public String packageName() {
@@ -129,10 +171,26 @@ public enum Family {
   }
 
   /**
+   * Whether the family's log-density is a sum over the event's entries (or, for a categorical
+   * family, over groups of {@code @Latent(classes)} entries), so that an event of any rank can be
+   * scored as its flat row-major vector. False for a family whose last axis is one multivariate
+   * variable (a Multinomial's categories): a family added here that couples the entries of its
+   * last axis (a multivariate Normal, a Dirichlet) belongs in this list.
+   */
+  @Override
+  public boolean elementwise() {
+    return switch (this) {
+      case MULTINOMIAL, DIRICHLET, MULTIVARIATE_NORMAL, MIXTURE_SAME_FAMILY -> false;
+      default -> true;
+    };
+  }
+
+  /**
    * Whether the draws' gradients are implicit (Figurnov et al. 2018): through a gamma draw, whose
    * derivative in its concentration is -(dF/d alpha) / f. For the objective such a family is
    * reparameterized like any other; the model report says which.
    */
+  @Override
   public boolean implicitlyReparameterized() {
     return IMPLICITLY_REPARAMETERIZED.contains(this);
   }
@@ -154,10 +212,12 @@ public enum Family {
 
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
-   * Logistic, HalfCauchy and StudentT), and a relaxed family and its discrete one (whose KL it is).
+   * Logistic, HalfCauchy, StudentT, the mixture and DiscretizedLogistic), a relaxed family and its
+   * discrete one (whose KL it is), and the multivariate Normal and the diagonal one either way.
    */
   public boolean hasAnalyticKlTo(Family prior) {
-    return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior;
+    boolean gaussians = (this == MULTIVARIATE_NORMAL && prior == NORMAL) || (this == NORMAL && prior == MULTIVARIATE_NORMAL);
+    return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior || gaussians;
   }
 
   /**
@@ -168,8 +228,11 @@ public enum Family {
     return switch (this) {
       case POISSON -> Optional.of("no rate is a natural default");
       case STUDENT_T -> Optional.of("no degrees of freedom are a natural default");
+      case DISCRETIZED_LOGISTIC -> Optional.of("it is a likelihood of 8-bit intensities, with no natural "
+          + "location and scale");
       case BINOMIAL, MULTINOMIAL ->
           Optional.of("its total count is given where the distribution is built, not by the node");
+      case MIXTURE_SAME_FAMILY -> Optional.of("a mixture's components and weights are what its prior says");
       default -> Optional.empty();
     };
   }

@@ -1,6 +1,8 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.ConflictingOverride;
+import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -54,10 +56,20 @@ final class NetworkRule implements ValidationRule {
         // families: AdversarialRule checks them.
         boolean tensorInGame = kind == ModelKind.ADVERSARIAL
             && (network.role() == NetworkRole.DISCRIMINATOR || network.returnsTensor());
-        if (!tensorInGame && node.family().isPresent() && !node.family().equals(network.returnFamily())) {
+        // A flow returned for a latent of a family is FlowRule's to judge.
+        if (!tensorInGame && !network.returnsFlow() && node.family().isPresent() && !returnsItsFamily(node, network)) {
           String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
+          String declaredAs = family;
+          String expected = family;
+          if (node.family().get() == Family.MIXTURE_SAME_FAMILY) {
+            declaredAs = node.declaredType().toString();
+            expected = node.components().map(c -> "MixtureSameFamily<" + c.simpleName() + ">").orElse(declaredAs);
+          } else if (network.role() == NetworkRole.GENERATOR
+              && network.returnFamily().orElse(null) == Family.MIXTURE_SAME_FAMILY) {
+            expected = family + ", or MixtureSameFamily<" + family + "> (a mixture of it)";
+          }
           reporter.report(Diagnostic.RETURN_TYPE_MISMATCH, network.method(), annotation, node.name(),
-              network.methodName(), network.method().getReturnType(), node.name(), family, family);
+              network.methodName(), network.method().getReturnType(), node.name(), declaredAs, expected);
         }
       }
       checkParameters(model, network, declared, reporter);
@@ -69,6 +81,27 @@ final class NetworkRule implements ValidationRule {
           overridden.role().annotation(), overridden.target(), overridden.methodName(),
           overridden.declaringType().getQualifiedName(), overridden.role().annotation(), overridden.target());
     }
+  }
+
+  /**
+   * Whether the network returns its node's family (a mixture of the same components for a node
+   * declared a mixture), or, for a generator, a mixture of its node's family: a mixture prior or
+   * likelihood, whose KL is Monte Carlo.
+   */
+  private static boolean returnsItsFamily(NodeDescriptor node, NetworkDescriptor network) {
+    NodeFamily family = node.family().orElseThrow();
+    Optional<NodeFamily> returned = network.returnFamily();
+    if (returned.isEmpty()) {
+      return false;
+    }
+    if (returned.get().equals(family)) {
+      // A node that names no valid components is NodeRule's to report: no second error here.
+      return family != Family.MIXTURE_SAME_FAMILY
+          || node.components().filter(c -> c != Family.MIXTURE_SAME_FAMILY).isEmpty()
+          || node.components().equals(network.returnComponents());
+    }
+    return network.role() == NetworkRole.GENERATOR && returned.get() == Family.MIXTURE_SAME_FAMILY
+        && network.returnComponents().equals(node.family());
   }
 
   private static void checkCallable(ModelDescriptor model, NetworkDescriptor network, Reporter reporter) {
