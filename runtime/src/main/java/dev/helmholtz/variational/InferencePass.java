@@ -7,7 +7,6 @@ import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
-import dev.helmholtz.dist.Supports;
 import dev.helmholtz.dist.Support;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
