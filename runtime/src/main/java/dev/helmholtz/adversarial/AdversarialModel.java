@@ -127,7 +127,6 @@ public abstract class AdversarialModel extends CompiledModel {
     }
     discriminatorLoss = dLoss;
     generatorLoss = AdversarialLosses.generator(tf, spec.loss(), fakeScores);
-    gameValue = AdversarialLosses.gameValue(tf, trainingRealScores, fakeScores);
     float beta2 = spec.loss() == GanLoss.WASSERSTEIN_GP ? 0.9f : Adam.DEFAULT_BETA2;
     // Weight decay (nn.weightDecay) joins the minimized loss only, not the reported one.
     Adam adamD = Adam.create(tf, "adam_discriminator", withPenalty(tf, discriminatorLoss, discriminatorVariables),
@@ -145,6 +144,13 @@ public abstract class AdversarialModel extends CompiledModel {
     defineGeneration(sampling);
     requireGenerated(sampling);
     samples = sampling.values();
+
+    // The game's value is an evaluation: both players in evaluation mode, on a generated batch
+    // as large as the real one (built last, so the other passes' random streams are unchanged).
+    AdversarialPass evaluation = new AdversarialPass(tf, spec, variables, random, batchSize, labels);
+    defineGeneration(evaluation);
+    gameValue = AdversarialLosses.gameValue(tf, realScores,
+        discriminate(tf, requireGenerated(evaluation), labels, Mode.EVALUATION));
 
     List<Op> initializers = new ArrayList<>(adamD.initializers());
     if (adamG != null) {

@@ -22,7 +22,20 @@ import org.tensorflow.types.TInt64;
  * <p>The i-th dense layer built through an instance for scope {@code s} owns the variables {@code
  * s/dense_i/kernel} ({@code [in, units]}, Glorot uniform) and {@code s/dense_i/bias} ({@code
  * [units]}, zeros). Since the layer counter starts at 0 in every instance, calling the same network
- * again with a fresh {@code Nn} reuses the same variables.
+ * again with a fresh {@code Nn} reuses the same variables. Every other layer is named the same
+ * way by its kind and its own index: {@code s/conv2d_0/kernel}, {@code s/batch_norm_1/gamma}.
+ *
+ * <p>Inputs of convolution and pooling layers are NHWC, {@code [n, height, width, channels]}. A
+ * layer that cannot be built for its input throws {@link LayerBuildException} naming the network
+ * and the layer.
+ *
+ * <p>The pass that builds a network fixes its {@link Mode}: {@link Mode#TRAINING} only for the
+ * loss a training step minimizes, where {@link #batchNorm} normalizes by batch statistics and
+ * registers its moving-average updates with the store, and {@link #dropout} drops; {@link
+ * Mode#EVALUATION} everywhere else. With k importance samples a network's input may hold k
+ * sample-major copies of the batch, {@code [k * B, ...]}: batch statistics are then taken per
+ * copy (see {@link #Nn(VariableStore, String, Mode, Operand)}), so the k samples of an example
+ * never share statistics.
  */
 public final class Nn {
 

@@ -23,6 +23,18 @@ class GanCommandsTest {
     assertTrue(Files.readString(output.resolve("metrics.json")).contains("\"seconds_per_epoch\""));
   }
 
+  /** The convolutional GANs' commands: a grid per epoch and the metrics, on 128 images. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"dcgan", "wgan-gp-conv"})
+  void convolutionalGansWriteAGridPerEpochAndMetrics(String command, @TempDir Path dir) throws Exception {
+    Path output = dir.resolve(command);
+    assertEquals(0, HelmholtzCli.commandLine().execute(command, "--epochs", "2", "--train-examples", "128",
+        "--batch-size", "64", "--output", output.toString()));
+    assertTrue(Files.size(output.resolve("samples-epoch-001.png")) > 0);
+    assertTrue(Files.size(output.resolve("samples-epoch-002.png")) > 0);
+    assertTrue(Files.readString(output.resolve("metrics.json")).contains("\"seconds_per_epoch\""));
+  }
+
   /**
    * {@code --resume} continues a run exactly: 30 critic steps, then resumed to 50, draw the same
    * samples as 50 in one go; {@code --steps} is the whole run's. And a GAN resumed after its first
