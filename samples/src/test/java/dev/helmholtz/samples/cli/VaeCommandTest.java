@@ -39,6 +39,11 @@ class VaeCommandTest {
     String metrics = Files.readString(output.resolve("metrics.json"));
     assertTrue(metrics.contains("\"test_log_likelihood_k\": 5"), metrics);
     assertTrue(metrics.contains("\"data_path\": \"resident\""), metrics);
+    // Finite and sane: between an untrained VAE's ELBO (about -545 nats) and a good one's (about -90);
+    // the importance-sampled estimate is a bound of the same model.
+    Metrics.number(metrics, "train_elbo", -800, -50);
+    Metrics.number(metrics, "test_elbo", -800, -50);
+    Metrics.number(metrics, "test_log_likelihood", -800, -50);
     assertTrue(Checkpoints.isCheckpoint(output.resolve("checkpoints/step-0000000003")), "the final checkpoint");
   }
 
