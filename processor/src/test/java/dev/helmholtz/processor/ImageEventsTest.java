@@ -183,6 +183,30 @@ class ImageEventsTest {
   }
 
   @Test
+  void aSummedOutLatentIsOneVectorOfClasses() {
+    JavaFileObject source = model("""
+          @Latent(
+              shape = {1, 3}, enumerate = true) Categorical y;
+          @Latent(shape = 2) Normal z;
+          @Observed(shape = 4) Bernoulli x;""",
+        "  @Encoder(\"y\")",
+        "  Categorical classify(Nn nn, Operand<TFloat32> x) {",
+        "    return Categorical.logits(nn.reshape(nn.dense(x, 3), 1, 3));",
+        "  }",
+        "  @Encoder(\"z\")",
+        "  Normal encode(Nn nn, Operand<TFloat32> x) {",
+        "    return Normal.meanLogStd(nn.dense(x, 2), nn.dense(x, 2));",
+        "  }",
+        "  @Generator(\"x\")",
+        "  Bernoulli decode(Nn nn, Operand<TFloat32> y, Operand<TFloat32> z) {",
+        "    return Bernoulli.logits(nn.dense(z, 4));",
+        "  }");
+    assertThat(compile(source)).hadErrorContaining("[HelmholtzEventRank] node 'y' has event shape [1, 3] of rank 2, but "
+        + "a latent summed out by enumeration is one categorical variable over a vector of classes; declare shape = 3")
+        .inFile(source).onLineContaining("shape = {1, 3}, enumerate = true) Categorical y;");
+  }
+
+  @Test
   void categoricalClassesMustDivideTheLastAxis() {
     JavaFileObject source = model("""
           @Latent(

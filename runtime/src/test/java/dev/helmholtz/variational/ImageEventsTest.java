@@ -84,6 +84,17 @@ class ImageEventsTest {
   }
 
   @Test
+  void bothDataPathsTrainAnImageModelAlike() {
+    Dataset train = data(TinySigmoidBeliefNet.sample(200, 45), true).dynamicallyBinarized("x");
+    try (var resident = new ImageSigmoidBeliefNet(Seed.of(9), ObjectiveKind.IWAE, 3, true, true);
+        var fed = new ImageSigmoidBeliefNet(Seed.of(9), ObjectiveKind.IWAE, 3, true, true)) {
+      resident.fit(train, TRAINING.dataPath(dev.helmholtz.train.DataPath.RESIDENT));
+      fed.fit(train, TRAINING.dataPath(dev.helmholtz.train.DataPath.FED));
+      assertSameParameters(resident, fed);
+    }
+  }
+
+  @Test
   void samplesReconstructionsAndEncodingsAreTheVectorModelsRowMajor() {
     float[][] rows = TinySigmoidBeliefNet.sample(7, 43);
     try (var vector = new ImageSigmoidBeliefNet(Seed.of(6), ObjectiveKind.ELBO, 1, false, true);
