@@ -46,6 +46,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code eval}: importance-sampled log-likelihood estimates per second at k = 5000.
  *   <li>{@code processor}: annotation-processing time per model ({@link ProcessingCost}).
  *   <li>{@code cold}: JVM start to the first training step, in fresh JVMs ({@link BenchChild}).
+ *   <li>{@code conv}: ms/step of the generated convolutional VAE against {@link HandWrittenConvVae},
+ *       the same model in raw TensorFlow Java, at batch 32 and 128 ({@link ConvSection}).
  *   <li>{@code profile} (not run by default): the training step's time by op type ({@link StepProfile}).
  *   <li>{@code threads} (not run by default): ms/step for several intra/inter-op settings, each
  *       in fresh JVMs, since TensorFlow sizes its intra-op pool once per process.
@@ -57,13 +59,15 @@ import picocli.CommandLine.Option;
     description = "The benchmark suite: generated VAE vs the same model hand-written in raw TensorFlow Java,"
         + " resident vs fed data, the MatMul ceiling at the model's shapes and the fraction of it each"
         + " configuration reaches, for batch sizes and latent sizes; importance-sampled evaluation"
-        + " throughput at k = 5000; annotation-processing time per model; cold start. Prints the tables"
+        + " throughput at k = 5000; annotation-processing time per model; cold start; the generated"
+        + " convolutional VAE vs the same model hand-written at batch 32 and 128. Prints the tables"
         + " and a summary with the targets; exits 0 whatever the figures.")
 public final class BenchCommand implements Callable<Integer> {
-  private static final List<String> SECTIONS = List.of("training", "eval", "processor", "cold", "profile", "threads");
+  private static final List<String> SECTIONS = List.of("training", "eval", "processor", "cold", "conv", "profile",
+      "threads");
 
-  @Option(names = "--sections", split = ",", defaultValue = "training,eval,processor,cold",
-      description = "Sections to run, of " + "training, eval, processor, cold, profile, threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sections", split = ",", defaultValue = "training,eval,processor,cold,conv",
+      description = "Sections to run, of " + "training, eval, processor, cold, conv, profile, threads (default: ${DEFAULT-VALUE}).")
   List<String> sections;
 
   @Option(names = "--batch-sizes", split = ",", defaultValue = "32,128,512",
@@ -121,6 +125,22 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", split = ",",
       description = "TensorFlow intra-op,inter-op threads and training towers for the in-process sections (default: ThreadSettings.defaults()).")
   int[] threads;
+
+  @Option(names = "--conv-batch-sizes", split = ",", defaultValue = "32,128",
+      description = "Batch sizes of the convolutional section (default: ${DEFAULT-VALUE}).")
+  List<Integer> convBatchSizes;
+
+  @Option(names = "--conv-rounds", defaultValue = "5", description = "Timed rounds per batch size in the convolutional"
+      + " section; each times one block per side (default: ${DEFAULT-VALUE}).")
+  int convRounds;
+
+  @Option(names = "--conv-block-steps", defaultValue = "10", description = "Training steps per timed block of the"
+      + " convolutional section at batch 128; smaller batches take proportionally more (default: ${DEFAULT-VALUE}).")
+  int convBlockSteps;
+
+  @Option(names = "--conv-warmup-steps", defaultValue = "5", description = "Untimed steps per side first in the"
+      + " convolutional section (default: ${DEFAULT-VALUE}).")
+  int convWarmupSteps;
 
   @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
@@ -190,10 +210,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     Dataset train = null;
     Mnist mnist = null;
-    if (run.contains("training") || run.contains("eval") || run.contains("profile")) {
+    Dataset images = null;
+    if (run.contains("training") || run.contains("eval") || run.contains("profile") || run.contains("conv")) {
       mnist = Mnist.loadDefault();
       Mnist.Split split = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
       train = split.dataset("x").dynamicallyBinarized("x");
+      images = split.imageDataset("x");
     }
     for (String section : run) {
       long start = System.nanoTime();
@@ -202,6 +224,8 @@ public final class BenchCommand implements Callable<Integer> {
         case "eval" -> evaluation(out, mnist, threadSettings);
         case "processor" -> processor(out);
         case "cold" -> coldStart(out);
+        case "conv" -> new ConvSection(convBatchSizes, convRounds, convBlockSteps, convWarmupSteps, learningRate, seed,
+            targetRatio).run(out, images, threadSettings, summary);
         case "profile" -> profile(out, train, threadSettings);
         default -> threadSettings(out);
       }
@@ -234,6 +258,10 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--latents: " + latent + " has no generated model; the sweep has"
             + " one model class per latent size: 10 (Latent10Vae), 50 (Vae), 200 (Latent200Vae)");
       }
+    }
+    if (convBatchSizes.stream().anyMatch(b -> b < 1) || convRounds < 1 || convBlockSteps < 1 || convWarmupSteps < 0) {
+      throw new IllegalArgumentException("--conv-batch-sizes, --conv-rounds and --conv-block-steps must be >= 1,"
+          + " --conv-warmup-steps >= 0");
     }
     if (batchSizes.stream().anyMatch(b -> b < 1) || rounds < 1 || blockSteps < 1 || warmupSteps < 0
         || evalK < 1 || evalExamples < 1 || processorModels < 1 || processorRounds < 1
@@ -622,7 +650,7 @@ public final class BenchCommand implements Callable<Integer> {
     return fmt("%.0f%%", 100 * fraction);
   }
 
-  private static String fmt(String format, double v) {
+  static String fmt(String format, double v) {
     return String.format(Locale.ROOT, format, v);
   }
 }

@@ -248,39 +248,7 @@ public final class HandWrittenVae implements AutoCloseable {
       loss = tf.withName("loss").math.neg(obj.math.mean(elbo, obj.constant(0)));
 
       // Adam on ApplyAdam: all gradients, then all applies, then the beta powers.
-      Ops adam = tf.withSubScope("adam");
-      Gradients grads = adam.gradients(loss, vars);
-      List<Op> gradientDeps = new ArrayList<>();
-      gradientDeps.add(loss);
-      for (int i = 0; i < vars.size(); i++) {
-        gradientDeps.add(grads.dy(i));
-      }
-      Op gradientsReady = adam.withControlDependencies(gradientDeps).withName("gradients_ready").noOp();
-      Variable<TFloat32> beta1Power = adam.withName("beta1_power").variable(Shape.scalar(), TFloat32.class);
-      Variable<TFloat32> beta2Power = adam.withName("beta2_power").variable(Shape.scalar(), TFloat32.class);
-      inits.add(adam.assign(beta1Power, adam.constant(BETA1)));
-      inits.add(adam.assign(beta2Power, adam.constant(BETA2)));
-      Operand<TFloat32> b1 = adam.constant(BETA1);
-      Operand<TFloat32> b2 = adam.constant(BETA2);
-      Operand<TFloat32> epsilon = adam.constant(EPSILON);
-      Ops afterGradients = adam.withControlDependencies(List.of(gradientsReady));
-      List<Op> applies = new ArrayList<>();
-      for (int i = 0; i < vars.size(); i++) {
-        Variable<TFloat32> v = vars.get(i);
-        Variable<TFloat32> m = adam.withName("m_" + i).variable(v.shape(), TFloat32.class);
-        Variable<TFloat32> s = adam.withName("v_" + i).variable(v.shape(), TFloat32.class);
-        inits.add(adam.assign(m, adam.zeros(adam.constant(v.shape()), TFloat32.class)));
-        inits.add(adam.assign(s, adam.zeros(adam.constant(v.shape()), TFloat32.class)));
-        Operand<TFloat32> grad = grads.dy(i);
-        applies.add(afterGradients.train.applyAdam(
-            v, m, s, beta1Power, beta2Power, learningRate, b1, b2, epsilon, grad));
-      }
-      Ops afterApplies = adam.withControlDependencies(applies);
-      Op updateBeta1 = afterApplies.assign(beta1Power,
-          afterApplies.math.mul(afterApplies.identity(beta1Power), b1));
-      Op updateBeta2 = afterApplies.assign(beta2Power,
-          afterApplies.math.mul(afterApplies.identity(beta2Power), b2));
-      step = adam.withControlDependencies(List.of(updateBeta1, updateBeta2)).withName("step").noOp();
+      step = adamStep(tf, loss, vars, learningRate, inits);
       this.variables = List.copyOf(vars);
 
       session = new Session(graph, threads.toConfig());
@@ -301,6 +269,48 @@ public final class HandWrittenVae implements AutoCloseable {
     Objects.requireNonNull(architecture, "architecture");
     Objects.requireNonNull(threads, "threads");
     return new HandWrittenVae(architecture, seed, threads);
+  }
+
+  /**
+   * Adam on the raw {@code ApplyAdam} op over {@code vars}, minimizing {@code loss}: every gradient
+   * (and the loss) first, then every {@code ApplyAdam}, then the beta-power updates; the slots'
+   * and beta powers' initializers go to {@code inits}. The step op, for every hand-written baseline.
+   */
+  static Op adamStep(Ops tf, Operand<TFloat32> loss, List<Variable<TFloat32>> vars,
+      Placeholder<TFloat32> learningRate, List<Op> inits) {
+    Ops adam = tf.withSubScope("adam");
+    Gradients grads = adam.gradients(loss, vars);
+    List<Op> gradientDeps = new ArrayList<>();
+    gradientDeps.add(loss);
+    for (int i = 0; i < vars.size(); i++) {
+      gradientDeps.add(grads.dy(i));
+    }
+    Op gradientsReady = adam.withControlDependencies(gradientDeps).withName("gradients_ready").noOp();
+    Variable<TFloat32> beta1Power = adam.withName("beta1_power").variable(Shape.scalar(), TFloat32.class);
+    Variable<TFloat32> beta2Power = adam.withName("beta2_power").variable(Shape.scalar(), TFloat32.class);
+    inits.add(adam.assign(beta1Power, adam.constant(BETA1)));
+    inits.add(adam.assign(beta2Power, adam.constant(BETA2)));
+    Operand<TFloat32> b1 = adam.constant(BETA1);
+    Operand<TFloat32> b2 = adam.constant(BETA2);
+    Operand<TFloat32> epsilon = adam.constant(EPSILON);
+    Ops afterGradients = adam.withControlDependencies(List.of(gradientsReady));
+    List<Op> applies = new ArrayList<>();
+    for (int i = 0; i < vars.size(); i++) {
+      Variable<TFloat32> v = vars.get(i);
+      Variable<TFloat32> m = adam.withName("m_" + i).variable(v.shape(), TFloat32.class);
+      Variable<TFloat32> s = adam.withName("v_" + i).variable(v.shape(), TFloat32.class);
+      inits.add(adam.assign(m, adam.zeros(adam.constant(v.shape()), TFloat32.class)));
+      inits.add(adam.assign(s, adam.zeros(adam.constant(v.shape()), TFloat32.class)));
+      Operand<TFloat32> grad = grads.dy(i);
+      applies.add(afterGradients.train.applyAdam(
+          v, m, s, beta1Power, beta2Power, learningRate, b1, b2, epsilon, grad));
+    }
+    Ops afterApplies = adam.withControlDependencies(applies);
+    Op updateBeta1 = afterApplies.assign(beta1Power,
+        afterApplies.math.mul(afterApplies.identity(beta1Power), b1));
+    Op updateBeta2 = afterApplies.assign(beta2Power,
+        afterApplies.math.mul(afterApplies.identity(beta2Power), b2));
+    return adam.withControlDependencies(List.of(updateBeta1, updateBeta2)).withName("step").noOp();
   }
 
   private static Operand<TFloat32> dense(Ops tf, String name, Operand<TFloat32> in, long inWidth,

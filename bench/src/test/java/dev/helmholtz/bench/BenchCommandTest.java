@@ -23,11 +23,12 @@ class BenchCommandTest {
     int exit;
     try {
       System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-      exit = BenchCli.commandLine().execute("bench", "--sections", "training,eval,processor,cold,profile",
+      exit = BenchCli.commandLine().execute("bench", "--sections", "training,eval,processor,cold,conv,profile",
           "--batch-sizes", "8", "--latents", "10", "--rounds", "1", "--block-steps", "2", "--warmup-steps", "1",
           "--train-examples", "200", "--eval-k", "10", "--eval-examples", "2", "--processor-models", "2",
           "--processor-rounds", "1", "--processor-warmup", "0", "--cold-runs", "1", "--profile-batch", "8",
-          "--profile-steps", "2");
+          "--profile-steps", "2", "--conv-batch-sizes", "4", "--conv-rounds", "1", "--conv-block-steps", "1",
+          "--conv-warmup-steps", "1");
     } finally {
       System.setOut(saved);
     }
@@ -42,6 +43,7 @@ class BenchCommandTest {
         "log-likelihood estimates/s at k = 10",
         "annotation processing ms/model, 2 models",
         "cold start, JVM start -> first training step, ms",
+        "conv generated/hand-written ms/step, batch 4", "conv VAE 16-32 res, z 50",
         "_FusedMatMul", "ApplyAdam"}) {
       assertTrue(out.contains(expected), () -> "no '" + expected + "' in:\n" + out);
     }

@@ -58,7 +58,7 @@ public final class HelmholtzProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(ModelReader.MODEL, ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
-        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR);
+        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY);
   }
 
   @Override
@@ -156,7 +156,7 @@ public final class HelmholtzProcessor extends AbstractProcessor {
     Set<Element> bases = new java.util.HashSet<>();
     models.forEach(model -> bases.addAll(ModelReader.hierarchy(model)));
     for (String name : new String[] {ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
-        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR}) {
+        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY}) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
       if (annotation == null) {
         continue;

@@ -23,5 +23,9 @@ class AnnotationDefaultsTest {
     assertEquals("", Observed.class.getMethod("name").getDefaultValue());
     assertEquals(false, Latent.class.getMethod("global").getDefaultValue());
     assertEquals(false, Observed.class.getMethod("given").getDefaultValue());
+    assertEquals(ModelReader.DEFAULT_GIBBS_STEPS,
+        dev.helmholtz.annotations.Energy.class.getMethod("gibbsSteps").getDefaultValue());
+    assertEquals(ModelReader.DEFAULT_PERSISTENT_CHAINS,
+        dev.helmholtz.annotations.Energy.class.getMethod("persistentChains").getDefaultValue());
   }
 }

@@ -305,16 +305,21 @@ class CatalogErrorsTest {
   }
 
   @Test
-  void eventShapeOfRankTwo() {
-    JavaFileObject source = source("M", "@Model\nclass M {\n", ENCODER, DECODER,
-        "  @Latent(shape = 2) Normal z;\n",
+  void eventShapeOfRankTwoInAModelOfGlobalLatents() {
+    // Per-example models take events of any rank (ImageEventsTest); HMC and VI keep vectors.
+    JavaFileObject source = source("M", "@Model\nclass M {\n",
+        "  @Latent(shape = 2, global = true) Normal w;\n",
         "  @Observed(\n",
-        "      shape = {28, 28}) Bernoulli x;\n",
+        "      shape = {2, 2}) Normal y;\n",
+        "  @Generator(\"y\")\n",
+        "  Normal likelihood(Nn nn, Operand<TFloat32> w) {\n",
+        "    return Normal.meanLogStd(w, w);\n",
+        "  }\n",
         "}\n");
     assertOnlyError(source,
-        "[HelmholtzEventRank] node 'x' has event shape [28, 28] of rank 2; this version supports "
-            + "vector events only: declare shape = 784 and reshape inside the networks",
-        "shape = {28, 28}");
+        "[HelmholtzEventRank] node 'y' has event shape [2, 2] of rank 2, but a model of global latents takes "
+            + "vector events; declare shape = 4 and reshape inside the networks",
+        "shape = {2, 2}");
   }
 
   @ParameterizedTest(name = "{0}")

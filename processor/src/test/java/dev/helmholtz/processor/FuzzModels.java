@@ -162,6 +162,8 @@ final class FuzzModels {
     boolean unicodeAt;
     boolean bothKinds;
     boolean noNodeAnnotation;
+    /** More members of the node's annotation, source: {@code global = true}, {@code enumerate = true}. */
+    List<String> flags = new ArrayList<>();
     Node copy() {
       Node n = new Node();
       n.field = field;
@@ -178,6 +180,7 @@ final class FuzzModels {
       n.unicodeAt = unicodeAt;
       n.bothKinds = bothKinds;
       n.noNodeAnnotation = noNodeAnnotation;
+      n.flags = new ArrayList<>(flags);
       return n;
     }
   }
@@ -283,6 +286,9 @@ final class FuzzModels {
     if (roll < 15) {
       return wild(index, seed, pkg, r);
     }
+    if (r.nextInt(6) == 0) {
+      return latentKinds(index, seed, pkg, r);
+    }
     Spec spec = skeleton(r, pkg);
     int neutral = r.nextInt(4);
     for (int i = 0; i < neutral; i++) {
@@ -309,6 +315,212 @@ final class FuzzModels {
     String generated = expect == Expect.VALID ? pkg + "." + spec.generatedSimpleName() : null;
     return new Case(index, seed, pkg, spec.outer == null ? "Case" : "Outer", render(spec), expect, generated,
         solo, List.copyOf(changes));
+  }
+
+  /**
+   * A case of the latent kinds the skeleton does not make: global latents ({@code @Latent(global =
+   * true)}, a model of model parameters with priors) and an enumerated categorical latent ({@code
+   * enumerate = true}, summed out as M2 does). Well-formed models of each kind must compile; a
+   * global latent with an encoder and an enumerated Normal latent must not; flags set at random on
+   * any of the three skeletons get no prediction.
+   */
+  static Case latentKinds(int index, long seed, String pkg, Random r) {
+    int which = r.nextInt(5);
+    Spec s;
+    Expect expect;
+    List<String> changes = new ArrayList<>();
+    switch (which) {
+      case 0 -> {
+        s = globalSkeleton(r, pkg);
+        expect = Expect.VALID;
+        changes.add("global latents " + s.latents().stream().map(n -> n.name).toList());
+      }
+      case 1 -> {
+        s = enumeratedSkeleton(r, pkg);
+        expect = Expect.VALID;
+        changes.add("enumerated latent " + s.latents().get(0).name);
+      }
+      case 2 -> {
+        s = skeleton(r, pkg);
+        Node z = pick(r, s.latents().toArray(Node[]::new));
+        z.flags.add("global = true");
+        expect = Expect.INVALID;
+        changes.add("global latent " + z.name + " with an encoder");
+      }
+      case 3 -> {
+        s = skeleton(r, pkg);
+        Node z = pick(r, s.latents().toArray(Node[]::new));
+        z.flags.add(r.nextBoolean() ? "enumerate = true" : "global = false, enumerate = true");
+        expect = Expect.INVALID;
+        changes.add("enumerated Normal latent " + z.name);
+      }
+      default -> {
+        s = switch (r.nextInt(3)) {
+          case 0 -> globalSkeleton(r, pkg);
+          case 1 -> enumeratedSkeleton(r, pkg);
+          default -> skeleton(r, pkg);
+        };
+        expect = Expect.ANY;
+        int flips = 1 + r.nextInt(3);
+        for (int i = 0; i < flips; i++) {
+          Node n = pick(r, s.nodes.toArray(Node[]::new));
+          String flag = pick(r, new String[] {"global = true", "enumerate = true", "global = false",
+              "enumerate = false", "global = true, enumerate = true"});
+          if (n.latent) {
+            n.flags.clear();
+            n.flags.add(flag);
+            if (flag.contains("enumerate = true") && r.nextBoolean()) {
+              n.type = "Categorical";
+            }
+          } else {
+            n.flags.add("given = " + r.nextBoolean());
+            n.flags = new ArrayList<>(new LinkedHashSet<>(n.flags));
+            if (n.flags.stream().filter(f -> f.startsWith("given")).count() > 1) {
+              n.flags.removeIf(f -> f.startsWith("given"));
+            }
+          }
+          changes.add("flags of " + n.name + ": " + n.flags + " (" + n.type + ")");
+        }
+      }
+    }
+    String generated = expect == Expect.VALID ? pkg + "." + s.generatedSimpleName() : null;
+    return new Case(index, seed, pkg, "Case", render(s), expect, generated, false, List.copyOf(changes));
+  }
+
+  /**
+   * A well-formed model of global latents (a Bayesian model): Normal global latents, each with the
+   * standard prior or a prior network of earlier global latents; given observed nodes; generated
+   * observed nodes whose networks take global latents (at least one) and given nodes. No encoders
+   * and no objective.
+   */
+  static Spec globalSkeleton(Random r, String pkg) {
+    Spec s = new Spec();
+    s.packageName = pkg;
+    Set<String> used = new HashSet<>();
+    Set<String> methods = new HashSet<>();
+    List<Node> globals = new ArrayList<>();
+    List<Node> givens = new ArrayList<>();
+    List<Node> generated = new ArrayList<>();
+    int count = 1 + r.nextInt(3);
+    int givenCount = r.nextInt(3);
+    int generatedCount = 1 + r.nextInt(2);
+    for (int i = 0; i < count + givenCount + generatedCount; i++) {
+      Node n = new Node();
+      String name;
+      do {
+        name = pick(r, IDENTIFIERS);
+      } while (!used.add(name));
+      n.name = name;
+      n.field = name;
+      n.latent = i < count;
+      n.width = 1 + r.nextInt(4);
+      n.shape = shapeSource(r, n.width);
+      if (n.latent) {
+        n.type = "Normal";
+        n.flags.add("global = true");
+        globals.add(n);
+      } else if (i < count + givenCount) {
+        n.type = "Normal";
+        n.flags.add("given = true");
+        givens.add(n);
+      } else {
+        n.type = pick(r, FAMILIES);
+        generated.add(n);
+      }
+    }
+    for (int i = 1; i < globals.size(); i++) {
+      if (r.nextBoolean()) {
+        List<Node> parents = new ArrayList<>(globals.subList(0, 1 + r.nextInt(i)));
+        s.nets.add(network(r, false, globals.get(i), parents, methods));
+      }
+    }
+    for (Node x : generated) {
+      List<Node> parents = new ArrayList<>();
+      parents.add(pick(r, globals.toArray(Node[]::new)));
+      for (Node other : globals) {
+        if (!parents.contains(other) && r.nextBoolean()) {
+          parents.add(other);
+        }
+      }
+      for (Node given : givens) {
+        if (r.nextBoolean()) {
+          parents.add(given);
+        }
+      }
+      java.util.Collections.shuffle(parents, r);
+      s.nets.add(network(r, false, x, parents, methods));
+    }
+    List<Node> all = new ArrayList<>(globals);
+    all.addAll(givens);
+    all.addAll(generated);
+    java.util.Collections.shuffle(all, r);
+    s.nodes.addAll(all);
+    java.util.Collections.shuffle(s.nets, r);
+    return s;
+  }
+
+  /**
+   * A well-formed model with an enumerated categorical latent (M2's shape): {@code y} of 2 to 10
+   * classes summed out, one or two Normal latents, one observed node; y's encoder takes the
+   * observed node, each Normal latent's encoder the observed node and maybe y, the observed
+   * node's generator the Normal latents (at least one) and maybe y. Standard priors.
+   */
+  static Spec enumeratedSkeleton(Random r, String pkg) {
+    Spec s = new Spec();
+    s.packageName = pkg;
+    Set<String> used = new HashSet<>();
+    Set<String> methods = new HashSet<>();
+    List<Node> all = new ArrayList<>();
+    int normals = 1 + r.nextInt(2);
+    for (int i = 0; i < normals + 2; i++) {
+      Node n = new Node();
+      String name;
+      do {
+        name = pick(r, IDENTIFIERS);
+      } while (!used.add(name));
+      n.name = name;
+      n.field = name;
+      n.latent = i <= normals;
+      if (i == 0) {
+        n.type = "Categorical";
+        n.width = 2 + r.nextInt(9);
+        n.flags.add(r.nextInt(4) == 0 ? "enumerate = true, classificationWeight = " + (1 + r.nextInt(100))
+            : "enumerate = true");
+      } else {
+        n.type = n.latent ? "Normal" : pick(r, FAMILIES);
+        n.width = 1 + r.nextInt(6);
+      }
+      n.shape = shapeSource(r, n.width);
+      all.add(n);
+    }
+    Node y = all.get(0);
+    Node x = all.get(all.size() - 1);
+    List<Node> zs = all.subList(1, all.size() - 1);
+    s.nets.add(network(r, true, y, List.of(x), methods));
+    for (Node z : zs) {
+      List<Node> parents = new ArrayList<>(List.of(x));
+      if (r.nextBoolean()) {
+        parents.add(y);
+      }
+      java.util.Collections.shuffle(parents, r);
+      s.nets.add(network(r, true, z, parents, methods));
+    }
+    List<Node> parents = new ArrayList<>(List.of(pick(r, zs.toArray(Node[]::new))));
+    for (Node z : zs) {
+      if (!parents.contains(z) && r.nextBoolean()) {
+        parents.add(z);
+      }
+    }
+    if (r.nextBoolean()) {
+      parents.add(y);
+    }
+    java.util.Collections.shuffle(parents, r);
+    s.nets.add(network(r, false, x, parents, methods));
+    List<Node> shuffled = new ArrayList<>(all);
+    java.util.Collections.shuffle(shuffled, r);
+    s.nodes.addAll(shuffled);
+    java.util.Collections.shuffle(s.nets, r);
+    return s;
   }
 
   /** A well-formed model: nodes, a generative DAG, an inference DAG, networks with real bodies. */
@@ -1634,6 +1846,7 @@ final class FuzzModels {
     if (members.size() == 2 && n.field.hashCode() % 2 == 0) {
       java.util.Collections.reverse(members);
     }
+    members.addAll(n.flags);
     return at + name + "(" + String.join(", ", members) + ") ";
   }
 

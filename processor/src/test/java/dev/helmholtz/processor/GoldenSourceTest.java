@@ -35,6 +35,9 @@ class GoldenSourceTest {
   /** Every @Model class of samples/src/main/java: its source and the class generated from it. */
   static final Map<String, String> SAMPLE_MODELS = new TreeMap<>(Map.ofEntries(
       Map.entry("dev/helmholtz/samples/vae/Vae.java", "dev.helmholtz.samples.vae.VaeModel"),
+      Map.entry("dev/helmholtz/samples/conv/ConvVae.java", "dev.helmholtz.samples.conv.ConvVaeModel"),
+      Map.entry("dev/helmholtz/samples/continuous/ContinuousVae.java",
+          "dev.helmholtz.samples.continuous.ContinuousVaeModel"),
       Map.entry("dev/helmholtz/samples/bench/WideVae.java", "dev.helmholtz.samples.bench.WideVaeModel"),
       Map.entry("dev/helmholtz/samples/bench/Latent10Vae.java", "dev.helmholtz.samples.bench.Latent10VaeModel"),
       Map.entry("dev/helmholtz/samples/bench/Latent200Vae.java", "dev.helmholtz.samples.bench.Latent200VaeModel"),
@@ -56,12 +59,19 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/gan/ConditionalMnistGan.java",
           "dev.helmholtz.samples.gan.ConditionalMnistGanModel"),
       Map.entry("dev/helmholtz/samples/gan/RingWgan.java", "dev.helmholtz.samples.gan.RingWganModel"),
+      Map.entry("dev/helmholtz/samples/gan/DcGan.java", "dev.helmholtz.samples.gan.DcGanModel"),
+      Map.entry("dev/helmholtz/samples/gan/ConvWganGp.java", "dev.helmholtz.samples.gan.ConvWganGpModel"),
+      Map.entry("dev/helmholtz/samples/flow/PlanarFlowVae.java", "dev.helmholtz.samples.flow.PlanarFlowVaeModel"),
+      Map.entry("dev/helmholtz/samples/flow/IafVae.java", "dev.helmholtz.samples.flow.IafVaeModel"),
       Map.entry("dev/helmholtz/samples/bayes/LogisticRegression.java",
           "dev.helmholtz.samples.bayes.LogisticRegressionModel"),
       Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",
           "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
       Map.entry("dev/helmholtz/samples/mixture/VaeMixturePrior.java",
           "dev.helmholtz.samples.mixture.VaeMixturePriorModel")));
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd10.java", "dev.helmholtz.samples.rbm.RbmCd10Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmPcd.java", "dev.helmholtz.samples.rbm.RbmPcdModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

@@ -30,21 +30,25 @@ import org.junit.jupiter.api.io.TempDir;
  * claims {@code javax.annotation.processing.Generated}, which every generated class carries (and
  * the Helmholtz annotations, which the processor leaves unclaimed for other processors).
  *
- * <p>The JDK is {@code /usr/lib/jvm/temurin-25-jdk-amd64}, or the one named by
- * {@code -Dhelmholtz.jdk25=<home>} or the environment variable {@code HELMHOLTZ_JDK25}. Where
- * there is none, the test is skipped, not failed.
+ * <p>The JDK is the one named by {@code -Dhelmholtz.jdk25=<home>} or the environment variable
+ * {@code HELMHOLTZ_JDK25}; else the first JDK 25 found (its {@code release} file says
+ * {@code JAVA_VERSION="25}) among the {@code javac}s on {@code PATH} and the JDKs installed in
+ * {@code /usr/lib/jvm} or {@code /Library/Java/JavaVirtualMachines}. Where there is none, the test
+ * is skipped with that reason, not failed.
  */
 class NewerJdkTest {
-  private static final Path DEFAULT_HOME = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
   private static final Path SAMPLE = Path.of("../samples/src/main/java/dev/helmholtz/samples/vae/Vae.java");
   private static final Path GOLDEN = Path.of("src/test/resources/golden/dev/helmholtz/samples/vae/VaeModel.java");
 
   @Test
   void jdk25CompilesTheSampleVaeWithTheProcessorToTheGoldenSource(@TempDir Path work) throws Exception {
-    Path home = jdkHome();
+    java.util.Optional<Path> found = jdkHome();
+    Assumptions.assumeTrue(found.isPresent(), "no JDK 25 named by -Dhelmholtz.jdk25 or HELMHOLTZ_JDK25, on PATH,"
+        + " or in /usr/lib/jvm: JDK 25 check skipped");
+    Path home = found.get();
     Path javac = home.resolve("bin/javac");
     Assumptions.assumeTrue(Files.isExecutable(javac),
-        "no JDK 25 at " + home + " (set -Dhelmholtz.jdk25=<home> or HELMHOLTZ_JDK25): JDK 25 check skipped");
+        "no javac in the JDK 25 named at " + home + ": JDK 25 check skipped");
 
     Path generated = Files.createDirectories(work.resolve("generated"));
     Path classes = Files.createDirectories(work.resolve("classes"));
@@ -79,9 +83,41 @@ class NewerJdkTest {
         + GOLDEN + "):\n" + new String(actual, StandardCharsets.UTF_8));
   }
 
-  private static Path jdkHome() {
+  /** The JDK 25 to run: the one configured, else the first found (see the class comment). */
+  static java.util.Optional<Path> jdkHome() throws IOException {
     String configured = System.getProperty("helmholtz.jdk25", System.getenv("HELMHOLTZ_JDK25"));
-    return configured == null || configured.isBlank() ? DEFAULT_HOME : Path.of(configured);
+    if (configured != null && !configured.isBlank()) {
+      return java.util.Optional.of(Path.of(configured));
+    }
+    List<Path> candidates = new java.util.ArrayList<>();
+    String pathVariable = System.getenv("PATH");
+    if (pathVariable != null) {
+      for (String entry : pathVariable.split(java.io.File.pathSeparator)) {
+        Path javac = Path.of(entry, "javac");
+        if (!entry.isEmpty() && Files.isExecutable(javac)) {
+          Path home = javac.toRealPath().getParent().getParent();
+          candidates.add(home);
+        }
+      }
+    }
+    for (Path root : List.of(Path.of("/usr/lib/jvm"), Path.of("/Library/Java/JavaVirtualMachines"))) {
+      if (Files.isDirectory(root)) {
+        try (java.util.stream.Stream<Path> homes = Files.list(root)) {
+          homes.sorted().forEach(h -> {
+            candidates.add(h);
+            candidates.add(h.resolve("Contents/Home"));
+          });
+        }
+      }
+    }
+    for (Path home : candidates) {
+      Path release = home.resolve("release");
+      if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin/javac"))
+          && Files.readString(release).lines().anyMatch(l -> l.startsWith("JAVA_VERSION=\"25"))) {
+        return java.util.Optional.of(home);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /**

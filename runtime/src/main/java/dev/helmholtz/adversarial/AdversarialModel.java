@@ -10,6 +10,7 @@ import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
+import dev.helmholtz.nn.Mode;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.AdversarialLosses;
 import dev.helmholtz.objective.GradientPenalty;
@@ -102,34 +103,42 @@ public abstract class AdversarialModel extends CompiledModel {
     // Training: as many generated examples as real ones, with the real examples' labels.
     Operand<TInt32> batchSize = tf.squeeze(tf.slice(tf.shape(data.get(generated)), tf.constant(new int[] {0}),
         tf.constant(new int[] {1})));
-    AdversarialPass training = new AdversarialPass(tf, spec, variables, random, batchSize, labels);
+    // The losses are built in training mode (batch statistics, dropout on); sampling and
+    // discriminate(Dataset) in evaluation mode.
+    AdversarialPass training = new AdversarialPass(tf, spec, variables, random, batchSize, labels).training();
     defineGeneration(training);
     Operand<TFloat32> fake = requireGenerated(training);
     generatorVariables = variables.trainableVariables();
+    List<Op> generatorUpdates = variables.updates();
 
-    realScores = discriminate(tf, data.get(generated), labels);
-    Operand<TFloat32> fakeScores = discriminate(tf, fake, labels);
+    Operand<TFloat32> trainingRealScores = discriminate(tf, data.get(generated), labels, Mode.TRAINING);
+    Operand<TFloat32> fakeScores = discriminate(tf, fake, labels, Mode.TRAINING);
     discriminatorVariables = new ArrayList<>(variables.trainableVariables());
     discriminatorVariables.removeAll(generatorVariables);
     if (discriminatorVariables.isEmpty()) {
       throw new IllegalStateException("the discriminator of " + spec.modelName() + " has no variables to train");
     }
-    Operand<TFloat32> dLoss = AdversarialLosses.discriminator(tf, spec.loss(), realScores, fakeScores);
+    Operand<TFloat32> dLoss = AdversarialLosses.discriminator(tf, spec.loss(), trainingRealScores, fakeScores);
     if (spec.loss() == GanLoss.WASSERSTEIN_GP && spec.gradientPenalty() > 0) {
       Operand<TFloat32> interpolates = GradientPenalty.interpolates(tf, random, data.get(generated), fake);
-      Operand<TFloat32> penalty = GradientPenalty.penalty(tf, x -> discriminate(tf, x, labels), interpolates);
+      Operand<TFloat32> penalty = GradientPenalty.penalty(tf, x -> discriminate(tf, x, labels, Mode.TRAINING),
+          interpolates);
       dLoss = tf.math.add(dLoss, tf.math.mul(tf.constant((float) spec.gradientPenalty()), penalty));
     }
     discriminatorLoss = dLoss;
     generatorLoss = AdversarialLosses.generator(tf, spec.loss(), fakeScores);
-    gameValue = AdversarialLosses.gameValue(tf, realScores, fakeScores);
+    gameValue = AdversarialLosses.gameValue(tf, trainingRealScores, fakeScores);
     float beta2 = spec.loss() == GanLoss.WASSERSTEIN_GP ? 0.9f : Adam.DEFAULT_BETA2;
-    Adam adamD = Adam.create(tf, "adam_discriminator", discriminatorLoss, discriminatorVariables,
-        learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
-    discriminatorStep = adamD.step();
-    Adam adamG = generatorVariables.isEmpty() ? null : Adam.create(tf, "adam_generator", generatorLoss,
-        generatorVariables, learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
-    generatorStep = adamG == null ? null : adamG.step();
+    // Weight decay (nn.weightDecay) joins the minimized loss only, not the reported one.
+    Adam adamD = Adam.create(tf, "adam_discriminator", withPenalty(tf, discriminatorLoss, discriminatorVariables),
+        discriminatorVariables, learningRate, BETA1, beta2, Adam.DEFAULT_EPSILON);
+    // A discriminator step computes the generator's batch too: both networks' statistics move.
+    discriminatorStep = withUpdates(tf, adamD.step(), variables.updates());
+    Adam adamG = generatorVariables.isEmpty() ? null : Adam.create(tf, "adam_generator",
+        withPenalty(tf, generatorLoss, generatorVariables), generatorVariables, learningRate, BETA1, beta2,
+        Adam.DEFAULT_EPSILON);
+    generatorStep = adamG == null ? null : withUpdates(tf, adamG.step(), generatorUpdates);
+    realScores = discriminate(tf, data.get(generated), labels, Mode.EVALUATION);
 
     // Sampling: n fed, labels fed through the same placeholders as in training.
     AdversarialPass sampling = new AdversarialPass(tf, spec, variables, random, sampleCount, labels);
@@ -154,10 +163,12 @@ public abstract class AdversarialModel extends CompiledModel {
   }
 
   /** The discriminator on {@code value} of the generated node, as one score per example, {@code [n]}. */
-  private Operand<TFloat32> discriminate(Ops tf, Operand<TFloat32> value, Map<String, Operand<TFloat32>> labels) {
+  private Operand<TFloat32> discriminate(Ops tf, Operand<TFloat32> value, Map<String, Operand<TFloat32>> labels,
+      Mode mode) {
     Map<String, Operand<TFloat32>> inputs = new LinkedHashMap<>(labels);
     inputs.put(spec.generated().name(), value);
-    Operand<TFloat32> logits = defineDiscriminator(new DiscriminatorPass(tf, spec, variables(), inputs));
+    DiscriminatorPass pass = new DiscriminatorPass(tf, spec, variables(), inputs);
+    Operand<TFloat32> logits = defineDiscriminator(mode == Mode.TRAINING ? pass.training() : pass);
     Shape shape = logits.shape();
     boolean column = shape.numDimensions() == 2 && shape.get(1) == 1;
     if (!column && shape.numDimensions() != 1) {
@@ -165,6 +176,21 @@ public abstract class AdversarialModel extends CompiledModel {
           + "; return one logit per example, [n, 1] or [n]");
     }
     return column ? tf.reshape(logits, tf.constant(new long[] {-1})) : logits;
+  }
+
+  /** {@code loss} plus the weight-decay penalties of {@code trained}, if any. */
+  private Operand<TFloat32> withPenalty(Ops tf, Operand<TFloat32> loss, List<Variable<TFloat32>> trained) {
+    return variables().penalty(trained).<Operand<TFloat32>>map(p -> tf.math.add(loss, p)).orElse(loss);
+  }
+
+  /** {@code step} and the batch-normalization updates, as one op. */
+  private static Op withUpdates(Ops tf, Op step, List<Op> updates) {
+    if (updates.isEmpty()) {
+      return step;
+    }
+    List<Op> all = new ArrayList<>(updates);
+    all.add(step);
+    return tf.withControlDependencies(all).noOp();
   }
 
   public AdversarialSpec spec() {
@@ -373,8 +399,8 @@ public abstract class AdversarialModel extends CompiledModel {
 
 
   private String[] checkColumns(Dataset dataset, List<AdversarialSpec.Node> nodes) {
-    Map<String, Integer> widths = new java.util.LinkedHashMap<>();
-    nodes.forEach(node -> widths.put(node.name(), node.width()));
-    return DataColumns.require(spec.modelName(), dataset, widths);
+    Map<String, List<Integer>> shapes = new java.util.LinkedHashMap<>();
+    nodes.forEach(node -> shapes.put(node.name(), node.shape()));
+    return DataColumns.requireShapes(spec.modelName(), dataset, shapes);
   }
 }

@@ -1,6 +1,7 @@
 package dev.helmholtz.adversarial;
 
 import dev.helmholtz.core.BatchAxes;
+import dev.helmholtz.core.EventAxes;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.graph.RandomSource;
@@ -25,6 +26,7 @@ public final class AdversarialPass {
   private final Ops tf;
   private final AdversarialSpec spec;
   private final VariableStore variables;
+  private dev.helmholtz.nn.Mode networkMode = dev.helmholtz.nn.Mode.EVALUATION;
   private final RandomSource random;
   private final Operand<TInt32> n;
   private final Map<String, Operand<TFloat32>> labels;
@@ -40,18 +42,25 @@ public final class AdversarialPass {
     this.labels = labels;
   }
 
+  /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: a pass a training step minimizes. */
+  AdversarialPass training() {
+    networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
   public Ops tf() {
     return tf;
   }
 
   public Nn network(String name) {
-    return new Nn(variables, name);
+    return new Nn(variables, name, networkMode);
   }
 
-  /** {@code [n, width]} for a node, the shape of a standard prior's draw. */
+  /** {@code [n, event...]} for a node, the shape of a standard prior's draw. */
   public Operand<TInt64> shape(String node) {
-    int width = spec.require(node).width();
-    return tf.dtypes.cast(tf.stack(List.of(n, tf.constant(width))), TInt64.class);
+    List<Operand<TInt32>> dims = new java.util.ArrayList<>(List.of(n));
+    spec.require(node).shape().forEach(size -> dims.add(tf.constant(size)));
+    return tf.dtypes.cast(tf.stack(dims), TInt64.class);
   }
 
   /**
@@ -62,26 +71,43 @@ public final class AdversarialPass {
    */
   public Operand<TFloat32> draw(String name, Distribution p) {
     AdversarialSpec.Node node = requireRole(name, AdversarialSpec.Role.LATENT);
+    p = EventAxes.flatten(tf, p, node.shape(), "p(" + name + ") in " + spec.modelName());
     Distribution perRow = BatchAxes.broadcast(tf, p, tf.stack(List.of(n, tf.constant(node.width()))), 2);
     Operand<TFloat32> value = perRow.reparameterization() == Reparameterization.REPARAMETERIZED
         ? perRow.rsample(random) : perRow.sample(random);
     values.put(name, value);
-    return value;
+    return EventAxes.unflatten(tf, value, node.shape());
   }
 
   /** The value of label node {@code name}: the data's in training, the caller's in sampling. */
   public Operand<TFloat32> label(String name) {
-    requireRole(name, AdversarialSpec.Role.LABEL);
-    return labels.get(name);
+    AdversarialSpec.Node node = requireRole(name, AdversarialSpec.Role.LABEL);
+    return EventAxes.unflatten(tf, labels.get(name), node.shape());
   }
 
   /**
    * Records the generator's output for the generated node.
    *
-   * @throws IllegalArgumentException when {@code value} is not {@code [n, width]} of the node
+   * @throws IllegalArgumentException when {@code value} is not {@code [n, event...]} of the node
    */
   public Operand<TFloat32> generate(String name, Operand<TFloat32> value) {
     AdversarialSpec.Node node = requireRole(name, AdversarialSpec.Role.GENERATED);
+    if (!EventAxes.isVector(node.shape())) {
+      Shape shape = value.shape();
+      boolean matches = !shape.isUnknown() && shape.numDimensions() == node.shape().size() + 1;
+      for (int i = 0; matches && i < node.shape().size(); i++) {
+        matches = shape.get(i + 1) == Shape.UNKNOWN_SIZE || shape.get(i + 1) == node.shape().get(i);
+      }
+      if (!matches) {
+        throw new IllegalArgumentException("the generator of '" + name + "' in " + spec.modelName()
+            + " returns shape " + shape + " (op '" + value.op().name() + "'), but node '" + name
+            + "' declares shape " + node.shape() + "; return [n, "
+            + String.join(", ", node.shape().stream().map(String::valueOf).toList()) + "]");
+      }
+      Operand<TFloat32> flat = EventAxes.flatten(tf, value, node.shape(), "the generator's output");
+      values.put(name, flat);
+      return value;
+    }
     Shape shape = value.shape();
     if (shape.numDimensions() != 2 || (shape.get(1) != Shape.UNKNOWN_SIZE && shape.get(1) != node.width())) {
       throw new IllegalArgumentException("the generator of '" + name + "' in " + spec.modelName()

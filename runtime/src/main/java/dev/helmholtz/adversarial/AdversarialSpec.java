@@ -12,8 +12,20 @@ import java.util.Optional;
  * networks take, and the game's settings.
  */
 public final class AdversarialSpec {
-  /** A node: its name, its role, and the number of scalars in one event. */
-  public record Node(String name, Role role, int width) {}
+  /**
+   * A node: its name, its role, the number of scalars in one event, and its event shape, of any
+   * rank ({@code [28, 28, 1]} for an image, channels last), whose sizes multiply to the width.
+   * Values are kept flat, {@code [n, width]}; networks see {@code [n, shape...]}.
+   */
+  public record Node(String name, Role role, int width, List<Integer> shape) {
+    public Node {
+      shape = List.copyOf(shape);
+    }
+
+    public Node(String name, Role role, int width) {
+      this(name, role, width, List.of(width));
+    }
+  }
 
   /** What a node is to the game. */
   public enum Role {
@@ -121,34 +133,40 @@ public final class AdversarialSpec {
       return this;
     }
 
-    public Builder latent(String name, int width) {
-      return add(name, Role.LATENT, width);
+    /** A noise latent of event shape {@code shape}. */
+    public Builder latent(String name, int... shape) {
+      return add(name, Role.LATENT, shape);
     }
 
-    public Builder generated(String name, int width) {
+    /** The generated node, of event shape {@code shape}: {@code 784}, or {@code 28, 28, 1}. */
+    public Builder generated(String name, int... shape) {
       if (!nodes(Role.GENERATED).isEmpty()) {
         throw new IllegalArgumentException("an adversarial model generates one observed node; "
             + nodes(Role.GENERATED).get(0).name() + " is already declared, " + name + " is a second");
       }
-      return add(name, Role.GENERATED, width);
+      return add(name, Role.GENERATED, shape);
     }
 
-    public Builder label(String name, int width) {
-      return add(name, Role.LABEL, width);
+    /** An observed label node of event shape {@code shape}, which both networks take. */
+    public Builder label(String name, int... shape) {
+      return add(name, Role.LABEL, shape);
     }
 
     private List<Node> nodes(Role role) {
       return nodes.stream().filter(n -> n.role() == role).toList();
     }
 
-    private Builder add(String name, Role role, int width) {
-      if (width < 1) {
-        throw new IllegalArgumentException("node '" + name + "' needs a width of at least 1, was " + width);
+    private Builder add(String name, Role role, int... shape) {
+      List<Integer> sizes = java.util.Arrays.stream(shape).boxed().toList();
+      if (sizes.isEmpty() || sizes.stream().anyMatch(size -> size < 1)) {
+        throw new IllegalArgumentException("node '" + name + "' needs a width of at least 1, was "
+            + (sizes.size() == 1 ? sizes.get(0) : sizes));
       }
+      int width = dev.helmholtz.core.EventAxes.width(sizes);
       if (nodes.stream().anyMatch(n -> n.name().equals(name))) {
         throw new IllegalArgumentException("node '" + name + "' is declared twice");
       }
-      nodes.add(new Node(name, role, width));
+      nodes.add(new Node(name, role, width, sizes));
       return this;
     }
 

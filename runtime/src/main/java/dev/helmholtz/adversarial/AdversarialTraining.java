@@ -160,6 +160,14 @@ final class AdversarialTraining implements TrainableModel {
   }
 
   @Override
+  public Map<String, String> settings() {
+    dev.helmholtz.train.ThreadSettings t = model.threadSettings();
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("threads", t.intraOp() + "," + t.interOp());
+    return settings;
+  }
+
+  @Override
   public Properties checkpointProperties(Properties position) {
     position.setProperty(DISCRIMINATOR_STEPS, Integer.toString(discriminatorSteps));
     position.setProperty(LAST_GENERATOR_LOSS, Double.toHexString(model.lastGeneratorLoss()));

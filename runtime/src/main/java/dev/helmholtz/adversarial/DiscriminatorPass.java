@@ -15,6 +15,7 @@ public final class DiscriminatorPass {
   private final Ops tf;
   private final AdversarialSpec spec;
   private final VariableStore variables;
+  private dev.helmholtz.nn.Mode networkMode = dev.helmholtz.nn.Mode.EVALUATION;
   private final Map<String, Operand<TFloat32>> inputs;
 
   DiscriminatorPass(Ops tf, AdversarialSpec spec, VariableStore variables, Map<String, Operand<TFloat32>> inputs) {
@@ -24,23 +25,29 @@ public final class DiscriminatorPass {
     this.inputs = inputs;
   }
 
+  /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: a pass a training step minimizes. */
+  DiscriminatorPass training() {
+    networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
   public Ops tf() {
     return tf;
   }
 
   /** A fresh layer helper for network {@code name}: each call reuses the same variables. */
   public Nn network(String name) {
-    return new Nn(variables, name);
+    return new Nn(variables, name, networkMode);
   }
 
-  /** The value of observed node {@code name}, {@code [n, width]}. */
+  /** The value of observed node {@code name}, {@code [n, event...]}. */
   public Operand<TFloat32> node(String name) {
-    spec.require(name);
+    AdversarialSpec.Node node = spec.require(name);
     Operand<TFloat32> value = inputs.get(name);
     if (value == null) {
       throw new IllegalArgumentException("node '" + name + "' of " + spec.modelName()
           + " is not observed; a discriminator sees observed nodes only");
     }
-    return value;
+    return dev.helmholtz.core.EventAxes.unflatten(tf, value, node.shape());
   }
 }

@@ -1,6 +1,7 @@
 package dev.helmholtz.bayesian;
 
 import dev.helmholtz.dist.Distribution;
+import dev.helmholtz.dist.Supports;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.ParameterLayout;
@@ -160,7 +161,7 @@ public final class BayesianPass {
       likelihoods.put(name, likelihood);
       return;
     }
-    Operand<TFloat32> perRow = likelihood.logProb(repeatData(name)); // [R * N]
+    Operand<TFloat32> perRow = likelihood.logProb(Supports.checked(likelihood, name, repeatData(name))); // [R * N]
     add(tf.reduceSum(tf.reshape(perRow, tf.constant(new int[] {-1, examples})), tf.constant(1)));
   }
 
@@ -205,7 +206,7 @@ public final class BayesianPass {
 
   /** Networks of a model of global latents have no trained weights: a variable would stay at its initial value. */
   void checkNoVariables() {
-    List<Variable<TFloat32>> made = networks.trainableVariables();
+    List<Variable<TFloat32>> made = networks.allVariables();
     if (!made.isEmpty()) {
       throw new IllegalStateException("a network of " + spec.modelName() + " made variable '"
           + made.get(0).op().name() + "' (nn.dense?), but a model of global latents trains no weights:"

@@ -81,6 +81,11 @@ public abstract class CompiledModel implements AutoCloseable {
     return threads;
   }
 
+  /** The thread settings the session runs with (threads and training towers). */
+  public ThreadSettings threadSettings() {
+    return threads;
+  }
+
   /** The networks' variables and declared hyperparameters. */
   protected final VariableStore variables() {
     return variables;
@@ -105,10 +110,21 @@ public abstract class CompiledModel implements AutoCloseable {
     return variables.trainableVariables().stream().map(v -> v.op().name()).toList();
   }
 
-  /** The current value of a trainable variable, flattened row-major. */
+  /**
+   * The names of the model's variables that no optimizer trains (batch normalization's moving
+   * averages, spectral normalization's vectors): state the training step updates, checkpoints
+   * carry and evaluation reads; {@link #parameter} gives their values too.
+   */
+  public List<String> stateNames() {
+    requireOpen();
+    List<String> trainable = parameterNames();
+    return variables.allVariables().stream().map(v -> v.op().name()).filter(n -> !trainable.contains(n)).toList();
+  }
+
+  /** The current value of a variable (trainable, or one of {@link #stateNames()}), flattened row-major. */
   public float[] parameter(String name) {
     requireOpen();
-    var variable = variables.trainableVariables().stream()
+    var variable = variables.allVariables().stream()
         .filter(v -> v.op().name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no variable '" + name + "' in " + modelName

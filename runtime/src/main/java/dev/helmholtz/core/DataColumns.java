@@ -1,6 +1,7 @@
 package dev.helmholtz.core;
 
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Support;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,59 @@ public final class DataColumns {
       throw new IllegalArgumentException("the data set is empty");
     }
     return columns.toArray(String[]::new);
+  }
+
+  /**
+   * As {@link #require(String, Dataset, Map)} for nodes of any event shape (node name to shape, in
+   * order): a node of shape {@code [28, 28, 1]} takes a column of that shape, or a flat column of
+   * its width (the same values row-major, as {@code Dataset.of(name, rows)} makes from flat rows);
+   * a column of the same width in another shape, such as {@code [1, 28, 28]} (channels first), is
+   * refused, since its values would be read in the wrong order. A vector node takes any column of
+   * its width, as it always has.
+   */
+  public static String[] requireShapes(String modelName, Dataset data, Map<String, List<Integer>> shapes) {
+    Map<String, Integer> widths = new java.util.LinkedHashMap<>();
+    shapes.forEach((name, shape) -> widths.put(name, EventAxes.width(shape)));
+    String[] columns = require(modelName, data, widths);
+    shapes.forEach((name, shape) -> {
+      int[] column = data.eventShape(name);
+      boolean flat = column.length == 1;
+      if (shape.size() > 1 && !flat && !Arrays.equals(column, shape.stream().mapToInt(Integer::intValue).toArray())) {
+        throw new IllegalArgumentException("column '" + name + "' has event shape " + Arrays.toString(column)
+            + ", but node '" + name + "' of " + modelName + " declares " + shape
+            + "; give the column that shape (channels last) or flat rows of " + EventAxes.width(shape)
+            + " values, row-major");
+      }
+    });
+    return columns;
+  }
+
+  /**
+   * Checks that every value of column {@code name} of {@code data} lies in {@code support}, the
+   * fixed support of observed node {@code name}'s family (named {@code family}).
+   *
+   * @throws IllegalArgumentException naming the node, the column, the family, the first value
+   *     outside the support, its row and position, and how many values are outside
+   */
+  public static void requireSupport(String modelName, Dataset data, String name, String family, Support support) {
+    float[] flat = data.flat(name);
+    int width = data.width(name);
+    int first = -1;
+    long outside = 0;
+    for (int i = 0; i < flat.length; i++) {
+      if (!support.contains(flat[i])) {
+        outside++;
+        if (first < 0) {
+          first = i;
+        }
+      }
+    }
+    if (first >= 0) {
+      throw new IllegalArgumentException("column '" + name + "' holds " + flat[first] + " at row " + first / width
+          + ", position " + first % width + " (" + outside + " of its " + flat.length + " values are outside the "
+          + "support), but observed node '" + name + "' of " + modelName + " is " + family + ", whose values are "
+          + support.description());
+    }
   }
 
   /**

@@ -112,6 +112,19 @@ public final class Mnist {
       return Dataset.of(imageColumn, images);
     }
 
+    /**
+     * The images as a one-column dataset of event shape [28, 28, 1]: height, width and one
+     * channel, channels last, for a node declared {@code @Observed(shape = {28, 28, 1})} and
+     * convolutional networks. The values are those of {@link #dataset(String)}, row-major.
+     */
+    public Dataset imageDataset(String imageColumn) {
+      float[] flat = new float[images.length * IMAGE_SIZE];
+      for (int i = 0; i < images.length; i++) {
+        System.arraycopy(images[i], 0, flat, i * IMAGE_SIZE, IMAGE_SIZE);
+      }
+      return Dataset.of(imageColumn, flat, SIDE, SIDE, 1);
+    }
+
     /** The first {@code min(n, size())} examples (rows shared, not copied). */
     public Split take(int n) {
       if (n < 0) {

@@ -116,4 +116,10 @@ public final class Bernoulli extends Distribution {
   public String toString() {
     return "Bernoulli(logits=" + logits.shape() + ")";
   }
+
+  /** {@link Support#UNIT_INTERVAL}. */
+  @Override
+  public Support support() {
+    return Support.UNIT_INTERVAL;
+  }
 }

@@ -143,4 +143,10 @@ public final class Binomial extends Distribution {
   public String toString() {
     return "Binomial(totalCount=" + totalCount + ", logits=" + logits.shape() + ")";
   }
+
+  /** {@link Support#COUNTS}. */
+  @Override
+  public Support support() {
+    return Support.COUNTS;
+  }
 }

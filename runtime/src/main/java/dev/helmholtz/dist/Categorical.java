@@ -219,4 +219,10 @@ public final class Categorical extends Distribution {
   public String toString() {
     return "Categorical(logits=" + logits.shape() + ", classes=" + classes + ")";
   }
+
+  /** {@link Support#BINARY}. */
+  @Override
+  public Support support() {
+    return Support.BINARY;
+  }
 }

@@ -7,6 +7,7 @@ import org.tensorflow.ExecutionEnvironment;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -153,5 +154,14 @@ final class DistOps {
 
   static boolean sameKnownShape(Shape a, Shape b) {
     return !a.isUnknown() && !a.hasUnknownDimension() && a.equals(b);
+  }
+
+  /**
+   * {@code value} where {@code inSupport}, 1 elsewhere: what a log density takes the logarithm
+   * of, so that a value outside the support gives no NaN (whose gradient, even multiplied by the
+   * zero a Select gives the branch not taken, is NaN).
+   */
+  static Operand<TFloat32> orOne(Ops tf, Operand<TBool> inSupport, Operand<TFloat32> value) {
+    return tf.select(inSupport, value, tf.constant(1f));
   }
 }

@@ -92,4 +92,10 @@ public final class Exponential extends ElementwiseDistribution {
   public String toString() {
     return describe("rate");
   }
+
+  /** {@link Support#NON_NEGATIVE}. */
+  @Override
+  public Support support() {
+    return Support.NON_NEGATIVE;
+  }
 }

@@ -135,4 +135,10 @@ public final class Geometric extends Distribution {
   public String toString() {
     return "Geometric(logits=" + logits.shape() + ")";
   }
+
+  /** {@link Support#COUNTS}. */
+  @Override
+  public Support support() {
+    return Support.COUNTS;
+  }
 }

@@ -97,4 +97,10 @@ public final class HalfCauchy extends ElementwiseDistribution {
   public String toString() {
     return describe("scale");
   }
+
+  /** {@link Support#NON_NEGATIVE}. */
+  @Override
+  public Support support() {
+    return Support.NON_NEGATIVE;
+  }
 }

@@ -96,4 +96,10 @@ public final class HalfNormal extends ElementwiseDistribution {
   public String toString() {
     return describe("scale");
   }
+
+  /** {@link Support#NON_NEGATIVE}. */
+  @Override
+  public Support support() {
+    return Support.NON_NEGATIVE;
+  }
 }

@@ -22,8 +22,9 @@ import org.tensorflow.types.TFloat32;
  * the Gumbel-softmax VAE (Jang et al. 2017): the KL of the discrete latent, not the KL between the
  * relaxed densities. The elementwise continuous families' pairs with a closed form are in {@link
  * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
- * itself. The multivariate Normal's are in {@link MultivariateKl}: with itself and with a diagonal
- * Normal either way.
+ * itself; the gamma-based families' in {@link GammaFamilyKl}: Gamma, InverseGamma, Beta and
+ * Dirichlet, each with itself. The multivariate Normal's are in {@link MultivariateKl}: with
+ * itself and with a diagonal Normal either way.
  */
 public final class KlDivergence {
 
@@ -53,6 +54,7 @@ public final class KlDivergence {
     register(Geometric.class, Geometric.class, KlDivergence::geometricGeometric);
     register(Multinomial.class, Multinomial.class, KlDivergence::multinomialMultinomial);
     ElementwiseKl.registerAll();
+    GammaFamilyKl.registerAll();
     MultivariateKl.registerAll();
   }
 

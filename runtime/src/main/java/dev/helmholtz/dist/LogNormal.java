@@ -99,4 +99,10 @@ public final class LogNormal extends LocationScaleDistribution {
   public String toString() {
     return describe("loc", "scale");
   }
+
+  /** {@link Support#POSITIVE}. */
+  @Override
+  public Support support() {
+    return Support.POSITIVE;
+  }
 }

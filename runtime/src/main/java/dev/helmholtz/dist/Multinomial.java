@@ -154,4 +154,10 @@ public final class Multinomial extends Distribution {
   public String toString() {
     return "Multinomial(totalCount=" + totalCount + ", logits=" + logits().shape() + ")";
   }
+
+  /** {@link Support#COUNTS}. */
+  @Override
+  public Support support() {
+    return Support.COUNTS;
+  }
 }

@@ -121,4 +121,10 @@ public final class Poisson extends Distribution {
   public String toString() {
     return "Poisson(rate=" + rate.shape() + ")";
   }
+
+  /** {@link Support#COUNTS}. */
+  @Override
+  public Support support() {
+    return Support.COUNTS;
+  }
 }

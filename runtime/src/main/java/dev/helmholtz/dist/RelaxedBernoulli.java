@@ -210,4 +210,10 @@ public final class RelaxedBernoulli extends Distribution {
     return "RelaxedBernoulli(temperature=" + temperature + ", logits=" + logits().shape()
         + (straightThrough ? ", straightThrough" : "") + ")";
   }
+
+  /** {@link Support#UNIT_INTERVAL}. */
+  @Override
+  public Support support() {
+    return Support.UNIT_INTERVAL;
+  }
 }

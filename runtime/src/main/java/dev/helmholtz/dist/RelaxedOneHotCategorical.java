@@ -263,4 +263,10 @@ public final class RelaxedOneHotCategorical extends Distribution {
     return "RelaxedOneHotCategorical(temperature=" + temperature + ", logits=" + logits().shape()
         + ", classes=" + classes() + (straightThrough ? ", straightThrough" : "") + ")";
   }
+
+  /** {@link Support#UNIT_INTERVAL}. */
+  @Override
+  public Support support() {
+    return Support.UNIT_INTERVAL;
+  }
 }

@@ -2,10 +2,12 @@ package dev.helmholtz.dist;
 
 import dev.helmholtz.graph.RandomSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -95,5 +97,12 @@ public final class Uniform extends ElementwiseDistribution {
   @Override
   public String toString() {
     return describe("low", "high");
+  }
+
+  /** {@code low <= value <= high}: bounds that are parameters, so only the graph knows them. */
+  @Override
+  public Optional<Operand<TBool>> supportCheck(Operand<TFloat32> value) {
+    Ops tf = tf();
+    return Optional.of(tf.math.logicalAnd(tf.math.greaterEqual(value, low), tf.math.lessEqual(value, high)));
   }
 }

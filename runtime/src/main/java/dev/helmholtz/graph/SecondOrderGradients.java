@@ -22,6 +22,13 @@ import org.tensorflow.types.TFloat32;
  *
  * <p>The seventh, on {@code IdentityN}, serves every other missing gradient through {@link
  * GradientDispatch}: add gradients there, not registrations here.
+ *
+ * <p>Convolutional critics need nothing more: the penalty differentiates {@code
+ * Conv2DBackpropInput} (a convolution's input gradient), whose C++ gradient exists, and {@code
+ * Nn}'s layer normalization is built from ops that are twice differentiable ({@code pow}, not
+ * {@code Rsqrt}); GradientPenaltyTest checks a conv + layer-norm + leaky-ReLU critic against
+ * finite differences. Batch normalization in a gradient-penalized critic is wrong anyway (the
+ * penalty is per example), and max pooling ({@code MaxPoolGrad}) has no second order.
  */
 public final class SecondOrderGradients {
   /** The op types whose gradients {@link #register()} supplies, in registration order. */

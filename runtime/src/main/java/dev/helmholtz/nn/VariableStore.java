@@ -49,7 +49,7 @@ public final class VariableStore {
 
   private static final Pattern NAME_PART = Pattern.compile("[A-Za-z0-9.][A-Za-z0-9_.\\-]*");
 
-  private record Entry(Variable<TFloat32> variable, Shape shape, Op initializer) {}
+  private record Entry(Variable<TFloat32> variable, Shape shape, Op initializer, boolean trainable) {}
 
   private record Hyperparameter(Operand<TFloat32> input, float defaultValue) {}
 
@@ -59,6 +59,8 @@ public final class VariableStore {
   private final Map<String, Entry> variables = new LinkedHashMap<>();
   private final Map<String, Ops> scopes = new HashMap<>();
   private final Map<String, Hyperparameter> hyperparameters = new LinkedHashMap<>();
+  private final Map<String, Op> updates = new LinkedHashMap<>();
+  private final Map<String, Operand<TFloat32>> penalties = new LinkedHashMap<>();
 
   public VariableStore(Ops tf, RandomSource rng) {
     this.tf = Objects.requireNonNull(tf, "tf");
@@ -132,12 +134,24 @@ public final class VariableStore {
    * @throws IllegalArgumentException if the name or shape is invalid
    */
   public synchronized Operand<TFloat32> variable(String name, Shape shape, Initializer init) {
+    return variable(name, shape, init, true);
+  }
+
+  /**
+   * Like {@link #variable(String, Shape, Initializer)}; a variable that is not {@code trainable}
+   * (batch normalization's moving averages, spectral normalization's power-iteration vector) is
+   * left out of {@link #trainableVariables()}, so no optimizer differentiates or moves it: only
+   * its {@link #update} changes it. Checkpoints and exports carry it like any other.
+   *
+   * @throws IllegalStateException if {@code name} exists with another shape or trainability
+   */
+  public synchronized Operand<TFloat32> variable(String name, Shape shape, Initializer init, boolean trainable) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(init, "init");
     Entry entry = variables.get(name);
     if (entry == null) {
-      entry = create(name, shape, init);
+      entry = create(name, shape, init, trainable);
       variables.put(name, entry);
     } else if (!entry.shape().equals(shape)) {
       throw new IllegalStateException(
@@ -147,12 +161,80 @@ public final class VariableStore {
               + entry.shape()
               + " but was requested with shape "
               + shape);
+    } else if (entry.trainable() != trainable) {
+      throw new IllegalStateException("variable '" + name + "' already exists as "
+          + (entry.trainable() ? "trainable" : "not trainable") + "; it was requested otherwise");
     }
     return scope(name).withName("read").identity(entry.variable());
   }
 
-  /** All variables this store created, in creation order. */
+  /**
+   * Sets the non-trainable variable {@code name} to {@code value} whenever a training step runs
+   * (batch normalization's moving averages): the step's train op depends on every update
+   * registered, through {@link #updates()}. Only the first update of a variable counts, so a
+   * network built twice in training mode (two towers, real and generated batches) moves its
+   * statistics once per step, by the first build's batch.
+   *
+   * @return whether this call registered the update (false if the variable already has one)
+   * @throws IllegalArgumentException if {@code name} is not a non-trainable variable of this store
+   */
+  public synchronized boolean update(String name, Operand<TFloat32> value) {
+    Entry entry = variables.get(name);
+    if (entry == null || entry.trainable()) {
+      throw new IllegalArgumentException("'" + name + "' is not a non-trainable variable of this store");
+    }
+    if (updates.containsKey(name)) {
+      return false;
+    }
+    updates.put(name, scope(name).withName("update").assign(entry.variable(), value));
+    return true;
+  }
+
+  /** The updates registered so far, in registration order: what a training step runs with its optimizer. */
+  public synchronized List<Op> updates() {
+    return List.copyOf(updates.values());
+  }
+
+  /**
+   * Adds {@code penalty} (a scalar) to the loss of whichever training step trains the variable
+   * {@code name}, as weight decay does; only the first penalty of a variable counts.
+   */
+  public synchronized void penalize(String name, Operand<TFloat32> penalty) {
+    if (!variables.containsKey(name)) {
+      throw new IllegalArgumentException("'" + name + "' is not a variable of this store");
+    }
+    penalties.putIfAbsent(name, penalty);
+  }
+
+  /**
+   * The sum of the penalties ({@link #penalize}) of {@code trained}, a scalar, or empty if none
+   * of them has one: what a training step adds to the loss it minimizes over those variables.
+   */
+  public synchronized java.util.Optional<Operand<TFloat32>> penalty(List<Variable<TFloat32>> trained) {
+    List<Operand<TFloat32>> terms = new ArrayList<>();
+    for (Variable<TFloat32> v : trained) {
+      Operand<TFloat32> term = penalties.get(v.op().name());
+      if (term != null) {
+        terms.add(term);
+      }
+    }
+    return terms.isEmpty() ? java.util.Optional.empty()
+        : java.util.Optional.of(terms.size() == 1 ? terms.get(0) : tf.math.addN(terms));
+  }
+
+  /** The trainable variables this store created, in creation order: what an optimizer moves. */
   public synchronized List<Variable<TFloat32>> trainableVariables() {
+    List<Variable<TFloat32>> out = new ArrayList<>(variables.size());
+    for (Entry e : variables.values()) {
+      if (e.trainable()) {
+        out.add(e.variable());
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Every variable this store created, trainable or not, in creation order. */
+  public synchronized List<Variable<TFloat32>> allVariables() {
     List<Variable<TFloat32>> out = new ArrayList<>(variables.size());
     for (Entry e : variables.values()) {
       out.add(e.variable());
@@ -223,7 +305,7 @@ public final class VariableStore {
     return created;
   }
 
-  private Entry create(String name, Shape shape, Initializer init) {
+  private Entry create(String name, Shape shape, Initializer init, boolean trainable) {
     validateName(name);
     if (shape.isUnknown() || shape.hasUnknownDimension()) {
       throw new IllegalArgumentException(
@@ -256,7 +338,7 @@ public final class VariableStore {
             .build();
     Variable<TFloat32> v = new Variable<>(op);
     Assign<TFloat32> assign = initTf.withName("Assign").assign(v, initial);
-    return new Entry(v, shape, assign);
+    return new Entry(v, shape, assign, trainable);
   }
 
   private static void validateName(String name) {

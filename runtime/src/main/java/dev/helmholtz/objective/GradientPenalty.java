@@ -27,26 +27,39 @@ public final class GradientPenalty {
   private GradientPenalty() {}
 
   /**
-   * Random interpolates of real and generated examples, both {@code [n, width]} with a static
-   * width; no gradient flows back into either (the generator is not trained by the penalty).
+   * Random interpolates of real and generated examples, both {@code [n, event...]} with a static
+   * event shape (a vector or an image), one uniform weight per example; no gradient flows back
+   * into either (the generator is not trained by the penalty).
    */
   public static Operand<TFloat32> interpolates(Ops tf, RandomSource random, Operand<TFloat32> real,
       Operand<TFloat32> fake) {
     Shape shape = real.shape();
-    if (shape.numDimensions() != 2 || shape.get(1) == Shape.UNKNOWN_SIZE) {
-      throw new IllegalArgumentException("interpolates need [n, width] examples with a static width, got " + shape);
+    if (shape.isUnknown() || shape.numDimensions() < 2) {
+      throw new IllegalArgumentException("interpolates need [n, event...] examples with a static event shape, got "
+          + shape);
     }
+    long[] dims = shape.asArray().clone();
+    long[] weightShape = new long[dims.length];
+    java.util.Arrays.fill(weightShape, 1);
+    for (int i = 1; i < dims.length; i++) {
+      if (dims[i] == Shape.UNKNOWN_SIZE) {
+        throw new IllegalArgumentException("interpolates need [n, event...] examples with a static event shape, got "
+            + shape);
+      }
+    }
+    dims[0] = -1;
     Operand<TInt64> rows = tf.slice(tf.shape(real, TInt64.class), tf.constant(new long[] {0}), tf.constant(new long[] {1}));
-    Operand<TFloat32> e = random.uniform(tf.concat(List.of(rows, tf.constant(new long[] {1})), tf.constant(0)));
+    long[] ones = java.util.Arrays.copyOfRange(weightShape, 1, weightShape.length);
+    Operand<TFloat32> e = random.uniform(tf.concat(List.of(rows, tf.constant(ones)), tf.constant(0)));
     Operand<TFloat32> r = tf.stopGradient(real);
     Operand<TFloat32> f = tf.stopGradient(fake);
-    // A reshape, not EnsureShape (which has no gradient), keeps the static width dense layers need.
-    return tf.reshape(tf.math.add(f, tf.math.mul(e, tf.math.sub(r, f))), tf.constant(new long[] {-1, shape.get(1)}));
+    // A reshape, not EnsureShape (which has no gradient), keeps the static event shape layers need.
+    return tf.reshape(tf.math.add(f, tf.math.mul(e, tf.math.sub(r, f))), tf.constant(dims));
   }
 
   /**
    * {@code mean over examples of (|d critic(x)_i / d x_i|_2 - 1)^2} for {@code x} of shape
-   * {@code [n, width]}; {@code critic} maps {@code x} to one score per example, {@code [n]}, each
+   * {@code [n, event...]} (the norm over all of an example's elements); {@code critic} maps {@code x} to one score per example, {@code [n]}, each
    * depending on its own row only (no batch statistics).
    */
   public static Operand<TFloat32> penalty(Ops tf, UnaryOperator<Operand<TFloat32>> critic, Operand<TFloat32> x) {
@@ -62,7 +75,15 @@ public final class GradientPenalty {
     @SuppressWarnings("unchecked")
     Operand<TFloat32> g = (Operand<TFloat32>) dx;
     Operand<TFloat32> norm = tf.math.sqrt(tf.math.add(
-        tf.reduceSum(tf.math.square(g), tf.constant(1)), tf.constant(NORM_EPSILON)));
+        tf.reduceSum(tf.math.square(g), eventAxes(tf, x.shape().numDimensions())), tf.constant(NORM_EPSILON)));
     return tf.math.mean(tf.math.square(tf.math.sub(norm, tf.constant(1f))), all);
+  }
+
+  private static Operand<TInt32> eventAxes(Ops tf, int rank) {
+    int[] axes = new int[Math.max(1, rank - 1)];
+    for (int i = 0; i < axes.length; i++) {
+      axes[i] = i + 1;
+    }
+    return tf.constant(axes);
   }
 }

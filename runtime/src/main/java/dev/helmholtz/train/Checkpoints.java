@@ -198,6 +198,27 @@ public final class Checkpoints {
     return Long.parseLong(m.group(1));
   }
 
+  /**
+   * Checks that a checkpoint's variable files are there and not empty, before anything is restored
+   * from it or changed on disk.
+   *
+   * @throws IOException naming the file that is missing or empty
+   */
+  public static void checkVariableFiles(Path checkpoint) throws IOException {
+    Path index = checkpoint.toAbsolutePath().resolve(VARIABLES_PREFIX + ".index");
+    List<Path> data = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(checkpoint.toAbsolutePath(), VARIABLES_PREFIX + ".data-*")) {
+      entries.forEach(data::add);
+    }
+    if (!Files.isRegularFile(index) || Files.size(index) == 0) {
+      throw new IOException(index + ": damaged checkpoint: the variables' index is missing or empty");
+    }
+    if (data.isEmpty()) {
+      throw new IOException(checkpoint.toAbsolutePath() + ": damaged checkpoint: no " + VARIABLES_PREFIX
+          + ".data-* file holds the variables");
+    }
+  }
+
   /** The TensorFlow file prefix of a checkpoint's variables. */
   public static Path variablesPrefix(Path checkpoint) {
     return checkpoint.resolve(VARIABLES_PREFIX);

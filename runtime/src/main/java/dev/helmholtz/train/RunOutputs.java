@@ -44,13 +44,28 @@ final class RunOutputs implements AutoCloseable {
   static RunOutputs open(Training training, Path resumedFrom, long resumedStep) throws IOException {
     CheckpointManager checkpoints = null;
     if (training.checkpointDirectory() != null) {
-      checkpoints = CheckpointManager.open(training.checkpointDirectory(), training.keepCheckpoints());
-      boolean resumedHere = resumedFrom != null
-          && checkpoints.root().equals(resumedFrom.toAbsolutePath().normalize().getParent());
-      checkpoints.archiveAfter(resumedHere ? resumedStep : -1);
+      // Locked before anything in the root changes: one run at a time per checkpoint root.
+      checkpoints = CheckpointManager.openLocked(training.checkpointDirectory(), training.keepCheckpoints(),
+          "the checkpoint directory (Training.checkpoints)");
+      try {
+        boolean resumedHere = resumedFrom != null
+            && checkpoints.root().equals(resumedFrom.toAbsolutePath().normalize().getParent());
+        checkpoints.archiveAfter(resumedHere ? resumedStep : -1, resumedFrom);
+      } catch (IOException | RuntimeException e) {
+        checkpoints.close();
+        throw e;
+      }
     }
-    TensorBoardWriter tensorBoard = training.tensorBoardDirectory() != null
-        ? TensorBoardWriter.open(training.tensorBoardDirectory()) : null;
+    TensorBoardWriter tensorBoard;
+    try {
+      tensorBoard = training.tensorBoardDirectory() != null
+          ? TensorBoardWriter.open(training.tensorBoardDirectory()) : null;
+    } catch (IOException | RuntimeException e) {
+      if (checkpoints != null) {
+        checkpoints.close();
+      }
+      throw e;
+    }
     return new RunOutputs(training, checkpoints, tensorBoard, resumedFrom);
   }
 
@@ -92,8 +107,63 @@ final class RunOutputs implements AutoCloseable {
     }
   }
 
+  /** After a step that ran finite: the checkpoint it started from resumes into a finite step. */
+  void stepWasFinite(long step) {
+    if (checkpoints == null) {
+      return;
+    }
+    try {
+      checkpoints.confirm(step);
+    } catch (IOException e) {
+      LOG.warn("cannot remove old checkpoints from {}: {}", checkpoints.root(), e.getMessage());
+    }
+  }
+
+  /** At the end of a run that did not diverge: older checkpoints beyond the number kept go. */
+  void finished() {
+    if (checkpoints == null) {
+      return;
+    }
+    try {
+      checkpoints.finish();
+    } catch (IOException e) {
+      LOG.warn("cannot remove old checkpoints from {}: {}", checkpoints.root(), e.getMessage());
+    }
+  }
+
+  /**
+   * After a step diverged: the checkpoint of the step before it (whose weights the diverging step
+   * started from, so that resuming from it would diverge at once) is moved aside into {@code
+   * diverged-<time>}, and the one before it is kept. Returns the end of the divergence message:
+   * which checkpoint is kept to resume from, and which was moved aside.
+   */
+  String diverged(long step) {
+    if (checkpoints == null) {
+      return lastCheckpoint != null
+          ? "; the checkpoint this run resumed from, " + lastCheckpoint + ", is kept"
+          : "; no checkpoints were configured";
+    }
+    Path before = lastCheckpoint;
+    String moved = "";
+    try {
+      Path kept = checkpoints.diverged().orElse(null);
+      if (before != null && !before.equals(kept) && checkpoints.root().equals(before.getParent())) {
+        moved = " (checkpoint " + before.getFileName() + ", whose weights step " + step
+            + " started from, was moved aside into " + checkpoints.root().resolve("diverged-*") + ")";
+        lastCheckpoint = kept;
+        if (kept == null) {
+          return "; no checkpoint of this run resumes into a finite step" + moved + ": train from scratch";
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot move the checkpoint of the diverging step's weights aside in {}: {}", checkpoints.root(),
+          e.getMessage());
+    }
+    return checkpointNote() + moved;
+  }
+
   /** The end of a divergence message: what is kept to resume from. */
-  String checkpointNote() {
+  private String checkpointNote() {
     return lastCheckpoint != null
         ? "; the last good checkpoint, " + lastCheckpoint + ", is kept: resume from it"
         : training.checkpointDirectory() != null ? "; no checkpoint had been written yet"
@@ -168,6 +238,13 @@ final class RunOutputs implements AutoCloseable {
   /** Closes the TensorBoard event file; a failure is a warning. */
   @Override
   public void close() {
+    if (checkpoints != null) {
+      try {
+        checkpoints.close();
+      } catch (IOException e) {
+        LOG.warn("cannot release the lock of {}: {}", checkpoints.root(), e.getMessage());
+      }
+    }
     if (tensorBoard == null) {
       return;
     }

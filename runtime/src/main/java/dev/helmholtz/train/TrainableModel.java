@@ -82,6 +82,15 @@ public interface TrainableModel {
   /** The checkpoint's properties: the loop's {@code position}, the model's own state and name. */
   Properties checkpointProperties(Properties position);
 
+  /**
+   * The model's settings that a resumed run may change, by name, as a checkpoint records them
+   * (such as the thread layout, {@code intra,inter,towers}, or the objective's options): the loop
+   * warns of a change and records it in the run's summary.
+   */
+  default Map<String, String> settings() {
+    return Map.of();
+  }
+
   /** Writes the graph's variables at {@code prefix} (see {@link Checkpoints.VariableWriter}). */
   void writeVariables(Path prefix) throws IOException;
 }

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+  /** The prefix of the settings a checkpoint records and a resumed run may change. */
+  private static final String SETTINGS = "settings.";
 
   private final TrainableModel model;
   private final TrainableModel.Description description;
@@ -66,10 +68,12 @@ public final class TrainingLoop {
       RunOutputs.createParent(training.curvesPlot(), "training-curves plot");
     }
 
-    // Everything that can fail for a bad path or checkpoint fails here, before the first step.
+    // Everything that can fail for a bad path or checkpoint fails here, before the first step, and
+    // every check of the checkpoint comes before anything on disk changes (RunOutputs.open).
     TrainingState state = new TrainingState();
     Path resumedFrom = null;
     Properties resumeProperties = null;
+    List<String> changed = List.of();
     RunOutputs outputs;
     try {
       if (training.resumeFrom() != null) {
@@ -77,24 +81,33 @@ public final class TrainingLoop {
         resumeProperties = Checkpoints.properties(resumedFrom);
         state = TrainingState.fromProperties(resumeProperties, resumedFrom);
         checkResumable(state, resumeProperties, resumedFrom);
+        state.checkConsistent(resumedFrom);
+        Checkpoints.checkVariableFiles(resumedFrom);
+        changed = changedSettings(resumeProperties);
       }
       outputs = RunOutputs.open(training, resumedFrom, state.step);
     } catch (IOException e) {
       throw new UncheckedIOException(e.getMessage(), e);
     }
 
-    String[] columns = description.columns();
-    long bytes = 0;
-    for (String column : columns) {
-      bytes += 4L * data.size() * data.width(column);
-    }
-    DataPath path = resumedFrom != null ? state.dataPath : model.dataPath(training, bytes);
-    state.batchSize = training.batchSize();
-    state.seed = training.seed();
-    state.dataSize = data.size();
-    state.dataPath = path;
-
     try (outputs) {
+      for (String change : changed) {
+        LOG.warn("resuming {} from {} with a changed setting: {}", modelName, resumedFrom, change);
+      }
+      if (training.batchSize() > data.size()) {
+        LOG.warn("the batch size ({}) is larger than the {} training examples: each epoch is one step of {}",
+            training.batchSize(), data.size(), data.size());
+      }
+      String[] columns = description.columns();
+      long bytes = 0;
+      for (String column : columns) {
+        bytes += 4L * data.size() * data.width(column);
+      }
+      DataPath path = resumedFrom != null ? state.dataPath : model.dataPath(training, bytes);
+      state.batchSize = training.batchSize();
+      state.seed = training.seed();
+      state.dataSize = data.size();
+      state.dataPath = path;
       if (resumedFrom != null) {
         // Only now, with every path checked: the model changes when nothing else can fail first.
         try {
@@ -107,8 +120,55 @@ public final class TrainingLoop {
       }
       model.begin(data, path);
       LOG.debug("training {} on {} examples ({} data path): {}", modelName, data.size(), path, training);
-      return loop(state, columns, path, outputs);
+      return loop(state, columns, path, outputs, changed);
     }
+  }
+
+  /**
+   * The settings a resumed run may change, as a checkpoint records them under {@code settings.}:
+   * the learning rate and its schedule, gradient clipping, each scheduled hyperparameter, and the
+   * model's own ({@link TrainableModel#settings()}: threads and towers, the objective).
+   */
+  private Properties settings() {
+    Properties p = new Properties();
+    p.setProperty(SETTINGS + "learning rate", Double.toString(training.learningRate()));
+    p.setProperty(SETTINGS + "learning-rate schedule", training.learningRateSchedule().toString());
+    p.setProperty(SETTINGS + "gradient clipping norm", training.clipGradientNorm() > 0
+        ? Double.toString(training.clipGradientNorm()) : "none");
+    training.schedules().forEach((name, schedule) ->
+        p.setProperty(SETTINGS + "schedule of " + name, schedule.toString()));
+    model.settings().forEach((name, value) -> p.setProperty(SETTINGS + name, value));
+    return p;
+  }
+
+  /**
+   * What this run sets differently from the checkpoint's run, among the settings a resume may
+   * change ({@link #settings()}): each as {@code "name: before -> now"}. A checkpoint written
+   * before settings were recorded has none to compare.
+   */
+  private List<String> changedSettings(Properties checkpoint) {
+    if (checkpoint.stringPropertyNames().stream().noneMatch(k -> k.startsWith(SETTINGS))) {
+      return List.of();
+    }
+    Properties now = settings();
+    java.util.TreeSet<String> names = new java.util.TreeSet<>(now.stringPropertyNames());
+    checkpoint.stringPropertyNames().stream().filter(k -> k.startsWith(SETTINGS)).forEach(names::add);
+    List<String> changes = new ArrayList<>();
+    for (String key : names) {
+      String before = checkpoint.getProperty(key, "none");
+      String after = now.getProperty(key, "none");
+      if (!before.equals(after)) {
+        changes.add(key.substring(SETTINGS.length()) + ": " + before + " -> " + after);
+      }
+    }
+    return changes;
+  }
+
+  /** The checkpoint's properties: the loop's position, the settings and the model's own. */
+  private Properties checkpointProperties(TrainingState state) {
+    Properties p = state.toProperties();
+    p.putAll(settings());
+    return model.checkpointProperties(p);
   }
 
   private void checkResumable(TrainingState s, Properties p, Path checkpoint) throws IOException {
@@ -132,7 +192,8 @@ public final class TrainingLoop {
     }
   }
 
-  private TrainingSummary loop(TrainingState state, String[] columns, DataPath path, RunOutputs outputs) {
+  private TrainingSummary loop(TrainingState state, String[] columns, DataPath path, RunOutputs outputs,
+      List<String> changed) {
     long shuffleSeed = description.seed().derive("batches").value() ^ training.seed();
     LearningRateSchedule schedule = training.learningRateSchedule();
     EarlyStopping earlyStopping = training.earlyStopping();
@@ -181,6 +242,7 @@ public final class TrainingLoop {
             throw stepFailed(step, epoch, state.batchesDone + 1, feeds, e);
           }
           checkFinite(outcome, step, epoch, state.batchesDone + 1, outputs);
+          outputs.stepWasFinite(step);
           state.step = step;
           state.batchesDone++;
           state.epochSum += outcome.objective() * size;
@@ -221,16 +283,15 @@ public final class TrainingLoop {
             break epochs;
           }
           if (outputs.checkpointDue(step)) {
-            outputs.checkpoint(step, () -> model.checkpointProperties(state.toProperties()), model::writeVariables,
-                progress);
+            outputs.checkpoint(step, () -> checkpointProperties(state), model::writeVariables, progress);
           }
         }
       }
       if (reason == null) {
         reason = StopReason.COMPLETED;
       }
-      outputs.finalCheckpoint(state.step, () -> model.checkpointProperties(state.toProperties()),
-          model::writeVariables, progress);
+      outputs.finalCheckpoint(state.step, () -> checkpointProperties(state), model::writeVariables, progress);
+      outputs.finished();
     } finally {
       String name = modelName.substring(modelName.lastIndexOf('.') + 1);
       outputs.plot(state.history, name + " (" + description.objectiveName() + ")");
@@ -238,7 +299,7 @@ public final class TrainingLoop {
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     TrainingSummary summary = new TrainingSummary(Math.max(lastEpoch, 1), steps, examples,
         lastObjective, took, examples / Math.max(1e-9, took.toNanos() / 1e9), path, reason,
-        state.history, outputs.lastCheckpoint());
+        state.history, outputs.lastCheckpoint(), changed);
     progress.finished(summary);
     return summary;
   }
@@ -287,7 +348,7 @@ public final class TrainingLoop {
     }
     throw new TrainingDivergedException("training of " + modelName + " diverged at " + description.stepName() + " "
         + step + " (epoch " + epoch + ", batch " + batch + "): " + divergence.description()
-        + outputs.checkpointNote(), step, divergence.quantity(), outputs.lastCheckpoint());
+        + outputs.diverged(step), step, divergence.quantity(), outputs.lastCheckpoint());
   }
 
   /**

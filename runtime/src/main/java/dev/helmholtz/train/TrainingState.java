@@ -131,6 +131,41 @@ final class TrainingState {
     return s;
   }
 
+  /**
+   * Checks that a state read from {@code checkpoint} is one {@code fit} can have written: its step
+   * is the one the directory's name says, its position lies inside an epoch of its data and batch
+   * size, and its history has one record per finished epoch.
+   *
+   * @throws IOException naming the checkpoint's properties file and what is wrong in it
+   */
+  void checkConsistent(Path checkpoint) throws IOException {
+    Path file = checkpoint.toAbsolutePath().resolve(Checkpoints.PROPERTIES_FILE);
+    String name = checkpoint.getFileName() == null ? "" : checkpoint.getFileName().toString();
+    List<String> wrong = new ArrayList<>();
+    if (name.matches("step-\\d{10}") && Checkpoints.step(checkpoint) != step) {
+      wrong.add(PREFIX + "step=" + step + ", but the directory is " + name);
+    }
+    long batches = (dataSize + (long) batchSize - 1) / batchSize;
+    if (batchesDone >= batches) {
+      wrong.add(PREFIX + "batchesDone=" + batchesDone + ", but an epoch of " + dataSize + " examples in batches of "
+          + batchSize + " has " + batches + " batch" + (batches == 1 ? "" : "es"));
+    } else if (epochExamples != (long) batchesDone * batchSize) {
+      wrong.add(PREFIX + "epochExamples=" + epochExamples + ", but " + batchesDone + " batches of " + batchSize
+          + " hold " + (long) batchesDone * batchSize);
+    }
+    if (history.size() != epoch - 1) {
+      wrong.add(PREFIX + "epoch=" + epoch + ", but the history records " + history.size() + " finished epoch"
+          + (history.size() == 1 ? "" : "s"));
+    }
+    if (step < (long) (epoch - 1) * batches + batchesDone || examples < epochExamples) {
+      wrong.add(PREFIX + "step=" + step + " and " + PREFIX + "examples=" + examples + " are fewer than epoch "
+          + epoch + ", batch " + batchesDone + " takes");
+    }
+    if (!wrong.isEmpty()) {
+      throw new IOException(file + ": damaged checkpoint: " + String.join("; ", wrong));
+    }
+  }
+
   private record Reader(Properties p, Path checkpoint) {
     String string(String key) throws IOException {
       String v = p.getProperty(PREFIX + key);

@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param stopReason why training stopped
  * @param history every finished epoch, from the first epoch of the original run when resumed
  * @param checkpoint the last checkpoint written or resumed from, {@code null} if none
+ * @param settingsChanged for a resumed run, each setting it changed from the checkpoint's run (the
+ *     learning rate or its schedule, gradient clipping, a hyperparameter's schedule, threads or
+ *     towers, the objective), as {@code "name: before -> now"}; empty otherwise
  */
 public record TrainingSummary(
     int epochs,
@@ -31,13 +34,23 @@ public record TrainingSummary(
     DataPath dataPath,
     StopReason stopReason,
     List<EpochRecord> history,
-    Path checkpoint) {
+    Path checkpoint,
+    List<String> settingsChanged) {
 
   public TrainingSummary {
     Objects.requireNonNull(took, "took");
     Objects.requireNonNull(dataPath, "dataPath");
     Objects.requireNonNull(stopReason, "stopReason");
     history = List.copyOf(history);
+    settingsChanged = List.copyOf(settingsChanged);
+  }
+
+  /** A run that changed no setting of the checkpoint it resumed from (or did not resume). */
+  public TrainingSummary(int epochs, long steps, long examples, double finalObjective, Duration took,
+      double examplesPerSecond, DataPath dataPath, StopReason stopReason, List<EpochRecord> history,
+      Path checkpoint) {
+    this(epochs, steps, examples, finalObjective, took, examplesPerSecond, dataPath, stopReason, history,
+        checkpoint, List.of());
   }
 
   /** A completed run without history or checkpoint. */

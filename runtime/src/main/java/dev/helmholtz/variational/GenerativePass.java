@@ -1,6 +1,7 @@
 package dev.helmholtz.variational;
 
 import dev.helmholtz.core.BatchAxes;
+import dev.helmholtz.core.EventAxes;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
@@ -17,7 +18,8 @@ import org.tensorflow.types.TInt64;
 /**
  * Ancestral sampling through the generative networks, as the generated
  * {@code defineGeneration} describes it: every node drawn from p in generative order, n at a
- * time, {@code [n, width]}.
+ * time, {@code [n, width]}: values and distributions are kept flat, and networks get and return
+ * {@code [n, event...]} (see {@link EventAxes}).
  */
 public final class GenerativePass {
   private final Ops tf;
@@ -54,15 +56,16 @@ public final class GenerativePass {
     return new Nn(variables, name);
   }
 
-  /** {@code [n, width]} for a node, the shape of a standard prior's draw. */
+  /** {@code [n, event...]} for a node, the shape of a standard prior's draw. */
   public Operand<TInt64> shape(String node) {
-    int width = spec.require(node).width();
-    return tf.dtypes.cast(tf.stack(List.of(n, tf.constant(width))), TInt64.class);
+    List<Operand<TInt32>> dims = new java.util.ArrayList<>(List.of(n));
+    spec.require(node).shape().forEach(size -> dims.add(tf.constant(size)));
+    return tf.dtypes.cast(tf.stack(dims), TInt64.class);
   }
 
-  /** The value of given node {@code name}, {@code [n, width]}: conditioned on, not drawn. */
+  /** The value of given node {@code name}, {@code [n, event...]}: conditioned on, not drawn. */
   public Operand<TFloat32> given(String name) {
-    spec.require(name);
+    ModelSpec.Node node = spec.require(name);
     Operand<TFloat32> value = given.get(name);
     if (value == null) {
       throw new IllegalArgumentException("node '" + name + "' of " + spec.modelName() + " is not a given node");
@@ -70,7 +73,7 @@ public final class GenerativePass {
     // Recorded through identity: a fed placeholder cannot also be fetched.
     samples.put(name, tf.identity(value));
     means.put(name, samples.get(name));
-    return value;
+    return EventAxes.unflatten(tf, value, node.shape());
   }
 
   /**
@@ -82,6 +85,7 @@ public final class GenerativePass {
    */
   public Operand<TFloat32> draw(String name, Distribution p) {
     ModelSpec.Node node = spec.require(name);
+    p = EventAxes.flatten(tf, p, node.shape(), "p(" + name + " | ...) in " + spec.modelName());
     p = BatchAxes.broadcast(tf, p, tf.stack(List.of(n, tf.constant(node.width()))), 2);
     Operand<TFloat32> value = p.sample(random);
     if (node.enumerated()) {
@@ -92,7 +96,7 @@ public final class GenerativePass {
     }
     samples.put(name, value);
     means.put(name, p.mean());
-    return value;
+    return EventAxes.unflatten(tf, value, node.shape());
   }
 
   Map<String, Operand<TFloat32>> samples() {

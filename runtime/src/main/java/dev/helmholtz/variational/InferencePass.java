@@ -1,10 +1,14 @@
 package dev.helmholtz.variational;
 
+import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.core.BatchAxes;
+import dev.helmholtz.core.EventAxes;
 import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
+import dev.helmholtz.dist.Supports;
+import dev.helmholtz.dist.Support;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -13,8 +17,10 @@ import dev.helmholtz.objective.ObjectivePass;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -33,6 +39,12 @@ import org.tensorflow.types.TInt64;
  * <p>When k is 1 and known when the graph is built (single-sample ELBO training, reconstruction),
  * there is no sample axis at all: latents are {@code [B, width]}, and folding, tiling and
  * unfolding are the identity, so the training graph has no shape bookkeeping ops.
+ *
+ * <p>Events of any rank: a node of event shape {@code [28, 28, 1]} reaches networks as {@code [n,
+ * 28, 28, 1]}, and the distributions networks return for it have parameters of that shape. The
+ * pass keeps its own values and distributions flat, {@code [k, B, 784]} ({@link EventAxes}), so
+ * log-densities and KLs reduce over every event axis; what it hands out ({@link #observed},
+ * {@link #draw}) has the event's shape again. For vector events none of this adds an op.
  *
  * <p>An enumerating pass sums a Categorical latent out ({@link #enumerate}): its k is the
  * latent's class count K, sample j takes class j, and the pass weighs its samples by q(y | x),
@@ -62,6 +74,7 @@ public final class InferencePass implements ObjectivePass {
   private final Operand<TInt32> k;
   private final Operand<TInt32> batch;
   private final Mode mode;
+  private dev.helmholtz.nn.Mode networkMode = dev.helmholtz.nn.Mode.EVALUATION;
   /** False when k is statically 1: values then carry no sample axis. */
   private final boolean sampleAxis;
   /** Whether {@link #enumerate} sums its latent out over the sample axis (else it draws it). */
@@ -84,6 +97,7 @@ public final class InferencePass implements ObjectivePass {
   private final Map<String, Operand<TFloat32>> termMeans = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> latentValues = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> observedMeans = new LinkedHashMap<>();
+  private final Map<String, ObservedSupport> observedSupports = new LinkedHashMap<>();
 
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
       Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode) {
@@ -134,35 +148,53 @@ public final class InferencePass implements ObjectivePass {
     return tf;
   }
 
-  /** The fed value of an observed node, {@code [B, width]}. */
+  /** The fed value of an observed node, {@code [B, event...]}. */
   public Operand<TFloat32> observed(String name) {
     Operand<TFloat32> value = observed.get(name);
     if (value == null) {
       throw new IllegalArgumentException("no observed node '" + name + "' in " + spec.modelName());
     }
-    return value;
+    return EventAxes.unflatten(tf, value, spec.require(name).shape());
   }
 
-  /** A fresh layer helper for one call of the named network; its variables persist across calls. */
+  /**
+   * A fresh layer helper for one call of the named network; its variables persist across calls.
+   * It is built in this pass's network mode ({@link #training()}), and knows the batch size B, so
+   * that batch normalization in training takes its statistics per sample copy of a fold.
+   */
   public Nn network(String name) {
-    return new Nn(variables, name);
+    return new Nn(variables, name, networkMode, batch);
   }
 
-  /** {@code [k, B, width]} to {@code [k * B, width]}, sample-major. */
+  /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: the pass a training step minimizes. */
+  InferencePass training() {
+    networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
+  /** {@code [k, B, event...]} to {@code [k * B, event...]}, sample-major. */
   public Operand<TFloat32> fold(Operand<TFloat32> sampled) {
     if (!sampleAxis) {
       return sampled;
     }
-    long width = sampled.shape().get(-1);
-    return tf.reshape(sampled, tf.constant(new long[] {-1, width}));
+    if (sampled.shape().numDimensions() <= 2) {
+      return tf.reshape(sampled, tf.constant(new long[] {-1, sampled.shape().get(-1)}));
+    }
+    long[] shape = sampled.shape().asArray();
+    shape[1] = -1; // the event's sizes after the two leading axes, kept static
+    return tf.reshape(sampled, tf.constant(java.util.Arrays.copyOfRange(shape, 1, shape.length)));
   }
 
-  /** {@code [B, width]} to {@code [k * B, width]}: the value repeated for every sample, in fold's order. */
+  /** {@code [B, event...]} to {@code [k * B, event...]}: the value repeated for every sample, in fold's order. */
   public Operand<TFloat32> tileAndFold(Operand<TFloat32> unsampled) {
     if (!sampleAxis) {
       return unsampled;
     }
-    return tf.tile(unsampled, tf.stack(List.of(k, tf.constant(1))));
+    List<Operand<TInt32>> multiples = new java.util.ArrayList<>(List.of(k));
+    for (int axis = 1; axis < unsampled.shape().numDimensions(); axis++) {
+      multiples.add(tf.constant(1));
+    }
+    return tf.tile(unsampled, tf.stack(multiples));
   }
 
   /** A distribution computed on folded {@code [k * B, ...]} inputs, with parameters back to {@code [k, B, ...]}. */
@@ -176,19 +208,24 @@ public final class InferencePass implements ObjectivePass {
       if (rank >= 0 && rank <= 1) {
         return p; // a scalar or per-event parameter broadcasts as it is
       }
-      long width = p.shape().get(-1); // kept static, so layers downstream can size their kernels
-      return tf.reshape(p, tf.stack(List.of(k, batch, tf.constant(width < 0 ? -1 : (int) width))));
+      List<Operand<TInt32>> dims = new java.util.ArrayList<>(List.of(k, batch));
+      for (int axis = 1; axis < rank; axis++) {
+        long size = p.shape().get(axis); // kept static, so layers downstream can size their kernels
+        dims.add(tf.constant(size < 0 ? -1 : (int) size));
+      }
+      return tf.reshape(p, tf.stack(dims));
     });
   }
 
   /**
-   * Draws latent {@code name} from q, {@code [k, B, width]} (see {@link Mode}): reparameterized
+   * Draws latent {@code name} from q, {@code [k, B, event...]} (see {@link Mode}): reparameterized
    * where the family allows it and the pass wants gradients, q's mean in {@link Mode#MEAN}, the
    * dreamed value in {@link Mode#DREAM}. Parameters computed per example are broadcast over the
    * samples.
    */
   public Operand<TFloat32> draw(String name, Distribution q) {
     ModelSpec.Node node = spec.require(name);
+    q = flat(node, q, "q(" + name + " | ...)");
     List<Operand<TInt32>> dims = sampleAxis
         ? List.of(k, batch, tf.constant(node.width()))
         : List.of(batch, tf.constant(node.width()));
@@ -199,6 +236,16 @@ public final class InferencePass implements ObjectivePass {
         p -> p.shape().numDimensions() == dims.size() ? p : tf.broadcastTo(p, shape));
     boolean pathwise = mode == Mode.SAMPLE
         && broadcast.reparameterization() == Reparameterization.REPARAMETERIZED;
+    if (mode == Mode.SAMPLE && !pathwise && (spec.objective() == ObjectiveKind.ELBO
+        || spec.objective() == ObjectiveKind.IWAE)) {
+      // The processor allows only reparameterized latents under these objectives, from what the
+      // family declares (a user's @Family): a family whose draws say otherwise would train on a
+      // gradient missing its score-function term, silently.
+      throw new IllegalStateException("latent '" + name + "' of " + spec.modelName() + " is drawn from "
+          + broadcast.familyName() + ", whose reparameterization() is " + broadcast.reparameterization()
+          + ", but the " + spec.objective() + " objective differentiates through its samples; a family "
+          + "of your own must declare @Family(reparameterization = NONE) when rsample has no gradient");
+    }
     Operand<TFloat32> value = switch (mode) {
       case MEAN -> broadcast.mean();
       case DREAM -> dream(name);
@@ -210,7 +257,17 @@ public final class InferencePass implements ObjectivePass {
       scoreLogQ = add(scoreLogQ, logQ);
     }
     latentValues.put(name, value);
-    return value;
+    return EventAxes.unflatten(tf, value, node.shape());
+  }
+
+  /** {@code distribution} of node {@code node} with flat parameters, {@code [..., width]}. */
+  private <D extends Distribution> D flat(ModelSpec.Node node, D distribution, String what) {
+    return EventAxes.flatten(tf, distribution, node.shape(), what + " in " + spec.modelName());
+  }
+
+  /** A value of node {@code name}, {@code [..., event...]}, flat: {@code [..., width]}. */
+  private Operand<TFloat32> flatValue(String name, Operand<TFloat32> value) {
+    return EventAxes.flatten(tf, value, spec.require(name).shape(), "the value of node '" + name + "'");
   }
 
   /**
@@ -279,14 +336,20 @@ public final class InferencePass implements ObjectivePass {
 
   /** Scores latent {@code name}: its KL term in the ELBO is analytic, KL(q || p) in closed form. */
   public void latentAnalyticKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
-    Distribution prior = perRow(p, value);
+    ModelSpec.Node node = spec.require(name);
+    value = flatValue(name, value);
+    q = flat(node, q, "q(" + name + " | ...)");
+    Distribution prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
     Operand<TFloat32> kl = KlDivergence.analytic(q, prior);
     latent(name, value, q, prior, tf.math.neg(kl), kl);
   }
 
   /** Scores latent {@code name}: its KL term in the ELBO is the one-sample estimate log q - log p. */
   public void latentMonteCarloKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
-    Distribution prior = perRow(p, value);
+    ModelSpec.Node node = spec.require(name);
+    value = flatValue(name, value);
+    q = flat(node, q, "q(" + name + " | ...)");
+    Distribution prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
     Operand<TFloat32> kl = KlDivergence.monteCarlo(q, prior, value);
     latent(name, value, q, prior, tf.math.neg(kl), kl);
   }
@@ -313,15 +376,36 @@ public final class InferencePass implements ObjectivePass {
     termMeans.put("kl/" + name, termMean(kl));
   }
 
-  /** Scores observed node {@code name} under p: log p(x | parents). */
+  /**
+   * Scores observed node {@code name} under p: log p(x | parents). The family's fixed support is
+   * recorded for the data check ({@link #observedSupports}); a support its parameters bound (a
+   * Uniform's) is asserted here, naming the node.
+   */
   public void observe(String name, Operand<TFloat32> value, Distribution likelihood) {
-    Distribution p = perRow(likelihood, value);
+    value = flatValue(name, value);
+    Distribution p = perRow(flat(spec.require(name), likelihood, "p(" + name + " | ...)"), value);
+    observedSupports.put(name, new ObservedSupport(p.familyName(), p.support()));
+    Optional<Operand<TBool>> inSupport = p.supportCheck(value);
+    if (inSupport.isPresent()) {
+      Operand<TBool> all = tf.reduceAll(inSupport.get(), allAxes(inSupport.get()));
+      value = tf.withControlDependencies(List.of(tf.assertThat(all, List.of(tf.constant("observed node " + name
+          + " of " + spec.modelName() + ": data outside the support of its " + p.familyName()
+          + " (bounds given by its parameters), in column " + name + ":"), value)))).identity(value);
+    }
     Operand<TFloat32> logLikelihood = p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
     observedTerms = add(observedTerms, logLikelihood);
     termMeans.put("log_likelihood/" + name, termMean(logLikelihood));
     observedMeans.put(name, p.mean());
+  }
+
+  /** What an observed node's family is and its fixed support: what its data column is checked against. */
+  public record ObservedSupport(String family, Support support) {}
+
+  /** Each observed node this pass scored, with its family's fixed support, in the order observed. */
+  public Map<String, ObservedSupport> observedSupports() {
+    return java.util.Collections.unmodifiableMap(observedSupports);
   }
 
   /**

@@ -15,10 +15,26 @@ import java.util.OptionalInt;
 public final class ModelSpec {
   /**
    * A node: its name, whether it is latent, the number of scalars in one event, whether it is a
-   * given node (observed and conditioned on, with no density of its own), and whether it is an
-   * enumerated latent (a Categorical summed out over its classes, which the data may observe).
+   * given node (observed and conditioned on, with no density of its own), whether it is an
+   * enumerated latent (a Categorical summed out over its classes, which the data may observe),
+   * and its event shape, of any rank ({@code [28, 28, 1]} for an image, channels last), whose
+   * sizes multiply to the width. The passes keep values flat, {@code [..., width]}, and hand
+   * networks {@code [n, shape...]} (see {@link dev.helmholtz.core.EventAxes}).
    */
-  public record Node(String name, boolean latent, int width, boolean given, boolean enumerated) {
+  public record Node(String name, boolean latent, int width, boolean given, boolean enumerated, List<Integer> shape) {
+    public Node {
+      shape = List.copyOf(shape);
+      if (shape.isEmpty() || shape.stream().anyMatch(size -> size < 1)
+          || dev.helmholtz.core.EventAxes.width(shape) != width) {
+        throw new IllegalArgumentException("node '" + name + "' has event shape " + shape
+            + "; it needs one or more sizes, each at least 1, multiplying to its width " + width);
+      }
+    }
+
+    public Node(String name, boolean latent, int width, boolean given, boolean enumerated) {
+      this(name, latent, width, given, enumerated, List.of(width));
+    }
+
     public Node(String name, boolean latent, int width) {
       this(name, latent, width, false, false);
     }
@@ -144,20 +160,31 @@ public final class ModelSpec {
       return this;
     }
 
-    public Builder observed(String name, int width) {
-      nodes.add(new Node(name, false, width));
+    /** An observed node of event shape {@code shape}: {@code 784}, or {@code 28, 28, 1} for an image. */
+    public Builder observed(String name, int... shape) {
+      nodes.add(node(name, false, false, shape));
       return this;
     }
 
     /** An observed node that is conditioned on, not modelled: {@code @Observed(given = true)}. */
-    public Builder given(String name, int width) {
-      nodes.add(new Node(name, false, width, true));
+    public Builder given(String name, int... shape) {
+      nodes.add(node(name, false, true, shape));
       return this;
     }
 
-    public Builder latent(String name, int width) {
-      nodes.add(new Node(name, true, width));
+    /** A latent node of event shape {@code shape}. */
+    public Builder latent(String name, int... shape) {
+      nodes.add(node(name, true, false, shape));
       return this;
+    }
+
+    private static Node node(String name, boolean latent, boolean given, int[] shape) {
+      List<Integer> sizes = java.util.Arrays.stream(shape).boxed().toList();
+      if (sizes.isEmpty() || sizes.stream().anyMatch(size -> size < 1)) {
+        throw new IllegalArgumentException("node '" + name + "' needs an event shape of one or more sizes, "
+            + "each at least 1, was " + sizes);
+      }
+      return new Node(name, latent, dev.helmholtz.core.EventAxes.width(sizes), given, false, sizes);
     }
 
     /**

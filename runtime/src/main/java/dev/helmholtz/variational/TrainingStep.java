@@ -89,7 +89,7 @@ public final class TrainingStep {
       InferencePass tower = new InferencePass(tf, spec, variables, random,
           towers.inputs(t), tf.constant(trainingSamples), trainingSamples,
           objective.differentiatesSamples() ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
-          Map.of(), spec.enumerated().isPresent());
+          Map.of(), spec.enumerated().isPresent()).training();
       model.defineInference(tower);
       towerPasses.add(tower);
       Map<String, Operand<TFloat32>> towerInputs = towers.inputs(t);
@@ -112,14 +112,27 @@ public final class TrainingStep {
    * objective's state.
    */
   List<Op> optimizer(Ops tf) {
-    Adam adam = Adam.create(tf, "adam", target.loss(), variables.trainableVariables(), learningRate,
+    // Weight decay (nn.weightDecay) joins the minimized loss, not the reported objective.
+    Operand<TFloat32> loss = variables.penalty(variables.trainableVariables())
+        .<Operand<TFloat32>>map(p -> tf.math.add(target.loss(), p)).orElse(target.loss());
+    Adam adam = Adam.create(tf, "adam", loss, variables.trainableVariables(), learningRate,
         Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, maxGradientNorm);
-    trainStep = target.after(tf, adam.step());
-    clippedTrainStep = target.after(tf, adam.clippedStep());
+    trainStep = target.after(tf, withUpdates(tf, adam.step()));
+    clippedTrainStep = target.after(tf, withUpdates(tf, adam.clippedStep()));
     gradientSquaredNorms = adam.gradientSquaredNorms();
     List<Op> initializers = new ArrayList<>(adam.initializers());
     initializers.addAll(target.initializers());
     return initializers;
+  }
+
+  /** {@code step} with the networks' batch-normalization updates (moving averages), as one op. */
+  private Op withUpdates(Ops tf, Op step) {
+    List<Op> updates = new ArrayList<>(variables.updates());
+    if (updates.isEmpty()) {
+      return step;
+    }
+    updates.add(step);
+    return tf.withControlDependencies(updates).noOp();
   }
 
   /**

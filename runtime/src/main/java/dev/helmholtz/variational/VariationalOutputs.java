@@ -2,6 +2,7 @@ package dev.helmholtz.variational;
 
 import dev.helmholtz.core.BatchRuns;
 import dev.helmholtz.core.DataColumns;
+import dev.helmholtz.core.EventAxes;
 import dev.helmholtz.core.SavedModelExporter;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
@@ -36,6 +37,14 @@ final class VariationalOutputs {
   private final Map<String, Placeholder<TFloat32>> givenInputs = new LinkedHashMap<>();
   private final InferencePass meanPass;
   private final GenerativePass generativePass;
+  /**
+   * The SavedModel's view of a model with events of rank above 1: inputs of the event's shape
+   * ({@code [n, 28, 28, 1]}) and a mean pass over them; null when every event is a vector, whose
+   * signatures use the inputs and passes above as they are.
+   */
+  private final Map<String, Operand<TFloat32>> shapedInputs;
+  private final InferencePass shapedMeanPass;
+  private final Ops tf;
 
   /**
    * Builds the mean pass on {@code observed}, then the given nodes' inputs and the ancestral
@@ -44,6 +53,7 @@ final class VariationalOutputs {
   VariationalOutputs(VariationalModel model, Ops tf, RandomSource random, VariableStore variables,
       Map<String, Operand<TFloat32>> observed, Placeholder<TInt32> generateCount) {
     this.model = model;
+    this.tf = tf;
     this.spec = model.spec();
     this.observed = observed;
     this.generateCount = generateCount;
@@ -56,6 +66,44 @@ final class VariationalOutputs {
     }
     generativePass = new GenerativePass(tf, spec, variables, random, generateCount, new LinkedHashMap<>(givenInputs));
     model.defineGeneration(generativePass);
+    // Built last, and only for such models: the graph of every other model stays as it was.
+    if (spec.nodes().stream().allMatch(node -> EventAxes.isVector(node.shape()))) {
+      shapedInputs = null;
+      shapedMeanPass = null;
+    } else {
+      shapedInputs = new LinkedHashMap<>();
+      Map<String, Operand<TFloat32>> flat = new LinkedHashMap<>(observed);
+      for (ModelSpec.Node node : spec.observed()) {
+        if (!EventAxes.isVector(node.shape()) && !node.given()) {
+          long[] dims = new long[node.shape().size() + 1];
+          dims[0] = Shape.UNKNOWN_SIZE;
+          for (int i = 0; i < node.shape().size(); i++) {
+            dims[i + 1] = node.shape().get(i);
+          }
+          Placeholder<TFloat32> input = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(dims)));
+          shapedInputs.put(node.name(), input);
+          flat.put(node.name(), EventAxes.flatten(tf, input, node.shape(), "input '" + node.name() + "'"));
+        } else {
+          shapedInputs.put(node.name(), observed.get(node.name()));
+        }
+      }
+      shapedMeanPass = new InferencePass(tf, spec, variables, random, flat, tf.constant(1), 1,
+          InferencePass.Mode.MEAN);
+      model.defineInference(shapedMeanPass);
+    }
+  }
+
+  /** Each value of {@code values} (flat, {@code [n, width]}) in its node's event shape. */
+  private Map<String, Operand<?>> shaped(Map<String, Operand<TFloat32>> values) {
+    Map<String, Operand<?>> out = new LinkedHashMap<>();
+    values.forEach((name, value) -> out.put(name, shapedMeanPass == null ? value
+        : EventAxes.unflatten(tf, value, spec.require(name).shape())));
+    return out;
+  }
+
+  /** Each observed node's family and fixed support, as the mean pass scored it. */
+  Map<String, InferencePass.ObservedSupport> observedSupports() {
+    return meanPass.observedSupports();
   }
 
   /** See {@link VariationalModel#generate(int)}. */
@@ -203,7 +251,8 @@ final class VariationalOutputs {
 
   /** See {@link VariationalModel#exportSavedModel}. */
   void exportSavedModel(Path directory) throws IOException {
-    Map<String, Operand<?>> generateOutputs = new LinkedHashMap<>(generatedValues());
+    // Event shapes of rank above 1 are exported as they are declared: [n, 28, 28, 1].
+    Map<String, Operand<?>> generateOutputs = shaped(generatedValues());
     // Given nodes are placeholders of the generative pass: generate cannot run without them.
     Map<String, Operand<?>> generateInputs = new LinkedHashMap<>();
     generateInputs.put("n", generateCount);
@@ -218,9 +267,11 @@ final class VariationalOutputs {
     }
     Map<String, Operand<?>> inputs = new LinkedHashMap<>();
     // An enumerated latent's labels are an input of training only: encoding ignores them.
-    spec.observed().forEach(node -> inputs.put(node.name(), observed.get(node.name())));
-    Map<String, Operand<?>> encodeOutputs = new LinkedHashMap<>(meanPass.latentValues());
-    Map<String, Operand<?>> reconstructOutputs = new LinkedHashMap<>(meanPass.observedMeans());
+    InferencePass exported = shapedMeanPass == null ? meanPass : shapedMeanPass;
+    spec.observed().forEach(node -> inputs.put(node.name(),
+        (shapedInputs == null ? observed : shapedInputs).get(node.name())));
+    Map<String, Operand<?>> encodeOutputs = shaped(exported.latentValues());
+    Map<String, Operand<?>> reconstructOutputs = shaped(exported.observedMeans());
     SavedModelExporter.export(model.session(), directory, generateInputs, generateOutputs, classInputs,
         spec.latents().isEmpty() ? null : inputs, encodeOutputs, reconstructOutputs);
   }

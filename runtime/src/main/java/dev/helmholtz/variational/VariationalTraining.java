@@ -23,6 +23,9 @@ import java.util.Properties;
  * data uploaded to the graph (resident path); validation takes the model's own objective.
  */
 final class VariationalTraining implements TrainableModel {
+  /** The checkpoint property of the tower count, which a resumed run must share. */
+  private static final String TOWERS = "training.towers";
+
   private final VariationalModel model;
   private final String[] columns;
   private final List<String> parameters;
@@ -62,7 +65,11 @@ final class VariationalTraining implements TrainableModel {
 
   @Override
   public void checkResumable(Properties checkpoint, Path path, List<String> differences) {
-    // Nothing beyond the loop's position: the variables hold the rest, and restoring checks them.
+    // Each tower draws from its own random streams, so another tower count cannot restore them.
+    String towers = checkpoint.getProperty(TOWERS);
+    if (towers != null && !towers.equals(Integer.toString(model.trainingTowers()))) {
+      differences.add(towers + " training tower(s) (this run: " + model.trainingTowers() + ")");
+    }
   }
 
   @Override
@@ -90,28 +97,51 @@ final class VariationalTraining implements TrainableModel {
     return model.objective(validation);
   }
 
-  /** 8 x 8 samples of each observed node that is a square image. */
+  /**
+   * 8 x 8 samples of each observed node that is a grey image: of event shape {@code [h, w]} or
+   * {@code [h, w, 1]}, or a vector of a square width.
+   */
   @Override
   public Map<String, ImageGrid.Pixels> sampleImages() {
     Map<String, ImageGrid.Pixels> grids = new LinkedHashMap<>();
-    List<ModelSpec.Node> images = model.spec().observed().stream()
-        .filter(node -> node.width() > 1 && side(node) * side(node) == node.width()).toList();
+    List<ModelSpec.Node> images = model.spec().observed().stream().filter(node -> imageSize(node) != null).toList();
     if (!images.isEmpty()) {
       Map<String, float[][]> samples = model.generate(64);
       for (ModelSpec.Node node : images) {
-        grids.put(node.name(), ImageGrid.pixels(samples.get(node.name()), side(node), side(node), 8));
+        int[] size = imageSize(node);
+        grids.put(node.name(), ImageGrid.pixels(samples.get(node.name()), size[0], size[1], 8));
       }
     }
     return grids;
   }
 
-  private static int side(ModelSpec.Node node) {
-    return (int) Math.round(Math.sqrt(node.width()));
+  /** {height, width} of a node that is a grey image, or null. */
+  private static int[] imageSize(ModelSpec.Node node) {
+    List<Integer> shape = node.shape();
+    if (shape.size() == 2 || (shape.size() == 3 && shape.get(2) == 1)) {
+      return new int[] {shape.get(0), shape.get(1)};
+    }
+    int side = (int) Math.round(Math.sqrt(node.width()));
+    return shape.size() == 1 && node.width() > 1 && side * side == node.width() ? new int[] {side, side} : null;
+  }
+
+  @Override
+  public Map<String, String> settings() {
+    dev.helmholtz.train.ThreadSettings t = model.threadSettings();
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("threads", t.intraOp() + "," + t.interOp());
+    ModelSpec spec = model.spec();
+    settings.put("objective", spec.objective() + ", " + spec.samples() + " sample(s)"
+        + (spec.enumerated().isPresent() ? ", classification weight " + spec.classificationWeight() : ""));
+    return settings;
   }
 
   @Override
   public Properties checkpointProperties(Properties position) {
-    return model.checkpointProperties(position);
+    Properties p = new Properties();
+    p.putAll(position);
+    p.setProperty(TOWERS, Integer.toString(model.trainingTowers()));
+    return model.checkpointProperties(p);
   }
 
   @Override

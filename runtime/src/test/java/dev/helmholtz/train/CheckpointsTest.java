@@ -152,4 +152,48 @@ class CheckpointsTest {
     assertTrue(Checkpoints.latest(dir).isEmpty());
     assertEquals("old30", Files.readString(archive.resolve("step-0000000030/variables.index")));
   }
+
+  /**
+   * A checkpoint of this step written by another run (other properties: another seed, say) is never
+   * taken for this run's: it is moved aside and this run's is written (issue 25: a second run once
+   * skipped every save as "not rewritten" and reported the first run's checkpoints as its own).
+   */
+  @Test
+  void anotherRunsCheckpointOfTheSameStepIsMovedAsideNotTakenForThisRunsOwn(@TempDir Path dir) throws IOException {
+    CheckpointManager other = CheckpointManager.open(dir, 3);
+    Properties seed1 = properties(10);
+    seed1.setProperty("training.seed", "1");
+    other.save(10, seed1, variables("seed 1"));
+    CheckpointManager mine = CheckpointManager.open(dir, 3);
+    Properties seed2 = properties(10);
+    seed2.setProperty("training.seed", "2");
+    Path written = mine.save(10, seed2, variables("seed 2"));
+    assertEquals("seed 2", Files.readString(written.resolve("variables.index")));
+    assertEquals("2", Checkpoints.properties(written).getProperty("training.seed"));
+    Path aside;
+    try (Stream<Path> entries = Files.list(dir)) {
+      aside = entries.filter(p -> p.getFileName().toString().startsWith("previous-")).findFirst().orElseThrow();
+    }
+    assertEquals("seed 1", Files.readString(aside.resolve("step-0000000010/variables.index")), "moved, not deleted");
+  }
+
+  /**
+   * A pending checkpoint (its next step not yet run) keeps the newest confirmed one from being
+   * pruned; after a divergence the pending one is moved aside and the confirmed one is kept.
+   */
+  @Test
+  void theCheckpointBeforeADivergingStepIsMovedAsideAndTheOneBeforeItKept(@TempDir Path dir) throws IOException {
+    CheckpointManager manager = CheckpointManager.open(dir, 1);
+    manager.save(1, properties(1), variables("one"));
+    manager.confirm(2);
+    manager.save(2, properties(2), variables("two"));
+    assertEquals(List.of("step-0000000001", "step-0000000002"), names(dir), "the confirmed one waits");
+    assertEquals(dir.resolve("step-0000000001"), manager.diverged().orElseThrow());
+    assertEquals(dir.resolve("step-0000000001"), Checkpoints.latest(dir).orElseThrow());
+    manager.save(3, properties(3), variables("three"));
+    manager.confirm(4);
+    manager.finish();
+    assertEquals("step-0000000003", Checkpoints.latest(dir).orElseThrow().getFileName().toString());
+    assertEquals(1, Checkpoints.list(dir).size());
+  }
 }

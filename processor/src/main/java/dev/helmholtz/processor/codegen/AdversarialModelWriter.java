@@ -17,7 +17,7 @@ import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.helmholtz.processor.model.AnnotationMirrors;
-import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -80,7 +80,7 @@ public final class AdversarialModelWriter {
             Double.toString(AnnotationMirrors.doubleValue(d, "gradientPenalty", 10.0)));
     for (NodeDescriptor node : model.nodes()) {
       String role = node.isLatent() ? "latent" : node.name().equals(judged.name()) ? "generated" : "label";
-      b.add(".$L($S, $L)\n", role, node.name(), node.width());
+      b.add(".$L($S, $L)\n", role, node.name(), GeneratedClass.shapeArguments(node));
     }
     return b.add(".build()").unindent().unindent().build();
   }
@@ -97,7 +97,8 @@ public final class AdversarialModelWriter {
         .returns(matrix);
     if (labels.isEmpty()) {
       methods.add(sample.addParameter(TypeName.INT, "n")
-          .addJavadoc("Draws {@code n} generated examples of $L: {@code [n][$L]}.\n", xDoc, judged.width())
+          .addJavadoc("Draws {@code n} generated examples of $L: {@code [n][$L]}$L.\n", xDoc, judged.width(),
+              GeneratedClass.rowLayout(judged))
           .addStatement("return generate(n).get($S)", judged.name())
           .build());
     } else {
@@ -105,8 +106,8 @@ public final class AdversarialModelWriter {
           .map(y -> parameters.newName(SourceText.identifier(y.name()), y)).toList();
       names.forEach(n -> sample.addParameter(matrix, n));
       methods.add(sample
-          .addJavadoc("Draws one generated example of $L per row of the labels: {@code [rows][$L]}.\n",
-              xDoc, judged.width())
+          .addJavadoc("Draws one generated example of $L per row of the labels: {@code [rows][$L]}$L.\n",
+              xDoc, judged.width(), GeneratedClass.rowLayout(judged))
           .addStatement("return generate($L).get($S)", dataset(labels, names), judged.name())
           .build());
     }
@@ -141,10 +142,10 @@ public final class AdversarialModelWriter {
       var generator = validated.generator(node);
       String value = names.newName(SourceText.identifier(node.name()), node);
       if (node.isLatent()) {
-        Family family = validated.family(node);
+        NodeFamily family = validated.family(node);
         String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
         CodeBlock distribution = generator.isPresent() ? call(generator.get(), names, "pass")
-            : VariationalModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
+            : VariationalModelWriter.prior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
         body.addStatement("$T $N = $L", generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family)), p,
             distribution);
         body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, value, node.name(), p);

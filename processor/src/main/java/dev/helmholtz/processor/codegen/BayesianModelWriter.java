@@ -17,7 +17,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
-import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NodeDescriptor;
@@ -159,7 +159,7 @@ public final class BayesianModelWriter {
         body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, value, node.name());
         continue;
       }
-      Family family = validated.family(node);
+      NodeFamily family = validated.family(node);
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       Optional<NetworkDescriptor> generator = validated.generator(node);
       if (node.isLatent()) {
@@ -173,7 +173,7 @@ public final class BayesianModelWriter {
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
-            VariationalModelWriter.standardPrior(node, family, CodeBlock.of("pass.shape($N)", value)));
+            VariationalModelWriter.prior(node, family, CodeBlock.of("pass.shape($N)", value)));
       }
       if (node.isLatent()) {
         body.addStatement("pass.prior($S, $N, $N)", node.name(), value, p);

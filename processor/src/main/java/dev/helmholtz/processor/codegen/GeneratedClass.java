@@ -14,6 +14,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.List;
 import javax.lang.model.element.Modifier;
@@ -91,6 +92,17 @@ final class GeneratedClass {
         .addStatement("return new $T(model, seed, threads)", generatedType)
         .build();
     return List.of(constructor, withSeed, full);
+  }
+
+  /** A node's event shape as the spec builder's arguments: {@code 784}, or {@code 28, 28, 1}. */
+  static String shapeArguments(NodeDescriptor node) {
+    return String.join(", ", node.shape().stream().map(String::valueOf).toList());
+  }
+
+  /** For a row of an event of rank above 1, how its values are laid out; empty for a vector. */
+  static String rowLayout(NodeDescriptor node) {
+    return node.shape().size() == 1 ? ""
+        : ",\neach row an event of shape " + node.shape() + " flattened row-major (channels last)";
   }
 
   static JavaFile file(ModelDescriptor model, TypeSpec type) {

@@ -3,6 +3,7 @@ package dev.helmholtz.processor.codegen;
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
 import dev.helmholtz.processor.validation.ModelKind;
@@ -31,6 +32,9 @@ public final class ModelReport {
       b.append("<li>").append(line(node, true)).append("\n");
     }
     b.append("</ul>\n");
+    if (model.kind() == ModelKind.ENERGY) {
+      return b.append("<p>").append(SourceText.javadoc(gibbsSweep())).append(".\n").toString();
+    }
     b.append(!model.kind().infersPerExample() ? "<p>"
             : "<p>Inference order: " + SourceText.javadoc(names(model.inferenceOrder())) + ". ")
         .append("Generative order: ").append(SourceText.javadoc(names(model.generativeOrder())))
@@ -47,11 +51,20 @@ public final class ModelReport {
     for (NodeDescriptor node : model.generativeOrder()) {
       b.append("  ").append(line(node, false)).append('\n');
     }
+    if (model.kind() == ModelKind.ENERGY) {
+      return b.append("  ").append(gibbsSweep()).toString();
+    }
     if (model.kind().infersPerExample()) {
       b.append("  inference order: ").append(names(model.inferenceOrder())).append('\n');
     }
     b.append("  generative order: ").append(names(model.generativeOrder()));
     return b.toString();
+  }
+
+  /** An energy-based model's block-Gibbs sweep: latents given the observed nodes, then those given the latents. */
+  private String gibbsSweep() {
+    return "Gibbs sweep: " + names(model.latents()) + " given " + names(model.observed()) + ", then "
+        + names(model.observed()) + " given " + names(model.latents());
   }
 
   private String objective() {
@@ -65,6 +78,8 @@ public final class ModelReport {
       case BAYESIAN -> "none per example: the posterior of the global latents given the whole data set, "
           + "log p(globals) + sum over examples of log p(observed | globals, given), sampled by HMC "
           + "(hmc(data)) or fitted by mean-field VI (variational(data))";
+      case ENERGY -> EnergyModelWriter.training(model.model().networks(NetworkRole.ENERGY).get(0))
+          + ", by SGD with momentum";
       case VARIATIONAL -> model.model().objective() + ", " + model.model().samples() + " sample"
           + (model.model().samples() == 1 ? "" : "s") + " per example";
     };
@@ -74,10 +89,16 @@ public final class ModelReport {
     String code = html ? SourceText.javadocCode(node.name()) : node.name();
     StringBuilder b = new StringBuilder(code).append(": ")
         .append(node.isLatent() ? "latent " : "observed ")
-        .append(model.family(node).simpleName())
+        .append(family(node))
         .append(", event shape ").append(node.shape()).append("; ");
     if (model.kind() == ModelKind.ADVERSARIAL) {
       return b.append(adversarialRole(node, html)).toString();
+    }
+    if (model.kind() == ModelKind.ENERGY) {
+      String units = EnergyModelWriter.units(model.family(node).simpleName()).equals("GAUSSIAN")
+          ? "real units, Normal given the rest" : "binary units, Bernoulli given the rest";
+      return b.append(units).append(node.isLatent() ? ", summed out of the free energy" : "").append("; in ")
+          .append(model.model().networks(NetworkRole.ENERGY).get(0).methodName()).append("()").toString();
     }
     if (node.given()) {
       return b.append("given: conditioned on, not modelled").toString();
@@ -111,6 +132,13 @@ public final class ModelReport {
           .append(model.analyticKl(node) ? "analytic" : "Monte Carlo");
     }
     return b.toString();
+  }
+
+  /** The family's name; a user's own says so, with its class. */
+  private String family(NodeDescriptor node) {
+    NodeFamily family = model.family(node);
+    return family.simpleName() + (family.userDefined()
+        ? " (a family of your own, " + family.qualifiedName() + ")" : "");
   }
 
   /** Where a global latent starts in theta: global latents lie end to end in declaration order. */
@@ -152,7 +180,7 @@ public final class ModelReport {
         .map(ParameterDescriptor::name)
         .toList();
     return p + "(" + name + (parents.isEmpty() ? "" : " | " + String.join(", ", parents))
-        + ") by " + network.methodName() + "()";
+        + ") by " + network.methodName() + "()" + (network.returnsFlow() ? ", a normalizing flow" : "");
   }
 
   private static String names(List<NodeDescriptor> nodes) {

@@ -13,6 +13,7 @@ public final class ModelWriters {
       case VARIATIONAL -> new VariationalModelWriter(model, generatedAnnotationAvailable).write();
       case ADVERSARIAL -> new AdversarialModelWriter(model, generatedAnnotationAvailable).write();
       case BAYESIAN -> new BayesianModelWriter(model, generatedAnnotationAvailable).write();
+      case ENERGY -> new EnergyModelWriter(model, generatedAnnotationAvailable).write();
     };
   }
 }

@@ -5,6 +5,8 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.NetworkDescriptor;
+import dev.helmholtz.processor.model.NodeFamily;
+import dev.helmholtz.processor.model.UserFamily;
 
 /** The runtime and TensorFlow types generated code names. Kept by name: the processor does not load them. */
 final class RuntimeTypes {
@@ -20,6 +22,10 @@ final class RuntimeTypes {
   static final ClassName ADVERSARIAL_PASS = ClassName.get("dev.helmholtz.adversarial", "AdversarialPass");
   static final ClassName DISCRIMINATOR_PASS = ClassName.get("dev.helmholtz.adversarial", "DiscriminatorPass");
   static final ClassName GAN_LOSS = ClassName.get("dev.helmholtz.annotations", "GanLoss");
+  static final ClassName ENERGY_MODEL = ClassName.get("dev.helmholtz.energy", "EnergyModel");
+  static final ClassName ENERGY_SPEC = ClassName.get("dev.helmholtz.energy", "EnergySpec");
+  static final ClassName ENERGY_PASS = ClassName.get("dev.helmholtz.energy", "EnergyPass");
+  static final ClassName UNITS = ClassName.get("dev.helmholtz.energy", "Units");
   static final ClassName SEED = ClassName.get("dev.helmholtz.graph", "Seed");
   static final ClassName THREAD_SETTINGS = ClassName.get("dev.helmholtz.train", "ThreadSettings");
   static final ClassName DATASET = ClassName.get("dev.helmholtz.data", "Dataset");
@@ -30,6 +36,9 @@ final class RuntimeTypes {
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
 
+  static final ClassName TRANSFORMED_DISTRIBUTION =
+      ClassName.get("dev.helmholtz.dist", "TransformedDistribution");
+
   static ClassName of(Family family) {
     return ClassName.get(family.packageName(), family.simpleName());
   }
@@ -38,6 +47,11 @@ final class RuntimeTypes {
   static TypeName returnedBy(NetworkDescriptor network) {
     ClassName family = of(network.returnFamily().orElseThrow());
     return network.returnComponents().<TypeName>map(c -> ParameterizedTypeName.get(family, of(c))).orElse(family);
+  }
+
+  /** A runtime family by its package and name; a user's own by its class (it may be nested). */
+  static ClassName of(NodeFamily family) {
+    return family instanceof UserFamily user ? ClassName.get(user.type()) : of((Family) family);
   }
 
   private RuntimeTypes() {}

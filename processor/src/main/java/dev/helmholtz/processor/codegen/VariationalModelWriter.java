@@ -17,10 +17,12 @@ import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
+import dev.helmholtz.processor.model.UserFamily;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +73,7 @@ public final class VariationalModelWriter {
         continue;
       }
       b.add(".$L($S, $L)\n", node.isLatent() ? "latent" : node.given() ? "given" : "observed", node.name(),
-          node.width());
+          GeneratedClass.shapeArguments(node));
     }
     return b.add(".build()").unindent().unindent().build();
   }
@@ -102,7 +104,7 @@ public final class VariationalModelWriter {
         .returns(matrix)
         .addParameter(TypeName.INT, "n")
         .addJavadoc("Draws {@code n} examples by ancestral sampling and returns, for each, the mean of\n"
-            + "p($L | parents): {@code [n][$L]}.\n", xDoc, x.width())
+            + "p($L | parents): {@code [n][$L]}$L.\n", xDoc, x.width(), GeneratedClass.rowLayout(x))
         .addStatement("return generate(n).get($S)", x.name())
         .build());
     methods.add(MethodSpec.methodBuilder("reconstruct")
@@ -110,7 +112,7 @@ public final class VariationalModelWriter {
         .returns(matrix)
         .addParameter(matrix, "data")
         .addJavadoc("Encodes each row to the means of the posteriors and decodes it to the mean of\n"
-            + "p($L | ...): {@code [rows][$L]}.\n", xDoc, x.width())
+            + "p($L | ...): {@code [rows][$L]}$L.\n", xDoc, x.width(), GeneratedClass.rowLayout(x))
         .addStatement("return reconstructAll($T.of($S, data)).get($S)", DATASET, x.name(), x.name())
         .build());
     List<NodeDescriptor> latents = validated.inferenceOrder();
@@ -121,8 +123,8 @@ public final class VariationalModelWriter {
           .addModifiers(Modifier.PUBLIC)
           .returns(matrix)
           .addParameter(matrix, "data")
-          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}.\n",
-              SourceText.javadoc(z.name()), z.width())
+          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}$L.\n",
+              SourceText.javadoc(z.name()), z.width(), GeneratedClass.rowLayout(z))
           .addStatement("return encodeAll($T.of($S, data)).get($S)", DATASET, x.name(), z.name())
           .build());
     }
@@ -173,8 +175,8 @@ public final class VariationalModelWriter {
       String q = names.newName("q" + SourceText.capitalize(SourceText.identifier(z.name())), "q/" + z.name());
       body.add("// q($L | $L) by $L(): $L\n", SourceText.lineComment(z.name()), parents(encoder),
           encoder.methodName(), estimator(z));
-      body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(encoder), q,
-          inferenceCall(encoder, names));
+      body.addStatement("$T $N = $L", validated.flowPosterior(z) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+          : RuntimeTypes.returnedBy(encoder), q, inferenceCall(encoder, names));
       body.addStatement("$T $N = pass.$L($S, $N)", FLOAT_OPERAND, names.newName(SourceText.identifier(z.name()), z),
           z.enumerate() ? "enumerate" : "draw", z.name(), q);
     }
@@ -182,7 +184,7 @@ public final class VariationalModelWriter {
       if (node.given()) {
         continue; // conditioned on: an input of the networks, with no density of its own
       }
-      Family family = validated.family(node);
+      NodeFamily family = validated.family(node);
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       if (generator.isPresent()) {
@@ -190,12 +192,12 @@ public final class VariationalModelWriter {
         body.add("// p($L$L) by $L()\n", SourceText.lineComment(node.name()),
             generator.get().nodeParameters().isEmpty() ? "" : " | " + parents(generator.get()),
             generator.get().methodName());
-        body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(generator.get()), p,
-            inferenceCall(generator.get(), names));
+        body.addStatement("$T $N = $L", validated.flowPrior(node) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+            : RuntimeTypes.returnedBy(generator.get()), p, inferenceCall(generator.get(), names));
       } else {
         body.add("// p($L): standard prior\n", SourceText.lineComment(node.name()));
         body.addStatement("$T $N = $L", RuntimeTypes.of(family), p,
-            standardPrior(node, family, CodeBlock.of("pass.shape($N)", names.get(node))));
+            prior(node, family, CodeBlock.of("pass.shape($N)", names.get(node))));
       }
       if (node.isLatent()) {
         String method = node.enumerate() ? "latentEnumerated"
@@ -249,11 +251,12 @@ public final class VariationalModelWriter {
             node.name());
         continue;
       }
-      Family family = validated.family(node);
+      NodeFamily family = validated.family(node);
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
       CodeBlock distribution;
-      TypeName type = generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family));
+      TypeName type = validated.flowPrior(node) ? RuntimeTypes.TRANSFORMED_DISTRIBUTION
+          : generator.map(RuntimeTypes::returnedBy).orElse(RuntimeTypes.of(family));
       if (generator.isPresent()) {
         NetworkDescriptor g = generator.get();
         distribution = CodeBlock.of("model.$N($L)", g.methodName(), g.parameters().stream()
@@ -262,7 +265,7 @@ public final class VariationalModelWriter {
                 : CodeBlock.of("$N", names.get(validated.node(x.name()))))
             .collect(CodeBlock.joining(", ")));
       } else {
-        distribution = standardPrior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
+        distribution = prior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
       }
       body.addStatement("$T $N = $L", type, p, distribution);
       body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND,
@@ -276,6 +279,14 @@ public final class VariationalModelWriter {
         .build();
   }
 
+  /** The standard prior of a latent without a generator: the family's standard member of {@code shape}. */
+  static CodeBlock prior(NodeDescriptor node, NodeFamily family, CodeBlock shape) {
+    if (family instanceof UserFamily user) { // its @Family(standardPrior), which NodeRule checked
+      return CodeBlock.of("$T.$N(pass.tf(), $L)", RuntimeTypes.of(user), user.standardPrior(), shape);
+    }
+    return standardPrior(node, (Family) family, shape);
+  }
+
   static CodeBlock standardPrior(NodeDescriptor node, Family family, CodeBlock shape) {
     return switch (family) {
       case NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
@@ -287,9 +298,12 @@ public final class VariationalModelWriter {
       case LAPLACE, LOGISTIC, CAUCHY, HALF_NORMAL, HALF_CAUCHY, LOG_NORMAL, EXPONENTIAL, UNIFORM ->
           CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       case GEOMETRIC -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
+      // Gamma(1, 1), InverseGamma(1, 1), Beta(1, 1), Dirichlet(1, ..., 1).
+      case GAMMA, INVERSE_GAMMA, BETA, DIRICHLET ->
+          CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       // Mean 0, identity covariance.
       case MULTIVARIATE_NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case POISSON, BINOMIAL, MULTINOMIAL, MIXTURE_SAME_FAMILY -> throw new AssertionError(
+      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T, MIXTURE_SAME_FAMILY, DISCRETIZED_LOGISTIC -> throw new AssertionError(
           "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }
@@ -300,11 +314,15 @@ public final class VariationalModelWriter {
     }
     String gradient = switch (validated.gradient(latent)) {
       case REPARAMETERIZED -> "reparameterized gradient";
+      case IMPLICIT -> "implicit reparameterized gradient";
       case SCORE_FUNCTION -> "score-function gradient";
       case NONE -> "no gradient through samples (wake-sleep)";
       case ENUMERATED -> throw new AssertionError("enumerated latents are described above");
     };
-    return validated.family(latent).simpleName() + ", " + gradient + ", "
+    String q = validated.flowPosterior(latent)
+        ? "a normalizing flow (TransformedDistribution) for " + validated.family(latent).simpleName()
+        : validated.family(latent).simpleName();
+    return q + ", " + gradient + ", "
         + (validated.analyticKl(latent) ? "analytic" : "Monte Carlo") + " KL";
   }
 

@@ -71,6 +71,11 @@ public final class AnnotationMirrors {
     return value(mirror, member).map(v -> v.accept(INT_LIST, null)).orElse(List.of());
   }
 
+  /** A String[] member (a single String is accepted too); entries that are not strings are skipped. */
+  public static List<String> stringArrayValue(AnnotationMirror mirror, String member) {
+    return value(mirror, member).map(v -> v.accept(STRING_LIST, null)).orElse(List.of());
+  }
+
   /** A double member (an int literal is widened). */
   public static double doubleValue(AnnotationMirror mirror, String member, double fallback) {
     Double d = value(mirror, member).map(v -> v.accept(DOUBLE, null)).orElse(null);
@@ -135,6 +140,25 @@ public final class AnnotationMirrors {
             }
           }
           return ints;
+        }
+      };
+  private static final AnnotationValueVisitor<List<String>, Void> STRING_LIST =
+      new SimpleAnnotationValueVisitor14<>(List.of()) {
+        @Override
+        public List<String> visitString(String s, Void p) {
+          return List.of(s);
+        }
+
+        @Override
+        public List<String> visitArray(List<? extends AnnotationValue> values, Void p) {
+          List<String> strings = new ArrayList<>();
+          for (AnnotationValue v : values) {
+            String s = v.accept(STRING, null);
+            if (s != null) {
+              strings.add(s);
+            }
+          }
+          return strings;
         }
       };
   private static final AnnotationValueVisitor<AnnotationMirror, Void> ANNOTATION =

@@ -11,7 +11,7 @@ import java.util.Set;
  * What is decided at compile time from a family (reparameterizable or not, which KL divergences
  * are analytic) must agree with the runtime; {@code FamilyCatalogConsistencyTest} checks it.
  */
-public enum Family {
+public enum Family implements NodeFamily {
   NORMAL("dev.helmholtz.dist", "Normal", true, false, null,
       new Factory("meanLogStd", "mean", "logStd"), new Factory("meanScale", "mean", "scale")),
   BERNOULLI("dev.helmholtz.dist", "Bernoulli", false, false, null,
@@ -48,6 +48,22 @@ public enum Family {
   GEOMETRIC("dev.helmholtz.dist", "Geometric", false, false, null,
       new Factory("logits", "logits"), new Factory("probs", "probs")),
   MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null),
+  // The gamma-based families, reparameterized by implicit differentiation of a gamma draw
+  // (Figurnov et al. 2018); Student's t through its chi-square draw.
+  STUDENT_T("dev.helmholtz.dist", "StudentT", true, false, null,
+      new Factory("dfLocScale", "df", "loc", "scale"), new Factory("dfLocLogScale", "df", "loc", "logScale")),
+  GAMMA("dev.helmholtz.dist", "Gamma", true, false, null,
+      new Factory("concentrationRate", "concentration", "rate"),
+      new Factory("logConcentrationLogRate", "logConcentration", "logRate")),
+  INVERSE_GAMMA("dev.helmholtz.dist", "InverseGamma", true, false, null,
+      new Factory("concentrationScale", "concentration", "scale"),
+      new Factory("logConcentrationLogScale", "logConcentration", "logScale")),
+  BETA("dev.helmholtz.dist", "Beta", true, false, null,
+      new Factory("concentrations", "concentration1", "concentration0"),
+      new Factory("logConcentrations", "logConcentration1", "logConcentration0")),
+  // The concentrations have the event's shape: one simplex per event.
+  DIRICHLET("dev.helmholtz.dist", "Dirichlet", true, false, null,
+      new Factory("concentration", "concentration"), new Factory("logConcentration", "logConcentration")),
   // A full covariance over the vector event: a lower-triangular scale or a low rank plus a
   // diagonal. lowRankPacked comes first: every argument is a vector, which is how the catalog's
   // consistency test builds a family by its first factory.
@@ -61,10 +77,18 @@ public enum Family {
           List.of(Width.EVENT, Width.UNCHECKED, Width.EVENT))),
   // A mixture of one family, which the declared type names as its type argument
   // (MixtureSameFamily<Normal>); a generator may also return a mixture of its node's family.
-  MIXTURE_SAME_FAMILY("dev.helmholtz.dist", "MixtureSameFamily", false, false, null);
+  MIXTURE_SAME_FAMILY("dev.helmholtz.dist", "MixtureSameFamily", false, false, null),
+  // The likelihood of 8-bit intensities (PixelCNN++): discrete, so not reparameterized.
+  DISCRETIZED_LOGISTIC("dev.helmholtz.dist", "DiscretizedLogistic", false, false, null,
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale"));
 
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
-  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, MIXTURE_SAME_FAMILY);
+  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, STUDENT_T, MIXTURE_SAME_FAMILY,
+      DISCRETIZED_LOGISTIC);
+
+  /** The families whose draws are reparameterized by implicit differentiation of a gamma draw. */
+  private static final Set<Family> IMPLICITLY_REPARAMETERIZED =
+      EnumSet.of(STUDENT_T, GAMMA, INVERSE_GAMMA, BETA, DIRICHLET);
 
   /**
    * A static factory of the runtime class whose parameters are tensors the shape check reads:
@@ -123,11 +147,10 @@ public enum Family {
     return factories;
   }
 
-  /** The factory of this name taking this many arguments. */
-  public Optional<Factory> factory(String method, int arity) {
-    return factories.stream()
-        .filter(f -> f.method().equals(method) && f.parameters().size() == arity)
-        .findFirst();
+  /** A runtime family's KLs are the pairs {@link #hasAnalyticKlTo(Family)} lists; a user's are Monte Carlo. */
+  @Override
+  public boolean analyticKlTo(NodeFamily prior) {
+    return prior instanceof Family family && hasAnalyticKlTo(family);
   }
 
   public String packageName() {
@@ -147,6 +170,31 @@ public enum Family {
     return reparameterized;
   }
 
+  /**
+   * Whether the family's log-density is a sum over the event's entries (or, for a categorical
+   * family, over groups of {@code @Latent(classes)} entries), so that an event of any rank can be
+   * scored as its flat row-major vector. False for a family whose last axis is one multivariate
+   * variable (a Multinomial's categories): a family added here that couples the entries of its
+   * last axis (a multivariate Normal, a Dirichlet) belongs in this list.
+   */
+  @Override
+  public boolean elementwise() {
+    return switch (this) {
+      case MULTINOMIAL, DIRICHLET, MULTIVARIATE_NORMAL, MIXTURE_SAME_FAMILY -> false;
+      default -> true;
+    };
+  }
+
+  /**
+   * Whether the draws' gradients are implicit (Figurnov et al. 2018): through a gamma draw, whose
+   * derivative in its concentration is -(dF/d alpha) / f. For the objective such a family is
+   * reparameterized like any other; the model report says which.
+   */
+  @Override
+  public boolean implicitlyReparameterized() {
+    return IMPLICITLY_REPARAMETERIZED.contains(this);
+  }
+
   /** Whether events are one-hot groups of {@code @Latent(classes)} entries. */
   public boolean categorical() {
     return categorical;
@@ -164,8 +212,8 @@ public enum Family {
 
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
-   * Logistic, HalfCauchy and the mixture), a relaxed family and its discrete one (whose KL it is),
-   * and the multivariate Normal and the diagonal one either way.
+   * Logistic, HalfCauchy, StudentT, the mixture and DiscretizedLogistic), a relaxed family and its
+   * discrete one (whose KL it is), and the multivariate Normal and the diagonal one either way.
    */
   public boolean hasAnalyticKlTo(Family prior) {
     boolean gaussians = (this == MULTIVARIATE_NORMAL && prior == NORMAL) || (this == NORMAL && prior == MULTIVARIATE_NORMAL);
@@ -179,6 +227,9 @@ public enum Family {
   public Optional<String> noStandardPrior() {
     return switch (this) {
       case POISSON -> Optional.of("no rate is a natural default");
+      case STUDENT_T -> Optional.of("no degrees of freedom are a natural default");
+      case DISCRETIZED_LOGISTIC -> Optional.of("it is a likelihood of 8-bit intensities, with no natural "
+          + "location and scale");
       case BINOMIAL, MULTINOMIAL ->
           Optional.of("its total count is given where the distribution is built, not by the node");
       case MIXTURE_SAME_FAMILY -> Optional.of("a mixture's components and weights are what its prior says");

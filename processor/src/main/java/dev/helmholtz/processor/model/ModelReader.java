@@ -28,13 +28,19 @@ public final class ModelReader {
   public static final String ENCODER = "dev.helmholtz.annotations.Encoder";
   public static final String GENERATOR = "dev.helmholtz.annotations.Generator";
   public static final String DISCRIMINATOR = "dev.helmholtz.annotations.Discriminator";
+  public static final String ENERGY = "dev.helmholtz.annotations.Energy";
   public static final String LAYER_HELPER = "dev.helmholtz.nn.Nn";
   private static final String OPERAND = "org.tensorflow.Operand";
   private static final String FLOAT32 = "org.tensorflow.types.TFloat32";
+  /** The runtime's distribution of a base pushed through bijectors: a flow-based posterior or prior. */
+  public static final String TRANSFORMED_DISTRIBUTION = "dev.helmholtz.dist.TransformedDistribution";
 
   /** The declared defaults of {@code @Objective}: mirrors give only explicit values. */
   public static final ObjectiveKind DEFAULT_OBJECTIVE = ObjectiveKind.ELBO;
   public static final int DEFAULT_SAMPLES = 1;
+  /** The declared defaults of {@code @Energy}. */
+  public static final int DEFAULT_GIBBS_STEPS = 1;
+  public static final int DEFAULT_PERSISTENT_CHAINS = 0;
 
   private final Elements elements;
   private final NetworkBodyReader bodies;
@@ -128,6 +134,7 @@ public final class ModelReader {
     AnnotationMirrors.find(method, GENERATOR).ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.GENERATOR)));
     AnnotationMirrors.find(method, DISCRIMINATOR)
         .ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.DISCRIMINATOR)));
+    AnnotationMirrors.find(method, ENERGY).ifPresent(a -> annotations.add(new Annotated(a, NetworkRole.ENERGY)));
     List<NetworkDescriptor> overridden = new ArrayList<>();
     for (int i = 0; i < networks.size(); i++) {
       NetworkDescriptor inherited = networks.get(i);
@@ -211,16 +218,20 @@ public final class ModelReader {
         AnnotationMirrors.explicitValue(annotation, "value").orElse(null),
         parameters,
         familyOf(method.getReturnType()),
-        // A discriminator returns logits, not a distribution: there is no factory call to read.
-        bodies == null || role == NetworkRole.DISCRIMINATOR ? List.of() : bodies.read(method, parameters));
+        // A discriminator returns logits and an energy a value, not a distribution: there is no
+        // factory call to read.
+        bodies == null || role == NetworkRole.DISCRIMINATOR || role == NetworkRole.ENERGY ? List.of()
+            : bodies.read(method, parameters));
   }
 
-  static Optional<Family> familyOf(TypeMirror type) {
+  /** One of the runtime's families, else a class of the user's own that is or claims to be one. */
+  static Optional<NodeFamily> familyOf(TypeMirror type) {
     if (type.getKind() != TypeKind.DECLARED) {
       return Optional.empty();
     }
     TypeElement element = (TypeElement) ((DeclaredType) type).asElement();
-    return Family.forQualifiedName(element.getQualifiedName().toString());
+    Optional<Family> family = Family.forQualifiedName(element.getQualifiedName().toString());
+    return family.isPresent() ? Optional.of(family.get()) : UserFamily.read(type).map(NodeFamily.class::cast);
   }
 
   /**
@@ -232,7 +243,9 @@ public final class ModelReader {
       return Optional.empty();
     }
     List<? extends TypeMirror> arguments = ((DeclaredType) type).getTypeArguments();
-    return arguments.size() == 1 ? familyOf(arguments.get(0)) : Optional.empty();
+    return arguments.size() == 1
+        ? familyOf(arguments.get(0)).filter(Family.class::isInstance).map(Family.class::cast)
+        : Optional.empty();
   }
 
   private static ParameterDescriptor.Kind parameterKind(TypeMirror type) {
@@ -245,6 +258,12 @@ public final class ModelReader {
       return ParameterDescriptor.Kind.LAYER_HELPER;
     }
     return isFloatOperand(type) ? ParameterDescriptor.Kind.NODE : ParameterDescriptor.Kind.UNSUPPORTED;
+  }
+
+  /** Whether {@code type} is the runtime's {@code TransformedDistribution} (a normalizing flow). */
+  public static boolean isTransformedDistribution(TypeMirror type) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(TRANSFORMED_DISTRIBUTION);
   }
 
   /** Whether {@code type} is {@code Operand<TFloat32>}: a node's value, or a tensor a network returns. */

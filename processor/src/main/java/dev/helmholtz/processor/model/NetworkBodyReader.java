@@ -26,6 +26,7 @@ import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.helmholtz.processor.model.ReturnedDistribution.Argument;
 import dev.helmholtz.processor.model.ReturnedDistribution.DenseLayer;
+import dev.helmholtz.processor.model.ReturnedDistribution.Layered;
 import dev.helmholtz.processor.model.ReturnedDistribution.NodeValue;
 import dev.helmholtz.processor.model.ReturnedDistribution.Unknown;
 import dev.helmholtz.processor.model.ReturnedDistribution.Width;
@@ -57,6 +58,7 @@ import javax.lang.model.util.Elements;
  * {@link Unknown}, and validation skips it.
  */
 final class NetworkBodyReader {
+  private static final String PADDING = "dev.helmholtz.nn.Padding";
   private final Trees trees;
   private final Elements elements;
 
@@ -217,7 +219,7 @@ final class NetworkBodyReader {
       if (type == null) {
         return;
       }
-      Optional<Family> family = Family.forQualifiedName(type.getQualifiedName().toString());
+      Optional<NodeFamily> family = ModelReader.familyOf(type.asType());
       Optional<Family.Factory> factory = family.flatMap(
           f -> f.factory(select.getIdentifier().toString(), call.getArguments().size()));
       if (factory.isEmpty()) {
@@ -249,10 +251,169 @@ final class NetworkBodyReader {
         Integer value = constant(units);
         if (value != null) {
           return new DenseLayer(value, source(units), source(receiver),
-              call.getArguments().stream().map(this::source).toList(), location(call));
+              call.getArguments().stream().map(this::source).toList(), location(call), layerShape(call, 0));
         }
       }
+      LayerShape shape = layerShape(e, 0);
+      if (shape instanceof LayerShape.Layer || shape instanceof LayerShape.Fixed) {
+        return new Layered(shape, location(e));
+      }
       return new Unknown();
+    }
+
+    // --- Layer chains: what the layer helper's calls prove about a value's event shape ------
+
+    /** Local variables declared once, with an initializer, and never assigned: name to initializer. */
+    private java.util.Map<String, ExpressionTree> finalLocals;
+
+    private java.util.Map<String, ExpressionTree> finalLocals() {
+      if (finalLocals == null) {
+        java.util.Map<String, Integer> declarations = new java.util.HashMap<>();
+        java.util.Map<String, ExpressionTree> initializers = new java.util.HashMap<>();
+        new TreeScanner<Void, Void>() {
+          @Override
+          public Void visitVariable(VariableTree node, Void unused) {
+            String name = node.getName().toString();
+            declarations.merge(name, 1, Integer::sum);
+            if (node.getInitializer() != null) {
+              initializers.put(name, node.getInitializer());
+            }
+            return super.visitVariable(node, unused);
+          }
+
+          @Override
+          public Void visitLambdaExpression(LambdaExpressionTree node, Void unused) {
+            node.getParameters().forEach(p -> declarations.merge(p.getName().toString(), 2, Integer::sum));
+            return super.visitLambdaExpression(node, unused);
+          }
+        }.scan(method.getBody(), null);
+        finalLocals = new java.util.HashMap<>();
+        initializers.forEach((name, init) -> {
+          if (declarations.get(name) == 1 && !assigned.contains(name) && !nodeParameters.contains(name)) {
+            finalLocals.put(name, init);
+          }
+        });
+      }
+      return finalLocals;
+    }
+
+    /**
+     * What the source proves about the event shape of {@code tree}: a node parameter, a local
+     * variable initialized once and never assigned, or a call of the layer helper's {@code dense},
+     * {@code reshape}, {@code flatten}, {@code conv2d}, {@code conv2dTranspose}, {@code maxPool} or
+     * {@code avgPool} on such a value; anything else is unknown. Depth-limited against cycles of
+     * locals, which javac rejects anyway.
+     */
+    private LayerShape layerShape(ExpressionTree tree, int depth) {
+      ExpressionTree e = unparenthesized(tree);
+      if (depth > 64) {
+        return new LayerShape.Unknown(source(e));
+      }
+      if (e instanceof IdentifierTree id) {
+        String name = id.getName().toString();
+        if (nodeParameters.contains(name) && !assigned.contains(name)) {
+          return new LayerShape.Node(name, name);
+        }
+        ExpressionTree init = finalLocals().get(name);
+        return init == null ? new LayerShape.Unknown(name) : layerShape(init, depth + 1);
+      }
+      if (layerHelper == null || !(e instanceof MethodInvocationTree call) || !call.getTypeArguments().isEmpty()
+          || !(call.getMethodSelect() instanceof MemberSelectTree select)
+          || !(select.getExpression() instanceof IdentifierTree receiver)
+          || !receiver.getName().contentEquals(layerHelper) || call.getArguments().isEmpty()) {
+        return new LayerShape.Unknown(source(e));
+      }
+      List<? extends ExpressionTree> args = call.getArguments();
+      String text = source(e).replaceAll("\\s+", " "); // a call over several lines, as one
+      int n = args.size();
+      switch (select.getIdentifier().toString()) {
+        case "dense":
+          if (n == 2 || n == 3) {
+            return new LayerShape.Layer(LayerShape.Kind.DENSE, layerShape(args.get(0), depth + 1),
+                orUnknown(constant(args.get(1))), 1, 1, true, 1, text);
+          }
+          break;
+        case "flatten":
+          if (n == 1) {
+            return new LayerShape.Layer(LayerShape.Kind.FLATTEN, layerShape(args.get(0), depth + 1), 0, 1, 1, true, 1,
+                text);
+          }
+          break;
+        case "reshape": {
+          List<Integer> sizes = new ArrayList<>();
+          for (ExpressionTree arg : args.subList(1, n)) {
+            Integer size = constant(arg);
+            sizes.add(size == null ? LayerShape.UNKNOWN : size);
+          }
+          if (!sizes.isEmpty()) {
+            return new LayerShape.Fixed(sizes, text);
+          }
+          break;
+        }
+        case "conv2d":
+        case "conv2dTranspose":
+          // (x, filters, kernel, stride, padding[, activation]) and conv2d's (..., padding, dilation, activation).
+          if (n >= 5 && n <= 7) {
+            boolean transpose = select.getIdentifier().contentEquals("conv2dTranspose");
+            int dilation = n == 7 ? orUnknown(constant(args.get(5))) : 1;
+            return new LayerShape.Layer(transpose ? LayerShape.Kind.CONV2D_TRANSPOSE : LayerShape.Kind.CONV2D,
+                layerShape(args.get(0), depth + 1), orUnknown(constant(args.get(1))),
+                orUnknown(constant(args.get(2))), orUnknown(constant(args.get(3))), padding(args.get(4)), dilation, text);
+          }
+          break;
+        case "maxPool":
+        case "avgPool":
+          if (n == 4) {
+            return new LayerShape.Layer(LayerShape.Kind.POOL, layerShape(args.get(0), depth + 1), 0,
+                orUnknown(constant(args.get(1))), orUnknown(constant(args.get(2))), padding(args.get(3)), 1, text);
+          }
+          break;
+        default:
+          break;
+      }
+      return new LayerShape.Unknown(text);
+    }
+
+    private static int orUnknown(Integer value) {
+      return value == null ? LayerShape.UNKNOWN : value;
+    }
+
+    /** True for {@code Padding.SAME}, false for {@code Padding.VALID}, null when not provably one of them. */
+    private Boolean padding(ExpressionTree tree) {
+      ExpressionTree e = unparenthesized(tree);
+      String constant = null;
+      if (e instanceof MemberSelectTree select) {
+        TypeElement type = type(select.getExpression());
+        if (type != null && type.getQualifiedName().contentEquals(PADDING)) {
+          constant = select.getIdentifier().toString();
+        }
+      } else if (e instanceof IdentifierTree id && !isVariableOtherThanPadding(id.getName().toString())) {
+        constant = id.getName().toString();
+      }
+      if ("SAME".equals(constant)) {
+        return Boolean.TRUE;
+      }
+      return "VALID".equals(constant) ? Boolean.FALSE : null;
+    }
+
+    /** Whether a simple name may mean something other than a statically imported constant of Padding. */
+    private boolean isVariableOtherThanPadding(String name) {
+      if (localNames.contains(name)) {
+        return true;
+      }
+      for (TypeElement type : enclosingTypes) {
+        if (field(type, name).isPresent()) {
+          return true;
+        }
+      }
+      for (ImportTree i : unit.getImports()) {
+        if (i.isStatic() && i.getQualifiedIdentifier() instanceof MemberSelectTree s
+            && (s.getIdentifier().contentEquals(name) || s.getIdentifier().contentEquals("*"))
+            && s.getExpression().toString().equals(PADDING)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     // --- Compile-time constants (JLS 15.29), as far as this reader needs them --------------

@@ -24,7 +24,7 @@ public record NetworkDescriptor(
     AnnotationMirror annotation,
     AnnotationValue targetValue,
     List<ParameterDescriptor> parameters,
-    Optional<Family> returnFamily,
+    Optional<NodeFamily> returnFamily,
     List<ReturnedDistribution> returned) {
 
   public NetworkDescriptor {
@@ -52,6 +52,14 @@ public record NetworkDescriptor(
   /** The components' family of a returned mixture ({@code MixtureSameFamily<Normal>}: Normal). */
   public Optional<Family> returnComponents() {
     return ModelReader.componentFamilyOf(method.getReturnType());
+  }
+
+  /**
+   * Whether the method returns {@code TransformedDistribution}: a flow-based posterior (an
+   * encoder's) or prior (a generator's) for a latent declared with its prior's family.
+   */
+  public boolean returnsFlow() {
+    return ModelReader.isTransformedDistribution(method.getReturnType());
   }
 
   /** The parameters bound to nodes, in declaration order. */

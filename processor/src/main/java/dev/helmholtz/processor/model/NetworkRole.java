@@ -1,11 +1,13 @@
 package dev.helmholtz.processor.model;
 
-/** What a network method defines: q(latent | ...), p(node | parents), or D(node | labels). */
+/** What a network method defines: q(latent | ...), p(node | parents), D(node | labels), or E(nodes). */
 public enum NetworkRole {
   ENCODER("@Encoder", "q"),
   GENERATOR("@Generator", "p"),
   /** An adversarial model's discriminator D(node | labels): a logit, not a density. */
-  DISCRIMINATOR("@Discriminator", "D");
+  DISCRIMINATOR("@Discriminator", "D"),
+  /** An energy-based model's energy E(nodes): a value per configuration, not a density. */
+  ENERGY("@Energy", "E");
 
   private final String annotation;
   private final String density;

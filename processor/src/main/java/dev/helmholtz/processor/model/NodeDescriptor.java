@@ -12,7 +12,8 @@ import javax.lang.model.type.TypeMirror;
  * A random variable declared by a {@code @Latent} or {@code @Observed} field.
  *
  * @param name the node's name (the annotation's {@code name}, else the field's)
- * @param family empty when the field's type is not a known distribution family
+ * @param family empty when the field's type is neither a runtime family nor a class of the user's
+ *     own marked {@code @Family} or extending {@code Distribution}
  * @param shape the declared event shape, as written
  * @param nameValue the explicit {@code name} value, or null when the field name is used
  * @param classes {@code @Latent(classes)} as written: 0 when not given
@@ -32,7 +33,7 @@ public record NodeDescriptor(
     AnnotationMirror annotation,
     AnnotationValue nameValue,
     TypeMirror declaredType,
-    Optional<Family> family,
+    Optional<NodeFamily> family,
     List<Integer> shape,
     AnnotationValue shapeValue,
     int classes,

@@ -40,12 +40,34 @@ public enum Diagnostic {
   LATENT_AND_OBSERVED("NodeKind", Kind.ERROR,
       "field '%s' is annotated both @Latent and @Observed; a node is either inferred or observed"),
   UNKNOWN_FAMILY("UnknownFamily", Kind.ERROR,
-      "node '%s' has type %s, which is not a distribution family; declare it as one of: %s"),
+      "node '%s' has type %s, which is not a distribution family; declare it as one of: %s; or "
+          + "write a family of your own: a class extending dev.helmholtz.dist.Distribution, marked @Family"),
+  FAMILY_NOT_MARKED("FamilyNotMarked", Kind.ERROR,
+      "node '%s' has type %s, which extends Distribution but is not marked as a family; annotate "
+          + "%s with @Family(reparameterization = ..., factories = {...}) to say what the processor "
+          + "cannot infer from its code: whether its draws carry gradients, the static factories "
+          + "networks build it with, and its standard prior if it has one"),
+  FAMILY_NOT_DISTRIBUTION("FamilyNotDistribution", Kind.ERROR,
+      "node '%s' has type %s, which is marked @Family but does not extend "
+          + "dev.helmholtz.dist.Distribution; a family implements the runtime's distribution contract "
+          + "(logProb, sample, rsample, reparameterization, entropy, mean, shape, mapParameters): "
+          + "make %s extend Distribution"),
+  FAMILY_CLASS("FamilyClass", Kind.ERROR,
+      "node '%s' has type %s, which %s; generated code declares variables of a family's type and "
+          + "calls its static methods: make it a public, concrete, non-generic class (static, if nested)"),
+  FAMILY_FACTORY("FamilyFactory", Kind.ERROR,
+      "node '%s' has type %s, whose @Family(factories) %s; a factory is a public static method of "
+          + "the family that returns it and takes only Operand<TFloat32> parameters of the node's "
+          + "event shape (or broadcasting to it), which networks build the family from: the "
+          + "processor checks the widths of what they pass"),
+  FAMILY_STANDARD_PRIOR("FamilyStandardPrior", Kind.ERROR,
+      "node '%s' has type %s, whose @Family(standardPrior = \"%s\") %s; a standard prior is a "
+          + "public static method (Ops tf, Operand<TInt64> shape) returning the family's standard "
+          + "member of that shape: fix it, or remove standardPrior and give each latent of %s a @Generator"),
   EVENT_SHAPE_INVALID("EventShape", Kind.ERROR,
       "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,
-      "node '%s' has event shape %s of rank %d; this version supports vector events only: "
-          + "declare shape = %d and reshape inside the networks"),
+      "node '%s' has event shape %s of rank %d, but %s; %s"),
   MIXTURE_COMPONENTS("MixtureComponents", Kind.ERROR,
       "node '%s' is declared %s; a mixture names its components' family as its type argument, "
           + "one of the other families: declare it MixtureSameFamily<Normal>, for example"),
@@ -98,12 +120,28 @@ public enum Diagnostic {
       "%s method %s() has the same name as %s method %s(); a network's variables are scoped by "
           + "its method's name, so the two would share or clash over weights: rename one"),
   SHAPE_MISMATCH("ShapeMismatch", Kind.ERROR,
-      "%s(\"%s\") %s() returns %s.%s whose %s, but %s '%s' declares shape %d; %s"),
+      "%s(\"%s\") %s() returns %s.%s whose %s, but %s '%s' declares shape %s; %s"),
   NETWORK_OVERRIDE("NetworkOverride", Kind.ERROR,
       "%s(\"%s\") on %s() conflicts with the method it overrides, %s(\"%s\") %s() of %s: an "
           + "override of a network method stays that network; remove the annotation, or make it %s(\"%s\")"),
   NETWORK_NOT_CALLABLE("NetworkAccess", Kind.ERROR,
       "%s method %s() %s; generated code calls it on a model instance: %s"),
+
+  // --- Normalizing flows -----------------------------------------------------------------
+  FLOW_NODE_TYPE("FlowNodeType", Kind.ERROR,
+      "node '%s' is declared TransformedDistribution, but a flow is a latent's posterior or prior, "
+          + "not its family: declare '%s' with its prior's family (Normal, whose standard prior it then "
+          + "takes) and return the flow from its @Encoder (a flow posterior) or its @Generator (a flow prior)"),
+  FLOW_BASE("FlowBase", Kind.ERROR,
+      "%s(\"%s\") %s() returns a TransformedDistribution for latent '%s', which is %s: %s; declare "
+          + "'%s' Normal (or another reparameterized continuous family) to give it a flow"),
+  FLOW_TARGET("FlowTarget", Kind.ERROR,
+      "%s(\"%s\") %s() returns a TransformedDistribution for %s"),
+  FLOW_OBJECTIVE("FlowObjective", Kind.ERROR,
+      "@Encoder(\"%s\") %s() returns a flow posterior, but the %s objective scores values dreamed "
+          + "from p under q(%s | ...), which a flow can do only through its inverse (d passes of an "
+          + "autoregressive network, and none at all for planar flows): train it with ELBO, IWAE, NVIL "
+          + "or VIMCO, or return %s"),
 
   // --- The graph -------------------------------------------------------------------------
   GENERATIVE_CYCLE("Cycle", Kind.ERROR,
@@ -170,6 +208,41 @@ public enum Diagnostic {
       "@Model(objective = @Objective(kind = %s)) on an adversarial model: @Discriminator(\"%s\") %s() makes it a "
           + "two-player game whose losses @Discriminator(loss = ...) chooses (now %s), so the "
           + "objective would be ignored; remove it"),
+
+  // --- Energy-based models (an @Energy method) ---------------------------------------------
+  SECOND_ENERGY("SecondEnergy", Kind.ERROR,
+      "@Energy %s() is a second energy (the first is %s()); an energy-based model has one energy: "
+          + "add its terms up in one method"),
+  ENERGY_WITH_NETWORK("EnergyNetwork", Kind.ERROR,
+      "%s(\"%s\") %s() in an energy-based model: p(x) = exp(-E(x)) / Z is defined by @Energy %s() "
+          + "alone, its latents are inferred by block Gibbs sampling, and contrastive divergence "
+          + "trains no directed network; remove it"),
+  ENERGY_OBJECTIVE("EnergyObjective", Kind.ERROR,
+      "@Model(objective = @Objective(kind = %s)) on an energy-based model: @Energy %s() makes it "
+          + "trained by contrastive divergence, set by @Energy(gibbsSteps, persistentChains), so the "
+          + "objective would be ignored; remove it"),
+  ENERGY_UNKNOWN_NODE("EnergyUnknownNode", Kind.ERROR,
+      "parameter '%s' of @Energy %s() names no node; the energy takes the model's nodes by name "
+          + "(%s)"),
+  ENERGY_PARAMETER("EnergyParameter", Kind.ERROR,
+      "parameter '%s' of @Energy %s() %s; the energy takes each node as an Operand<TFloat32> named "
+          + "like it, and optionally one Nn layer helper"),
+  ENERGY_NODE_MISSING("EnergyNodeMissing", Kind.ERROR,
+      "node '%s' is not a parameter of @Energy %s(), so the energy does not depend on it and it has "
+          + "no Gibbs conditional; add the parameter `Operand<TFloat32> %s`, or remove the node"),
+  ENERGY_UNITS("EnergyUnits", Kind.ERROR,
+      "%s node '%s' is %s, which has no block-Gibbs conditional in an energy-based model; %s"),
+  ENERGY_NODE_OPTION("EnergyNodeOption", Kind.ERROR,
+      "%s on node '%s' has no meaning in an energy-based model: %s; remove it"),
+  ENERGY_NO_LATENT("EnergyNoLatent", Kind.ERROR,
+      "energy-based model %s declares no @Latent node; this version trains models with latent units "
+          + "that sum out of the free energy (a restricted Boltzmann machine): declare a @Latent "
+          + "Bernoulli node and give it to the energy"),
+  ENERGY_RETURN_TYPE("EnergyReturnType", Kind.ERROR,
+      "@Energy %s() returns %s; an energy is one value per configuration: return Operand<TFloat32> "
+          + "of shape [n] or [n, 1]"),
+  ENERGY_SETTINGS("EnergySettings", Kind.ERROR,
+      "@Energy(%s = %d): %s"),
 
   // --- Advice: warnings, which never stop code generation ------------------------------
   UNUSED_LATENT("UnusedLatent", Kind.WARNING,

@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import javax.lang.model.element.TypeElement;
@@ -16,7 +17,7 @@ final class FamilyNames {
   private FamilyNames() {}
 
   /** Whether the type is not the family but has its simple name. */
-  static boolean impersonates(TypeMirror type, Family family) {
+  static boolean impersonates(TypeMirror type, NodeFamily family) {
     if (type.getKind() != TypeKind.DECLARED) {
       return false;
     }
@@ -26,7 +27,7 @@ final class FamilyNames {
   }
 
   /** The family's name for a message about a type written as {@code written}. */
-  static String name(Family family, TypeMirror written) {
+  static String name(NodeFamily family, TypeMirror written) {
     return impersonates(written, family) ? family.qualifiedName() : family.simpleName();
   }
 

@@ -2,6 +2,7 @@ package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -37,7 +38,7 @@ final class GlobalLatentRule implements ValidationRule {
     }
     String globalNames = String.join(", ", globals.stream().map(NodeDescriptor::name).distinct().toList());
     for (NodeDescriptor z : globals) {
-      Optional<Family> family = z.family();
+      Optional<NodeFamily> family = z.family();
       if (family.isPresent() && family.get() != Family.NORMAL) {
         reporter.report(Diagnostic.GLOBAL_FAMILY, z.field(), z.annotation(), z.name(), family.get().simpleName());
       }

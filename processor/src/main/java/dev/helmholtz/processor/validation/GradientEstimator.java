@@ -4,6 +4,11 @@ package dev.helmholtz.processor.validation;
 public enum GradientEstimator {
   /** Pathwise: gradients flow through a reparameterized sample (Normal, Concrete relaxations). */
   REPARAMETERIZED("reparameterized"),
+  /**
+   * Pathwise through a gamma draw, whose derivative is implicit (Figurnov et al. 2018): Gamma,
+   * InverseGamma, Beta, Dirichlet, Student's t. For the objective, reparameterized.
+   */
+  IMPLICIT("reparameterized, by implicit differentiation of a gamma draw"),
   /** Score function (REINFORCE) with the objective's baselines: discrete latents under NVIL, VIMCO. */
   SCORE_FUNCTION("score function"),
   /** None through samples: wake-sleep fits q to samples of p instead. */

@@ -2,6 +2,7 @@ package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.ConflictingOverride;
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -55,7 +56,8 @@ final class NetworkRule implements ValidationRule {
         // families: AdversarialRule checks them.
         boolean tensorInGame = kind == ModelKind.ADVERSARIAL
             && (network.role() == NetworkRole.DISCRIMINATOR || network.returnsTensor());
-        if (!tensorInGame && node.family().isPresent() && !returnsItsFamily(node, network)) {
+        // A flow returned for a latent of a family is FlowRule's to judge.
+        if (!tensorInGame && !network.returnsFlow() && node.family().isPresent() && !returnsItsFamily(node, network)) {
           String family = FamilyNames.name(node.family().get(), network.method().getReturnType());
           String declaredAs = family;
           String expected = family;
@@ -87,8 +89,8 @@ final class NetworkRule implements ValidationRule {
    * likelihood, whose KL is Monte Carlo.
    */
   private static boolean returnsItsFamily(NodeDescriptor node, NetworkDescriptor network) {
-    Family family = node.family().orElseThrow();
-    Optional<Family> returned = network.returnFamily();
+    NodeFamily family = node.family().orElseThrow();
+    Optional<NodeFamily> returned = network.returnFamily();
     if (returned.isEmpty()) {
       return false;
     }

@@ -2,7 +2,10 @@ package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
+import dev.helmholtz.processor.model.UserFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.ModelReader;
 import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.NodeKind;
@@ -36,22 +39,28 @@ final class NodeRule implements ValidationRule {
         reporter.report(Diagnostic.DUPLICATE_NODE, node.field(), node.annotation(), node.nameValue(),
             node.name(), first.field().getSimpleName());
       }
-      if (node.family().isEmpty()) {
+      if (node.family().isEmpty() && ModelReader.isTransformedDistribution(node.declaredType())) {
+        reporter.report(Diagnostic.FLOW_NODE_TYPE, node.field(), node.name(), node.name());
+      } else if (node.family().isEmpty()) {
         reporter.report(Diagnostic.UNKNOWN_FAMILY, node.field(), node.name(), node.declaredType(),
             FamilyNames.known(node.declaredType()));
       } else if (node.family().get() == Family.MIXTURE_SAME_FAMILY
           && node.components().filter(c -> c != Family.MIXTURE_SAME_FAMILY).isEmpty()) {
         reporter.report(Diagnostic.MIXTURE_COMPONENTS, node.field(), node.name(), node.declaredType());
+      } else if (node.family().get() instanceof UserFamily user && user.hasProblems()) {
+        checkUserFamily(node, user, reporter);
+        continue; // what a broken family would decide (its estimator, its prior) is moot
       }
       if (node.shape().isEmpty() || node.shape().stream().anyMatch(d -> d < 1)) {
         reporter.report(Diagnostic.EVENT_SHAPE_INVALID, node.field(), node.annotation(), node.shapeValue(),
             node.name(), node.shape());
       } else if (node.shape().size() > 1) {
-        reporter.report(Diagnostic.EVENT_RANK_UNSUPPORTED, node.field(), node.annotation(), node.shapeValue(),
-            node.name(), node.shape(), node.shape().size(), node.width());
+        checkEventRank(node, kind, reporter);
       }
       if (node.kind() == NodeKind.LATENT && node.family().isPresent()) {
-        if (node.isLocalLatent()) { // no objective differentiates through a global latent: GlobalLatentRule
+        // No objective differentiates through a global latent (GlobalLatentRule), and contrastive
+        // divergence through no latent at all (EnergyRule checks an energy model's units).
+        if (node.isLocalLatent() && kind != ModelKind.ENERGY) {
           checkEstimator(model, node, node.family().get(), reporter);
         }
         checkClasses(node, node.family().get(), reporter);
@@ -60,8 +69,72 @@ final class NodeRule implements ValidationRule {
     }
   }
 
+  /**
+   * An event of rank above 1 ({@code {28, 28, 1}}, channels last) reaches networks as {@code [n,
+   * 28, 28, 1]} and is scored as its flat row-major vector, so the family must be elementwise
+   * along it: a Multinomial's categories or a summed-out latent's classes are one axis that
+   * flattening would mix with the others, and a model of global latents keeps vectors.
+   */
+  private static void checkEventRank(NodeDescriptor node, ModelKind kind, Reporter reporter) {
+    eventRankProblem(node, kind).ifPresent(problem -> reporter.report(Diagnostic.EVENT_RANK_UNSUPPORTED,
+        node.field(), node.annotation(), node.shapeValue(), node.name(), node.shape(), node.shape().size(),
+        problem[0], problem[1]));
+  }
+
+  /** Why an event of rank above 1 cannot be this node's, and the fix; empty when it can. */
+  static java.util.Optional<String[]> eventRankProblem(NodeDescriptor node, ModelKind kind) {
+    if (node.shape().size() < 2) {
+      return java.util.Optional.empty();
+    }
+    String problem = null;
+    String fix = null;
+    int last = node.shape().get(node.shape().size() - 1);
+    if (kind == ModelKind.BAYESIAN) {
+      problem = "a model of global latents takes vector events";
+      fix = "declare shape = " + node.width() + " and reshape inside the networks";
+    } else if (node.enumerate()) {
+      problem = "a latent summed out by enumeration is one categorical variable over a vector of classes";
+      fix = "declare shape = " + node.width();
+    } else if (node.family().filter(f -> !f.elementwise()).isPresent()) {
+      problem = node.family().get().simpleName() + " is not elementwise: its last axis is one "
+          + "variable's categories, which an image-shaped event would mix with the other axes";
+      fix = "declare shape = " + node.width() + ", or use an elementwise family";
+    } else if (node.family().filter(NodeFamily::categorical).isPresent() && last % node.classesPerVariable() != 0) {
+      problem = node.family().get().simpleName() + " groups " + node.classesPerVariable()
+          + " classes along the last axis, which has size " + last;
+      fix = "declare classes = " + last + " for one categorical variable per position, channels last";
+    }
+    return problem == null ? java.util.Optional.empty() : java.util.Optional.of(new String[] {problem, fix});
+  }
+
+  /** What a family of the user's own must provide, reported on the node that uses it. */
+  private static void checkUserFamily(NodeDescriptor node, UserFamily family, Reporter reporter) {
+    String name = family.simpleName();
+    if (family.annotation().isEmpty()) {
+      reporter.report(Diagnostic.FAMILY_NOT_MARKED, node.field(), node.name(), name, name);
+      return; // nothing else is declared to check
+    }
+    if (!family.distribution()) {
+      reporter.report(Diagnostic.FAMILY_NOT_DISTRIBUTION, node.field(), node.name(), name, name);
+    }
+    if (!family.classProblems().isEmpty()) {
+      reporter.report(Diagnostic.FAMILY_CLASS, node.field(), node.name(), name,
+          String.join(" and ", family.classProblems()));
+    }
+    if (family.factoryNames().isEmpty()) {
+      reporter.report(Diagnostic.FAMILY_FACTORY, node.field(), node.name(), name, "names no factory");
+    }
+    for (String problem : family.factoryProblems()) {
+      reporter.report(Diagnostic.FAMILY_FACTORY, node.field(), node.name(), name, problem);
+    }
+    if (family.standardPriorProblem() != null) {
+      reporter.report(Diagnostic.FAMILY_STANDARD_PRIOR, node.field(), node.name(), name,
+          family.standardPrior(), family.standardPriorProblem(), name);
+    }
+  }
+
   /** Whether the objective can train a latent of this family: see {@link ObjectiveTraits}. */
-  private static void checkEstimator(ModelDescriptor model, NodeDescriptor node, Family family,
+  private static void checkEstimator(ModelDescriptor model, NodeDescriptor node, NodeFamily family,
       Reporter reporter) {
     ObjectiveKind objective = model.objective();
     ObjectiveTraits traits = ObjectiveTraits.of(objective);
@@ -86,7 +159,7 @@ final class NodeRule implements ValidationRule {
   }
 
   /** A latent without a {@code @Generator} takes its family's standard prior: it needs one. */
-  private static void checkStandardPrior(ModelDescriptor model, NodeDescriptor node, Family family,
+  private static void checkStandardPrior(ModelDescriptor model, NodeDescriptor node, NodeFamily family,
       Reporter reporter) {
     // A global latent's family is GlobalLatentRule's to judge.
     if (!node.isLocalLatent() || model.network(NetworkRole.GENERATOR, node.name()).isPresent()) {
@@ -97,7 +170,7 @@ final class NodeRule implements ValidationRule {
   }
 
   /** {@code @Latent(classes)}: only for categorical families, at least 2, dividing the event. */
-  private static void checkClasses(NodeDescriptor node, Family family, Reporter reporter) {
+  private static void checkClasses(NodeDescriptor node, NodeFamily family, Reporter reporter) {
     if (node.classesValue() == null) {
       return;
     }

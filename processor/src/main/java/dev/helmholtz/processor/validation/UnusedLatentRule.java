@@ -21,6 +21,9 @@ import javax.lang.model.SourceVersion;
 final class UnusedLatentRule implements ValidationRule {
   @Override
   public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
+    if (kind == ModelKind.ENERGY) {
+      return; // no generators: an energy's node left out of it is an error (EnergyRule)
+    }
     Set<String> parents = new HashSet<>();
     for (NetworkDescriptor generator : model.networks(NetworkRole.GENERATOR)) {
       generator.nodeParameters().forEach(p -> parents.add(p.name()));

@@ -1,6 +1,6 @@
 package dev.helmholtz.processor.validation;
 
-import dev.helmholtz.processor.model.Family;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -35,7 +35,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     return model.node(name).orElseThrow();
   }
 
-  public Family family(NodeDescriptor node) {
+  public NodeFamily family(NodeDescriptor node) {
     return node.family().orElseThrow();
   }
 
@@ -50,7 +50,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
    * estimate.
    */
   public boolean analyticKl(NodeDescriptor latent) {
-    if (!family(latent).hasAnalyticKlTo(family(latent))) {
+    if (flowPosterior(latent) || flowPrior(latent) || !family(latent).analyticKlTo(family(latent))) {
       return false;
     }
     if (generator(latent).flatMap(NetworkDescriptor::returnFamily).filter(f -> f != family(latent)).isPresent()) {
@@ -60,6 +60,20 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     return generator(latent)
         .map(g -> g.nodeParameters().stream().noneMatch(p -> inferredFromLatent.contains(p.name())))
         .orElse(true);
+  }
+
+  /**
+   * Whether q(latent | ...) is a normalizing flow: its encoder returns {@code
+   * TransformedDistribution}, whose log density (log q0(z0) minus the flow's log-determinants)
+   * enters the objective and whose KL is Monte Carlo.
+   */
+  public boolean flowPosterior(NodeDescriptor latent) {
+    return encoder(latent).map(NetworkDescriptor::returnsFlow).orElse(false);
+  }
+
+  /** Whether p(node | ...) is a normalizing flow: its generator returns {@code TransformedDistribution}. */
+  public boolean flowPrior(NodeDescriptor node) {
+    return generator(node).map(NetworkDescriptor::returnsFlow).orElse(false);
   }
 
   /** The latents whose encoders condition on {@code latent}, directly or through other latents. */
@@ -85,7 +99,11 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     if (!objectiveTraits().differentiatesSamples()) {
       return GradientEstimator.NONE;
     }
-    return family(latent).reparameterized() ? GradientEstimator.REPARAMETERIZED : GradientEstimator.SCORE_FUNCTION;
+    NodeFamily family = family(latent);
+    if (!family.reparameterized()) {
+      return GradientEstimator.SCORE_FUNCTION;
+    }
+    return family.implicitlyReparameterized() ? GradientEstimator.IMPLICIT : GradientEstimator.REPARAMETERIZED;
   }
 
   /** What the model's objective allows and how it trains: see {@link ObjectiveTraits}. */

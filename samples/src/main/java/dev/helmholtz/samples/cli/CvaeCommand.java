@@ -89,6 +89,7 @@ public final class CvaeCommand implements Callable<Integer> {
       metrics.put("model", "ConditionalVae (784+10)-200-200-20, tanh");
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", summary.steps());
+      MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("seed", mnist.seed);
       metrics.put("test_elbo", testElbo);
       metrics.put("test_log_likelihood", testLogLikelihood);

@@ -11,9 +11,26 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     version = "Helmholtz samples 0.1.0",
     description = "Trains and evaluates the Helmholtz sample models.",
-    subcommands = {VaeCommand.class, TrainCommand.class, ObjectivesCommand.class, CvaeCommand.class, SsvaeCommand.class,
-        GanCommand.class, ConditionalGanCommand.class, RingWganCommand.class,
-        BayesLogregCommand.class, BnnRegressionCommand.class, SoakCommand.class, VaeMixturePriorCommand.class,
+    subcommands = {
+        VaeCommand.class,
+        ConvVaeCommand.class,
+        TrainCommand.class,
+        ObjectivesCommand.class,
+        CvaeCommand.class,
+        SsvaeCommand.class,
+        GanCommand.class,
+        ConditionalGanCommand.class,
+        RingWganCommand.class,
+        DcganCommand.class,
+        WganGpConvCommand.class,
+        BayesLogregCommand.class,
+        GammaPoissonCommand.class,
+        BnnRegressionCommand.class,
+        SoakCommand.class,
+        VaeMixturePriorCommand.class,
+        VaeFlowCommand.class,
+        VaeContinuousCommand.class,
+        RbmCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
@@ -44,7 +61,7 @@ public final class HelmholtzCli {
    */
   public static CommandLine withErrorHandling(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      commandLine.getErr().println("error: " + UserMessages.of(e));
       if (Boolean.getBoolean("helmholtz.debug")) {
         e.printStackTrace(commandLine.getErr());
       }

@@ -12,6 +12,17 @@ import java.util.Map;
 final class MetricsFile {
   private MetricsFile() {}
 
+  /**
+   * Records the settings a resumed run changed from its checkpoint's run ({@link
+   * dev.helmholtz.train.TrainingSummary#settingsChanged()}) under {@code settings_changed_on_resume},
+   * each as {@code "name: before -> now"}, separated by {@code "; "}; nothing when none changed.
+   */
+  static void putSettingsChanged(Map<String, Object> metrics, dev.helmholtz.train.TrainingSummary summary) {
+    if (!summary.settingsChanged().isEmpty()) {
+      metrics.put("settings_changed_on_resume", String.join("; ", summary.settingsChanged()));
+    }
+  }
+
   static void write(Path file, Map<String, Object> metrics) throws IOException {
     StringBuilder json = new StringBuilder("{\n");
     int i = 0;

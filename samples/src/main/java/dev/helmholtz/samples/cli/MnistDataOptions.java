@@ -25,10 +25,17 @@ public final class MnistDataOptions {
   }
 
   Mnist.Split train(Mnist mnist) {
-    return trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
+    return trainExamples == null ? mnist.train() : mnist.train().take(positive("--train-examples", trainExamples));
   }
 
   Mnist.Split test(Mnist mnist) {
-    return testExamples == null ? mnist.test() : mnist.test().take(testExamples);
+    return testExamples == null ? mnist.test() : mnist.test().take(positive("--test-examples", testExamples));
+  }
+
+  private static int positive(String option, int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException(option + " must be >= 1, was " + n);
+    }
+    return n;
   }
 }

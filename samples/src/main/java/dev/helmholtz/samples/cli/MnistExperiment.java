@@ -72,6 +72,7 @@ final class MnistExperiment {
       metrics.put("objective_samples", model.spec().samples());
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", summary.steps());
+      MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("batch_size", training.batchSize());
       metrics.put("learning_rate", training.learningRate());
       training.schedules().forEach((name, schedule) -> metrics.put("schedule_" + name, schedule.toString()));

@@ -94,6 +94,7 @@ final class MnistGanExperiment {
     }
     double totalSeconds = last.history().stream().mapToDouble(EpochRecord::seconds).sum();
     metrics.put("epochs", epochs);
+    MetricsFile.putSettingsChanged(metrics, last);
     metrics.put("batch_size", batchSize);
     metrics.put("learning_rate", learningRate);
     metrics.put("seed", seed);

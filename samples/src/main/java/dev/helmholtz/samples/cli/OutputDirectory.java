@@ -38,7 +38,7 @@ final class OutputDirectory {
       if (e instanceof AccessDeniedException) {
         throw new AccessDeniedException(where + "permission denied for " + e.getFile());
       }
-      throw new FileSystemException(where + (e.getReason() != null ? e.getReason() : e.toString()));
+      throw new FileSystemException(where + (e.getReason() != null ? e.getReason() : UserMessages.fileProblem(e)));
     }
   }
 }

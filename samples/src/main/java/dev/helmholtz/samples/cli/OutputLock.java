@@ -1,31 +1,21 @@
 package dev.helmholtz.samples.cli;
 
+import dev.helmholtz.train.DirectoryLock;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 
 /**
- * An output directory's claim by one run: an OS lock on {@value #FILE_NAME} inside it, held until
- * {@link #close()} or the process exits. The OS releases the lock even on SIGKILL, so a lock file
- * left by a killed run is free: the file may remain, but nothing holds it. The file records the
- * holder's pid, start time and command, for the message a second run gets.
+ * An output directory's claim by one run: the runtime's {@link DirectoryLock} on {@value
+ * #FILE_NAME} inside it, held until {@link #close()} or the process exits (the OS releases it
+ * even on SIGKILL, so a killed run's lock file does not block the next run).
  */
 final class OutputLock implements AutoCloseable {
   /** The lock file's name inside the output directory. */
-  static final String FILE_NAME = ".helmholtz.lock";
+  static final String FILE_NAME = DirectoryLock.FILE_NAME;
 
-  private final FileChannel channel;
-  private final FileLock lock;
+  private final DirectoryLock lock;
 
-  private OutputLock(FileChannel channel, FileLock lock) {
-    this.channel = channel;
+  private OutputLock(DirectoryLock lock) {
     this.lock = lock;
   }
 
@@ -34,51 +24,12 @@ final class OutputLock implements AutoCloseable {
    * directory and the run that holds it; nothing in the directory changes when it is refused.
    */
   static OutputLock acquire(Path directory, String option) throws IOException {
-    Path file = directory.resolve(FILE_NAME);
-    // No TRUNCATE_EXISTING: the holder's record must survive a refused open.
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = channel.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null; // this JVM holds it already: another run in this process
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-    if (lock == null) {
-      String holder;
-      try {
-        holder = Files.readString(file, StandardCharsets.UTF_8).strip();
-      } finally {
-        channel.close();
-      }
-      throw new IOException(option + " " + directory + " is in use by another run ("
-          + (holder.isEmpty() ? "one that has not recorded itself yet" : holder) + "); wait for it to end"
-          + " or choose another " + option);
-    }
-    try {
-      ProcessHandle self = ProcessHandle.current();
-      String record = "pid " + self.pid() + ", started " + Instant.now()
-          + self.info().commandLine().map(c -> ", command " + c).orElse("") + "\n";
-      channel.truncate(0);
-      channel.write(ByteBuffer.wrap(record.getBytes(StandardCharsets.UTF_8)), 0);
-      channel.force(false);
-    } catch (IOException | RuntimeException e) {
-      channel.close();
-      throw e;
-    }
-    return new OutputLock(channel, lock);
+    return new OutputLock(DirectoryLock.acquire(directory, option));
   }
 
   /** Releases the directory; the lock file stays, unlocked. */
   @Override
   public void close() throws IOException {
-    try {
-      lock.release();
-    } finally {
-      channel.close();
-    }
+    lock.close();
   }
 }

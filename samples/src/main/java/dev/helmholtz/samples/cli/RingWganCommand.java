@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "wgan-gp-ring",
     mixinStandardHelpOptions = true,
-    description = "Trains WGAN-GP (5 critic steps per generator step, penalty 10) on the 2-D ring of 8"
+    description = "Trains WGAN-GP (5 critic steps per generator step, gradient penalty 0.1) on the 2-D ring of 8"
         + " Gaussians (radius 2, std 0.05), then prints the modes covered and the fraction of"
         + " high-quality samples (within 3 std of a centre); writes samples.csv and metrics.json.")
 public final class RingWganCommand implements Callable<Integer> {
@@ -125,6 +125,7 @@ public final class RingWganCommand implements Callable<Integer> {
       }
       Map<String, Object> metrics = MnistGanExperiment.metrics("RingWgan, WGAN-GP");
       metrics.put("critic_steps", done + summary.steps());
+      MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("batch_size", batchSize);
       metrics.put("learning_rate", learningRate);
       metrics.put("seed", seed);

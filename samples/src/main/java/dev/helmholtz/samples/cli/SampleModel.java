@@ -1,6 +1,10 @@
 package dev.helmholtz.samples.cli;
 
 import dev.helmholtz.graph.Seed;
+import dev.helmholtz.samples.flow.IafVae;
+import dev.helmholtz.samples.flow.IafVaeModel;
+import dev.helmholtz.samples.flow.PlanarFlowVae;
+import dev.helmholtz.samples.flow.PlanarFlowVaeModel;
 import dev.helmholtz.samples.gumbel.GumbelSoftmaxVae;
 import dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel;
 import dev.helmholtz.samples.iwae.IwaeK50;
@@ -44,6 +48,10 @@ public enum SampleModel {
       (seed, threads) -> SbnWakeSleepModel.create(new SbnWakeSleep(), seed, threads)),
   SBN_REWEIGHTED_WAKE_SLEEP("sbn-rws", "sigmoid belief net (200 binary latents), reweighted wake-sleep k=5",
       (seed, threads) -> SbnReweightedWakeSleepModel.create(new SbnReweightedWakeSleep(), seed, threads)),
+  VAE_PLANAR("vae-planar", "VAE, ELBO k=1, posterior a Normal through 10 planar flows",
+      (seed, threads) -> PlanarFlowVaeModel.create(new PlanarFlowVae(), seed, threads)),
+  VAE_IAF("vae-iaf", "VAE, ELBO k=1, posterior a Normal through 2 IAF steps (MADE 200-200, context h)",
+      (seed, threads) -> IafVaeModel.create(new IafVae(), seed, threads)),
   GUMBEL_SOFTMAX_VAE("gumbel", "categorical VAE (20x10), Gumbel-softmax, temperature 0.5",
       (seed, threads) -> GumbelSoftmaxVaeModel.create(new GumbelSoftmaxVae(), seed, threads));
 

@@ -150,6 +150,7 @@ public final class SsvaeCommand implements Callable<Integer> {
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", model.stepsTaken());
       metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
+      MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("batch_size", trainingOptions.batchSize);
       metrics.put("learning_rate", trainingOptions.learningRate);
       metrics.put("seed", trainingOptions.seed);

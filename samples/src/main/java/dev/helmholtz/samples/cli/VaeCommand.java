@@ -116,8 +116,8 @@ public final class VaeCommand implements Callable<Integer> {
     Mnist.Split trainSplit = mnistFiles.train(mnist);
     Mnist.Split testSplit = mnistFiles.test(mnist);
     if (validation >= trainSplit.size()) {
-      throw new IllegalArgumentException("--validation " + validation + " leaves no training images of "
-          + trainSplit.size());
+      throw new IllegalArgumentException("--validation " + validation + " holds out all " + trainSplit.size()
+          + " training images, leaving none to train on; use a --validation below " + trainSplit.size());
     }
     Dataset all = trainSplit.dataset("x");
     Dataset trainImages = all.slice(0, all.size() - validation);
@@ -185,6 +185,7 @@ public final class VaeCommand implements Callable<Integer> {
       metrics.put("steps", vae.stepsTaken());
       metrics.put("training_towers", vae.trainingTowers());
       metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
+      MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("batch_size", trainingOptions.batchSize);
       metrics.put("learning_rate", trainingOptions.learningRate);
       training.schedules().forEach((name, schedule) -> metrics.put("schedule_" + name, schedule.toString()));

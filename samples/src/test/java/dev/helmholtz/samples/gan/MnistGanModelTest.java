@@ -81,4 +81,53 @@ class MnistGanModelTest {
           wrong.getMessage());
     }
   }
+
+  /**
+   * Samples and scores depend on their labels: two models of one seed draw the same noise, so the
+   * same labels give the same samples bit for bit, and other labels different ones; likewise for
+   * the discriminator's scores of the same images. A conditional GAN whose networks ignore the
+   * label (a generator fed zeros for y, say) gives identical samples for every label and fails.
+   * (Whether a trained generator's digits match their labels is the cgan command's
+   * label_agreement, which needs a trained classifier and many epochs.)
+   */
+  @Test
+  void samplesAndScoresDependOnTheirLabels() {
+    int[] threes = new int[8];
+    Arrays.fill(threes, 3);
+    int[] sevens = new int[8];
+    Arrays.fill(sevens, 7);
+    float[][] images = Arrays.copyOf(SMALL.images(), 8);
+    try (ConditionalMnistGanModel a = ConditionalMnistGanModel.create(new ConditionalMnistGan(), Seed.of(3),
+            ThreadSettings.of(1, 1));
+        ConditionalMnistGanModel b = ConditionalMnistGanModel.create(new ConditionalMnistGan(), Seed.of(3),
+            ThreadSettings.of(1, 1))) {
+      float[][] asThrees = a.sample(MnistClassifier.oneHot(threes));
+      float[][] sameAgain = b.sample(MnistClassifier.oneHot(threes));
+      float[][] secondDraw = a.sample(MnistClassifier.oneHot(threes));
+      assertTrue(Arrays.deepEquals(asThrees, sameAgain), "one seed, one label: the same samples");
+      float[][] asSevens = b.sample(MnistClassifier.oneHot(sevens));
+      // Same noise (b's second draw is a's second), other labels: the samples differ.
+      double labelEffect = meanAbsoluteDifference(secondDraw, asSevens);
+      assertTrue(labelEffect > 1e-3, "samples ignore their labels: mean |difference| " + labelEffect);
+      float[] scoresThrees = a.discriminate(images, MnistClassifier.oneHot(threes));
+      float[] scoresSevens = a.discriminate(images, MnistClassifier.oneHot(sevens));
+      double scoreEffect = 0;
+      for (int i = 0; i < 8; i++) {
+        scoreEffect += Math.abs(scoresThrees[i] - scoresSevens[i]) / 8;
+      }
+      assertTrue(scoreEffect > 1e-4, "scores ignore their labels: mean |difference| " + scoreEffect);
+    }
+  }
+
+  private static double meanAbsoluteDifference(float[][] a, float[][] b) {
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        sum += Math.abs(a[i][j] - b[i][j]);
+        n++;
+      }
+    }
+    return sum / n;
+  }
 }

@@ -39,8 +39,15 @@ class VaeModelTest {
       double after = vae.elbo(test);
       // 60 Adam steps take a fresh VAE from about -540 nats to about -210.
       assertTrue(after > before + 100, "ELBO before " + before + ", after " + after);
-      double logLikelihood = vae.logLikelihood(test.take(50), 20);
-      assertTrue(logLikelihood > vae.elbo(test.take(50)) - 5, "IWAE(20) " + logLikelihood);
+      // IWAE(k) rises with k (Burda et al. 2016, theorem 1): IWAE(20) above IWAE(1), the ELBO, on
+      // the same 200 images. Both are means over the same images, so only the draws' noise
+      // separates them (their per-image spread cancels); an estimator that ignored k would give the
+      // same value within that noise, well under the 1 nat the test asks (the gap measured: see
+      // the message).
+      Dataset images = test.take(200);
+      double iwae = vae.logLikelihood(images, 20);
+      double elbo = vae.logLikelihood(images, 1);
+      assertTrue(iwae > elbo + 1, "IWAE(20) " + iwae + " vs IWAE(1) = ELBO " + elbo);
     }
   }
 

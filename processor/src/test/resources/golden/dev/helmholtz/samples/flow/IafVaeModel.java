@@ -1,0 +1,106 @@
+package dev.helmholtz.samples.flow;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Bernoulli;
+import dev.helmholtz.dist.Normal;
+import dev.helmholtz.dist.TransformedDistribution;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.GenerativePass;
+import dev.helmholtz.variational.InferencePass;
+import dev.helmholtz.variational.ModelSpec;
+import dev.helmholtz.variational.VariationalModel;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The model defined by {@link IafVae}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: ELBO, 1 sample per example.
+ * <ul>
+ * <li>{@code z}: latent Normal, event shape [50]; p(z): standard prior; q(z | x) by encode(), a normalizing flow; gradient: reparameterized; KL: Monte Carlo
+ * <li>{@code x}: observed Bernoulli, event shape [784]; p(x | z) by decode()
+ * </ul>
+ * <p>Inference order: z. Generative order: z, x.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class IafVaeModel extends VariationalModel {
+  private static final ModelSpec SPEC = ModelSpec.builder("dev.helmholtz.samples.flow.IafVae")
+      .objective(ObjectiveKind.ELBO, 1)
+      .latent("z", 50)
+      .observed("x", 784)
+      .build();
+
+  private final IafVae model;
+
+  private IafVaeModel(IafVae model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link IafVae} and the default thread settings.
+   */
+  public static IafVaeModel create(Seed seed) {
+    return new IafVaeModel(new IafVae(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static IafVaeModel create(IafVae model, Seed seed, ThreadSettings threads) {
+    return new IafVaeModel(model, seed, threads);
+  }
+
+  /**
+   * Draws {@code n} examples by ancestral sampling and returns, for each, the mean of
+   * p(x | parents): {@code [n][784]}.
+   */
+  public float[][] sample(int n) {
+    return generate(n).get("x");
+  }
+
+  /**
+   * Encodes each row to the means of the posteriors and decodes it to the mean of
+   * p(x | ...): {@code [rows][784]}.
+   */
+  public float[][] reconstruct(float[][] data) {
+    return reconstructAll(Dataset.of("x", data)).get("x");
+  }
+
+  /**
+   * The mean of q(z | ...) for each row: {@code [rows][50]}.
+   */
+  public float[][] encode(float[][] data) {
+    return encodeAll(Dataset.of("x", data)).get("z");
+  }
+
+  @Override
+  protected void defineInference(InferencePass pass) {
+    Operand<TFloat32> x = pass.observed("x");
+    // q(z | x) by encode(): a normalizing flow (TransformedDistribution) for Normal, reparameterized gradient, Monte Carlo KL
+    TransformedDistribution qZ = model.encode(pass.network("encode"), x);
+    Operand<TFloat32> z = pass.draw("z", qZ);
+    // p(z): standard prior
+    Normal pZ = Normal.standard(pass.tf(), pass.shape(z));
+    pass.latentMonteCarloKl("z", z, qZ, pZ);
+    // p(x | z) by decode()
+    Bernoulli pX = pass.unfold(model.decode(pass.network("decode"), pass.fold(z)));
+    pass.observe("x", x, pX);
+  }
+
+  @Override
+  protected void defineGeneration(GenerativePass pass) {
+    Normal pZ = Normal.standard(pass.tf(), pass.shape("z"));
+    Operand<TFloat32> z = pass.draw("z", pZ);
+    Bernoulli pX = model.decode(pass.network("decode"), z);
+    Operand<TFloat32> x = pass.draw("x", pX);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.helmholtz.samples.gan;
+
+import dev.helmholtz.adversarial.AdversarialModel;
+import dev.helmholtz.adversarial.AdversarialPass;
+import dev.helmholtz.adversarial.AdversarialSpec;
+import dev.helmholtz.adversarial.DiscriminatorPass;
+import dev.helmholtz.annotations.GanLoss;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Normal;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The adversarial model defined by {@link DcGan}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: adversarial, NON_SATURATING loss, 1 discriminator step per generator step.
+ * <ul>
+ * <li>{@code z}: latent Normal, event shape [64]; p(z): standard prior; noise
+ * <li>{@code x}: observed Bernoulli, event shape [784]; x = generate(z), implicit; judged by discriminate()
+ * </ul>
+ * <p>Generative order: z, x.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class DcGanModel extends AdversarialModel {
+  private static final AdversarialSpec SPEC = AdversarialSpec.builder("dev.helmholtz.samples.gan.DcGan")
+      .game(GanLoss.NON_SATURATING, 1, 10.0)
+      .latent("z", 64)
+      .generated("x", 784)
+      .build();
+
+  private final DcGan model;
+
+  private DcGanModel(DcGan model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link DcGan} and the default thread settings.
+   */
+  public static DcGanModel create(Seed seed) {
+    return new DcGanModel(new DcGan(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static DcGanModel create(DcGan model, Seed seed, ThreadSettings threads) {
+    return new DcGanModel(model, seed, threads);
+  }
+
+  /**
+   * Draws {@code n} generated examples of x: {@code [n][784]}.
+   */
+  public float[][] sample(int n) {
+    return generate(n).get("x");
+  }
+
+  /**
+   * The discriminator's logit that each row of x is data: {@code [rows]}.
+   */
+  public float[] discriminate(float[][] x) {
+    return discriminate(Dataset.of("x", x));
+  }
+
+  @Override
+  protected void defineGeneration(AdversarialPass pass) {
+    Normal pZ = Normal.standard(pass.tf(), pass.shape("z"));
+    Operand<TFloat32> z = pass.draw("z", pZ);
+    // x by generate(): implicit
+    Operand<TFloat32> x = pass.generate("x", model.generate(pass.network("generate"), z));
+  }
+
+  @Override
+  protected Operand<TFloat32> defineDiscriminator(DiscriminatorPass pass) {
+    return model.discriminate(pass.network("discriminate"), pass.node("x"));
+  }
+}

@@ -1,0 +1,69 @@
+package dev.helmholtz.samples.rbm;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.energy.EnergyModel;
+import dev.helmholtz.energy.EnergyPass;
+import dev.helmholtz.energy.EnergySpec;
+import dev.helmholtz.energy.Units;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The energy-based model defined by {@link RbmPcd}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: persistent contrastive divergence, PCD-1 with 100 chains, by SGD with momentum.
+ * <ul>
+ * <li>{@code pixels}: observed Bernoulli, event shape [784]; binary units, Bernoulli given the rest; in energy()
+ * <li>{@code features}: latent Bernoulli, event shape [500]; binary units, Bernoulli given the rest, summed out of the free energy; in energy()
+ * </ul>
+ * <p>Gibbs sweep: features given pixels, then pixels given features.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class RbmPcdModel extends EnergyModel {
+  private static final EnergySpec SPEC = EnergySpec.builder("dev.helmholtz.samples.rbm.RbmPcd")
+      .contrastiveDivergence(1, 100)
+      .observed("pixels", Units.BERNOULLI, 784)
+      .latent("features", Units.BERNOULLI, 500)
+      .build();
+
+  private final RbmPcd model;
+
+  private RbmPcdModel(RbmPcd model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link RbmPcd} and the default thread settings.
+   */
+  public static RbmPcdModel create(Seed seed) {
+    return new RbmPcdModel(new RbmPcd(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static RbmPcdModel create(RbmPcd model, Seed seed, ThreadSettings threads) {
+    return new RbmPcdModel(model, seed, threads);
+  }
+
+  /**
+   * The free energy of each row of pixels ({@code [rows][784]}), its latents summed out: {@code [rows]}.
+   */
+  public float[] freeEnergy(float[][] pixels) {
+    return freeEnergy(Dataset.of("pixels", pixels));
+  }
+
+  @Override
+  protected Operand<TFloat32> defineEnergy(EnergyPass pass) {
+    return model.energy(pass.network("energy"), pass.node("pixels"), pass.node("features"));
+  }
+}

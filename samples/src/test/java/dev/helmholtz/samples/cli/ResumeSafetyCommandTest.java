@@ -1,0 +1,123 @@
+package dev.helmholtz.samples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.helmholtz.train.Checkpoints;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The command line's side of issue 25: a damaged checkpoint is exit 2 naming the file, with the
+ * checkpoints left where they were; a divergence says which checkpoint is kept; a resume with a
+ * changed learning rate records the change in metrics.json; messages name the options typed.
+ */
+class ResumeSafetyCommandTest {
+  private static final String[] SMALL = {"vae", "--epochs", "1", "--train-examples", "300", "--test-examples", "10",
+      "--k", "2", "--progress", "none"};
+
+  private record Run(int exit, String err) {}
+
+  private static Run vae(Path output, String... more) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = HelmholtzCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOverwrittenOptionsAllowed(true); // a later --epochs etc. replaces SMALL's
+    String[] args = Stream.of(Arrays.stream(SMALL), Arrays.stream(more), Stream.of("--output", output.toString()))
+        .flatMap(s -> s).toArray(String[]::new);
+    return new Run(cli.execute(args), err.toString());
+  }
+
+  @Test
+  void aDamagedCheckpointIsExit2NamingTheFileAndNothingIsMoved(@TempDir Path dir) throws IOException {
+    Path output = dir.resolve("out");
+    assertEquals(0, vae(output, "--checkpoint-every", "1", "--keep", "3").exit());
+    Path latest = output.resolve("checkpoints/step-0000000003");
+    Path file = latest.toAbsolutePath().resolve(Checkpoints.PROPERTIES_FILE);
+    String intact = Files.readString(file);
+    for (String[] damage : new String[][] {{"training.step=3", "training.step=0"},
+        {"training.batchesDone=0", "training.batchesDone=999"}}) {
+      Files.writeString(file, intact.replace(damage[0] + "\n", damage[1] + "\n"));
+      Map<String, String> before = contents(output.resolve("checkpoints"));
+      Run resumed = vae(output, "--epochs", "2", "--resume");
+      assertEquals(ExitCodes.BAD_INPUT, resumed.exit(), resumed.err());
+      assertTrue(resumed.err().contains(file + ": damaged checkpoint: " + damage[1]), resumed.err());
+      assertEquals(before, contents(output.resolve("checkpoints")), "the refused resume moved checkpoints");
+    }
+  }
+
+  /**
+   * At learning rate 1 the second step's KL is infinite; the first step's checkpoint holds the
+   * weights it started from, so it is moved aside (once it was kept, and resuming from it diverged
+   * at once) and the message says so.
+   */
+  @Test
+  void aDivergenceMovesTheCheckpointItStartedFromAsideAndSaysSo(@TempDir Path dir) throws IOException {
+    Path output = dir.resolve("out");
+    Run run = vae(output, "--learning-rate", "1", "--checkpoint-every", "1");
+    assertEquals(ExitCodes.TRAINING_FAILED, run.exit(), run.err());
+    assertTrue(run.err().contains("diverged at step 2") && run.err().contains("no checkpoint of this run resumes"
+        + " into a finite step (checkpoint step-0000000001, whose weights step 2 started from, was moved aside"),
+        run.err());
+    assertTrue(Checkpoints.list(output.resolve("checkpoints")).isEmpty(), "nothing left to resume from");
+    try (Stream<Path> aside = Files.list(output.resolve("checkpoints"))) {
+      assertTrue(aside.anyMatch(p -> p.getFileName().toString().startsWith("diverged-")
+          && Checkpoints.isCheckpoint(p.resolve("step-0000000001"))), "moved, not deleted");
+    }
+  }
+
+  @Test
+  void aResumeWithAnotherLearningRateRecordsTheChangeInMetrics(@TempDir Path dir) throws IOException {
+    Path output = dir.resolve("out");
+    assertEquals(0, vae(output).exit());
+    Run resumed = vae(output, "--epochs", "2", "--learning-rate", "2e-3", "--resume");
+    assertEquals(0, resumed.exit(), resumed.err());
+    String metrics = Files.readString(output.resolve("metrics.json"));
+    assertTrue(metrics.contains("\"settings_changed_on_resume\": \"learning rate: 0.001 -> 0.002\""), metrics);
+  }
+
+  @Test
+  void messagesNameTheOptionsTypedAndNoExceptionName(@TempDir Path dir) {
+    Path out = dir.resolve("out");
+    String[][] cases = {
+        {"--learning-rate", "5", "--learning-rate must be in (0, 1]"},
+        {"--batch-size", "0", "--batch-size must be in [1,"},
+        {"--keep", "0", "--keep must be >= 1"},
+        {"--checkpoint-every", "-1", "--checkpoint-every must be >= 0 steps"},
+        {"--threads", "1,2,0", "--threads TOWERS must be >= 1"},
+        {"--train-examples", "0", "--train-examples must be >= 1, was 0"},
+        {"--validation", "300", "--validation 300 holds out all 300 training images"}};
+    for (String[] c : cases) {
+      Run run = vae(out, c[0], c[1]);
+      assertEquals(ExitCodes.BAD_INPUT, run.exit(), run.err());
+      assertTrue(run.err().contains(c[2]), c[0] + " " + c[1] + ": " + run.err());
+      assertFalse(run.err().contains("Exception"), run.err());
+    }
+    Run proc = vae(Path.of("/proc/helmholtz-no-such/x"));
+    assertEquals(ExitCodes.BAD_INPUT, proc.exit(), proc.err());
+    assertTrue(proc.err().startsWith("error: --output /proc/helmholtz-no-such/x: cannot create the directory: "),
+        proc.err());
+    assertFalse(proc.err().contains("Exception"), proc.err());
+  }
+
+  private static Map<String, String> contents(Path dir) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        files.put(dir.relativize(p).toString(), Files.isDirectory(p) ? "dir" : Arrays.toString(Files.readAllBytes(p)));
+      }
+    }
+    return files;
+  }
+}
