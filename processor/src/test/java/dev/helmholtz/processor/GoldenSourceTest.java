@@ -68,7 +68,7 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",
           "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
       Map.entry("dev/helmholtz/samples/mixture/VaeMixturePrior.java",
-          "dev.helmholtz.samples.mixture.VaeMixturePriorModel")));
+          "dev.helmholtz.samples.mixture.VaeMixturePriorModel"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd10.java", "dev.helmholtz.samples.rbm.RbmCd10Model"),
       Map.entry("dev/helmholtz/samples/rbm/RbmPcd.java", "dev.helmholtz.samples.rbm.RbmPcdModel")));

@@ -1,12 +1,12 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.AnnotationMirrors;
-import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.ModelReader;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
+import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ParameterDescriptor;
 import java.util.HashSet;
 import java.util.List;
@@ -102,9 +102,9 @@ final class EnergyRule implements ValidationRule {
           energy.methodName(), node.name());
     }
     if (node.family().isPresent()) {
-      Family family = node.family().get();
+      NodeFamily family = node.family().get();
       Set<String> units = node.isLatent() ? LATENT_UNITS : OBSERVED_UNITS;
-      if (!units.contains(family.simpleName())) {
+      if (family.userDefined() || !units.contains(family.simpleName())) {
         reporter.report(Diagnostic.ENERGY_UNITS, node.field(), node.annotation(),
             node.isLatent() ? "latent" : "observed", node.name(), family.simpleName(), node.isLatent()
                 ? "declare it Bernoulli: latent units sum out of the free energy as binary units"

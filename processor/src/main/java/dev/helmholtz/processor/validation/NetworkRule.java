@@ -94,7 +94,7 @@ final class NetworkRule implements ValidationRule {
     if (returned.isEmpty()) {
       return false;
     }
-    if (returned.get() == family) {
+    if (returned.get().equals(family)) {
       // A node that names no valid components is NodeRule's to report: no second error here.
       return family != Family.MIXTURE_SAME_FAMILY
           || node.components().filter(c -> c != Family.MIXTURE_SAME_FAMILY).isEmpty()

@@ -53,7 +53,7 @@ public record ValidatedModel(ModelDescriptor model, ModelKind kind, List<NodeDes
     if (flowPosterior(latent) || flowPrior(latent) || !family(latent).analyticKlTo(family(latent))) {
       return false;
     }
-    if (generator(latent).flatMap(NetworkDescriptor::returnFamily).filter(f -> f != family(latent)).isPresent()) {
+    if (generator(latent).flatMap(NetworkDescriptor::returnFamily).filter(f -> !f.equals(family(latent))).isPresent()) {
       return false; // a mixture of the latent's family as its prior
     }
     Set<String> inferredFromLatent = inferredFrom(latent);
