@@ -118,8 +118,10 @@ class MultivariateFamiliesTest {
         "  }",
         "}");
     Compilation c = compile(source);
-    assertThat(c).hadErrorContaining("[HelmholtzEventRank] node 'x' has event shape [28, 28] of rank 2; this "
-        + "version supports vector events only: declare shape = 784").inFile(source).onLineContaining("// image");
+    assertThat(c).hadErrorContaining("[HelmholtzEventRank] node 'x' has event shape [28, 28] of rank 2, but "
+        + "MultivariateNormal is not elementwise: its last axis is one variable's correlated coordinates, which an "
+        + "image-shaped event would mix with the other axes; declare shape = 784, or use an elementwise family")
+        .inFile(source).onLineContaining("// image");
   }
 
   /** The sample's shape: a Normal posterior and a learned mixture-of-Gaussians prior of no node. */

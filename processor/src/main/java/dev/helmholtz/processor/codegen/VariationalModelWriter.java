@@ -314,7 +314,7 @@ public final class VariationalModelWriter {
     }
     String gradient = switch (validated.gradient(latent)) {
       case REPARAMETERIZED -> "reparameterized gradient";
-      case IMPLICIT -> "implicit reparameterized gradient";
+      case IMPLICIT -> "implicitly reparameterized gradient";
       case SCORE_FUNCTION -> "score-function gradient";
       case NONE -> "no gradient through samples (wake-sleep)";
       case ENUMERATED -> throw new AssertionError("enumerated latents are described above");

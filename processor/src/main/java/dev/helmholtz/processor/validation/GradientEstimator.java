@@ -5,10 +5,11 @@ public enum GradientEstimator {
   /** Pathwise: gradients flow through a reparameterized sample (Normal, Concrete relaxations). */
   REPARAMETERIZED("reparameterized"),
   /**
-   * Pathwise through a gamma draw, whose derivative is implicit (Figurnov et al. 2018): Gamma,
-   * InverseGamma, Beta, Dirichlet, Student's t. For the objective, reparameterized.
+   * Pathwise, the draw's derivative by implicit differentiation of the CDF (Figurnov et al. 2018):
+   * Gamma, InverseGamma, Beta, Dirichlet and Student's t (through a gamma draw), and users'
+   * families marked so. For the objective, reparameterized.
    */
-  IMPLICIT("reparameterized, by implicit differentiation of a gamma draw"),
+  IMPLICIT("implicit reparameterization"),
   /** Score function (REINFORCE) with the objective's baselines: discrete latents under NVIL, VIMCO. */
   SCORE_FUNCTION("score function"),
   /** None through samples: wake-sleep fits q to samples of p instead. */

@@ -92,12 +92,19 @@ final class NodeRule implements ValidationRule {
     if (kind == ModelKind.BAYESIAN) {
       problem = "a model of global latents takes vector events";
       fix = "declare shape = " + node.width() + " and reshape inside the networks";
+    } else if (kind == ModelKind.ENERGY) {
+      problem = "an energy-based model's units are vectors";
+      fix = "declare shape = " + node.width() + " and reshape inside the networks";
     } else if (node.enumerate()) {
       problem = "a latent summed out by enumeration is one categorical variable over a vector of classes";
       fix = "declare shape = " + node.width();
     } else if (node.family().filter(f -> !f.elementwise()).isPresent()) {
+      // What one variable's last axis holds: a Multinomial's categories, a multivariate Normal's
+      // correlated coordinates, a mixture's vector whose components are mixed as a whole.
+      String axis = node.family().get() == Family.MULTIVARIATE_NORMAL ? "correlated coordinates"
+          : node.family().get() == Family.MIXTURE_SAME_FAMILY ? "vector, mixed as a whole" : "categories";
       problem = node.family().get().simpleName() + " is not elementwise: its last axis is one "
-          + "variable's categories, which an image-shaped event would mix with the other axes";
+          + "variable's " + axis + ", which an image-shaped event would mix with the other axes";
       fix = "declare shape = " + node.width() + ", or use an elementwise family";
     } else if (node.family().filter(NodeFamily::categorical).isPresent() && last % node.classesPerVariable() != 0) {
       problem = node.family().get().simpleName() + " groups " + node.classesPerVariable()

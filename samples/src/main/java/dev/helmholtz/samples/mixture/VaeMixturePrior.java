@@ -38,8 +38,16 @@ public class VaeMixturePrior {
   public static final String LOG_SCALES = "prior/logScales";
 
   /**
-   * Where the components' means start: N(0, 1) draws of a fixed seed. Learned variables start at
-   * zero, and components that start equal get equal gradients and never part.
+   * The standard deviation of the components' starting means. Close to the origin, where an
+   * untrained encoder puts every posterior, so that each component takes a share of the data
+   * from the start: components that start far from it get no responsibility, hence no gradient,
+   * and their weights decay (a spread of 1 in 16 dimensions left half the components unused).
+   */
+  static final double INITIAL_SPREAD = 0.3;
+
+  /**
+   * Where the components' means start: N(0, INITIAL_SPREAD^2) draws of a fixed seed. Learned
+   * variables start at zero, and components that start equal get equal gradients and never part.
    */
   static final float[][] INITIAL_LOCS = initialLocs();
 
@@ -74,7 +82,7 @@ public class VaeMixturePrior {
     float[][] locs = new float[COMPONENTS][LATENT];
     for (float[] row : locs) {
       for (int j = 0; j < LATENT; j++) {
-        row[j] = (float) random.nextGaussian();
+        row[j] = (float) (INITIAL_SPREAD * random.nextGaussian());
       }
     }
     return locs;

@@ -87,7 +87,7 @@ class OutputLockTest {
 
   /** Every other command that trains: refused while the directory is held, the directory untouched. */
   @ParameterizedTest
-  @ValueSource(strings = {"train --model vae", "conv-vae", "gan", "cgan", "wgan-gp-ring", "ssvae", "cvae", "vae-continuous", "rbm"})
+  @ValueSource(strings = {"train --model vae", "conv-vae", "gan", "cgan", "wgan-gp-ring", "ssvae", "cvae", "vae-continuous", "rbm", "vae-mixture-prior"})
   void everyTrainingCommandIsRefusedOnAHeldDirectory(String command, @TempDir Path dir) throws Exception {
     Path output = dir.resolve("out");
     try (OutputLock held = OutputDirectory.createLocked(output, "--output")) {
