@@ -94,7 +94,7 @@ final class NodeRule implements ValidationRule {
       fix = "declare shape = " + node.width() + " and reshape inside the networks";
     } else if (kind == ModelKind.ENERGY) {
       problem = "an energy-based model's units are vectors";
-      fix = "declare shape = " + node.width() + " and reshape inside the networks";
+      fix = "declare shape = " + node.width() + ", the units as one vector";
     } else if (node.enumerate()) {
       problem = "a latent summed out by enumeration is one categorical variable over a vector of classes";
       fix = "declare shape = " + node.width();
