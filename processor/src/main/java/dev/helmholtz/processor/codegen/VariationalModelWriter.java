@@ -295,7 +295,7 @@ public final class VariationalModelWriter {
       case LAPLACE, LOGISTIC, CAUCHY, HALF_NORMAL, HALF_CAUCHY, LOG_NORMAL, EXPONENTIAL, UNIFORM ->
           CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       case GEOMETRIC -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case POISSON, BINOMIAL, MULTINOMIAL, DISCRETIZED_LOGISTIC -> throw new AssertionError(
+      case POISSON, BINOMIAL, MULTINOMIAL, DISCRETIZED_LOGISTIC, DISCRETIZED_LOGISTIC_MIXTURE -> throw new AssertionError(
           "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }

@@ -50,7 +50,10 @@ public enum Family implements NodeFamily {
   MULTINOMIAL("dev.helmholtz.dist", "Multinomial", false, false, null),
   // The likelihood of 8-bit intensities (PixelCNN++): discrete, so not reparameterized.
   DISCRETIZED_LOGISTIC("dev.helmholtz.dist", "DiscretizedLogistic", false, false, null,
-      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale"));
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale")),
+  // Its factory takes the component count first and parameters of K entries per element, not
+  // elementwise tensors of the event's width: the shape check does not read it.
+  DISCRETIZED_LOGISTIC_MIXTURE("dev.helmholtz.dist", "DiscretizedLogisticMixture", false, false, null);
 
   /**
    * The families reparameterized by implicit differentiation of the CDF (Figurnov et al. 2018);
@@ -59,7 +62,8 @@ public enum Family implements NodeFamily {
   private static final Set<Family> IMPLICIT_REPARAMETERIZATION = EnumSet.noneOf(Family.class);
 
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
-  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, DISCRETIZED_LOGISTIC);
+  private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, DISCRETIZED_LOGISTIC,
+      DISCRETIZED_LOGISTIC_MIXTURE);
 
   /**
    * A static factory of the runtime class whose parameters are all elementwise tensors: the
@@ -138,7 +142,7 @@ public enum Family implements NodeFamily {
 
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
-   * Logistic, HalfCauchy and DiscretizedLogistic), and a relaxed family and its discrete one (whose KL it is).
+   * Logistic, HalfCauchy and the discretized logistics), and a relaxed family and its discrete one (whose KL it is).
    */
   public boolean hasAnalyticKlTo(Family prior) {
     return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior;
@@ -151,7 +155,7 @@ public enum Family implements NodeFamily {
   public Optional<String> noStandardPrior() {
     return switch (this) {
       case POISSON -> Optional.of("no rate is a natural default");
-      case DISCRETIZED_LOGISTIC -> Optional.of("it is a likelihood of 8-bit intensities, with no natural "
+      case DISCRETIZED_LOGISTIC, DISCRETIZED_LOGISTIC_MIXTURE -> Optional.of("it is a likelihood of 8-bit intensities, with no natural "
           + "location and scale");
       case BINOMIAL, MULTINOMIAL ->
           Optional.of("its total count is given where the distribution is built, not by the node");
