@@ -1,6 +1,5 @@
 package dev.helmholtz.variational;
 
-import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.core.BatchAxes;
 import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
@@ -204,16 +203,6 @@ public final class InferencePass implements ObjectivePass {
         p -> p.shape().numDimensions() == dims.size() ? p : tf.broadcastTo(p, shape));
     boolean pathwise = mode == Mode.SAMPLE
         && broadcast.reparameterization() == Reparameterization.REPARAMETERIZED;
-    if (mode == Mode.SAMPLE && !pathwise && (spec.objective() == ObjectiveKind.ELBO
-        || spec.objective() == ObjectiveKind.IWAE)) {
-      // The processor allows only reparameterized latents under these objectives, from what the
-      // family declares (a user's @Family): a family whose draws say otherwise would train on a
-      // gradient missing its score-function term, silently.
-      throw new IllegalStateException("latent '" + name + "' of " + spec.modelName() + " is drawn from "
-          + broadcast.familyName() + ", whose reparameterization() is " + broadcast.reparameterization()
-          + ", but the " + spec.objective() + " objective differentiates through its samples; a family "
-          + "of your own must declare @Family(reparameterization = NONE) when rsample has no gradient");
-    }
     Operand<TFloat32> value = switch (mode) {
       case MEAN -> broadcast.mean();
       case DREAM -> dream(name);
