@@ -42,6 +42,25 @@ class DiscretizedLogisticNodeTest {
   }
 
   @Test
+  void aMixtureLikelihoodCompiles() throws IOException {
+    Compilation c = compile(model("M",
+        "@Model",
+        "class M {",
+        "  @Latent(shape = 2) Normal z;",
+        "  @Observed(shape = 4) DiscretizedLogisticMixture x;",
+        "  @Encoder(\"z\") Normal infer(Nn nn, Operand<TFloat32> x) {",
+        "    return Normal.meanLogStd(nn.dense(x, 2), nn.dense(x, 2));",
+        "  }",
+        "  @Generator(\"x\") DiscretizedLogisticMixture generate(Nn nn, Operand<TFloat32> z) {",
+        "    return DiscretizedLogisticMixture.logits(5, nn.dense(z, 20), nn.dense(z, 20), nn.dense(z, 20));",
+        "  }",
+        "}"));
+    assertThat(c).succeededWithoutWarnings();
+    String source = c.generatedSourceFile("test.MModel").orElseThrow().getCharContent(false).toString();
+    assertTrue(source.contains("pass.observe(\"x\", x, pX);"), source);
+  }
+
+  @Test
   void itsFactoriesWidthsAreChecked() {
     JavaFileObject source = vae("3");
     assertThat(compile(source)).hadErrorContaining("[HelmholtzShapeMismatch] @Generator(\"x\") generate() returns "

@@ -303,7 +303,8 @@ public final class VariationalModelWriter {
           CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
       // Mean 0, identity covariance.
       case MULTIVARIATE_NORMAL -> CodeBlock.of("$T.standard(pass.tf(), $L)", RuntimeTypes.of(family), shape);
-      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T, MIXTURE_SAME_FAMILY, DISCRETIZED_LOGISTIC -> throw new AssertionError(
+      case POISSON, BINOMIAL, MULTINOMIAL, STUDENT_T, MIXTURE_SAME_FAMILY, DISCRETIZED_LOGISTIC,
+          DISCRETIZED_LOGISTIC_MIXTURE -> throw new AssertionError(
           "NodeRule rejects a " + family.simpleName() + " latent without a @Generator");
     };
   }

@@ -80,11 +80,14 @@ public enum Family implements NodeFamily {
   MIXTURE_SAME_FAMILY("dev.helmholtz.dist", "MixtureSameFamily", false, false, null),
   // The likelihood of 8-bit intensities (PixelCNN++): discrete, so not reparameterized.
   DISCRETIZED_LOGISTIC("dev.helmholtz.dist", "DiscretizedLogistic", false, false, null,
-      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale"));
+      new Factory("locScale", "loc", "scale"), new Factory("locLogScale", "loc", "logScale")),
+  // Its factory takes the component count first and parameters of K entries per element, not
+  // elementwise tensors of the event's width: the shape check does not read it.
+  DISCRETIZED_LOGISTIC_MIXTURE("dev.helmholtz.dist", "DiscretizedLogisticMixture", false, false, null);
 
   /** The families whose KL to themselves has no closed form: the runtime estimates it. */
   private static final Set<Family> MONTE_CARLO_SELF_KL = EnumSet.of(LOGISTIC, HALF_CAUCHY, STUDENT_T, MIXTURE_SAME_FAMILY,
-      DISCRETIZED_LOGISTIC);
+      DISCRETIZED_LOGISTIC, DISCRETIZED_LOGISTIC_MIXTURE);
 
   /** The families whose draws are reparameterized by implicit differentiation of a gamma draw. */
   private static final Set<Family> IMPLICITLY_REPARAMETERIZED =
@@ -180,7 +183,7 @@ public enum Family implements NodeFamily {
   @Override
   public boolean elementwise() {
     return switch (this) {
-      case MULTINOMIAL, DIRICHLET, MULTIVARIATE_NORMAL, MIXTURE_SAME_FAMILY -> false;
+      case MULTINOMIAL, DIRICHLET, MULTIVARIATE_NORMAL, MIXTURE_SAME_FAMILY, DISCRETIZED_LOGISTIC_MIXTURE -> false;
       default -> true;
     };
   }
@@ -212,7 +215,7 @@ public enum Family implements NodeFamily {
 
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
-   * Logistic, HalfCauchy, StudentT, the mixture and DiscretizedLogistic), a relaxed family and its
+   * Logistic, HalfCauchy, StudentT, the mixture and the discretized logistics), a relaxed family and its
    * discrete one (whose KL it is), and the multivariate Normal and the diagonal one either way.
    */
   public boolean hasAnalyticKlTo(Family prior) {
@@ -228,7 +231,7 @@ public enum Family implements NodeFamily {
     return switch (this) {
       case POISSON -> Optional.of("no rate is a natural default");
       case STUDENT_T -> Optional.of("no degrees of freedom are a natural default");
-      case DISCRETIZED_LOGISTIC -> Optional.of("it is a likelihood of 8-bit intensities, with no natural "
+      case DISCRETIZED_LOGISTIC, DISCRETIZED_LOGISTIC_MIXTURE -> Optional.of("it is a likelihood of 8-bit intensities, with no natural "
           + "location and scale");
       case BINOMIAL, MULTINOMIAL ->
           Optional.of("its total count is given where the distribution is built, not by the node");
