@@ -210,6 +210,13 @@ class EnergyModelsTest {
   }
 
   @Test
+  void privateEnergy() {
+    assertOnlyError(source(NODES, ENERGY.replace("Operand<TFloat32> energy(", "private Operand<TFloat32> energy(")),
+        "[HelmholtzNetworkAccess] @Energy method energy() is private; generated code calls it on a model instance",
+        "@Energy");
+  }
+
+  @Test
   void vectorEventsOnly() {
     assertOnlyError(source("""
           @Observed(shape = {2, 3}) Bernoulli v;

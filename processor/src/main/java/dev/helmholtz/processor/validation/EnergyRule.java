@@ -41,6 +41,8 @@ final class EnergyRule implements ValidationRule {
     AnnotationMirrors.explicitValue(model.annotation(), "objective").ifPresent(objective ->
         reporter.report(Diagnostic.ENERGY_OBJECTIVE, model.type(), model.annotation(), objective,
             model.objective(), energy.methodName()));
+    NetworkRule.checkCallable(model, energy, reporter);
+    NetworkRule.checkOverrides(model, reporter);
     checkSettings(energy, reporter);
     if (!energy.returnsTensor()) {
       reporter.report(Diagnostic.ENERGY_RETURN_TYPE, energy.method(), energy.annotation(), energy.methodName(),

@@ -74,6 +74,11 @@ final class NetworkRule implements ValidationRule {
       }
       checkParameters(model, network, declared, reporter);
     }
+    checkOverrides(model, reporter);
+  }
+
+  /** An override annotated with another role or target than the network it overrides. */
+  static void checkOverrides(ModelDescriptor model, Reporter reporter) {
     for (ConflictingOverride conflict : model.conflictingOverrides()) {
       NetworkDescriptor overridden = conflict.overridden();
       reporter.report(Diagnostic.NETWORK_OVERRIDE, conflict.method(), conflict.annotation(), conflict.targetValue(),
@@ -104,7 +109,8 @@ final class NetworkRule implements ValidationRule {
         && network.returnComponents().equals(node.family());
   }
 
-  private static void checkCallable(ModelDescriptor model, NetworkDescriptor network, Reporter reporter) {
+  /** Generated code, in the model's package, must be able to call the network. */
+  static void checkCallable(ModelDescriptor model, NetworkDescriptor network, Reporter reporter) {
     ExecutableElement method = network.method();
     String problem = null;
     String fix = "make it a non-private, non-static, non-generic instance method";
