@@ -62,6 +62,19 @@ public final class Bernoulli extends Distribution {
         tf, tf.math.sub(tf.math.mul(value, logits), tf.math.softplus(logits)));
   }
 
+  /**
+   * {@code sum(x * l - relu(l) + log(sigmoid(|l|)))}: the same density, since {@code softplus(l) =
+   * relu(l) - log(sigmoid(|l|))}, and as stable ({@code sigmoid(|l|)} lies in [1/2, 1]). TensorFlow's
+   * CPU Softplus kernel takes about as long as an Exp, a Sigmoid and a Log together; this form
+   * measured 24% faster over {@code [15000, 784]} logits (issue 24).
+   */
+  @Override
+  public Operand<TFloat32> evaluationLogProb(Operand<TFloat32> value) {
+    Ops tf = tf();
+    return DistOps.sumEvent(tf, tf.math.add(tf.math.sub(tf.math.mul(value, logits), tf.nn.relu(logits)),
+        tf.math.log(tf.math.sigmoid(tf.math.abs(logits)))));
+  }
+
   /** {@code cast(uniform < sigmoid(l))}; no gradient flows through it. */
   @Override
   public Operand<TFloat32> sample(RandomSource rng) {

@@ -33,6 +33,16 @@ public abstract class Distribution {
   /** Log density (or mass) of {@code value}, summed over the event (last) axis. */
   public abstract Operand<TFloat32> logProb(Operand<TFloat32> value);
 
+  /**
+   * {@link #logProb}, equal to float tolerance, in the form fastest to evaluate where no training
+   * step differentiates it: what importance-sampled evaluation scores its samples with. A family
+   * overrides it where another form of its density takes fewer or cheaper elementwise passes;
+   * training keeps {@link #logProb}, so trained numbers do not move with it.
+   */
+  public Operand<TFloat32> evaluationLogProb(Operand<TFloat32> value) {
+    return logProb(value);
+  }
+
   /** A draw of shape {@link #shape()}; no gradient flows through it. */
   public abstract Operand<TFloat32> sample(RandomSource rng);
 

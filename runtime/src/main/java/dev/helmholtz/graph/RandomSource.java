@@ -48,6 +48,7 @@ public final class RandomSource {
   private long counter;
   private Ops stateOps;
   private final List<Variable<TInt64>> runCounters = new ArrayList<>();
+  private final List<Operand<TInt64>> runCounts = new ArrayList<>();
 
   public RandomSource(Ops tf, Seed seed) {
     this.tf = Objects.requireNonNull(tf, "tf");
@@ -98,9 +99,24 @@ public final class RandomSource {
     init.withName("runs_" + runCounters.size() + "_init").assign(runs, init.constant(0L));
     runCounters.add(runs);
     // AssignAdd yields the counter after the increment; locking keeps concurrent runs distinct.
-    Operand<TInt64> count = stateOps.assignAdd(runs, stateOps.constant(1L), AssignAdd.useLocking(true));
+    // Read through an Identity: a run may feed it a counter value of its own, which prunes the
+    // increment (see runCounts()).
+    Operand<TInt64> count = stateOps.identity(
+        stateOps.assignAdd(runs, stateOps.constant(1L), AssignAdd.useLocking(true)));
+    runCounts.add(count);
     return tf.math.add(tf.constant(new long[] {s[0], s[1]}),
         tf.math.mul(tf.constant(new long[] {0L, 1L}), count));
+  }
+
+  /**
+   * The counter value each draw's seed is built from, one per {@link #runCounters() run counter}
+   * and in the same order: the counter after its increment. A run that feeds it a value draws
+   * what a run with the counter at that value would draw and leaves the counter as it was, so
+   * runs whose counters are fed may go in any order, or at the same time, and draw the numbers a
+   * one-at-a-time sequence would (importance-sampled evaluation runs its batches so).
+   */
+  public synchronized List<Operand<TInt64>> runCounts() {
+    return Collections.unmodifiableList(new ArrayList<>(runCounts));
   }
 
   /** The run counters of every draw built so far, in creation order (for tests and diagnostics). */

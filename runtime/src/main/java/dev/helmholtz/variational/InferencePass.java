@@ -74,6 +74,8 @@ public final class InferencePass implements ObjectivePass {
   private final Operand<TInt32> batch;
   private final Mode mode;
   private dev.helmholtz.nn.Mode networkMode = dev.helmholtz.nn.Mode.EVALUATION;
+  /** Whether observed nodes are scored by {@link Distribution#evaluationLogProb} (a pass no step differentiates). */
+  private boolean evaluationDensities;
   /** False when k is statically 1: values then carry no sample axis. */
   private final boolean sampleAxis;
   /** Whether {@link #enumerate} sums its latent out over the sample axis (else it draws it). */
@@ -85,6 +87,7 @@ public final class InferencePass implements ObjectivePass {
 
   private final Map<String, Operand<TFloat32>> dreams;
   private Operand<TFloat32> logJoint;     // log p(x, z), [k, B]
+  private Operand<TFloat32> referenceLogJoint; // the same with every density by logProb, [k, B]
   private Operand<TFloat32> logPosterior; // log q(z | x), [k, B]
   private Operand<TFloat32> scoreLogQ;    // log q of the latents drawn without a gradient, [k, B]
   private Operand<TFloat32> elboTerms;    // log p(x, z) - log q(z | x) with analytic KLs where available, [k, B]
@@ -168,6 +171,15 @@ public final class InferencePass implements ObjectivePass {
   /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: the pass a training step minimizes. */
   InferencePass training() {
     networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
+  /**
+   * Scores observed nodes by {@link Distribution#evaluationLogProb}, their densities' fastest form:
+   * for the passes of evaluation, which no training step differentiates.
+   */
+  InferencePass evaluationDensities() {
+    evaluationDensities = true;
     return this;
   }
 
@@ -321,6 +333,7 @@ public final class InferencePass implements ObjectivePass {
     Operand<TFloat32> logQ = drawLogQ.get(name);
     Operand<TFloat32> term = EnumeratedBound.labelTerm(tf, logP, logQ, labels);
     logJoint = add(logJoint, logP);
+    referenceLogJoint = add(referenceLogJoint, logP);
     logPosterior = add(logPosterior, logQ);
     elboTerms = add(elboTerms, term);
     termMeans.put("kl/" + name, termMean(tf.math.neg(term)));
@@ -375,7 +388,9 @@ public final class InferencePass implements ObjectivePass {
     if (logQ == null) {
       logQ = q.logProb(value); // a value the pass did not draw itself
     }
-    logJoint = add(logJoint, p.logProb(value));
+    Operand<TFloat32> logP = p.logProb(value);
+    logJoint = add(logJoint, logP);
+    referenceLogJoint = add(referenceLogJoint, logP);
     logPosterior = add(logPosterior, logQ);
     elboTerms = add(elboTerms, elboTerm);
     latentTerms = add(latentTerms, elboTerm);
@@ -398,8 +413,9 @@ public final class InferencePass implements ObjectivePass {
           + " of " + spec.modelName() + ": data outside the support of its " + p.familyName()
           + " (bounds given by its parameters), in column " + name + ":"), value)))).identity(value);
     }
-    Operand<TFloat32> logLikelihood = p.logProb(value);
+    Operand<TFloat32> logLikelihood = evaluationDensities ? p.evaluationLogProb(value) : p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
+    referenceLogJoint = add(referenceLogJoint, evaluationDensities ? p.logProb(value) : logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
     observedTerms = add(observedTerms, logLikelihood);
     termMeans.put("log_likelihood/" + name, termMean(logLikelihood));
@@ -455,6 +471,15 @@ public final class InferencePass implements ObjectivePass {
   @Override
   public Operand<TFloat32> logWeights() {
     return tf.math.sub(logJoint(), logPosterior());
+  }
+
+  /**
+   * {@link #logWeights} with every density computed by {@link Distribution#logProb}: the same as
+   * {@link #logWeights} except in a pass of {@link #evaluationDensities}, where they agree to float
+   * tolerance; the reference evaluation fetches it.
+   */
+  Operand<TFloat32> referenceLogWeights() {
+    return tf.math.sub(perSample(referenceLogJoint), logPosterior());
   }
 
   /** log p(x, z) per sample, {@code [k, B]}. */

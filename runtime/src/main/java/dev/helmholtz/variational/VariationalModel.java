@@ -288,10 +288,24 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     return logLikelihoodWithError(data, k, ProgressListener.silent());
   }
 
-  /** {@link #logLikelihoodWithError(Dataset, int)} reporting its progress to {@code progress}. */
+  /**
+   * {@link #logLikelihoodWithError(Dataset, int)} reporting its progress to {@code progress}.
+   * Runs go as many at a time as the session has inter-op threads; the draws, and so the
+   * estimates, do not depend on how many.
+   */
   public LogMarginalLikelihood logLikelihoodWithError(Dataset data, int k, ProgressListener progress) {
     requireOpen();
     return evaluation.logLikelihoodWithError(data, k, progress);
+  }
+
+  /**
+   * The same estimates as {@link #logLikelihoodWithError(Dataset, int)}, computed one session run
+   * at a time as before the runs went in parallel: the reference that tests and the benchmark
+   * compare the parallel runs with. Leaves the random streams where the parallel runs would.
+   */
+  public LogMarginalLikelihood referenceLogLikelihoodWithError(Dataset data, int k) {
+    requireOpen();
+    return evaluation.referenceLogLikelihoodWithError(data, k, ProgressListener.silent());
   }
 
   /**
