@@ -43,7 +43,9 @@ import picocli.CommandLine.Option;
  *       data path and of {@link HandWrittenVae}, the same model in raw TensorFlow Java; the MatMul
  *       FLOPs of one step; the MatMul ceiling at the step's shapes ({@link MatMulCeiling}); and
  *       the fraction of that ceiling each side reaches.
- *   <li>{@code eval}: importance-sampled log-likelihood estimates per second at k = 5000.
+ *   <li>{@code eval}: importance-sampled log-likelihood at k = 5000: the generated evaluation
+ *       against its one-run-at-a-time reference path, a hand-written evaluation graph and the
+ *       bound of its unavoidable products and elementwise passes ({@link EvalSection}).
  *   <li>{@code processor}: annotation-processing time per model ({@link ProcessingCost}).
  *   <li>{@code cold}: JVM start to the first training step, in fresh JVMs ({@link BenchChild}).
  *   <li>{@code conv}: ms/step of the generated convolutional VAE against {@link HandWrittenConvVae},
@@ -93,6 +95,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--eval-k", defaultValue = "5000", description = "Importance samples per estimate (default: ${DEFAULT-VALUE}).")
   int evalK;
+
+  @Option(names = "--eval-rounds", defaultValue = "3", description = "Timed rounds of the eval section; each"
+      + " runs every side once (default: ${DEFAULT-VALUE}).")
+  int evalRounds;
 
   @Option(names = "--eval-examples", defaultValue = "30", description = "Test images estimated per timed evaluation (default: ${DEFAULT-VALUE}).")
   int evalExamples;
@@ -187,11 +193,19 @@ public final class BenchCommand implements Callable<Integer> {
       return flops / (medianMs(side) * 1e6);
     }
 
+    /** The fraction of the Adam bound the generated step reaches: the products and Adam alone over the step. */
+    double adamBoundFraction() {
+      return ratio(PRODUCTS_AND_ADAM, RESIDENT);
+    }
+
     /** The fraction of the ceiling side {@code side} reaches: the ceiling's time over its time. */
     double fraction(int side) {
       return ratio(CEILING, side);
     }
   }
+
+  /** The fraction of the Adam bound a generated step should reach at batch 128 and above (issue 24). */
+  static final double ADAM_BOUND_TARGET = 0.75;
 
   private final List<String[]> summary = new ArrayList<>();
   private List<int[]> parsedThreadSettings;
@@ -264,9 +278,9 @@ public final class BenchCommand implements Callable<Integer> {
           + " --conv-warmup-steps >= 0");
     }
     if (batchSizes.stream().anyMatch(b -> b < 1) || rounds < 1 || blockSteps < 1 || warmupSteps < 0
-        || evalK < 1 || evalExamples < 1 || processorModels < 1 || processorRounds < 1
+        || evalK < 1 || evalExamples < 1 || evalRounds < 1 || processorModels < 1 || processorRounds < 1
         || processorWarmup < 0 || coldRuns < 1 || threadPasses < 1 || profileBatch < 1 || profileSteps < 1) {
-      throw new IllegalArgumentException("--batch-sizes, --rounds, --block-steps, --eval-k, --eval-examples,"
+      throw new IllegalArgumentException("--batch-sizes, --rounds, --block-steps, --eval-k, --eval-examples, --eval-rounds,"
           + " --processor-models, --processor-rounds, --cold-runs, --thread-passes, --profile-batch and"
           + " --profile-steps must be >= 1,"
           + " --warmup-steps and --processor-warmup >= 0");
@@ -308,7 +322,7 @@ public final class BenchCommand implements Callable<Integer> {
     out.println();
     TextTable table = new TextTable(1, "model", "batch", "generated ms", "fed ms", "hand ms",
         "gen/hand", "resident/fed", "MFLOP/step", "ceiling GFLOP/s", "gen GFLOP/s", "gen", "fed", "hand",
-        "tower products ms", "bound", "products+Adam ms", "Adam bound");
+        "tower products ms", "bound", "products+Adam ms", "Adam bound", "of Adam bound");
     for (TrainingRow r : rows) {
       table.row(HandWrittenVae.Architecture.burda(r.latent()).toString(), Integer.toString(r.batch()),
           fmt("%.3f", r.medianMs(RESIDENT)), fmt("%.3f", r.medianMs(FED)), fmt("%.3f", r.medianMs(HAND)),
@@ -316,7 +330,8 @@ public final class BenchCommand implements Callable<Integer> {
           fmt("%.1f", r.flops() / 1e6), fmt("%.1f", r.ceilingGflops()), fmt("%.1f", r.gflops(RESIDENT)),
           percent(r.fraction(RESIDENT)), percent(r.fraction(FED)), percent(r.fraction(HAND)),
           fmt("%.3f", r.medianMs(TOWER_PRODUCTS)), percent(r.ratio(CEILING, TOWER_PRODUCTS)),
-          fmt("%.3f", r.medianMs(PRODUCTS_AND_ADAM)), percent(r.ratio(CEILING, PRODUCTS_AND_ADAM)));
+          fmt("%.3f", r.medianMs(PRODUCTS_AND_ADAM)), percent(r.ratio(CEILING, PRODUCTS_AND_ADAM)),
+          percent(r.adamBoundFraction()));
     }
     table.print(out);
     out.println("generated = the generated model's fit() on the resident data path; fed = the same on the fed path;"
@@ -329,7 +344,9 @@ public final class BenchCommand implements Callable<Integer> {
         + " if everything but its products (Adam, elementwise ops, draws, the executor) were free."
         + " products+Adam = the ceiling's products and an Adam update of every kernel (from its gradient's product,"
         + " as soon as that is done) and bias; Adam bound = the ceiling's time over theirs: the most any step"
-        + " with Adam can reach of the ceiling on these threads, whatever else it does.");
+        + " with Adam can reach of the ceiling on these threads, whatever else it does; of Adam bound ="
+        + " products+Adam's time over the generated step's: the figure of merit (issue 24: >= "
+        + percent(ADAM_BOUND_TARGET) + " at batch >= 128).");
     for (TrainingRow r : rows) {
       String config = "latent " + r.latent() + ", batch " + r.batch();
       double ratio = r.ratio(RESIDENT, HAND);
@@ -344,9 +361,19 @@ public final class BenchCommand implements Callable<Integer> {
       fixedData(out, train, threadSettings);
     }
     for (TrainingRow r : rows) {
+      double f = r.adamBoundFraction();
+      boolean target = r.batch() >= 128;
+      summary.add(new String[] {"fraction of the Adam bound (generated), latent " + r.latent() + ", batch " + r.batch(),
+          percent(f), target ? ">= " + percent(ADAM_BOUND_TARGET) : "", !target ? "" : f >= ADAM_BOUND_TARGET ? "PASS"
+          : "FAIL"});
+    }
+    for (TrainingRow r : rows) {
+      // Issue 24 dropped this target at batch 32, where the products are under half of a step.
       double f = r.fraction(RESIDENT);
+      boolean target = r.batch() >= 128;
       summary.add(new String[] {"fraction of MatMul ceiling (generated), latent " + r.latent() + ", batch " + r.batch(),
-          percent(f), ">= " + percent(targetFraction), f >= targetFraction ? "PASS" : "FAIL"});
+          percent(f), target ? ">= " + percent(targetFraction) : "", !target ? "" : f >= targetFraction ? "PASS"
+          : "FAIL"});
     }
     for (TrainingRow r : rows) {
       summary.add(new String[] {"  bound: the products alone at the towers' shapes, latent " + r.latent() + ", batch "
@@ -488,23 +515,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private void evaluation(PrintStream out, Mnist mnist, ThreadSettings threadSettings) {
     Dataset test = mnist.test().take(Math.min(evalExamples, mnist.test().size())).dataset("x").binarized("x", seed);
-    out.printf(Locale.ROOT, "== eval: importance-sampled log-likelihood, k = %d, %d test images, sample VAE ==%n",
-        evalK, test.size());
-    try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(seed), threadSettings)) {
-      vae.logLikelihood(test.take(1), Math.min(evalK, 1000)); // warm-up
-      double[] seconds = new double[3];
-      double estimate = Double.NaN;
-      for (int i = 0; i < seconds.length; i++) {
-        long start = System.nanoTime();
-        estimate = vae.logLikelihood(test, evalK);
-        seconds[i] = (System.nanoTime() - start) / 1e9;
-      }
-      double s = median(seconds);
-      double perSecond = test.size() / s;
-      out.printf(Locale.ROOT, "  %.2f estimates/s (%.0f importance samples/s), median of %d runs of %.3f s;"
-          + " mean estimate %.2f nats (an untrained model)%n", perSecond, perSecond * evalK, seconds.length, s, estimate);
-      summary.add(new String[] {"log-likelihood estimates/s at k = " + evalK, fmt("%.2f", perSecond), "", ""});
-    }
+    new EvalSection(evalK, evalRounds, seed).run(out, test, threadSettings, summary);
   }
 
   // ---------------------------------------------------------------------------------- processor
@@ -646,7 +657,7 @@ public final class BenchCommand implements Callable<Integer> {
     return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   }
 
-  private static String percent(double fraction) {
+  static String percent(double fraction) {
     return fmt("%.0f%%", 100 * fraction);
   }
 

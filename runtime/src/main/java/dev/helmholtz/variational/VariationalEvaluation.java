@@ -38,6 +38,8 @@ final class VariationalEvaluation {
   private static final int EVALUATION_ROWS = 16_384;
 
   private final VariationalModel model;
+  /** Rows a log-likelihood run takes: {@link #EVALUATION_ROWS}, smaller in tests that need several chunks. */
+  private int rowsPerRun = EVALUATION_ROWS;
   private final Map<String, Operand<TFloat32>> observed;
   private final Placeholder<TInt32> samples;
   private final Operand<TFloat32> elboPerExample;
@@ -79,6 +81,14 @@ final class VariationalEvaluation {
     referenceLogSumExpWeights = LogSumExp.reduce(tf, evaluation.referenceLogWeights(), 0);
     referenceLogSumExpSquaredWeights = LogSumExp.reduce(tf,
         tf.math.mul(tf.constant(2f), evaluation.referenceLogWeights()), 0);
+  }
+
+  /** Sets the rows a log-likelihood run takes (tests: several chunks per example at a small k). */
+  void rowsPerRun(int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows per run must be >= 1, was " + rows);
+    }
+    rowsPerRun = rows;
   }
 
   /** The k an evaluation run draws, fed as a scalar. */
@@ -124,9 +134,9 @@ final class VariationalEvaluation {
     long started = System.nanoTime();
     Dataset data = model.withLabelColumns(unlabelled);
     String[] columns = model.checkColumns(data);
-    int chunk = Math.min(k, EVALUATION_ROWS);
+    int chunk = Math.min(k, rowsPerRun);
     int chunksPerBatch = (k + chunk - 1) / chunk;
-    int examplesPerRun = Math.max(1, Math.min(BatchRuns.EVALUATION_BATCH, EVALUATION_ROWS / chunk));
+    int examplesPerRun = Math.max(1, Math.min(BatchRuns.EVALUATION_BATCH, rowsPerRun / chunk));
     double[] sums = new double[data.size()];
     double[] squares = new double[data.size()];
     Batches batches = data.batches(examplesPerRun, false, model.seed().derive("evaluation").value(), columns);
@@ -186,8 +196,8 @@ final class VariationalEvaluation {
     long started = System.nanoTime();
     Dataset data = model.withLabelColumns(unlabelled);
     String[] columns = model.checkColumns(data);
-    int chunk = Math.min(k, EVALUATION_ROWS);
-    int examplesPerRun = Math.max(1, Math.min(BatchRuns.EVALUATION_BATCH, EVALUATION_ROWS / chunk));
+    int chunk = Math.min(k, rowsPerRun);
+    int examplesPerRun = Math.max(1, Math.min(BatchRuns.EVALUATION_BATCH, rowsPerRun / chunk));
     double[] sums = new double[data.size()];
     double[] squares = new double[data.size()];
     int offset = 0;

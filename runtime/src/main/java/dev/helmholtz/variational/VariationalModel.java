@@ -298,6 +298,11 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     return evaluation.logLikelihoodWithError(data, k, progress);
   }
 
+  /** Rows each log-likelihood run takes (samples times examples); tests shrink it to get several chunks. */
+  void evaluationRowsPerRun(int rows) {
+    evaluation.rowsPerRun(rows);
+  }
+
   /**
    * The same estimates as {@link #logLikelihoodWithError(Dataset, int)}, computed one session run
    * at a time as before the runs went in parallel: the reference that tests and the benchmark
