@@ -97,11 +97,12 @@ final class VariationalEvaluation {
   }
 
   /** The mean single-sample ELBO per example of {@code data}, its labels' column added if missing. */
-  double elbo(Dataset unlabelled) {
+  double elbo(Dataset unlabelled, ProgressListener progress) {
     Dataset data = model.withLabelColumns(unlabelled);
     String[] columns = model.checkColumns(data);
     double sum = 0;
-    try (TInt32 k = TInt32.scalarOf(1)) {
+    try (TInt32 k = TInt32.scalarOf(1);
+        TaskProgress task = progress.task("ELBO", data.size(), "examples")) {
       Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, model.seed().derive("evaluation").value(),
           columns);
       while (batches.hasNext()) {
@@ -110,6 +111,7 @@ final class VariationalEvaluation {
         for (int i = 0; i < batch.size(); i++) {
           sum += values[i];
         }
+        task.advance(batch.size());
       }
     }
     return sum / data.size();

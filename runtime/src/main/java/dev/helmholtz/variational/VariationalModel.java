@@ -237,8 +237,13 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   /** The mean single-sample ELBO per example (with analytic KLs where the model has them). */
   @Override
   public double elbo(Dataset data) {
+    return elbo(data, ProgressListener.silent());
+  }
+
+  /** {@link #elbo(Dataset)} reporting its progress, in examples, to {@code progress}. */
+  public double elbo(Dataset data, ProgressListener progress) {
     requireOpen();
-    return evaluation.elbo(data);
+    return evaluation.elbo(data, progress);
   }
 
   /**

@@ -8,7 +8,6 @@ import dev.helmholtz.samples.conv.ConvVae;
 import dev.helmholtz.samples.conv.ConvVaeModel;
 import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
-import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import dev.helmholtz.variational.VariationalModel;
@@ -144,7 +143,7 @@ public final class ConvVaeCommand implements Callable<Integer> {
     double msPerStep = summary.steps() == 0 ? Double.NaN : 1e3 * seconds / summary.steps();
     double testElbo = model.elbo(test);
     long start = System.nanoTime();
-    double logLikelihood = model.logLikelihood(llTest, k, ProgressListener.silent());
+    double logLikelihood = model.logLikelihood(llTest, k, training.progress());
     double evaluationSeconds = (System.nanoTime() - start) / 1e9;
     out.printf(Locale.ROOT, "%-10s test ELBO %8.2f nats, test log-likelihood %8.2f nats (k = %d, %d images, %.1f s);"
         + " trained %d epochs in %.1f s (%.1f ms/step)%n", name, testElbo, logLikelihood, k, llTest.size(),

@@ -75,7 +75,7 @@ public final class CvaeCommand implements Callable<Integer> {
         mnist.threadSettings())) {
       TrainingSummary summary = cvae.fit(train, training);
       double testElbo = cvae.elbo(test);
-      double testLogLikelihood = cvae.logLikelihood(test, k);
+      double testLogLikelihood = cvae.logLikelihood(test, k, training.progress());
       float[][] classes = new float[Mnist.CLASSES * perClass][Mnist.CLASSES];
       for (int i = 0; i < classes.length; i++) {
         classes[i][i / perClass] = 1f;

@@ -124,7 +124,7 @@ public final class SsvaeCommand implements Callable<Integer> {
       double testError = errorPercent(model.classify(test), testSplit.labels());
       double trainLabelledError = errorPercent(model.classify(Dataset.of("x", select(trainSplit.images(), semi.labelled()))),
           select(trainSplit.labels(), semi.labelled()));
-      double testElbo = model.elbo(test);
+      double testElbo = model.elbo(test, training.progress());
       double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
 
       int[] classes = new int[Mnist.CLASSES * perClass];

@@ -121,7 +121,7 @@ public final class VaeMixturePriorCommand implements Callable<Integer> {
       }
       double testElbo = model.elbo(test);
       long evalStart = System.nanoTime();
-      double testLogLikelihood = model.logLikelihood(test, k);
+      double testLogLikelihood = model.logLikelihood(test, k, training.progress());
       double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
 
       MixtureComponents prior = new MixtureComponents(model.parameter(VaeMixturePrior.LOGITS),
