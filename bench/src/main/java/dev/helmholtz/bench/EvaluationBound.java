@@ -19,10 +19,10 @@ import org.tensorflow.types.TFloat32;
  * x [50, 200]}, {@code [rows, 200] x [200, 200]}, {@code [rows, 200] x [200, 784]}), its two
  * {@code tanh} passes over {@code [rows, 200]}, and the Bernoulli log-density {@code x l -
  * softplus(l)} summed over the 784 pixels in the cheapest stable form measured ({@code x l -
- * relu(l) + log(sigmoid(|l|))}, what the generated evaluation computes). Each reads its operand from a variable, so nothing is fed or constant-folded;
- * the parts are independent, so a run keeps as many cores busy as the session's inter-op threads
- * allow, and its time bounds from below a run of an evaluation that does this work on these
- * threads. The encoder (once per example) and the log-sum-exp over samples ({@code rows} values)
+ * relu(l) + log(sigmoid(|l|))}, what the generated evaluation computes). Each reads its operand
+ * from a variable, so nothing is fed or constant-folded; the parts are independent, so a run keeps
+ * as many cores busy as the session's inter-op threads allow, and its time bounds from below a
+ * run of an evaluation that does this work on these threads. The encoder (once per example) and the log-sum-exp over samples ({@code rows} values)
  * are left out: they are under 1% of a run.
  */
 final class EvaluationBound implements AutoCloseable {

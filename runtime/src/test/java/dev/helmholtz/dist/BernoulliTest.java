@@ -93,6 +93,36 @@ class BernoulliTest {
   }
 
   @Test
+  void evaluationLogProbIsLogProbForBinaryAndFractionalValuesAndExtremeLogits() {
+    // Logits across softplus's linear, curved and saturated ranges, broadcast over 2 samples.
+    float[] logits = {-200f, -90f, -30f, -5f, -0.5f, 0f, 0.5f, 5f, 30f, 90f, 200f, 17f};
+    int d = logits.length;
+    float[] x = new float[2 * d];
+    for (int i = 0; i < d; i++) {
+      x[i] = i % 2;                   // binary
+      x[d + i] = (i % 5) / 4f;        // in [0, 1], as a fractional Bernoulli value
+    }
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Bernoulli bern = Bernoulli.logits(constant(tf, Shape.of(1, d), logits));
+      Operand<TFloat32> value = constant(tf, Shape.of(2, d), x);
+      try (Session s = new Session(g)) {
+        List<Fetched> out = fetch(s, bern.logProb(value), bern.evaluationLogProb(value));
+        for (int row = 0; row < 2; row++) {
+          double expected = 0;
+          for (int i = 0; i < d; i++) {
+            double l = logits[i];
+            double softplus = Math.max(l, 0) + Math.log1p(Math.exp(-Math.abs(l)));
+            expected += x[row * d + i] * l - softplus;
+          }
+          assertEquals(expected, out.get(1).get(row), 1e-4 * Math.max(1, Math.abs(expected)), "row " + row);
+          assertEquals(out.get(0).get(row), out.get(1).get(row), 1e-4 * Math.max(1, Math.abs(expected)), "row " + row);
+        }
+      }
+    }
+  }
+
+  @Test
   void probsConstructorStoresClippedLogits() {
     float[] p = {0.2f, 0.5f, 0.9f, 0f, 1f};
     try (Graph g = new Graph()) {
