@@ -155,6 +155,23 @@ class ImageEventsTest {
   }
 
   @Test
+  void residualBlocksAndLayersThatKeepTheShapeAreFollowed() {
+    // A stride-2 transposed residual block doubles 7 to 14; batch norm, dropout, an activation and a
+    // stride-1 residual block keep [14, 14, 16]; a SAME stride-3 transposed convolution gives 42, not 28.
+    JavaFileObject source = model(NODES, decoder(
+        "    var g = nn.residualBlock(nn.residualBlockTranspose(h, 16, 3, 2, RELU), 16, 3, 1, RELU);",
+        "    var f = nn.activate(nn.dropout(nn.batchNorm(g), 0.1f), RELU);",
+        "    return Bernoulli.logits(nn.conv2dTranspose(f, 1, 3, 3, Padding.SAME));"));
+    assertOnlyError(source, "of event shape [42, 42, 1], but observed node 'x' declares shape [28, 28, 1]; through "
+        + "the network the event shape goes nn.reshape(nn.dense(z, 7 * 7 * 32, RELU), 7, 7, 32) [7, 7, 32] -> "
+        + "nn.residualBlockTranspose(h, 16, 3, 2, RELU) [14, 14, 16] -> nn.residualBlock(nn.residualBlockTranspose(h, "
+        + "16, 3, 2, RELU), 16, 3, 1, RELU) [14, 14, 16] -> nn.batchNorm(g) [14, 14, 16] -> nn.dropout(nn.batchNorm(g), "
+        + "0.1f) [14, 14, 16] -> nn.activate(nn.dropout(nn.batchNorm(g), 0.1f), RELU) [14, 14, 16] -> "
+        + "nn.conv2dTranspose(f, 1, 3, 3, Padding.SAME) [42, 42, 1]",
+        "return Bernoulli.logits(nn.conv2dTranspose(f, 1, 3, 3, Padding.SAME));");
+  }
+
+  @Test
   void whatTheSourceDoesNotProveIsLeftToTheGraphBuild() {
     // A stride held in a field that is not final: unknown sizes, no error at compile time.
     JavaFileObject source = model(NODES + "\n  int stride = 2;", decoder(

@@ -85,30 +85,59 @@ public final class AdversarialModelWriter {
     return b.add(".build()").unindent().unindent().build();
   }
 
-  /** Array-typed conveniences: sample (from n, or from the labels) and discriminate. */
+  /**
+   * Array-typed conveniences: sample (from n, or from the labels) and discriminate. Each node's
+   * values are arrays of its event shape ({@code float[n][28][28][1]} for [28, 28, 1]); a method
+   * that takes an image-shaped node also has an overload on flat rows ({@code float[n][784]},
+   * row-major) for every node, which answers in flat rows.
+   */
   private List<MethodSpec> typedApi() {
     TypeName matrix = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
     String xDoc = SourceText.javadoc(judged.name());
     List<NodeDescriptor> labels = labels();
     List<MethodSpec> methods = new ArrayList<>();
-    NameAllocator parameters = new NameAllocator();
-    MethodSpec.Builder sample = MethodSpec.methodBuilder("sample")
-        .addModifiers(Modifier.PUBLIC)
-        .returns(matrix);
     if (labels.isEmpty()) {
-      methods.add(sample.addParameter(TypeName.INT, "n")
-          .addJavadoc("Draws {@code n} generated examples of $L: {@code [n][$L]}$L.\n", xDoc, judged.width(),
-              GeneratedClass.rowLayout(judged))
-          .addStatement("return generate(n).get($S)", judged.name())
+      methods.add(MethodSpec.methodBuilder("sample")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(GeneratedClass.eventsType(judged))
+          .addParameter(TypeName.INT, "n")
+          .addJavadoc("Draws {@code n} generated examples of $L: {@code $L}$L.\n", xDoc,
+              GeneratedClass.eventsDims("n", judged), GeneratedClass.shaped(judged)
+                  ? ";\nthe generic {@code generate(n)} has the same values as flat rows of " + judged.width()
+                      + " (row-major, channels last)" : "")
+          .addStatement("return $L", GeneratedClass.toShape(
+              CodeBlock.of("generate(n).get($S)", judged.name()), judged))
           .build());
     } else {
+      NameAllocator parameters = new NameAllocator();
       List<String> names = labels.stream()
           .map(y -> parameters.newName(SourceText.identifier(y.name()), y)).toList();
-      names.forEach(n -> sample.addParameter(matrix, n));
-      methods.add(sample
-          .addJavadoc("Draws one generated example of $L per row of the labels: {@code [rows][$L]}$L.\n",
-              xDoc, judged.width(), GeneratedClass.rowLayout(judged))
-          .addStatement("return generate($L).get($S)", dataset(labels, names), judged.name())
+      boolean anyShaped = labels.stream().anyMatch(GeneratedClass::shaped);
+      if (anyShaped) {
+        MethodSpec.Builder shaped = MethodSpec.methodBuilder("sample")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(GeneratedClass.eventsType(judged))
+            .addJavadoc("Draws one generated example of $L per example of the labels: {@code $L}.\n",
+                xDoc, GeneratedClass.eventsDims("rows", judged));
+        for (int i = 0; i < labels.size(); i++) {
+          shaped.addParameter(GeneratedClass.eventsType(labels.get(i)), names.get(i));
+        }
+        CodeBlock rows = CodeBlock.of("sample($L)", flatArguments(labels, names));
+        methods.add(shaped.addStatement("return $L", GeneratedClass.toShape(rows, judged)).build());
+      }
+      MethodSpec.Builder flat = MethodSpec.methodBuilder("sample")
+          .addModifiers(Modifier.PUBLIC);
+      names.forEach(n -> flat.addParameter(matrix, n));
+      CodeBlock rows = CodeBlock.of("generate($L).get($S)", dataset(labels, names), judged.name());
+      methods.add((anyShaped
+          ? flat.returns(matrix)
+              .addJavadoc("Draws one generated example of $L per row of the labels, all as flat rows: {@code [rows][$L]}$L.\n",
+                  xDoc, judged.width(), GeneratedClass.rowLayout(judged))
+              .addStatement("return $L", rows)
+          : flat.returns(GeneratedClass.eventsType(judged))
+              .addJavadoc("Draws one generated example of $L per row of the labels: {@code $L}.\n",
+                  xDoc, GeneratedClass.eventsDims("rows", judged))
+              .addStatement("return $L", GeneratedClass.toShape(rows, judged)))
           .build());
     }
     NameAllocator discriminateNames = new NameAllocator();
@@ -116,13 +145,33 @@ public final class AdversarialModelWriter {
     observed.addAll(labels);
     List<String> names = observed.stream()
         .map(n -> discriminateNames.newName(SourceText.identifier(n.name()), n)).toList();
+    if (observed.stream().anyMatch(GeneratedClass::shaped)) {
+      MethodSpec.Builder shaped = MethodSpec.methodBuilder("discriminate")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(ArrayTypeName.of(TypeName.FLOAT))
+          .addJavadoc("The discriminator's logit that each example of $L is data: {@code [rows]}.\n", xDoc);
+      for (int i = 0; i < observed.size(); i++) {
+        shaped.addParameter(GeneratedClass.eventsType(observed.get(i)), names.get(i));
+      }
+      methods.add(shaped.addStatement("return discriminate($L)", flatArguments(observed, names)).build());
+    }
     MethodSpec.Builder discriminate = MethodSpec.methodBuilder("discriminate")
         .addModifiers(Modifier.PUBLIC)
         .returns(ArrayTypeName.of(TypeName.FLOAT))
-        .addJavadoc("The discriminator's logit that each row of $L is data: {@code [rows]}.\n", xDoc);
+        .addJavadoc("The discriminator's logit that each row of $L is data: {@code [rows]}$L.\n", xDoc,
+            GeneratedClass.rowLayout(judged));
     names.forEach(n -> discriminate.addParameter(matrix, n));
     methods.add(discriminate.addStatement("return discriminate($L)", dataset(observed, names)).build());
     return methods;
+  }
+
+  /** The parameters {@code names} of {@code nodes}, each as flat rows: the arguments of the flat overload. */
+  private static CodeBlock flatArguments(List<NodeDescriptor> nodes, List<String> names) {
+    List<CodeBlock> arguments = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      arguments.add(GeneratedClass.toRows(names.get(i), nodes.get(i)));
+    }
+    return CodeBlock.join(arguments, ", ");
   }
 
   private static CodeBlock dataset(List<NodeDescriptor> nodes, List<String> names) {

@@ -1,11 +1,13 @@
 package dev.helmholtz.processor.codegen;
 
+import static dev.helmholtz.processor.codegen.RuntimeTypes.EVENT_ARRAYS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.GENERATED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.OBJECTS;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.SEED;
 import static dev.helmholtz.processor.codegen.RuntimeTypes.THREAD_SETTINGS;
 
 import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -101,8 +103,43 @@ final class GeneratedClass {
 
   /** For a row of an event of rank above 1, how its values are laid out; empty for a vector. */
   static String rowLayout(NodeDescriptor node) {
-    return node.shape().size() == 1 ? ""
-        : ",\neach row an event of shape " + node.shape() + " flattened row-major (channels last)";
+    return shaped(node)
+        ? ",\neach row an event of shape " + node.shape() + " flattened row-major (channels last)" : "";
+  }
+
+  /** Whether the typed API hands the node's values as arrays of its shape, not as flat rows: rank above 1. */
+  static boolean shaped(NodeDescriptor node) {
+    return node.shape().size() > 1;
+  }
+
+  /** The Java type of n events of the node: {@code float[][]} for a vector, {@code float[][][][]} for [28, 28, 1]. */
+  static TypeName eventsType(NodeDescriptor node) {
+    TypeName type = TypeName.FLOAT;
+    for (int i = 0; i <= node.shape().size(); i++) {
+      type = ArrayTypeName.of(type);
+    }
+    return type;
+  }
+
+  /** The dimensions of n events of the node for Javadoc: {@code [n][784]}, or {@code [n][28][28][1]}. */
+  static String eventsDims(String n, NodeDescriptor node) {
+    StringBuilder b = new StringBuilder("[").append(n).append("]");
+    node.shape().forEach(s -> b.append('[').append(s).append(']'));
+    return b.toString();
+  }
+
+  /** {@code rows} (flat rows of the node) in the node's shape: unchanged for a vector. */
+  static CodeBlock toShape(CodeBlock rows, NodeDescriptor node) {
+    return shaped(node)
+        ? CodeBlock.of("$T.unflatten($L, $T.class, $L)", EVENT_ARRAYS, rows, eventsType(node), shapeArguments(node))
+        : rows;
+  }
+
+  /** The parameter {@code name} (events in the node's shape) as flat rows: unchanged for a vector. */
+  static CodeBlock toRows(String name, NodeDescriptor node) {
+    return shaped(node)
+        ? CodeBlock.of("$T.flatten($N, $L)", EVENT_ARRAYS, name, shapeArguments(node))
+        : CodeBlock.of("$N", name);
   }
 
   static JavaFile file(ModelDescriptor model, TypeSpec type) {

@@ -78,7 +78,12 @@ public final class VariationalModelWriter {
     return b.add(".build()").unindent().unindent().build();
   }
 
-  /** Array-typed conveniences over the generic, name-keyed API, for one observed node. */
+  /**
+   * Array-typed conveniences over the generic, name-keyed API, for one observed node. Each node's
+   * values are arrays of its event shape ({@code float[n][28][28][1]} for [28, 28, 1]); a method
+   * that takes an image-shaped x also has an overload on flat rows ({@code float[n][784]},
+   * row-major), which answers in flat rows.
+   */
   private List<MethodSpec> typedApi() {
     List<NodeDescriptor> observed = validated.observed();
     if (observed.size() != 1) {
@@ -86,6 +91,8 @@ public final class VariationalModelWriter {
     }
     NodeDescriptor x = observed.get(0);
     TypeName matrix = ArrayTypeName.of(ArrayTypeName.of(TypeName.FLOAT));
+    TypeName xEvents = GeneratedClass.eventsType(x);
+    boolean xShaped = GeneratedClass.shaped(x);
     List<MethodSpec> methods = new ArrayList<>();
     // Names of typed methods, so that latents whose names differ only in what SourceText.identifier() or
     // SourceText.capitalize() erase (z and Z, z-1 and z_1) get distinct encode methods.
@@ -101,12 +108,23 @@ public final class VariationalModelWriter {
     String xDoc = SourceText.javadoc(x.name());
     methods.add(MethodSpec.methodBuilder("sample")
         .addModifiers(Modifier.PUBLIC)
-        .returns(matrix)
+        .returns(xEvents)
         .addParameter(TypeName.INT, "n")
         .addJavadoc("Draws {@code n} examples by ancestral sampling and returns, for each, the mean of\n"
-            + "p($L | parents): {@code [n][$L]}$L.\n", xDoc, x.width(), GeneratedClass.rowLayout(x))
-        .addStatement("return generate(n).get($S)", x.name())
+            + "p($L | parents): {@code $L}$L.\n", xDoc, GeneratedClass.eventsDims("n", x), flatGenerate(x))
+        .addStatement("return $L", GeneratedClass.toShape(CodeBlock.of("generate(n).get($S)", x.name()), x))
         .build());
+    if (xShaped) {
+      methods.add(MethodSpec.methodBuilder("reconstruct")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(xEvents)
+          .addParameter(xEvents, "data")
+          .addJavadoc("Encodes each example to the means of the posteriors and decodes it to the mean of\n"
+              + "p($L | ...): {@code $L}.\n", xDoc, GeneratedClass.eventsDims("rows", x))
+          .addStatement("return $L", GeneratedClass.toShape(
+              CodeBlock.of("reconstruct($L)", GeneratedClass.toRows("data", x)), x))
+          .build());
+    }
     methods.add(MethodSpec.methodBuilder("reconstruct")
         .addModifiers(Modifier.PUBLIC)
         .returns(matrix)
@@ -119,47 +137,97 @@ public final class VariationalModelWriter {
     for (NodeDescriptor z : latents) {
       String name = methodNames.newName(
           latents.size() == 1 ? "encode" : "encode" + SourceText.capitalize(SourceText.identifier(z.name())));
-      methods.add(MethodSpec.methodBuilder(name)
-          .addModifiers(Modifier.PUBLIC)
-          .returns(matrix)
-          .addParameter(matrix, "data")
-          .addJavadoc("The mean of q($L | ...) for each row: {@code [rows][$L]}$L.\n",
-              SourceText.javadoc(z.name()), z.width(), GeneratedClass.rowLayout(z))
-          .addStatement("return encodeAll($T.of($S, data)).get($S)", DATASET, x.name(), z.name())
-          .build());
+      String zDoc = SourceText.javadoc(z.name());
+      CodeBlock means = CodeBlock.of("encodeAll($T.of($S, data)).get($S)", DATASET, x.name(), z.name());
+      if (xShaped) {
+        methods.add(MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(GeneratedClass.eventsType(z))
+            .addParameter(xEvents, "data")
+            .addJavadoc("The mean of q($L | ...) for each example: {@code $L}.\n", zDoc,
+                GeneratedClass.eventsDims("rows", z))
+            .addStatement("return $L", GeneratedClass.toShape(
+                CodeBlock.of("$N($L)", name, GeneratedClass.toRows("data", x)), z))
+            .build());
+        methods.add(MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(matrix)
+            .addParameter(matrix, "data")
+            .addJavadoc("The mean of q($L | ...) for each flat row of $L (an event of shape $L flattened\n"
+                + "row-major, channels last): {@code [rows][$L]}$L.\n", zDoc, xDoc, x.shape(), z.width(),
+                GeneratedClass.rowLayout(z))
+            .addStatement("return $L", means)
+            .build());
+      } else {
+        methods.add(MethodSpec.methodBuilder(name)
+            .addModifiers(Modifier.PUBLIC)
+            .returns(GeneratedClass.eventsType(z))
+            .addParameter(matrix, "data")
+            .addJavadoc("The mean of q($L | ...) for each row: {@code $L}.\n", zDoc,
+                GeneratedClass.eventsDims("rows", z))
+            .addStatement("return $L", GeneratedClass.toShape(means, z))
+            .build());
+      }
     }
     return methods;
+  }
+
+  /** For an image-shaped node, where its flat rows are; empty for a vector. */
+  private static String flatGenerate(NodeDescriptor x) {
+    return GeneratedClass.shaped(x)
+        ? ";\nthe generic {@code generate(n)} has the same values as flat rows of " + x.width()
+            + " (row-major, channels last)"
+        : "";
   }
 
   /** For a model with an enumerated latent y: classify by q(y | x), and generate given classes. */
   private List<MethodSpec> classifierApi(NodeDescriptor x, NodeDescriptor y, TypeName matrix) {
     String xDoc = SourceText.javadoc(x.name());
     String yDoc = SourceText.javadoc(y.name());
-    return List.of(
-        MethodSpec.methodBuilder("classify")
-            .addModifiers(Modifier.PUBLIC)
-            .returns(ArrayTypeName.of(TypeName.INT))
-            .addParameter(matrix, "data")
-            .addJavadoc("The most probable class of $L under q($L | $L) for each row, from 0.\n", yDoc, yDoc, xDoc)
-            .addStatement("return classify($T.of($S, data))", DATASET, x.name())
-            .build(),
-        MethodSpec.methodBuilder("classProbabilities")
-            .addModifiers(Modifier.PUBLIC)
-            .returns(matrix)
-            .addParameter(matrix, "data")
-            .addJavadoc("q($L | $L) for each row: {@code [rows][$L]}.\n", yDoc, xDoc, y.width())
-            .addStatement("return classProbabilities($T.of($S, data))", DATASET, x.name())
-            .build(),
-        MethodSpec.methodBuilder("sampleClasses")
-            .addModifiers(Modifier.PUBLIC)
-            .returns(matrix)
-            .addParameter(ArrayTypeName.of(TypeName.INT), "classes")
-            .varargs()
-            .addJavadoc("Draws one example per entry of {@code classes} (each in 0..$L) by ancestral sampling with\n"
-                + "$L set to that class, and returns the mean of p($L | parents) for each: {@code [n][$L]}.\n",
-                y.width() - 1, yDoc, xDoc, x.width())
-            .addStatement("return generateClasses(classes).get($S)", x.name())
-            .build());
+    TypeName xEvents = GeneratedClass.eventsType(x);
+    List<MethodSpec> methods = new ArrayList<>();
+    if (GeneratedClass.shaped(x)) {
+      methods.add(MethodSpec.methodBuilder("classify")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(ArrayTypeName.of(TypeName.INT))
+          .addParameter(xEvents, "data")
+          .addJavadoc("The most probable class of $L under q($L | $L) for each example, from 0.\n", yDoc, yDoc, xDoc)
+          .addStatement("return classify($L)", GeneratedClass.toRows("data", x))
+          .build());
+      methods.add(MethodSpec.methodBuilder("classProbabilities")
+          .addModifiers(Modifier.PUBLIC)
+          .returns(matrix)
+          .addParameter(xEvents, "data")
+          .addJavadoc("q($L | $L) for each example: {@code [rows][$L]}.\n", yDoc, xDoc, y.width())
+          .addStatement("return classProbabilities($L)", GeneratedClass.toRows("data", x))
+          .build());
+    }
+    methods.add(MethodSpec.methodBuilder("classify")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ArrayTypeName.of(TypeName.INT))
+        .addParameter(matrix, "data")
+        .addJavadoc("The most probable class of $L under q($L | $L) for each row, from 0.\n", yDoc, yDoc, xDoc)
+        .addStatement("return classify($T.of($S, data))", DATASET, x.name())
+        .build());
+    methods.add(MethodSpec.methodBuilder("classProbabilities")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(matrix)
+        .addParameter(matrix, "data")
+        .addJavadoc("q($L | $L) for each row: {@code [rows][$L]}.\n", yDoc, xDoc, y.width())
+        .addStatement("return classProbabilities($T.of($S, data))", DATASET, x.name())
+        .build());
+    methods.add(MethodSpec.methodBuilder("sampleClasses")
+        .addModifiers(Modifier.PUBLIC)
+        .returns(xEvents)
+        .addParameter(ArrayTypeName.of(TypeName.INT), "classes")
+        .varargs()
+        .addJavadoc("Draws one example per entry of {@code classes} (each in 0..$L) by ancestral sampling with\n"
+            + "$L set to that class, and returns the mean of p($L | parents) for each: {@code $L}.\n",
+            y.width() - 1, yDoc, xDoc, GeneratedClass.eventsDims("n", x))
+        .addStatement("return $L", GeneratedClass.toShape(
+            CodeBlock.of("generateClasses(classes).get($S)", x.name()), x))
+        .build());
+    return methods;
   }
 
   private MethodSpec defineInference() {

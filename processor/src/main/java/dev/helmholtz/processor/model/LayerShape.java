@@ -41,7 +41,9 @@ public sealed interface LayerShape {
 
   /** The layers whose output shape follows from their input's. */
   enum Kind {
-    CONV2D, CONV2D_TRANSPOSE, POOL, FLATTEN, DENSE
+    CONV2D, CONV2D_TRANSPOSE, POOL, FLATTEN, DENSE,
+    /** A layer that keeps its input's shape: an activation, a normalization, dropout, a residual connection. */
+    KEEP
   }
 
   /**
@@ -69,6 +71,7 @@ public sealed interface LayerShape {
     Optional<List<Step>> before = layer.input().steps(nodes);
     List<Integer> in = before.map(s -> s.get(s.size() - 1).shape()).orElse(null);
     List<Integer> out = switch (layer.kind()) {
+      case KEEP -> in;
       case DENSE -> {
         if (in == null) {
           yield null;

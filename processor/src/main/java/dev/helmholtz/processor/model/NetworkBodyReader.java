@@ -300,8 +300,11 @@ final class NetworkBodyReader {
     /**
      * What the source proves about the event shape of {@code tree}: a node parameter, a local
      * variable initialized once and never assigned, or a call of the layer helper's {@code dense},
-     * {@code reshape}, {@code flatten}, {@code conv2d}, {@code conv2dTranspose}, {@code maxPool} or
-     * {@code avgPool} on such a value; anything else is unknown. Depth-limited against cycles of
+     * {@code reshape}, {@code flatten}, {@code conv2d}, {@code conv2dTranspose}, {@code maxPool},
+     * {@code avgPool}, {@code residualBlock} or {@code residualBlockTranspose}, or of one that keeps
+     * its input's shape ({@code activate}, {@code batchNorm}, {@code layerNorm}, {@code dropout},
+     * {@code residual}), on such a value; anything else (a user's own helper method among it) is
+     * unknown. Depth-limited against cycles of
      * locals, which javac rejects anyway.
      */
     private LayerShape layerShape(ExpressionTree tree, int depth) {
@@ -361,6 +364,23 @@ final class NetworkBodyReader {
                 orUnknown(constant(args.get(2))), orUnknown(constant(args.get(3))), padding(args.get(4)), dilation, text);
           }
           break;
+        case "residualBlock":
+        case "residualBlockTranspose":
+          // (x, filters, kernel, stride, activation), SAME padding: the shape of its strided first convolution.
+          if (n == 5) {
+            boolean transpose = select.getIdentifier().contentEquals("residualBlockTranspose");
+            return new LayerShape.Layer(transpose ? LayerShape.Kind.CONV2D_TRANSPOSE : LayerShape.Kind.CONV2D,
+                layerShape(args.get(0), depth + 1), orUnknown(constant(args.get(1))),
+                orUnknown(constant(args.get(2))), orUnknown(constant(args.get(3))), true, 1, text);
+          }
+          break;
+        case "activate":
+        case "batchNorm":
+        case "layerNorm":
+        case "dropout":
+        case "residual":
+          // Each keeps its input's shape (residual refuses a body that changes it).
+          return new LayerShape.Layer(LayerShape.Kind.KEEP, layerShape(args.get(0), depth + 1), 0, 1, 1, true, 1, text);
         case "maxPool":
         case "avgPool":
           if (n == 4) {

@@ -105,7 +105,7 @@ public final class ConvVaeCommand implements Callable<Integer> {
     try (ConvVaeModel conv = ConvVaeModel.create(new ConvVae(), seed, trainingOptions.threadSettings())) {
       Result result = evaluate("conv-vae", conv, train, test, llTest, training, out);
       result.putInto(metrics, "conv_vae_");
-      ImageGrid.writePng(output.resolve("samples.png"), conv.sample(64), 28, 28, 8);
+      ImageGrid.writePng(output.resolve("samples.png"), conv.generate(64).get("x"), 28, 28, 8);
       float[][] originals = Arrays.copyOf(testSplit.images(), Math.min(32, testSplit.size()));
       ImageGrid.writePairs(output.resolve("reconstructions.png"), originals, conv.reconstruct(originals), 28, 28, 8);
     }

@@ -1,6 +1,5 @@
 package dev.helmholtz.samples.conv;
 
-import static dev.helmholtz.nn.Activation.LINEAR;
 import static dev.helmholtz.nn.Activation.RELU;
 import static dev.helmholtz.nn.Padding.SAME;
 
@@ -13,7 +12,6 @@ import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.annotations.Observed;
 import dev.helmholtz.dist.Bernoulli;
 import dev.helmholtz.dist.Normal;
-import dev.helmholtz.nn.Activation;
 import dev.helmholtz.nn.Nn;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
@@ -25,6 +23,9 @@ import org.tensorflow.types.TFloat32;
  * mirrors it with transposed convolutions from a dense projection of z; a Bernoulli likelihood over
  * binarized pixels and a standard Normal prior on 50 latents, as the MLP {@code Vae} has, so their
  * log-likelihoods compare. Channels are kept small (16 and 32) so that it trains on a laptop's CPU.
+ * Each block is {@link Nn#residualBlock} at stride 1, relu(x + conv(relu(conv(x)))) with the
+ * identity shortcut; the strided convolutions before them change the resolution (ZhuSuan's resized
+ * blocks would add a third, shortcut convolution at each).
  */
 @Model(objective = @Objective(kind = ObjectiveKind.ELBO))
 public class ConvVae {
@@ -39,22 +40,16 @@ public class ConvVae {
 
   @Encoder("z")
   Normal encode(Nn nn, Operand<TFloat32> x) {
-    var h = residualBlock(nn, nn.conv2d(x, 16, 3, 2, SAME, RELU), 16);      // [14, 14, 16]
-    var g = residualBlock(nn, nn.conv2d(h, 32, 3, 2, SAME, RELU), 32);      // [7, 7, 32]
+    var h = nn.residualBlock(nn.conv2d(x, 16, 3, 2, SAME, RELU), 16, 3, 1, RELU);      // [14, 14, 16]
+    var g = nn.residualBlock(nn.conv2d(h, 32, 3, 2, SAME, RELU), 32, 3, 1, RELU);      // [7, 7, 32]
     var f = nn.flatten(g);
     return Normal.meanLogStd(nn.dense(f, LATENT), nn.dense(f, LATENT));
   }
 
   @Generator("x")
   Bernoulli decode(Nn nn, Operand<TFloat32> z) {
-    var h = residualBlock(nn, nn.reshape(nn.dense(z, 7 * 7 * 32, RELU), 7, 7, 32), 32);   // [7, 7, 32]
-    var g = residualBlock(nn, nn.conv2dTranspose(h, 16, 3, 2, SAME, RELU), 16);           // [14, 14, 16]
-    return Bernoulli.logits(nn.conv2dTranspose(g, 1, 3, 2, SAME));                        // [28, 28, 1]
-  }
-
-  /** relu(x + conv(relu(conv(x)))): two 3 x 3 convolutions of {@code channels} filters and the identity. */
-  private static Operand<TFloat32> residualBlock(Nn nn, Operand<TFloat32> x, int channels) {
-    var inner = nn.conv2d(nn.conv2d(x, channels, 3, 1, SAME, RELU), channels, 3, 1, SAME, LINEAR);
-    return nn.activate(nn.tf().math.add(x, inner), Activation.RELU);
+    var h = nn.residualBlock(nn.reshape(nn.dense(z, 7 * 7 * 32, RELU), 7, 7, 32), 32, 3, 1, RELU);   // [7, 7, 32]
+    var g = nn.residualBlock(nn.conv2dTranspose(h, 16, 3, 2, SAME, RELU), 16, 3, 1, RELU);           // [14, 14, 16]
+    return Bernoulli.logits(nn.conv2dTranspose(g, 1, 3, 2, SAME));                                   // [28, 28, 1]
   }
 }

@@ -2,6 +2,7 @@ package dev.helmholtz.samples.conv;
 
 import dev.helmholtz.annotations.ObjectiveKind;
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.data.EventArrays;
 import dev.helmholtz.dist.Bernoulli;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.graph.Seed;
@@ -60,11 +61,19 @@ public final class ConvVaeModel extends VariationalModel {
 
   /**
    * Draws {@code n} examples by ancestral sampling and returns, for each, the mean of
-   * p(x | parents): {@code [n][784]},
-   * each row an event of shape [28, 28, 1] flattened row-major (channels last).
+   * p(x | parents): {@code [n][28][28][1]};
+   * the generic {@code generate(n)} has the same values as flat rows of 784 (row-major, channels last).
    */
-  public float[][] sample(int n) {
-    return generate(n).get("x");
+  public float[][][][] sample(int n) {
+    return EventArrays.unflatten(generate(n).get("x"), float[][][][].class, 28, 28, 1);
+  }
+
+  /**
+   * Encodes each example to the means of the posteriors and decodes it to the mean of
+   * p(x | ...): {@code [rows][28][28][1]}.
+   */
+  public float[][][][] reconstruct(float[][][][] data) {
+    return EventArrays.unflatten(reconstruct(EventArrays.flatten(data, 28, 28, 1)), float[][][][].class, 28, 28, 1);
   }
 
   /**
@@ -77,7 +86,15 @@ public final class ConvVaeModel extends VariationalModel {
   }
 
   /**
-   * The mean of q(z | ...) for each row: {@code [rows][50]}.
+   * The mean of q(z | ...) for each example: {@code [rows][50]}.
+   */
+  public float[][] encode(float[][][][] data) {
+    return encode(EventArrays.flatten(data, 28, 28, 1));
+  }
+
+  /**
+   * The mean of q(z | ...) for each flat row of x (an event of shape [28, 28, 1] flattened
+   * row-major, channels last): {@code [rows][50]}.
    */
   public float[][] encode(float[][] data) {
     return encodeAll(Dataset.of("x", data)).get("z");
