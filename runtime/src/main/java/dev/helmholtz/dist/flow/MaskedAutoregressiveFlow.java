@@ -40,9 +40,9 @@ public final class MaskedAutoregressiveFlow extends Bijector {
       throw new IllegalArgumentException("an autoregressive flow needs dimension >= 1, got " + dimension);
     }
     String layer = nn.layerScope("maf");
-    Operand<TFloat32> c = MaskedAutoencoder.context(nn, layer, context, dimension);
     return new MaskedAutoregressiveFlow(
-        MaskedAutoencoder.create(nn, layer, MaskedAutoencoder.order(dimension, reversed), c != null, hidden), c);
+        MaskedAutoencoder.create(nn, layer, MaskedAutoencoder.order(dimension, reversed),
+        MaskedAutoencoder.contextWidth(context), hidden), context);
   }
 
   /** {@code count} MAF steps of {@code nn}, their orders alternating. */

@@ -37,7 +37,7 @@ class FlowVariablesTest {
       buildEncoderFlows(new Nn(store, "encode"), tf);
       assertEquals(names, store.trainableVariables().stream().map(v -> v.op().name()).toList());
       assertTrue(names.contains("encode/planar_1/u"), names.toString());
-      assertTrue(names.contains("encode/iaf_1/context_projection/kernel"), names.toString());
+      assertTrue(names.contains("encode/iaf_1/context/kernel"), names.toString());
       assertTrue(names.contains("encode/maf_0/hidden_0/kernel"), names.toString());
       assertTrue(names.contains("encode/coupling_0/context/kernel"), names.toString());
       assertTrue(names.contains("encode/radial_0/z0"), names.toString());
