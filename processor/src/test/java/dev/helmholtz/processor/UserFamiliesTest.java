@@ -6,6 +6,7 @@ import static dev.helmholtz.processor.Compilations.model;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -286,5 +287,17 @@ class UserFamiliesTest {
         + "which is not a distribution family; declare it as one of:");
     assertThat(compile(model)).hadErrorContaining("or write a family of your own: a class extending "
         + "dev.helmholtz.dist.Distribution, marked @Family").inFile(model).onLineContaining("String x;");
+  }
+
+  /**
+   * Under -Xlint:processing javac warns of every annotation of a source file that no processor
+   * claims: {@code @Family} is one of the processor's, like the node annotations, so a family and
+   * a model using it compile without that warning (nor any other).
+   */
+  @Test
+  void theProcessorClaimsFamilyAndItsOtherAnnotations() {
+    Compilation c = Compiler.javac().withProcessors(new HelmholtzProcessor()).withOptions("-Xlint:all")
+        .compile(validFamily(), gumbelModel(""));
+    assertThat(c).succeededWithoutWarnings();
   }
 }
