@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
@@ -348,6 +349,21 @@ public final class InferencePass implements ObjectivePass {
     Distribution prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
     Operand<TFloat32> kl = KlDivergence.analytic(q, prior);
     latent(name, value, q, prior, tf.math.neg(kl), kl);
+  }
+
+  /**
+   * Scores latent {@code name} of a family of the user's own: its KL term in the ELBO is {@code
+   * kl(q, p)}, the family's closed form ({@code @Family(kl)}), applied to q and p as this pass
+   * flattens them, summed over the event axis.
+   */
+  public <D extends Distribution> void latentAnalyticKl(String name, Operand<TFloat32> value, D q, D p,
+      BiFunction<? super D, ? super D, Operand<TFloat32>> kl) {
+    ModelSpec.Node node = spec.require(name);
+    value = flatValue(name, value);
+    q = flat(node, q, "q(" + name + " | ...)");
+    D prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
+    Operand<TFloat32> divergence = kl.apply(q, prior);
+    latent(name, value, q, prior, tf.math.neg(divergence), divergence);
   }
 
   /** Scores latent {@code name}: its KL term in the ELBO is the one-sample estimate log q - log p. */
