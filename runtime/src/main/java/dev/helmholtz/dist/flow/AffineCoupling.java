@@ -136,6 +136,6 @@ public final class AffineCoupling extends Bijector {
   @Override
   public Bijector mapConditioning(UnaryOperator<Operand<TFloat32>> f) {
     return context == null ? this
-        : new AffineCoupling(dimension, mask, weights, biases, contextWeight, f.apply(context));
+        : new AffineCoupling(dimension, mask, weights, biases, contextWeight, MaskedAutoencoder.map(context, f, dimension));
   }
 }

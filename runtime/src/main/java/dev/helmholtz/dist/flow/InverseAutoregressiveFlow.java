@@ -100,6 +100,6 @@ public final class InverseAutoregressiveFlow extends Bijector {
 
   @Override
   public Bijector mapConditioning(UnaryOperator<Operand<TFloat32>> f) {
-    return context == null ? this : new InverseAutoregressiveFlow(made, MaskedAutoencoder.map(context, f));
+    return context == null ? this : new InverseAutoregressiveFlow(made, MaskedAutoencoder.map(context, f, made.dimension()));
   }
 }

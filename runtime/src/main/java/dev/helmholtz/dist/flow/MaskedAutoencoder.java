@@ -149,14 +149,55 @@ final class MaskedAutoencoder {
     if (context == null) {
       return 0;
     }
-    long width = context.shape().isUnknown() || context.shape().numDimensions() < 1 ? -1 : context.shape().get(-1);
+    long width = context.shape().isUnknown() || context.shape().numDimensions() < 1 ? -1
+        : context.shape().get(context.shape().numDimensions() - 1);
     if (width < 1) {
       throw new IllegalArgumentException("a flow's context needs a static width, got shape " + context.shape());
     }
     return width;
   }
 
-  static Operand<TFloat32> map(Operand<TFloat32> context, UnaryOperator<Operand<TFloat32>> f) {
-    return context == null ? null : f.apply(context);
+  /**
+   * The context with {@code f} applied as it is to the flow's parameters, which are {@code d}
+   * wide: {@code f} (a reshape or broadcast of the batch axes, from the node's width d) takes the
+   * context in pieces of width d, the last padded with zeros, and the mapped pieces are put back
+   * together and cut to the context's width. Each piece goes through exactly what a parameter
+   * goes through, so rows stay with their examples whatever {@code f} does to the batch axes.
+   */
+  static Operand<TFloat32> map(Operand<TFloat32> context, UnaryOperator<Operand<TFloat32>> f, int d) {
+    if (context == null) {
+      return null;
+    }
+    long width = contextWidth(context);
+    if (width == d) {
+      return f.apply(context);
+    }
+    int rank = context.shape().numDimensions();
+    Ops tf = Bijector.opsOf(context);
+    int pieces = (int) ((width + d - 1) / d);
+    int padding = (int) (pieces * (long) d - width);
+    Operand<TFloat32> padded = context;
+    if (padding > 0) {
+      int[][] pads = new int[rank][2];
+      pads[rank - 1][1] = padding;
+      padded = tf.pad(context, tf.constant(pads), tf.constant(0f));
+    }
+    List<Operand<TFloat32>> mapped = new ArrayList<>();
+    for (Operand<TFloat32> piece : tf.split(tf.constant(rank - 1), padded, (long) pieces)) {
+      mapped.add(f.apply(piece));
+    }
+    int mappedRank = mapped.get(0).shape().numDimensions();
+    if (mappedRank < 1) {
+      throw new IllegalArgumentException("a flow's context mapped to a tensor of unknown rank");
+    }
+    Operand<TFloat32> whole = tf.concat(mapped, tf.constant(mappedRank - 1));
+    if (padding == 0) {
+      return whole;
+    }
+    long[] begin = new long[mappedRank];
+    long[] size = new long[mappedRank];
+    java.util.Arrays.fill(size, -1);
+    size[mappedRank - 1] = width;
+    return tf.slice(whole, tf.constant(begin), tf.constant(size));
   }
 }

@@ -89,6 +89,6 @@ public final class MaskedAutoregressiveFlow extends Bijector {
 
   @Override
   public Bijector mapConditioning(UnaryOperator<Operand<TFloat32>> f) {
-    return context == null ? this : new MaskedAutoregressiveFlow(made, MaskedAutoencoder.map(context, f));
+    return context == null ? this : new MaskedAutoregressiveFlow(made, MaskedAutoencoder.map(context, f, made.dimension()));
   }
 }
