@@ -8,6 +8,7 @@ import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.dist.Support;
+import dev.helmholtz.dist.Supports;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -407,13 +408,7 @@ public final class InferencePass implements ObjectivePass {
     value = flatValue(name, value);
     Distribution p = perRow(flat(spec.require(name), likelihood, "p(" + name + " | ...)"), value);
     observedSupports.put(name, new ObservedSupport(p.familyName(), p.support()));
-    Optional<Operand<TBool>> inSupport = p.supportCheck(value);
-    if (inSupport.isPresent()) {
-      Operand<TBool> all = tf.reduceAll(inSupport.get(), allAxes(inSupport.get()));
-      value = tf.withControlDependencies(List.of(tf.assertThat(all, List.of(tf.constant("observed node " + name
-          + " of " + spec.modelName() + ": data outside the support of its " + p.familyName()
-          + " (bounds given by its parameters), in column " + name + ":"), value)))).identity(value);
-    }
+    value = Supports.checked(p, spec.modelName(), name, value);
     Operand<TFloat32> logLikelihood = p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
