@@ -19,10 +19,13 @@ import java.lang.annotation.Target;
  *   <li>{@link #factories()}: the static factories networks build it with from their outputs, whose
  *       arguments' widths the processor checks against the node's event shape;
  *   <li>{@link #standardPrior()}: the static method giving the prior of a latent without a
- *       {@link Generator}, if the family has a natural one.
+ *       {@link Generator}, if the family has a natural one;
+ *   <li>{@link #kl()}: the static method giving KL(q || p) between two members in closed form, if
+ *       the family has one.
  * </ul>
  *
- * <p>A latent of a user family gets the Monte Carlo KL estimate {@code log q(z) - log p(z)}.
+ * <p>A latent of a user family gets that analytic KL when {@link #kl()} names one and its prior is
+ * of the family, and the Monte Carlo KL estimate {@code log q(z) - log p(z)} otherwise.
  *
  * <pre>{@code
  * @Family(reparameterization = Family.Reparameterization.EXPLICIT,
@@ -74,4 +77,13 @@ public @interface Family {
    * prior; empty, the default, when the family has none (each latent of it then needs a generator).
    */
   String standardPrior() default "";
+
+  /**
+   * The name of the public static method {@code (F q, F p)}, F the family, returning an {@code
+   * Operand<TFloat32>}: KL(q || p) in closed form, summed over the event (last) axis as {@code
+   * logProb} is. A latent of the family whose prior is of the family then gets this analytic KL in
+   * the ELBO; empty, the default, when the family has none (its latents get the Monte Carlo
+   * estimate).
+   */
+  String kl() default "";
 }

@@ -8,6 +8,7 @@ import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.ModelReader;
 import dev.helmholtz.processor.model.SourceTrees;
+import dev.helmholtz.processor.model.UserFamily;
 import dev.helmholtz.processor.validation.Diagnostic;
 import dev.helmholtz.processor.validation.ModelValidator;
 import dev.helmholtz.processor.validation.Reporter;
@@ -55,10 +56,18 @@ public final class HelmholtzProcessor extends AbstractProcessor {
     this.afterRead = afterRead;
   }
 
+  /** The {@code @Generated} that the generated classes carry (when the JDK has it). */
+  static final String GENERATED = "javax.annotation.processing.Generated";
+
+  /**
+   * Helmholtz's annotations, {@code @Family} included (a family's class may be compiled apart
+   * from the models that use it), and the {@code @Generated} of the classes this processor
+   * writes: {@link #process} claims them, so that {@code -Xlint:processing} finds none unclaimed.
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(ModelReader.MODEL, ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
-        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY);
+        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY, UserFamily.ANNOTATION, GENERATED);
   }
 
   @Override
@@ -98,7 +107,28 @@ public final class HelmholtzProcessor extends AbstractProcessor {
       processModel(type, reporter);
     }
     checkAnnotationsOutsideModels(round, models, reporter);
-    return false;
+    return claims(annotations, round);
+  }
+
+  /**
+   * Whether to claim this round's annotations: Helmholtz's own always, and {@code @Generated} when
+   * every class that carries it is one this processor wrote. A round with another tool's
+   * {@code @Generated} class claims nothing, leaving that annotation to its processors.
+   */
+  private static boolean claims(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (TypeElement annotation : annotations) {
+      if (annotation.getQualifiedName().contentEquals(GENERATED)) {
+        for (Element e : round.getElementsAnnotatedWith(annotation)) {
+          boolean ours = AnnotationMirrors.find(e, GENERATED)
+              .map(a -> AnnotationMirrors.stringArrayValue(a, "value").contains(HelmholtzProcessor.class.getName()))
+              .orElse(false);
+          if (!ours) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private void processModel(TypeElement type, Reporter reporter) {

@@ -6,6 +6,7 @@ import static dev.helmholtz.processor.Compilations.model;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -228,6 +229,45 @@ class UserFamiliesTest {
     assertThat(c).hadErrorCount(2);
   }
 
+  private static final String[] KL_METHODS = {
+      "  public static Operand<TFloat32> kl(Gumbel q, Gumbel p) { return q.loc; }",
+      "  public Operand<TFloat32> klInstance(Gumbel q, Gumbel p) { return loc; }",
+      "  public static double klDouble(Gumbel q, Gumbel p) { return 0; }"};
+
+  private static JavaFileObject familyWithKl(String kl) {
+    List<String> members = new ArrayList<>(List.of(FACTORY, PRIOR));
+    members.addAll(List.of(KL_METHODS));
+    return family(MARK.replace("standardPrior = \"standard\"", "standardPrior = \"standard\", kl = \"" + kl + "\""),
+        "public final class Gumbel extends Distribution", members.toArray(String[]::new));
+  }
+
+  @Test
+  void aFamilysAnalyticKlIsItsLatentsKl() throws IOException {
+    Compilation c = compile(familyWithKl("kl"), gumbelModel(""));
+    assertThat(c).succeededWithoutWarnings();
+    String source = generated(c);
+    assertHasLine(source, "// q(z | x) by infer(): Gumbel, reparameterized gradient, analytic KL");
+    assertHasLine(source, "pass.latentAnalyticKl(\"z\", z, qZ, pZ, Gumbel::kl);");
+    assertTrue(source.contains("gradient: reparameterized; KL: analytic"), source);
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @CsvSource(delimiter = '|', value = {
+      "divergence | is not a method of Gumbel",
+      "locScale   | names a method that takes (org.tensorflow.Operand<org.tensorflow.types.TFloat32>, "
+          + "org.tensorflow.Operand<org.tensorflow.types.TFloat32>), not (Gumbel q, Gumbel p)",
+      "klInstance | names a method that is not static",
+      "klDouble   | names a method that returns double, not Operand<TFloat32>",
+  })
+  void anAnalyticKlThatIsNotOne(String kl, String problem) {
+    JavaFileObject model = gumbelModel("");
+    Compilation c = compile(familyWithKl(kl), model);
+    assertThat(c).hadErrorContaining("[HelmholtzFamilyKl] node 'z' has type Gumbel, whose @Family(kl = \""
+        + kl + "\") " + problem + "; an analytic KL is a public static method (Gumbel q, Gumbel p) returning "
+        + "Operand<TFloat32>").inFile(model).onLineContaining("Gumbel z;");
+    assertThat(c).hadErrorCount(2);
+  }
+
   @ParameterizedTest(name = "{1}")
   @CsvSource(delimiter = '|', value = {
       "std       | is not a method of Gumbel",
@@ -286,5 +326,17 @@ class UserFamiliesTest {
         + "which is not a distribution family; declare it as one of:");
     assertThat(compile(model)).hadErrorContaining("or write a family of your own: a class extending "
         + "dev.helmholtz.dist.Distribution, marked @Family").inFile(model).onLineContaining("String x;");
+  }
+
+  /**
+   * Under -Xlint:processing javac warns of every annotation of a source file that no processor
+   * claims: {@code @Family} is one of the processor's, like the node annotations, so a family and
+   * a model using it compile without that warning (nor any other).
+   */
+  @Test
+  void theProcessorClaimsFamilyAndItsOtherAnnotations() {
+    Compilation c = Compiler.javac().withProcessors(new HelmholtzProcessor()).withOptions("-Xlint:all")
+        .compile(validFamily(), gumbelModel(""));
+    assertThat(c).succeededWithoutWarnings();
   }
 }

@@ -225,6 +225,7 @@ public abstract class BayesianModel {
   private final class DataDensity implements LogDensity {
     private final Dataset data;
     private final Map<ExecutionEnvironment, GraphData> byGraph = new IdentityHashMap<>();
+    private boolean supportsChecked;
 
     DataDensity(Dataset data) {
       this.data = data;
@@ -241,7 +242,23 @@ public abstract class BayesianModel {
           graphData.columns, repeated);
       define(pass);
       pass.checkNoVariables();
+      checkSupports(pass);
       return pass.logJoint();
+    }
+
+    /**
+     * Each observed column against its likelihood's fixed support, once, in Java, as a variational
+     * model checks its data: an error naming the node, the column and the first bad row.
+     */
+    private void checkSupports(BayesianPass pass) {
+      if (supportsChecked) {
+        return;
+      }
+      for (String name : spec.observed().keySet()) {
+        Distribution likelihood = pass.likelihood(name);
+        DataColumns.requireSupport(spec.modelName(), data, name, likelihood.familyName(), likelihood.support());
+      }
+      supportsChecked = true;
     }
   }
 

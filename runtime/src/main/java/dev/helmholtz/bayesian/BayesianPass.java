@@ -157,11 +157,12 @@ public final class BayesianPass {
     }
     checkShape("the likelihood of observed node '" + name + "'",
         "one row per example and draw of the global latents", likelihood, width);
+    likelihoods.put(name, likelihood);
     if (mode == Mode.PREDICTIVE) {
-      likelihoods.put(name, likelihood);
       return;
     }
-    Operand<TFloat32> perRow = likelihood.logProb(Supports.checked(likelihood, name, repeatData(name))); // [R * N]
+    Operand<TFloat32> perRow = likelihood.logProb(
+        Supports.checked(likelihood, spec.modelName(), name, repeatData(name))); // [R * N]
     add(tf.reduceSum(tf.reshape(perRow, tf.constant(new int[] {-1, examples})), tf.constant(1)));
   }
 
@@ -194,7 +195,7 @@ public final class BayesianPass {
     return logJoint;
   }
 
-  /** Observed node {@code name}'s likelihood, [R * N, width] (predictive mode). */
+  /** Observed node {@code name}'s likelihood, [R * N, width]: for predictive checks, and its family's support. */
   Distribution likelihood(String name) {
     Distribution d = likelihoods.get(name);
     if (d == null) {

@@ -74,18 +74,6 @@ public final class Beta extends ElementwiseDistribution {
     return sumInSupport(inSupport, elementwise);
   }
 
-  /** Values strictly between 0 and 1: the check of observed data that {@link Supports#checked} makes. */
-  @Override
-  public Operand<TBool> inSupport(Operand<TFloat32> value) {
-    Ops tf = tf();
-    return tf.math.logicalAnd(tf.math.greater(value, tf.constant(0f)), tf.math.less(value, tf.constant(1f)));
-  }
-
-  @Override
-  public String supportDescription() {
-    return "0 < x < 1";
-  }
-
   @Override
   public Support support() {
     return Support.OPEN_UNIT_INTERVAL;

@@ -112,26 +112,8 @@ public final class Dirichlet extends Distribution {
   }
 
   /**
-   * Positive entries in rows that sum to 1 (within {@link #SIMPLEX_TOLERANCE}): the check of
-   * observed data that {@link Supports#checked} makes, naming the node.
-   */
-  @Override
-  public Operand<TBool> inSupport(Operand<TFloat32> value) {
-    Ops tf = tf();
-    Operand<TFloat32> gap = tf.math.abs(tf.math.sub(
-        tf.reduceSum(value, tf.constant(-1), ReduceSum.keepDims(true)), tf.constant(1f)));
-    return tf.math.logicalAnd(tf.math.greater(value, tf.constant(0f)),
-        tf.math.lessEqual(gap, tf.constant(SIMPLEX_TOLERANCE)));
-  }
-
-  @Override
-  public String supportDescription() {
-    return "the probability simplex: positive entries summing to 1 over the event axis";
-  }
-
-  /**
    * Each entry in (0, 1), checked once over a data column; that rows sum to 1 is asserted by
-   * {@link #logProb} (and, for a Bayesian model's data, by {@link #inSupport}).
+   * {@link #logProb}.
    */
   @Override
   public Support support() {

@@ -71,25 +71,10 @@ public abstract class Distribution {
   public abstract Distribution mapParameters(UnaryOperator<Operand<TFloat32>> f);
 
   /**
-   * Where {@code value} lies in the family's support, elementwise, as a graph op, when the family
-   * asks for the check; null when it does not (its support is every real, or its {@link #logProb}
-   * checks values itself). {@link Supports#checked} asserts it of observed data where the data
-   * live in the graph (a Bayesian model's), naming the node; a variational model's data columns
-   * are checked once in Java against {@link #support()} instead.
-   */
-  public Operand<TBool> inSupport(Operand<TFloat32> value) {
-    return null;
-  }
-
-  /** The support in words, for messages ("x > 0"); empty when {@link #inSupport} is null. */
-  public String supportDescription() {
-    return "";
-  }
-
-  /**
    * The values this family gives positive probability whatever its parameters: a data column of
-   * an observed node of it is checked against it when the data are fed. {@link Support#REAL}
-   * (no check) unless a family narrows it.
+   * an observed node of it is checked against it, once, in Java, when the data are fed to a model
+   * (variational or Bayesian), naming the node, the column and the row. {@link Support#REAL} (no
+   * check) unless a family narrows it.
    */
   public Support support() {
     return Support.REAL;
@@ -98,7 +83,8 @@ public abstract class Distribution {
   /**
    * Elementwise, whether {@code value} lies in a support that depends on the parameters (such as
    * Uniform's [low, high]), which only the graph can check; empty, the default, when {@link
-   * #support()} says it all. An observed node's pass asserts it, naming the node.
+   * #support()} says it all. An observed node's pass asserts it in the graph ({@link
+   * Supports#checked}), naming the node.
    */
   public Optional<Operand<TBool>> supportCheck(Operand<TFloat32> value) {
     return Optional.empty();

@@ -68,17 +68,6 @@ public final class Gamma extends ElementwiseDistribution {
     return sumInSupport(inSupport, elementwise);
   }
 
-  /** Positive values: the check of observed data that {@link Supports#checked} makes. */
-  @Override
-  public Operand<TBool> inSupport(Operand<TFloat32> value) {
-    return tf().math.greater(value, tf().constant(0f));
-  }
-
-  @Override
-  public String supportDescription() {
-    return "x > 0";
-  }
-
   @Override
   public Support support() {
     return Support.POSITIVE;

@@ -38,7 +38,7 @@ final class GammaFamilyKl {
    * (aq - ap) digamma(aq) - lgamma(aq) + lgamma(ap) + ap (log bq - log bp) + aq (bp - bq) / bq,
    * for concentrations a and rates b.
    */
-  private static Operand<TFloat32> gammaTerms(Ops tf, Operand<TFloat32> aq, Operand<TFloat32> bq,
+  static Operand<TFloat32> gammaTerms(Ops tf, Operand<TFloat32> aq, Operand<TFloat32> bq,
       Operand<TFloat32> ap, Operand<TFloat32> bp) {
     Operand<TFloat32> shape = tf.math.add(
         tf.math.mul(tf.math.sub(aq, ap), SpecialFunctions.digamma(tf, aq)),

@@ -24,7 +24,10 @@ import org.tensorflow.types.TFloat32;
  * ElementwiseKl}: Laplace, Cauchy, HalfNormal, LogNormal, Exponential and Uniform, each with
  * itself; the gamma-based families' in {@link GammaFamilyKl}: Gamma, InverseGamma, Beta and
  * Dirichlet, each with itself. The multivariate Normal's are in {@link MultivariateKl}: with
- * itself and with a diagonal Normal either way.
+ * itself and with a diagonal Normal either way. Pairs of two different families with a closed
+ * form are in {@link CrossFamilyKl}: Exponential and Gamma either way, HalfNormal and Exponential
+ * either way, Laplace and Normal either way, Uniform against Normal, Laplace, Exponential and
+ * HalfNormal, and Beta against Uniform.
  */
 public final class KlDivergence {
 
@@ -56,6 +59,7 @@ public final class KlDivergence {
     ElementwiseKl.registerAll();
     GammaFamilyKl.registerAll();
     MultivariateKl.registerAll();
+    CrossFamilyKl.registerAll();
   }
 
   private KlDivergence() {}

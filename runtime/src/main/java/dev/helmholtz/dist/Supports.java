@@ -2,40 +2,45 @@ package dev.helmholtz.dist;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
- * The support check of observed data: a value outside a family's support has log density minus
- * infinity, and a model trained on it diverges without saying why (a Gamma likelihood of a zero,
- * a Beta likelihood of a 1). Where the family can check its support ({@link
- * Distribution#inSupport}), the data a node observes is asserted to lie in it on every run that
- * uses it, and the failure names the node.
+ * The graph half of the support check of observed data. A family's fixed support ({@link
+ * Distribution#support()}) is checked once over each data column in Java when the data are fed,
+ * by variational and Bayesian models alike; a support that the family's parameters bound (a
+ * Uniform's [low, high], {@link Distribution#supportCheck}) is known only in the graph, and is
+ * asserted here on every run that scores the data, naming the node.
  */
 public final class Supports {
 
   private Supports() {}
 
   /**
-   * {@code value}, asserted when the graph runs to lie in {@code likelihood}'s support, or {@code
-   * value} itself when the family checks nothing. The assertion fails with "observed node x: values
-   * must lie in the support of Gamma (x > 0), got [...]".
+   * {@code value}, asserted when the graph runs to lie in the support {@code likelihood}'s
+   * parameters bound, or {@code value} itself when its support is fixed. The assertion fails with
+   * "observed node x of M: data outside the support of its Uniform (bounds given by its
+   * parameters), in column x: [...]".
    */
-  public static Operand<TFloat32> checked(Distribution likelihood, String node, Operand<TFloat32> value) {
+  public static Operand<TFloat32> checked(Distribution likelihood, String modelName, String node,
+      Operand<TFloat32> value) {
     Objects.requireNonNull(likelihood, "likelihood");
     Objects.requireNonNull(node, "node");
     Objects.requireNonNull(value, "value");
-    Operand<TBool> inSupport = likelihood.inSupport(value);
-    if (inSupport == null) {
+    Optional<Operand<TBool>> inSupport = likelihood.supportCheck(value);
+    if (inSupport.isEmpty()) {
       return value;
     }
     Ops tf = likelihood.tf();
-    Operand<TBool> all = tf.reduceAll(inSupport, tf.range(tf.constant(0), tf.rank(inSupport), tf.constant(1)));
-    // No quotes around the name: TensorFlow escapes them in the failure's text.
-    var check = tf.assertThat(all, List.of(tf.constant("observed node " + node + ": values must lie in the"
-        + " support of " + likelihood.familyName() + " (" + likelihood.supportDescription() + "), got"), value));
+    Operand<TInt32> axes = tf.range(tf.constant(0), tf.rank(inSupport.get()), tf.constant(1));
+    // No quotes around the names: TensorFlow escapes them in the failure's text.
+    var check = tf.assertThat(tf.reduceAll(inSupport.get(), axes), List.of(tf.constant("observed node " + node
+        + " of " + modelName + ": data outside the support of its " + likelihood.familyName()
+        + " (bounds given by its parameters), in column " + node + ":"), value));
     return tf.withControlDependencies(List.of(check)).identity(value);
   }
 }

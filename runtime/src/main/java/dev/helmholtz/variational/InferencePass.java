@@ -8,6 +8,7 @@ import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.dist.KlDivergence;
 import dev.helmholtz.dist.Reparameterization;
 import dev.helmholtz.dist.Support;
+import dev.helmholtz.dist.Supports;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
 import dev.helmholtz.nn.VariableStore;
@@ -16,10 +17,9 @@ import dev.helmholtz.objective.ObjectivePass;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.BiFunction;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -363,6 +363,21 @@ public final class InferencePass implements ObjectivePass {
     latent(name, value, q, prior, tf.math.neg(kl), kl);
   }
 
+  /**
+   * Scores latent {@code name} of a family of the user's own: its KL term in the ELBO is {@code
+   * kl(q, p)}, the family's closed form ({@code @Family(kl)}), applied to q and p as this pass
+   * flattens them, summed over the event axis.
+   */
+  public <D extends Distribution> void latentAnalyticKl(String name, Operand<TFloat32> value, D q, D p,
+      BiFunction<? super D, ? super D, Operand<TFloat32>> kl) {
+    ModelSpec.Node node = spec.require(name);
+    value = flatValue(name, value);
+    q = flat(node, q, "q(" + name + " | ...)");
+    D prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
+    Operand<TFloat32> divergence = kl.apply(q, prior);
+    latent(name, value, q, prior, tf.math.neg(divergence), divergence);
+  }
+
   /** Scores latent {@code name}: its KL term in the ELBO is the one-sample estimate log q - log p. */
   public void latentMonteCarloKl(String name, Operand<TFloat32> value, Distribution q, Distribution p) {
     ModelSpec.Node node = spec.require(name);
@@ -406,13 +421,7 @@ public final class InferencePass implements ObjectivePass {
     value = flatValue(name, value);
     Distribution p = perRow(flat(spec.require(name), likelihood, "p(" + name + " | ...)"), value);
     observedSupports.put(name, new ObservedSupport(p.familyName(), p.support()));
-    Optional<Operand<TBool>> inSupport = p.supportCheck(value);
-    if (inSupport.isPresent()) {
-      Operand<TBool> all = tf.reduceAll(inSupport.get(), allAxes(inSupport.get()));
-      value = tf.withControlDependencies(List.of(tf.assertThat(all, List.of(tf.constant("observed node " + name
-          + " of " + spec.modelName() + ": data outside the support of its " + p.familyName()
-          + " (bounds given by its parameters), in column " + name + ":"), value)))).identity(value);
-    }
+    value = Supports.checked(p, spec.modelName(), name, value);
     Operand<TFloat32> logLikelihood = evaluationDensities ? p.evaluationLogProb(value) : p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
     referenceLogJoint = add(referenceLogJoint, evaluationDensities ? p.logProb(value) : logLikelihood);

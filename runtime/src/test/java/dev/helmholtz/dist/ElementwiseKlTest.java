@@ -61,6 +61,11 @@ class ElementwiseKlTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("pairs")
   void analyticKlMatchesMonteCarlo(Pair pair) {
+    assertMatchesMonteCarlo(pair);
+  }
+
+  /** The pair's analytic KL against the mean of N single-draw estimates, within five standard errors. */
+  static void assertMatchesMonteCarlo(Pair pair) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       Distribution q = pair.q().apply(tf);
@@ -122,7 +127,7 @@ class ElementwiseKlTest {
   void familiesWithoutAClosedFormHaveNoAnalyticKl() {
     assertFalse(KlDivergence.hasAnalytic(Logistic.class, Logistic.class));
     assertFalse(KlDivergence.hasAnalytic(HalfCauchy.class, HalfCauchy.class));
-    assertFalse(KlDivergence.hasAnalytic(Laplace.class, Normal.class));
+    assertFalse(KlDivergence.hasAnalytic(Logistic.class, Normal.class));
     assertTrue(KlDivergence.hasAnalytic(Exponential.class, Exponential.class));
   }
 }

@@ -270,8 +270,14 @@ public final class VariationalModelWriter {
       if (node.isLatent()) {
         String method = node.enumerate() ? "latentEnumerated"
             : validated.analyticKl(node) ? "latentAnalyticKl" : "latentMonteCarloKl";
-        body.addStatement("pass.$L($S, $N, $N, $N)", method, node.name(), names.get(node),
-            names.get("q/" + node.name()), p);
+        if (method.equals("latentAnalyticKl") && family instanceof UserFamily user) {
+          // A user family's KL is its own method, which the pass applies to q and p as it flattens them.
+          body.addStatement("pass.$L($S, $N, $N, $N, $T::$L)", method, node.name(), names.get(node),
+              names.get("q/" + node.name()), p, ClassName.get(user.type()), user.kl());
+        } else {
+          body.addStatement("pass.$L($S, $N, $N, $N)", method, node.name(), names.get(node),
+              names.get("q/" + node.name()), p);
+        }
       } else {
         body.addStatement("pass.observe($S, $N, $N)", node.name(), names.get(node), p);
       }

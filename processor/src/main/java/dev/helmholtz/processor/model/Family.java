@@ -3,6 +3,7 @@ package dev.helmholtz.processor.model;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -216,12 +217,24 @@ public enum Family implements NodeFamily {
   /**
    * Whether the runtime registers an analytic KL(this || prior): for a family and itself (but
    * Logistic, HalfCauchy, StudentT, the mixture and the discretized logistics), a relaxed family and its
-   * discrete one (whose KL it is), and the multivariate Normal and the diagonal one either way.
+   * discrete one (whose KL it is), the multivariate Normal and the diagonal one either way, and
+   * the runtime's {@code CrossFamilyKl} pairs of two different families.
    */
   public boolean hasAnalyticKlTo(Family prior) {
     boolean gaussians = (this == MULTIVARIATE_NORMAL && prior == NORMAL) || (this == NORMAL && prior == MULTIVARIATE_NORMAL);
-    return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior || gaussians;
+    return (this == prior && !MONTE_CARLO_SELF_KL.contains(this)) || relaxationOf == prior || gaussians
+        || CROSS_FAMILY_KL.getOrDefault(this, Set.of()).contains(prior);
   }
+
+  /** The runtime's analytic KL(q || p) of two different families ({@code CrossFamilyKl}), by q. */
+  private static final Map<Family, Set<Family>> CROSS_FAMILY_KL = Map.of(
+      EXPONENTIAL, Set.of(GAMMA, HALF_NORMAL),
+      GAMMA, Set.of(EXPONENTIAL),
+      HALF_NORMAL, Set.of(EXPONENTIAL),
+      LAPLACE, Set.of(NORMAL),
+      NORMAL, Set.of(LAPLACE),
+      UNIFORM, Set.of(NORMAL, LAPLACE, EXPONENTIAL, HALF_NORMAL),
+      BETA, Set.of(UNIFORM));
 
   /**
    * Why a latent of this family cannot go without a {@code @Generator}, when the family has no

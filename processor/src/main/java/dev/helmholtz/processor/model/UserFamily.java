@@ -33,6 +33,8 @@ import javax.lang.model.util.ElementFilter;
  * @param factoryProblems what is wrong with each unusable one, as a clause
  * @param standardPrior {@code @Family(standardPrior)}: a method name, or empty for none
  * @param standardPriorProblem what is wrong with the standard prior method, or null
+ * @param kl {@code @Family(kl)}: the analytic KL method's name, or empty for none
+ * @param klProblem what is wrong with the KL method, or null
  */
 public record UserFamily(
     TypeElement type,
@@ -44,7 +46,9 @@ public record UserFamily(
     List<Family.Factory> factories,
     List<String> factoryProblems,
     String standardPrior,
-    String standardPriorProblem) implements NodeFamily {
+    String standardPriorProblem,
+    String kl,
+    String klProblem) implements NodeFamily {
 
   /** The qualified name of the annotation that marks a family. */
   public static final String ANNOTATION = "dev.helmholtz.annotations.Family";
@@ -108,8 +112,18 @@ public record UserFamily(
         priorProblem = "names a method that " + priorProblem(type, methods.get(0));
       }
     }
+    String kl = annotation.map(a -> AnnotationMirrors.stringValue(a, "kl", "")).orElse("");
+    String klProblem = null;
+    if (!kl.isEmpty()) {
+      List<ExecutableElement> methods = methods(type, kl);
+      if (methods.isEmpty()) {
+        klProblem = "is not a method of " + type.getSimpleName();
+      } else if (methods.stream().allMatch(m -> klProblem(type, m) != null)) {
+        klProblem = "names a method that " + klProblem(type, methods.get(0));
+      }
+    }
     return Optional.of(new UserFamily(type, annotation, distribution, reparameterization, classProblems(type),
-        factoryNames, factories, factoryProblems, standardPrior, priorProblem));
+        factoryNames, factories, factoryProblems, standardPrior, priorProblem, kl, klProblem));
   }
 
   /** The explicit {@code @Family} member, for diagnostics, or null. */
@@ -162,10 +176,13 @@ public record UserFamily(
     return Optional.empty();
   }
 
-  /** No KL of a user family is registered with the runtime: its latents' KLs are Monte Carlo. */
+  /**
+   * A user family's KL to a prior of the same family is analytic when its {@code @Family(kl)}
+   * names a usable method; every other pair is Monte Carlo.
+   */
   @Override
   public boolean analyticKlTo(NodeFamily prior) {
-    return false;
+    return !kl.isEmpty() && klProblem == null && equals(prior);
   }
 
   @Override
@@ -178,7 +195,7 @@ public record UserFamily(
   /** Whether anything keeps the family from being a node type: validation reports each. */
   public boolean hasProblems() {
     return annotation.isEmpty() || !distribution || !classProblems.isEmpty() || factories.isEmpty()
-        || !factoryProblems.isEmpty() || standardPriorProblem != null;
+        || !factoryProblems.isEmpty() || standardPriorProblem != null || klProblem != null;
   }
 
   // Two readings of one class are one family: equality is by class, not by what was read.
@@ -261,6 +278,27 @@ public record UserFamily(
     if (p.size() != 2 || !isNamed(p.get(0).asType(), OPS) || !isOperandOf(p.get(1).asType(), INT64)) {
       return "takes (" + String.join(", ", p.stream().map(x -> x.asType().toString()).toList())
           + "), not (Ops tf, Operand<TInt64> shape)";
+    }
+    return null;
+  }
+
+  /** Why a method cannot be the analytic KL, as a clause, or null when it can. */
+  private static String klProblem(TypeElement type, ExecutableElement m) {
+    if (!m.getModifiers().contains(Modifier.STATIC)) {
+      return "is not static";
+    }
+    if (!m.getModifiers().contains(Modifier.PUBLIC)) {
+      return "is not public";
+    }
+    List<? extends VariableElement> p = m.getParameters();
+    boolean takesTwo = p.size() == 2 && p.stream().allMatch(x -> x.asType().getKind() == TypeKind.DECLARED
+        && ((DeclaredType) x.asType()).asElement().equals(type));
+    if (!takesTwo) {
+      return "takes (" + String.join(", ", p.stream().map(x -> x.asType().toString()).toList()) + "), not ("
+          + type.getSimpleName() + " q, " + type.getSimpleName() + " p)";
+    }
+    if (!isOperandOf(m.getReturnType(), FLOAT32)) {
+      return "returns " + m.getReturnType() + ", not Operand<TFloat32>";
     }
     return null;
   }

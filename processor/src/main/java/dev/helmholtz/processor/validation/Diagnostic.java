@@ -64,6 +64,10 @@ public enum Diagnostic {
       "node '%s' has type %s, whose @Family(standardPrior = \"%s\") %s; a standard prior is a "
           + "public static method (Ops tf, Operand<TInt64> shape) returning the family's standard "
           + "member of that shape: fix it, or remove standardPrior and give each latent of %s a @Generator"),
+  FAMILY_KL("FamilyKl", Kind.ERROR,
+      "node '%s' has type %s, whose @Family(kl = \"%s\") %s; an analytic KL is a public static "
+          + "method (%s q, %s p) returning Operand<TFloat32>, KL(q || p) summed over the event axis: fix "
+          + "it, or remove kl for the Monte Carlo estimate"),
   EVENT_SHAPE_INVALID("EventShape", Kind.ERROR,
       "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,

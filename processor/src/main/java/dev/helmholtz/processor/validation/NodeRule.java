@@ -138,6 +138,10 @@ final class NodeRule implements ValidationRule {
       reporter.report(Diagnostic.FAMILY_STANDARD_PRIOR, node.field(), node.name(), name,
           family.standardPrior(), family.standardPriorProblem(), name);
     }
+    if (family.klProblem() != null) {
+      reporter.report(Diagnostic.FAMILY_KL, node.field(), node.name(), name, family.kl(), family.klProblem(),
+          name, name);
+    }
   }
 
   /** Whether the objective can train a latent of this family: see {@link ObjectiveTraits}. */

@@ -54,7 +54,7 @@ public final class AffineCoupling extends Bijector {
     for (int i = 0; i < dimension; i++) {
       mask[i] = (i < dimension / 2) != flipped ? 1f : 0f;
     }
-    Operand<TFloat32> c = MaskedAutoencoder.context(nn, layer, context, dimension);
+    long contextWidth = MaskedAutoencoder.contextWidth(context);
     List<Operand<TFloat32>> weights = new ArrayList<>();
     List<Operand<TFloat32>> biases = new ArrayList<>();
     long below = dimension;
@@ -67,9 +67,9 @@ public final class AffineCoupling extends Bijector {
     biases.add(FlowOps.zeros(nn, layer, "scale/bias", dimension));
     weights.add(FlowOps.weight(nn, layer, "shift/kernel", below, dimension));
     biases.add(FlowOps.zeros(nn, layer, "shift/bias", dimension));
-    Operand<TFloat32> contextWeight = c == null ? null
-        : FlowOps.weight(nn, layer, "context/kernel", dimension, hidden[0]);
-    return new AffineCoupling(dimension, mask, weights, biases, contextWeight, c);
+    Operand<TFloat32> contextWeight = context == null ? null
+        : FlowOps.weight(nn, layer, "context/kernel", contextWidth, hidden[0]);
+    return new AffineCoupling(dimension, mask, weights, biases, contextWeight, context);
   }
 
   /** {@code count} coupling layers of {@code nn}, their masks alternating. */
@@ -136,6 +136,6 @@ public final class AffineCoupling extends Bijector {
   @Override
   public Bijector mapConditioning(UnaryOperator<Operand<TFloat32>> f) {
     return context == null ? this
-        : new AffineCoupling(dimension, mask, weights, biases, contextWeight, f.apply(context));
+        : new AffineCoupling(dimension, mask, weights, biases, contextWeight, MaskedAutoencoder.map(context, f, dimension));
   }
 }

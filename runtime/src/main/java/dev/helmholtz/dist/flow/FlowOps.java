@@ -43,6 +43,18 @@ final class FlowOps {
     return nn.store().variable(layer + "/" + name, Shape.of(shape), VariableStore.glorotUniform());
   }
 
+  /**
+   * A trainable variable of {@code nn}'s store, {@code layer/name}, Glorot-uniform scaled by
+   * {@code scale} at first: an output layer that starts small starts its flow near an elementwise
+   * map (Kingma et al. 2016 initialize IAF's autoregressive outputs so), yet with every weight
+   * nonzero, so its gradient reaches every weight from the first step.
+   */
+  static Operand<TFloat32> smallWeight(Nn nn, String layer, String name, float scale, long... shape) {
+    VariableStore.Initializer glorot = VariableStore.glorotUniform();
+    return nn.store().variable(layer + "/" + name, Shape.of(shape),
+        (tf, s, rng) -> tf.math.mul(glorot.create(tf, s, rng), tf.constant(scale)));
+  }
+
   /** A trainable variable of {@code nn}'s store, {@code layer/name}, zeros at first. */
   static Operand<TFloat32> zeros(Nn nn, String layer, String name, long... shape) {
     return nn.store().variable(layer + "/" + name, Shape.of(shape), VariableStore.zeros());

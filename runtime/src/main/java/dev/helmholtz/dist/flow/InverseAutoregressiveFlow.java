@@ -17,8 +17,9 @@ import org.tensorflow.types.TFloat32;
  * as the paper's forget-gate bias does.
  *
  * <p>The optional context h (the encoder's extra output in Kingma et al.) conditions every step;
- * it is per-example, {@code [B, c]}, projected to width d by a learned dense map, and mapped with
- * the distribution's parameters. The inverse exists but costs d passes of the network (each fixes
+ * it is per-example, {@code [B, c]} of any width, feeds the MADE's first hidden layer whole, and is
+ * mapped with the distribution's parameters. The MADE's outputs start small, so a step starts at
+ * about σ(2) ⊙ z: near the identity, as the paper initializes it. The inverse exists but costs d passes of the network (each fixes
  * one more coordinate), so scoring values from elsewhere is slow; a
  * {@link MaskedAutoregressiveFlow} scores in one pass.
  */
@@ -45,9 +46,9 @@ public final class InverseAutoregressiveFlow extends Bijector {
       throw new IllegalArgumentException("an autoregressive flow needs dimension >= 1, got " + dimension);
     }
     String layer = nn.layerScope("iaf");
-    Operand<TFloat32> c = MaskedAutoencoder.context(nn, layer, context, dimension);
     return new InverseAutoregressiveFlow(
-        MaskedAutoencoder.create(nn, layer, MaskedAutoencoder.order(dimension, reversed), c != null, hidden), c);
+        MaskedAutoencoder.create(nn, layer, MaskedAutoencoder.order(dimension, reversed),
+        MaskedAutoencoder.contextWidth(context), hidden), context);
   }
 
   /** {@code count} IAF steps of {@code nn}, their orders alternating, all conditioned on {@code context}. */
@@ -99,6 +100,6 @@ public final class InverseAutoregressiveFlow extends Bijector {
 
   @Override
   public Bijector mapConditioning(UnaryOperator<Operand<TFloat32>> f) {
-    return context == null ? this : new InverseAutoregressiveFlow(made, MaskedAutoencoder.map(context, f));
+    return context == null ? this : new InverseAutoregressiveFlow(made, MaskedAutoencoder.map(context, f, made.dimension()));
   }
 }

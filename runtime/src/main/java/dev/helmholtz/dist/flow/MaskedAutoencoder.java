@@ -18,9 +18,11 @@ import org.tensorflow.types.TFloat32;
  * {@code order[i]}. So the Jacobian of either output, in the given order, is strictly lower
  * triangular.
  *
- * <p>An optional context (Kingma et al. 2016's h), {@code [..., d]}, feeds every first-layer unit
- * through an unmasked weight: it conditions the flow without breaking its autoregressive
- * structure.
+ * <p>An optional context (Kingma et al. 2016's h), {@code [..., c]} of any static width c, feeds
+ * every first-layer unit through an unmasked {@code [c, hidden]} weight: it conditions the flow
+ * without breaking its autoregressive structure, at its full width (no bottleneck of width d).
+ * The two output layers start at a tenth of Glorot's scale, so that a flow starts near the
+ * elementwise map its gate or scale bias gives (Kingma et al.'s initialization near identity).
  */
 final class MaskedAutoencoder {
   private final int dimension;
@@ -76,8 +78,14 @@ final class MaskedAutoencoder {
     return m;
   }
 
-  /** A MADE of {@code nn}'s variables under {@code layer}, with the given hidden widths (at least one). */
-  static MaskedAutoencoder create(Nn nn, String layer, int[] order, boolean context, int... hidden) {
+  /** The output layers' initial scale, relative to Glorot's. */
+  static final float OUTPUT_SCALE = 0.1f;
+
+  /**
+   * A MADE of {@code nn}'s variables under {@code layer}, with the given hidden widths (at least
+   * one), taking a context of width {@code contextWidth} (0: none).
+   */
+  static MaskedAutoencoder create(Nn nn, String layer, int[] order, long contextWidth, int... hidden) {
     Objects.requireNonNull(order, "order");
     if (hidden.length == 0) {
       throw new IllegalArgumentException("MADE needs at least one hidden layer");
@@ -98,11 +106,12 @@ final class MaskedAutoencoder {
       below = degrees;
     }
     Operand<TFloat32> outMask = tf.constant(mask(below, order, true));
-    Operand<TFloat32> contextWeight = context ? FlowOps.weight(nn, layer, "context/kernel", d, hidden[0]) : null;
+    Operand<TFloat32> contextWeight =
+        contextWidth > 0 ? FlowOps.weight(nn, layer, "context/kernel", contextWidth, hidden[0]) : null;
     return new MaskedAutoencoder(d, order, weights, biases, contextWeight,
-        tf.math.mul(FlowOps.weight(nn, layer, "shift/kernel", below.length, d), outMask),
+        tf.math.mul(FlowOps.smallWeight(nn, layer, "shift/kernel", OUTPUT_SCALE, below.length, d), outMask),
         FlowOps.zeros(nn, layer, "shift/bias", d),
-        tf.math.mul(FlowOps.weight(nn, layer, "scale/kernel", below.length, d), outMask),
+        tf.math.mul(FlowOps.smallWeight(nn, layer, "scale/kernel", OUTPUT_SCALE, below.length, d), outMask),
         FlowOps.zeros(nn, layer, "scale/bias", d));
   }
 
@@ -135,24 +144,60 @@ final class MaskedAutoencoder {
     return out;
   }
 
-  /** A context tensor, projected to width d by a dense layer of {@code nn} when it is wider or narrower. */
-  static Operand<TFloat32> context(Nn nn, String layer, Operand<TFloat32> context, int d) {
+  /** A context's static width (0 for none); a flow's context must have one. */
+  static long contextWidth(Operand<TFloat32> context) {
     if (context == null) {
-      return null;
+      return 0;
     }
-    long width = context.shape().isUnknown() ? -1 : context.shape().get(-1);
-    if (width == d) {
-      return context;
-    }
+    long width = context.shape().isUnknown() || context.shape().numDimensions() < 1 ? -1
+        : context.shape().get(context.shape().numDimensions() - 1);
     if (width < 1) {
       throw new IllegalArgumentException("a flow's context needs a static width, got shape " + context.shape());
     }
-    Ops tf = nn.tf();
-    return tf.math.add(FlowOps.matmulLast(tf, context, FlowOps.weight(nn, layer, "context_projection/kernel", width, d)),
-        FlowOps.zeros(nn, layer, "context_projection/bias", d));
+    return width;
   }
 
-  static Operand<TFloat32> map(Operand<TFloat32> context, UnaryOperator<Operand<TFloat32>> f) {
-    return context == null ? null : f.apply(context);
+  /**
+   * The context with {@code f} applied as it is to the flow's parameters, which are {@code d}
+   * wide: {@code f} (a reshape or broadcast of the batch axes, from the node's width d) takes the
+   * context in pieces of width d, the last padded with zeros, and the mapped pieces are put back
+   * together and cut to the context's width. Each piece goes through exactly what a parameter
+   * goes through, so rows stay with their examples whatever {@code f} does to the batch axes.
+   */
+  static Operand<TFloat32> map(Operand<TFloat32> context, UnaryOperator<Operand<TFloat32>> f, int d) {
+    if (context == null) {
+      return null;
+    }
+    long width = contextWidth(context);
+    if (width == d) {
+      return f.apply(context);
+    }
+    int rank = context.shape().numDimensions();
+    Ops tf = Bijector.opsOf(context);
+    int pieces = (int) ((width + d - 1) / d);
+    int padding = (int) (pieces * (long) d - width);
+    Operand<TFloat32> padded = context;
+    if (padding > 0) {
+      int[][] pads = new int[rank][2];
+      pads[rank - 1][1] = padding;
+      padded = tf.pad(context, tf.constant(pads), tf.constant(0f));
+    }
+    List<Operand<TFloat32>> mapped = new ArrayList<>();
+    for (Operand<TFloat32> piece : tf.split(tf.constant(rank - 1), padded, (long) pieces)) {
+      mapped.add(f.apply(piece));
+    }
+    int mappedRank = mapped.get(0).shape().numDimensions();
+    if (mappedRank < 1) {
+      throw new IllegalArgumentException("a flow's context mapped to a tensor of unknown rank");
+    }
+    Operand<TFloat32> whole = tf.concat(mapped, tf.constant(mappedRank - 1));
+    if (padding == 0) {
+      return whole;
+    }
+    long[] begin = new long[mappedRank];
+    long[] size = new long[mappedRank];
+    java.util.Arrays.fill(size, -1);
+    size[mappedRank - 1] = width;
+    return tf.slice(whole, tf.constant(begin), tf.constant(size));
   }
 }

@@ -40,9 +40,9 @@ public final class MaskedAutoregressiveFlow extends Bijector {
       throw new IllegalArgumentException("an autoregressive flow needs dimension >= 1, got " + dimension);
     }
     String layer = nn.layerScope("maf");
-    Operand<TFloat32> c = MaskedAutoencoder.context(nn, layer, context, dimension);
     return new MaskedAutoregressiveFlow(
-        MaskedAutoencoder.create(nn, layer, MaskedAutoencoder.order(dimension, reversed), c != null, hidden), c);
+        MaskedAutoencoder.create(nn, layer, MaskedAutoencoder.order(dimension, reversed),
+        MaskedAutoencoder.contextWidth(context), hidden), context);
   }
 
   /** {@code count} MAF steps of {@code nn}, their orders alternating. */
@@ -89,6 +89,6 @@ public final class MaskedAutoregressiveFlow extends Bijector {
 
   @Override
   public Bijector mapConditioning(UnaryOperator<Operand<TFloat32>> f) {
-    return context == null ? this : new MaskedAutoregressiveFlow(made, MaskedAutoencoder.map(context, f));
+    return context == null ? this : new MaskedAutoregressiveFlow(made, MaskedAutoencoder.map(context, f, made.dimension()));
   }
 }

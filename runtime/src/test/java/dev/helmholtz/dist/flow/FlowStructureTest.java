@@ -39,7 +39,7 @@ class FlowStructureTest {
       int[] order = MaskedAutoencoder.order(5, reversed);
       Operand<TFloat32>[] outputs = new Operand[2];
       try (FlowHarness h = new FlowHarness(5, (nn, tf) -> {
-        MaskedAutoencoder made = MaskedAutoencoder.create(nn, "made", order, false, 7, 6);
+        MaskedAutoencoder made = MaskedAutoencoder.create(nn, "made", order, 0, 7, 6);
         return new Bijector() { // a view of MADE's outputs at the harness's input
           @Override
           public Transformed forwardWithLogDet(Operand<TFloat32> x) {

@@ -14,10 +14,11 @@ import org.tensorflow.types.TInt64;
  * A family of the user's own, written as a user would with only the runtime's public API:
  * independent Gumbel (type I extreme value) variables along the event axis, with z = (x - loc) /
  * scale, density {@code exp(-(z + exp(-z))) / scale}, reparameterized as {@code loc + scale * g}
- * with g standard Gumbel noise.
+ * with g standard Gumbel noise. Its KL between two members has a closed form ({@link #kl}), which
+ * the ELBO of a Gumbel latent with a Gumbel prior uses.
  */
 @Family(reparameterization = Family.Reparameterization.EXPLICIT,
-    factories = {"locScale", "locLogScale"}, standardPrior = "standard")
+    factories = {"locScale", "locLogScale"}, standardPrior = "standard", kl = "kl")
 public final class Gumbel extends Distribution {
   /** The Euler-Mascheroni constant: the standard Gumbel's mean. */
   private static final float EULER_GAMMA = 0.5772156649f;
@@ -100,6 +101,22 @@ public final class Gumbel extends Distribution {
   public Operand<TInt64> shape() {
     Ops tf = tf();
     return tf.broadcastDynamicShape(tf.shape(loc, TInt64.class), tf.shape(scale, TInt64.class));
+  }
+
+  /**
+   * KL(q || p) = log(βp / βq) + (μq − μp) / βp + γ (βq / βp − 1) + exp((μp − μq) / βp) Γ(1 + βq / βp)
+   * − 1, summed over the event axis: with x = μq + βq g, E[g] = γ and E[exp(−t g)] = Γ(1 + t).
+   */
+  public static Operand<TFloat32> kl(Gumbel q, Gumbel p) {
+    Ops tf = q.tf();
+    Operand<TFloat32> ratio = tf.math.div(q.scale, p.scale);
+    Operand<TFloat32> shift = tf.math.div(tf.math.sub(q.loc, p.loc), p.scale);
+    Operand<TFloat32> elementwise = tf.math.add(
+        tf.math.add(tf.math.neg(tf.math.log(ratio)), shift),
+        tf.math.add(tf.math.mul(tf.constant(EULER_GAMMA), tf.math.sub(ratio, tf.constant(1f))),
+            tf.math.sub(tf.math.exp(tf.math.sub(tf.math.lgamma(tf.math.add(ratio, tf.constant(1f))), shift)),
+                tf.constant(1f))));
+    return tf.reduceSum(elementwise, tf.constant(-1));
   }
 
   @Override
