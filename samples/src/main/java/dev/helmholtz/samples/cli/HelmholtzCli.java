@@ -32,6 +32,8 @@ import picocli.CommandLine.ScopeType;
         VaeContinuousCommand.class,
         RbmCommand.class,
         PpcaCommand.class,
+        DbnCommand.class,
+        DbmCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
