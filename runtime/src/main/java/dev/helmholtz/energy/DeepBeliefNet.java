@@ -19,7 +19,7 @@ import java.util.Random;
  * with the top RBM's {@code log Z} from AIS (Salakhutdinov and Murray 2008, {@link #logLikelihoodBound}).
  *
  * <pre>{@code
- * try (DeepBeliefNet dbn = DeepBeliefNet.of(Layer1Model.create(new Layer1()), Layer2Model.create(new Layer2()))) {
+ * try (DeepBeliefNet dbn = DeepBeliefNet.of(BottomRbmModel.create(seed), TopRbmModel.create(seed))) {
  *   dbn.fitGreedily(data, training);
  *   double logZ = dbn.top().annealedLogPartition(dbn.upward(data, 1), 100, schedule).logZ();
  *   DeepBeliefNet.Bound bound = dbn.logLikelihoodBound(test, logZ, 10, seed);
