@@ -71,7 +71,9 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.mixture.VaeMixturePriorModel"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd10.java", "dev.helmholtz.samples.rbm.RbmCd10Model"),
-      Map.entry("dev/helmholtz/samples/rbm/RbmPcd.java", "dev.helmholtz.samples.rbm.RbmPcdModel")));
+      Map.entry("dev/helmholtz/samples/rbm/RbmPcd.java", "dev.helmholtz.samples.rbm.RbmPcdModel"),
+      Map.entry("dev/helmholtz/samples/ppca/LinearVae.java", "dev.helmholtz.samples.ppca.LinearVaeModel"),
+      Map.entry("dev/helmholtz/samples/dbn/DbnTopRbm.java", "dev.helmholtz.samples.dbn.DbnTopRbmModel")));
 
   static Stream<String> sampleModels() {
     return SAMPLE_MODELS.keySet().stream();

@@ -53,6 +53,10 @@ public abstract class EnergyModel extends CompiledModel {
   private Map<String, Operand<TFloat32>> sweep;
   private Map<String, Operand<TFloat32>> sweepMeans;
   private AnnealedImportanceSampling.Ops ais;
+  private final Map<String, Placeholder<TFloat32>> latentData = new LinkedHashMap<>();
+  private final Map<String, Placeholder<TFloat32>> everyNode = new LinkedHashMap<>();
+  private Map<String, Operand<TFloat32>> observedMeansGivenLatents;
+  private Operand<TFloat32> observedLogConditional;
 
   /** The model of {@code spec}; generated constructors call {@link #build()} next. */
   protected EnergyModel(EnergySpec spec, Seed seed, ThreadSettings threads) {
@@ -98,7 +102,51 @@ public abstract class EnergyModel extends CompiledModel {
       sweepMeans.put(v.name(), gibbs.mean(energy, latents, v.name()));
     }
     ais = AnnealedImportanceSampling.build(tf.withSubScope("ais"), spec, gibbs, energy);
+    defineDirectedConditionals(tf, gibbs, energy);
     return new ArrayList<>(training.initializers);
+  }
+
+  /**
+   * p(v | h) for the layers of a deep belief net: each observed node's conditional mean given fed
+   * latents (the other observed nodes at zero), and log p(v | h) of fed observed and latent values.
+   */
+  private void defineDirectedConditionals(Ops tf, BlockGibbs gibbs, EnergyFunction energy) {
+    for (EnergySpec.Node h : spec.latents()) {
+      latentData.put(h.name(), tf.withName("latent_data_" + latentData.size()).placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, h.width()))));
+    }
+    everyNode.putAll(data);
+    everyNode.putAll(latentData);
+    Operand<TFloat32> first = latentData.values().iterator().next();
+    Operand<org.tensorflow.types.TInt64> rows = tf.slice(tf.shape(first, org.tensorflow.types.TInt64.class),
+        tf.constant(new long[] {0}), tf.constant(new long[] {1}));
+    Map<String, Operand<TFloat32>> givenLatents = new LinkedHashMap<>(latentData);
+    for (EnergySpec.Node v : spec.observed()) {
+      givenLatents.put(v.name(), tf.reshape(tf.zeros(tf.concat(List.of(rows, tf.constant(new long[] {v.width()})),
+          tf.constant(0)), TFloat32.class), tf.constant(new long[] {-1, v.width()})));
+    }
+    observedMeansGivenLatents = new LinkedHashMap<>();
+    for (EnergySpec.Node v : spec.observed()) {
+      observedMeansGivenLatents.put(v.name(), gibbs.mean(energy, givenLatents, v.name()));
+    }
+    Map<String, Operand<TFloat32>> values = new LinkedHashMap<>(everyNode);
+    Operand<TFloat32> logProb = null;
+    for (EnergySpec.Node v : spec.observed()) {
+      Operand<TFloat32> x = data.get(v.name());
+      Operand<TFloat32> perUnit;
+      if (v.units() == Units.BERNOULLI) {
+        Operand<TFloat32> logits = gibbs.logits(energy, values, v.name());
+        perUnit = tf.math.sub(tf.math.mul(x, logits), tf.math.softplus(logits));
+      } else {
+        BlockGibbs.Gaussian g = gibbs.gaussian(energy, values, v.name());
+        Operand<TFloat32> d = tf.math.sub(x, g.mean());
+        perUnit = tf.math.mul(tf.constant(0.5f), tf.math.sub(tf.math.log(tf.math.div(g.precision(),
+            tf.constant((float) (2 * Math.PI)))), tf.math.mul(g.precision(), tf.math.square(d))));
+      }
+      Operand<TFloat32> summed = tf.reduceSum(perUnit, tf.constant(1));
+      logProb = logProb == null ? summed : tf.math.add(logProb, summed);
+    }
+    observedLogConditional = logProb;
   }
 
   private EnergyFunction energyFunction(Ops tf) {
@@ -242,6 +290,31 @@ public abstract class EnergyModel extends CompiledModel {
   }
 
   /**
+   * Each observed node's conditional mean given the latent values of {@code latents} (a column per
+   * latent node, by name): p(v = 1 | h) for binary units. This is the directed, top-down
+   * conditional of a deep belief net's lower layers; exact when the observed nodes do not interact
+   * with each other (one observed node, as in an RBM).
+   */
+  public Map<String, float[][]> observedMeans(Dataset latents) {
+    requireOpen();
+    return fetchRows(latents, latentColumns(latents), observedMeansGivenLatents);
+  }
+
+  /**
+   * {@code log p(v | h)} of each row of {@code values} (a column per node, observed and latent):
+   * the log-probability of the observed values under their conditional given the latents; exact
+   * when the observed nodes do not interact with each other. The term a deep belief net's
+   * variational bound takes from each lower layer.
+   */
+  public float[] observedLogConditional(Dataset values) {
+    requireOpen();
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    spec.nodes().forEach(n -> widths.put(n.name(), n.width()));
+    String[] columns = DataColumns.require(spec.modelName(), values, widths);
+    return evaluate(values, columns, everyNode, observedLogConditional);
+  }
+
+  /**
    * {@code log Z} summed exactly over every configuration of the observed nodes (the latents
    * summed out by the free energy): for tiny models, as the check of {@link
    * #annealedLogPartition}. Needs Bernoulli observed nodes of at most 24 units in all.
@@ -325,13 +398,17 @@ public abstract class EnergyModel extends CompiledModel {
   }
 
   private float[] evaluate(Dataset dataset, Operand<TFloat32> fetch) {
-    String[] columns = checkColumns(dataset);
+    return evaluate(dataset, checkColumns(dataset), data, fetch);
+  }
+
+  private float[] evaluate(Dataset dataset, String[] columns, Map<String, Placeholder<TFloat32>> inputs,
+      Operand<TFloat32> fetch) {
     float[] out = new float[dataset.size()];
     int offset = 0;
     Batches batches = dataset.batches(BatchRuns.EVALUATION_BATCH, false, 0, columns);
     while (batches.hasNext()) {
       Batch batch = batches.next();
-      float[] values = BatchRuns.run(session(), batch, columns, data, runner -> runner.fetch(fetch),
+      float[] values = BatchRuns.run(session(), batch, columns, inputs, runner -> runner.fetch(fetch),
           result -> BatchRuns.values((TFloat32) result.get(0)));
       System.arraycopy(values, 0, out, offset, batch.size());
       offset += batch.size();
@@ -340,7 +417,18 @@ public abstract class EnergyModel extends CompiledModel {
   }
 
   private Map<String, float[][]> fetchRows(Dataset dataset, Map<String, Operand<TFloat32>> fetches) {
-    String[] columns = checkColumns(dataset);
+    return fetchRows(dataset, checkColumns(dataset), fetches);
+  }
+
+  private String[] latentColumns(Dataset latents) {
+    Map<String, Integer> widths = new LinkedHashMap<>();
+    spec.latents().forEach(h -> widths.put(h.name(), h.width()));
+    return DataColumns.require(spec.modelName(), latents, widths);
+  }
+
+  private Map<String, float[][]> fetchRows(Dataset dataset, String[] columns, Map<String, Operand<TFloat32>> fetches) {
+    Map<String, Placeholder<TFloat32>> inputs = new LinkedHashMap<>(data);
+    inputs.putAll(latentData);
     Map<String, float[][]> out = new LinkedHashMap<>();
     fetches.keySet().forEach(name -> out.put(name, new float[dataset.size()][]));
     List<String> names = new ArrayList<>(fetches.keySet());
@@ -349,7 +437,7 @@ public abstract class EnergyModel extends CompiledModel {
     while (batches.hasNext()) {
       Batch batch = batches.next();
       int first = offset;
-      BatchRuns.run(session(), batch, columns, data, runner -> {
+      BatchRuns.run(session(), batch, columns, inputs, runner -> {
         fetches.values().forEach(runner::fetch);
         return runner;
       }, (Result result) -> {

@@ -1,0 +1,69 @@
+package dev.helmholtz.samples.dbn;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.energy.EnergyModel;
+import dev.helmholtz.energy.EnergyPass;
+import dev.helmholtz.energy.EnergySpec;
+import dev.helmholtz.energy.Units;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The energy-based model defined by {@link DbnTopRbm}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: contrastive divergence, CD-1 (chains start at the data), by SGD with momentum.
+ * <ul>
+ * <li>{@code features}: observed Bernoulli, event shape [500]; binary units, Bernoulli given the rest; in energy()
+ * <li>{@code top}: latent Bernoulli, event shape [2000]; binary units, Bernoulli given the rest, summed out of the free energy; in energy()
+ * </ul>
+ * <p>Gibbs sweep: top given features, then features given top.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class DbnTopRbmModel extends EnergyModel {
+  private static final EnergySpec SPEC = EnergySpec.builder("dev.helmholtz.samples.dbn.DbnTopRbm")
+      .contrastiveDivergence(1, 0)
+      .observed("features", Units.BERNOULLI, 500)
+      .latent("top", Units.BERNOULLI, 2000)
+      .build();
+
+  private final DbnTopRbm model;
+
+  private DbnTopRbmModel(DbnTopRbm model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link DbnTopRbm} and the default thread settings.
+   */
+  public static DbnTopRbmModel create(Seed seed) {
+    return new DbnTopRbmModel(new DbnTopRbm(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static DbnTopRbmModel create(DbnTopRbm model, Seed seed, ThreadSettings threads) {
+    return new DbnTopRbmModel(model, seed, threads);
+  }
+
+  /**
+   * The free energy of each row of features ({@code [rows][500]}), its latents summed out: {@code [rows]}.
+   */
+  public float[] freeEnergy(float[][] features) {
+    return freeEnergy(Dataset.of("features", features));
+  }
+
+  @Override
+  protected Operand<TFloat32> defineEnergy(EnergyPass pass) {
+    return model.energy(pass.network("energy"), pass.node("features"), pass.node("top"));
+  }
+}

@@ -1,0 +1,237 @@
+package dev.helmholtz.energy;
+
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingSummary;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A deep belief net (Hinton, Osindero and Teh 2006): a stack of restricted Boltzmann machines, each
+ * an {@code @Energy} model of one observed and one Bernoulli latent node, the latent of one the
+ * observed of the next. Its distribution is an RBM at the top over the last two layers, with
+ * directed sigmoid connections downward through the lower layers' conditionals {@code p(h_(l-1) |
+ * h_l)}. Trained greedily, layer by layer ({@link #fitGreedily}); sampled by Gibbs chains in the top
+ * RBM, then down ({@link #sample}); evaluated by the variational lower bound on {@code log p(v)}
+ * with the top RBM's {@code log Z} from AIS (Salakhutdinov and Murray 2008, {@link #logLikelihoodBound}).
+ *
+ * <pre>{@code
+ * try (DeepBeliefNet dbn = DeepBeliefNet.of(BottomRbmModel.create(seed), TopRbmModel.create(seed))) {
+ *   dbn.fitGreedily(data, training);
+ *   double logZ = dbn.top().annealedLogPartition(dbn.upward(data, 1), 100, schedule).logZ();
+ *   DeepBeliefNet.Bound bound = dbn.logLikelihoodBound(test, logZ, 10, seed);
+ * }
+ * }</pre>
+ *
+ * <p>The net owns its layers: closing it closes them.
+ */
+public final class DeepBeliefNet implements AutoCloseable {
+  private final List<EnergyModel> layers;
+
+  private DeepBeliefNet(List<EnergyModel> layers) {
+    this.layers = List.copyOf(layers);
+  }
+
+  /**
+   * The net of {@code layers}, bottom first: each an RBM of one observed and one Bernoulli latent
+   * node, each layer's latent as wide as the next layer's observed node (which must be Bernoulli;
+   * the bottom one may have Gaussian units).
+   *
+   * @throws IllegalArgumentException for fewer than two layers, a layer of another shape, or widths
+   *     that do not chain
+   */
+  public static DeepBeliefNet of(EnergyModel... layers) {
+    if (layers.length < 2) {
+      throw new IllegalArgumentException("a deep belief net needs at least two RBMs, got " + layers.length);
+    }
+    for (int l = 0; l < layers.length; l++) {
+      EnergySpec spec = Objects.requireNonNull(layers[l], "layer " + l).spec();
+      if (spec.observed().size() != 1 || spec.latents().size() != 1) {
+        throw new IllegalArgumentException("layer " + l + " (" + spec.modelName() + ") has " + spec.observed().size()
+            + " observed and " + spec.latents().size() + " latent nodes; a deep belief net stacks RBMs of one each");
+      }
+      if (l > 0) {
+        EnergySpec.Node below = layers[l - 1].spec().latents().get(0);
+        EnergySpec.Node input = spec.observed().get(0);
+        if (input.width() != below.width() || input.units() != Units.BERNOULLI) {
+          throw new IllegalArgumentException("layer " + l + " (" + spec.modelName() + ") observes '" + input.name()
+              + "', " + input.width() + " " + input.units() + " units, but the layer below's latent '" + below.name()
+              + "' has " + below.width() + " Bernoulli units");
+        }
+      }
+    }
+    return new DeepBeliefNet(List.of(layers));
+  }
+
+  /** The RBMs, bottom first. */
+  public List<EnergyModel> layers() {
+    return layers;
+  }
+
+  /** The top RBM, whose {@code log Z} the bound needs. */
+  public EnergyModel top() {
+    return layers.get(layers.size() - 1);
+  }
+
+  /**
+   * Greedy layer-wise training (Hinton et al. 2006): the bottom RBM on {@code data}, then each next
+   * RBM on the posterior of the layer below, its data the posterior means {@code p(h = 1 | input)}
+   * binarized afresh each epoch (samples of the posterior, a new draw every epoch). {@code
+   * perLayer} holds one training per layer, or one for all.
+   *
+   * @return each layer's summary, bottom first
+   */
+  public List<TrainingSummary> fitGreedily(Dataset data, Training... perLayer) {
+    if (perLayer.length != 1 && perLayer.length != layers.size()) {
+      throw new IllegalArgumentException("give one training for every layer or one for all; got " + perLayer.length
+          + " for " + layers.size() + " layers");
+    }
+    List<TrainingSummary> summaries = new ArrayList<>();
+    Dataset input = data;
+    for (int l = 0; l < layers.size(); l++) {
+      summaries.add(layers.get(l).fit(input, perLayer[perLayer.length == 1 ? 0 : l]));
+      if (l + 1 < layers.size()) {
+        input = upwardFrom(l, input).dynamicallyBinarized(inputName(l + 1));
+      }
+    }
+    return summaries;
+  }
+
+  /**
+   * {@code data} carried up to layer {@code layer}'s input: the posterior means of each layer below,
+   * in turn, as a column named for that layer's observed node. Layer 0 is the data itself.
+   */
+  public Dataset upward(Dataset data, int layer) {
+    Objects.checkIndex(layer, layers.size());
+    Dataset input = data;
+    for (int l = 0; l < layer; l++) {
+      input = upwardFrom(l, input);
+    }
+    return input;
+  }
+
+  private Dataset upwardFrom(int l, Dataset input) {
+    EnergyModel layer = layers.get(l);
+    float[][] means = layer.latentMeans(input).get(layer.spec().latents().get(0).name());
+    return Dataset.of(inputName(l + 1), means);
+  }
+
+  /**
+   * {@code n} samples of the visible layer: {@code sweeps} Gibbs sweeps of the top RBM from {@code
+   * start} (rows of the top RBM's input, e.g. {@link #upward} of some data, binarized), then one
+   * draw of each lower layer given the one above, down to the bottom, whose conditional means are
+   * returned (the usual picture). Draws from {@code seed}.
+   */
+  public float[][] sample(Dataset start, int sweeps, long seed) {
+    EnergyModel top = top();
+    Map<String, float[][]> chains = top.gibbsChains(start, sweeps);
+    float[][] state = chains.get(inputName(layers.size() - 1));
+    Random random = new Random(seed);
+    for (int l = layers.size() - 2; l >= 0; l--) {
+      EnergyModel layer = layers.get(l);
+      float[][] means = layer.observedMeans(Dataset.of(layer.spec().latents().get(0).name(), state))
+          .get(inputName(l));
+      state = l == 0 ? means : bernoulli(means, random);
+    }
+    return state;
+  }
+
+  /**
+   * A variational lower bound on the mean {@code log p(v)} of {@code data} (Salakhutdinov and Murray
+   * 2008, eq. 16, for any depth): with {@code Q} the stack of the RBMs' posteriors {@code Q(h_l |
+   * h_(l-1))} (the greedy recognition model), {@code log p(v) >= E_Q[sum_l log p(h_(l-1) | h_l) -
+   * F_top(h_(L-1))] + H(Q) - log Z_top}, each layer's entropy exact given the layer below and the
+   * rest averaged over {@code samples} draws per example. With {@code logZTop} from AIS it is an
+   * estimate of a bound, as in the paper; with the exact {@code log Z} (tiny nets) a bound whose
+   * Monte Carlo estimate is unbiased.
+   */
+  public Bound logLikelihoodBound(Dataset data, double logZTop, int samples, long seed) {
+    if (samples < 1) {
+      throw new IllegalArgumentException("samples must be at least 1, was " + samples);
+    }
+    int n = data.size();
+    double[] perExample = new double[n];
+    Random random = new Random(seed);
+    // The first layer's posterior means are the same for every draw.
+    EnergyModel bottom = layers.get(0);
+    String firstLatent = bottom.spec().latents().get(0).name();
+    float[][] firstMeans = bottom.latentMeans(data).get(firstLatent);
+    double[] firstEntropy = entropies(firstMeans);
+    for (int s = 0; s < samples; s++) {
+      Dataset below = data;
+      float[][] means = firstMeans;
+      double[] term = firstEntropy.clone();
+      for (int l = 0; l + 1 < layers.size(); l++) {
+        EnergyModel layer = layers.get(l);
+        String latent = layer.spec().latents().get(0).name();
+        if (l > 0) {
+          means = layer.latentMeans(below).get(latent);
+          double[] h = entropies(means);
+          for (int i = 0; i < n; i++) {
+            term[i] += h[i];
+          }
+        }
+        float[][] drawn = bernoulli(means, random);
+        float[] logConditional = layer.observedLogConditional(below.with(latent, drawn));
+        for (int i = 0; i < n; i++) {
+          term[i] += logConditional[i];
+        }
+        below = Dataset.of(inputName(l + 1), drawn);
+      }
+      float[] free = top().freeEnergy(below);
+      for (int i = 0; i < n; i++) {
+        perExample[i] += (term[i] - free[i] - logZTop) / samples;
+      }
+    }
+    double mean = 0;
+    for (double b : perExample) {
+      mean += b / n;
+    }
+    double variance = 0;
+    for (double b : perExample) {
+      variance += (b - mean) * (b - mean) / Math.max(1, n - 1);
+    }
+    return new Bound(mean, Math.sqrt(variance / n), perExample);
+  }
+
+  /**
+   * A lower bound on the mean log-likelihood, with the standard error of that mean over the
+   * examples, and each example's bound.
+   */
+  public record Bound(double mean, double standardError, double[] perExample) {}
+
+  private String inputName(int layer) {
+    return layers.get(layer).spec().observed().get(0).name();
+  }
+
+  private static double[] entropies(float[][] means) {
+    double[] out = new double[means.length];
+    for (int i = 0; i < means.length; i++) {
+      double h = 0;
+      for (float p : means[i]) {
+        h -= (p > 0 ? p * Math.log(p) : 0) + (p < 1 ? (1 - p) * Math.log1p(-p) : 0);
+      }
+      out[i] = h;
+    }
+    return out;
+  }
+
+  private static float[][] bernoulli(float[][] means, Random random) {
+    float[][] out = new float[means.length][];
+    for (int i = 0; i < means.length; i++) {
+      out[i] = new float[means[i].length];
+      for (int j = 0; j < means[i].length; j++) {
+        out[i][j] = random.nextFloat() < means[i][j] ? 1f : 0f;
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    layers.forEach(EnergyModel::close);
+  }
+}
