@@ -53,6 +53,8 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/cvae/ConditionalVae.java", "dev.helmholtz.samples.cvae.ConditionalVaeModel"),
       Map.entry("dev/helmholtz/samples/ssvae/SemiSupervisedVae.java",
           "dev.helmholtz.samples.ssvae.SemiSupervisedVaeModel"),
+      Map.entry("dev/helmholtz/samples/ssvae/StackedSemiSupervisedVae.java",
+          "dev.helmholtz.samples.ssvae.StackedSemiSupervisedVaeModel"),
       Map.entry("dev/helmholtz/samples/gumbel/GumbelSoftmaxVae.java",
           "dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel"),
       Map.entry("dev/helmholtz/samples/gan/MnistGan.java", "dev.helmholtz.samples.gan.MnistGanModel"),
