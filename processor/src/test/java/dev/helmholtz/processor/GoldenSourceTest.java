@@ -48,6 +48,7 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/sbn/SbnNvil.java", "dev.helmholtz.samples.sbn.SbnNvilModel"),
       Map.entry("dev/helmholtz/samples/sbn/SbnVimco.java", "dev.helmholtz.samples.sbn.SbnVimcoModel"),
       Map.entry("dev/helmholtz/samples/sbn/SbnWakeSleep.java", "dev.helmholtz.samples.sbn.SbnWakeSleepModel"),
+      Map.entry("dev/helmholtz/samples/sbn/SbnAdaptiveIs.java", "dev.helmholtz.samples.sbn.SbnAdaptiveIsModel"),
       Map.entry("dev/helmholtz/samples/sbn/SbnReweightedWakeSleep.java",
           "dev.helmholtz.samples.sbn.SbnReweightedWakeSleepModel"),
       Map.entry("dev/helmholtz/samples/cvae/ConditionalVae.java", "dev.helmholtz.samples.cvae.ConditionalVaeModel"),

@@ -29,7 +29,11 @@ public enum ObjectiveTraits {
       SampleCount.exactlyOne("draws one sample per example; use REWEIGHTED_WAKE_SLEEP to weight several"),
       SampleGradients.NONE, ObjectiveKind.WAKE_SLEEP, Allows.RELAXATIONS),
   REWEIGHTED_WAKE_SLEEP(ObjectiveKind.REWEIGHTED_WAKE_SLEEP, SampleCount.any(), SampleGradients.NONE,
-      ObjectiveKind.REWEIGHTED_WAKE_SLEEP, Allows.RELAXATIONS);
+      ObjectiveKind.REWEIGHTED_WAKE_SLEEP, Allows.RELAXATIONS),
+  ADAPTIVE_IMPORTANCE_SAMPLING(ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING,
+      SampleCount.atLeastTwo("needs at least 2 samples per example: one sample's self-normalized weight is 1,"
+          + " and its proposal gradient is noise"),
+      SampleGradients.NONE, ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING, Allows.RELAXATIONS);
 
   /** What an objective may allow beyond its samples and gradients. */
   private enum Allows {
