@@ -46,5 +46,14 @@ public enum ObjectiveKind {
    * the wake phase fits p and q to samples of q weighted by their normalized importance weights,
    * and a sleep phase also fits q to dreams from p.
    */
-  REWEIGHTED_WAKE_SLEEP
+  REWEIGHTED_WAKE_SLEEP,
+  /**
+   * Adaptive importance sampling (ZhuSuan's {@code klpq}; reweighted wake-sleep's wake phases
+   * without the sleep phase, Bornschein &amp; Bengio 2015) with {@link Objective#samples()} &ge; 2
+   * samples: p is fitted to samples of q weighted by their self-normalized importance weights (the
+   * gradient of the importance-weighted log-likelihood), and q, the proposal, to the same weighted
+   * samples, which descends the inclusive KL(p(z | x) || q(z | x)). No gradient passes through a
+   * sample, so any latent family works.
+   */
+  ADAPTIVE_IMPORTANCE_SAMPLING
 }

@@ -51,6 +51,8 @@ import picocli.CommandLine.Option;
  *   <li>{@code conv}: ms/step of the generated convolutional VAE against {@link HandWrittenConvVae},
  *       the same model in raw TensorFlow Java, at batch 32 and 128 ({@link ConvSection}).
  *   <li>{@code profile} (not run by default): the training step's time by op type ({@link StepProfile}).
+ *   <li>{@code m2} (not run by default): ms/step of the semi-supervised VAE M2 with q(z | x, y)'s
+ *       first layer shared against the same layer on the class-tiled x ({@link M2Section}).
  *   <li>{@code threads} (not run by default): ms/step for several intra/inter-op settings, each
  *       in fresh JVMs, since TensorFlow sizes its intra-op pool once per process.
  * </ul>
@@ -66,10 +68,10 @@ import picocli.CommandLine.Option;
         + " and a summary with the targets; exits 0 whatever the figures.")
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> SECTIONS = List.of("training", "eval", "processor", "cold", "conv", "profile",
-      "threads");
+      "threads", "m2");
 
   @Option(names = "--sections", split = ",", defaultValue = "training,eval,processor,cold,conv",
-      description = "Sections to run, of " + "training, eval, processor, cold, conv, profile, threads (default: ${DEFAULT-VALUE}).")
+      description = "Sections to run, of " + "training, eval, processor, cold, conv, profile, threads, m2 (default: ${DEFAULT-VALUE}).")
   List<String> sections;
 
   @Option(names = "--batch-sizes", split = ",", defaultValue = "32,128,512",
@@ -127,6 +129,13 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--thread-passes", defaultValue = "3", description = "Fresh JVMs per setting in the threads section (default: ${DEFAULT-VALUE}).")
   int threadPasses;
+
+  @Option(names = "--m2-rounds", defaultValue = "5", description = "Timed rounds of the m2 section (default: ${DEFAULT-VALUE}).")
+  int m2Rounds;
+
+  @Option(names = "--m2-block-steps", defaultValue = "10", description = "Training steps per timed block of the m2"
+      + " section, at batch 100 (default: ${DEFAULT-VALUE}).")
+  int m2BlockSteps;
 
   @Option(names = "--threads", split = ",",
       description = "TensorFlow intra-op,inter-op threads and training towers for the in-process sections (default: ThreadSettings.defaults()).")
@@ -225,11 +234,14 @@ public final class BenchCommand implements Callable<Integer> {
     Dataset train = null;
     Mnist mnist = null;
     Dataset images = null;
-    if (run.contains("training") || run.contains("eval") || run.contains("profile") || run.contains("conv")) {
+    Mnist.Split m2Split = null;
+    if (run.contains("training") || run.contains("eval") || run.contains("profile") || run.contains("conv")
+        || run.contains("m2")) {
       mnist = Mnist.loadDefault();
       Mnist.Split split = trainExamples == null ? mnist.train() : mnist.train().take(trainExamples);
       train = split.dataset("x").dynamicallyBinarized("x");
       images = split.imageDataset("x");
+      m2Split = split;
     }
     for (String section : run) {
       long start = System.nanoTime();
@@ -241,6 +253,8 @@ public final class BenchCommand implements Callable<Integer> {
         case "conv" -> new ConvSection(convBatchSizes, convRounds, convBlockSteps, convWarmupSteps, learningRate, seed,
             targetRatio).run(out, images, threadSettings, summary);
         case "profile" -> profile(out, train, threadSettings);
+        case "m2" -> new M2Section(100, m2Rounds, m2BlockSteps, convWarmupSteps, learningRate, seed)
+            .run(out, m2Split, threadSettings, summary);
         default -> threadSettings(out);
       }
       out.printf(Locale.ROOT, "(%s took %.1f s)%n%n", section, (System.nanoTime() - start) / 1e9);
@@ -272,6 +286,9 @@ public final class BenchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--latents: " + latent + " has no generated model; the sweep has"
             + " one model class per latent size: 10 (Latent10Vae), 50 (Vae), 200 (Latent200Vae)");
       }
+    }
+    if (m2Rounds < 1 || m2BlockSteps < 1) {
+      throw new IllegalArgumentException("--m2-rounds and --m2-block-steps must be >= 1");
     }
     if (convBatchSizes.stream().anyMatch(b -> b < 1) || convRounds < 1 || convBlockSteps < 1 || convWarmupSteps < 0) {
       throw new IllegalArgumentException("--conv-batch-sizes, --conv-rounds and --conv-block-steps must be >= 1,"

@@ -139,4 +139,15 @@ class FlowModelsTest {
             + "scores values dreamed from p under q(z | ...)",
         "TransformedDistribution encode(");
   }
+
+  @Test
+  void aFlowPosteriorUnderAdaptiveImportanceSampling() {
+    assertOnlyError(source("@Model(objective = @Objective(kind = ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING,"
+                + " samples = 2))\nclass M {\n",
+            "  @Latent(shape = 2) Normal z;\n  @Observed(shape = 4) Bernoulli x;\n", FLOW_ENCODER, DECODER, "}\n"),
+        "[HelmholtzFlowObjective] @Encoder(\"z\") encode() returns a flow posterior, but the"
+            + " ADAPTIVE_IMPORTANCE_SAMPLING objective scores values drawn from q and held fixed (no gradient through"
+            + " the draw) under q(z | ...)",
+        "TransformedDistribution encode(");
+  }
 }

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.tensorflow.Operand;
@@ -50,6 +51,10 @@ public final class Nn {
   /** Rows per sample copy ({@code B} of a {@code [k * B, ...]} fold), or null: one group. */
   private final Operand<TInt32> rowsPerCopy;
   private final Map<String, Integer> layerCounts = new HashMap<>();
+  /** The pass's repeated operands (see {@link RepeatedRows}); empty for a helper built without them. */
+  private final RepeatedRows repeated;
+  /** The parts of each {@link #concat} this helper made, so {@link #dense} can split its product. */
+  private final Map<org.tensorflow.Output<?>, List<Operand<TFloat32>>> concatParts = new HashMap<>();
   private float weightDecay;
   private boolean spectralNormalization;
 
@@ -75,6 +80,16 @@ public final class Nn {
    * copy. {@code rowsPerCopy} null means every input is one group.
    */
   public Nn(VariableStore store, String scope, Mode mode, Operand<TInt32> rowsPerCopy) {
+    this(store, scope, mode, rowsPerCopy, new RepeatedRows());
+  }
+
+  /**
+   * A helper as {@link #Nn(VariableStore, String, Mode, Operand)} that knows which of its inputs
+   * are sample copies of a per-example value ({@code repeated}), so that a {@link #dense} layer on
+   * them multiplies each example once (see {@link RepeatedRows}).
+   */
+  public Nn(VariableStore store, String scope, Mode mode, Operand<TInt32> rowsPerCopy, RepeatedRows repeated) {
+    this.repeated = Objects.requireNonNull(repeated, "repeated");
     this.store = Objects.requireNonNull(store, "store");
     this.scope = Objects.requireNonNull(scope, "scope");
     this.mode = Objects.requireNonNull(mode, "mode");
@@ -218,6 +233,10 @@ public final class Nn {
     Operand<TFloat32> bias =
         store.variable(layer + "/bias", Shape.of(units), VariableStore.zeros());
     Ops tf = store.scope(layer);
+    Optional<Operand<TFloat32>> once = repeated.dense(tf, x, concatParts.get(x.asOutput()), kernel, bias, activation);
+    if (once.isPresent()) {
+      return once.get();
+    }
     Operand<TFloat32> y;
     if (shape.numDimensions() == 2) {
       y = tf.nn.biasAdd(tf.linalg.matMul(x, kernel), bias);
@@ -229,12 +248,33 @@ public final class Nn {
     return activate(tf, y, activation);
   }
 
+  /**
+   * The concatenation of {@code parts} along their last axis, {@code [n, a + b + ...]}: what joins
+   * a network's inputs (x and y in a semi-supervised VAE's q(z | x, y)). A {@link #dense} layer on
+   * it that sees a part the pass repeated once per sample ({@link RepeatedRows}) multiplies that
+   * part once per example instead of once per copy; {@code tf().concat} gives the same values
+   * without telling this helper the parts, so every copy is multiplied.
+   *
+   * @throws IllegalArgumentException if {@code parts} is empty
+   */
+  @SafeVarargs
+  public final Operand<TFloat32> concat(Operand<TFloat32>... parts) {
+    if (parts.length == 0) {
+      throw new IllegalArgumentException("concat needs at least one part");
+    }
+    List<Operand<TFloat32>> list = List.of(parts);
+    Ops tf = tf();
+    Operand<TFloat32> joined = tf.concat(list, tf.constant(-1));
+    concatParts.put(joined.asOutput(), list);
+    return joined;
+  }
+
   /** Applies {@code activation} elementwise ({@code LINEAR} returns {@code x} itself). */
   public Operand<TFloat32> activate(Operand<TFloat32> x, Activation activation) {
     return activate(tf(), x, activation);
   }
 
-  private static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation activation) {
+  static Operand<TFloat32> activate(Ops tf, Operand<TFloat32> x, Activation activation) {
     Objects.requireNonNull(x, "x");
     Objects.requireNonNull(activation, "activation");
     return switch (activation) {

@@ -40,6 +40,7 @@ public interface TrainingObjective {
       case NVIL -> new NvilObjective(samples);
       case WAKE_SLEEP -> new WakeSleepObjective(samples);
       case REWEIGHTED_WAKE_SLEEP -> new ReweightedWakeSleepObjective(samples);
+      case ADAPTIVE_IMPORTANCE_SAMPLING -> new AdaptiveImportanceSamplingObjective(samples);
     };
   }
 

@@ -11,6 +11,7 @@ import dev.helmholtz.dist.Support;
 import dev.helmholtz.dist.Supports;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.Nn;
+import dev.helmholtz.nn.RepeatedRows;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.EnumeratedBound;
 import dev.helmholtz.objective.ObjectivePass;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -100,6 +102,9 @@ public final class InferencePass implements ObjectivePass {
   private final Map<String, Operand<TFloat32>> latentValues = new LinkedHashMap<>();
   private final Map<String, Operand<TFloat32>> observedMeans = new LinkedHashMap<>();
   private final Map<String, ObservedSupport> observedSupports = new LinkedHashMap<>();
+  /** What {@link #tileAndFold} made, so that a network's first dense layer multiplies each example once. */
+  private final RepeatedRows repeatedRows = new RepeatedRows();
+  private final UnaryOperator<Operand<TFloat32>> tile = this::tile;
 
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
       Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode) {
@@ -165,7 +170,7 @@ public final class InferencePass implements ObjectivePass {
    * that batch normalization in training takes its statistics per sample copy of a fold.
    */
   public Nn network(String name) {
-    return new Nn(variables, name, networkMode, batch);
+    return new Nn(variables, name, networkMode, batch, repeatedRows);
   }
 
   /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: the pass a training step minimizes. */
@@ -196,11 +201,20 @@ public final class InferencePass implements ObjectivePass {
     return tf.reshape(sampled, tf.constant(java.util.Arrays.copyOfRange(shape, 1, shape.length)));
   }
 
-  /** {@code [B, event...]} to {@code [k * B, event...]}: the value repeated for every sample, in fold's order. */
+  /**
+   * {@code [B, event...]} to {@code [k * B, event...]}: the value repeated for every sample, in
+   * fold's order. The networks of this pass know the result for a repeat of {@code unsampled}
+   * ({@link RepeatedRows}): a dense layer on it, or on an {@link Nn#concat} of it, multiplies each
+   * example once and repeats the product.
+   */
   public Operand<TFloat32> tileAndFold(Operand<TFloat32> unsampled) {
     if (!sampleAxis) {
       return unsampled;
     }
+    return repeatedRows.register(tile(unsampled), unsampled, tile);
+  }
+
+  private Operand<TFloat32> tile(Operand<TFloat32> unsampled) {
     List<Operand<TInt32>> multiples = new java.util.ArrayList<>(List.of(k));
     for (int axis = 1; axis < unsampled.shape().numDimensions(); axis++) {
       multiples.add(tf.constant(1));

@@ -366,6 +366,38 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   }
 
   /**
+   * Composes this model with another: {@code data} encoded to the mean of q({@code latent} | ...)
+   * for each example, as the column {@code as} of a new data set, which another model observing a
+   * node {@code as} trains and is evaluated on (Kingma et al.'s M1+M2: a trained VAE's posterior
+   * means as the observed node of a semi-supervised VAE). The columns of {@code data} that this
+   * model does not observe (labels, say) come along row for row; those it observes (the images)
+   * do not. The features are the {@link #encodeAll} values, unchanged.
+   *
+   * @throws IllegalArgumentException if {@code latent} is not a latent of this model, or {@code
+   *     as} names a column that comes along
+   */
+  public Dataset encodeMeans(Dataset data, String latent, String as) {
+    requireOpen();
+    if (spec.latents().stream().noneMatch(node -> node.name().equals(latent))) {
+      throw new IllegalArgumentException("'" + latent + "' is not a latent of " + spec.modelName() + "; its latents are "
+          + spec.latents().stream().map(ModelSpec.Node::name).toList());
+    }
+    float[][] means = encodeAll(data).get(latent);
+    Dataset encoded = Dataset.of(as, means);
+    for (String column : data.columns()) {
+      if (spec.observed().stream().anyMatch(node -> node.name().equals(column))) {
+        continue;
+      }
+      if (column.equals(as)) {
+        throw new IllegalArgumentException("the data already has a column '" + as + "' that would come along with"
+            + " the encoded '" + latent + "'; name the features otherwise");
+      }
+      encoded = encoded.with(column, data.flat(column), data.eventShape(column));
+    }
+    return encoded;
+  }
+
+  /**
    * q(y | x) of the enumerated latent y for each example, {@code [rows][classes]}: the
    * classifier the semi-supervised model learns.
    *

@@ -26,6 +26,8 @@ final class TinySemiSupervised extends VariationalModel {
   static final int OBSERVED = 2;
   static final float Z_SCALE = 0.1f;
 
+  private final boolean sharedFirstLayer;
+
   static final String CLASSIFIER_KERNEL = "classify/dense_0/kernel";
   static final String CLASSIFIER_BIAS = "classify/dense_0/bias";
 
@@ -34,12 +36,18 @@ final class TinySemiSupervised extends VariationalModel {
   }
 
   TinySemiSupervised(Seed seed, double classificationWeight, ThreadSettings threads) {
+    this(seed, classificationWeight, threads, false);
+  }
+
+  /** With {@code sharedFirstLayer}, q(z | x, y) joins x and y by {@link Nn#concat}, so it multiplies x once per example. */
+  TinySemiSupervised(Seed seed, double classificationWeight, ThreadSettings threads, boolean sharedFirstLayer) {
     super(ModelSpec.builder("TinySemiSupervised")
         .objective(ObjectiveKind.ELBO, 1)
         .enumerated("y", CLASSES, classificationWeight)
         .latent("z", 1)
         .observed("x", OBSERVED)
         .build(), seed, threads);
+    this.sharedFirstLayer = sharedFirstLayer;
     build();
   }
 
@@ -65,8 +73,8 @@ final class TinySemiSupervised extends VariationalModel {
     pass.draw("x", Bernoulli.logits(pass.network("decode").dense(y, OBSERVED)));
   }
 
-  private static Normal encode(Nn nn, Operand<TFloat32> x, Operand<TFloat32> y) {
-    Operand<TFloat32> in = nn.tf().concat(List.of(x, y), nn.tf().constant(-1));
+  private Normal encode(Nn nn, Operand<TFloat32> x, Operand<TFloat32> y) {
+    Operand<TFloat32> in = sharedFirstLayer ? nn.concat(x, y) : nn.tf().concat(List.of(x, y), nn.tf().constant(-1));
     // Scaled down: q(z | x, y) stays close to p(z), so importance weights vary little and the
     // log-likelihood test converges.
     Operand<TFloat32> scale = nn.tf().constant(Z_SCALE);

@@ -142,8 +142,8 @@ public enum Diagnostic {
   FLOW_TARGET("FlowTarget", Kind.ERROR,
       "%s(\"%s\") %s() returns a TransformedDistribution for %s"),
   FLOW_OBJECTIVE("FlowObjective", Kind.ERROR,
-      "@Encoder(\"%s\") %s() returns a flow posterior, but the %s objective scores values dreamed "
-          + "from p under q(%s | ...), which a flow can do only through its inverse (d passes of an "
+      "@Encoder(\"%s\") %s() returns a flow posterior, but the %s objective scores values %s under "
+          + "q(%s | ...), which a flow can do only through its inverse (d passes of an "
           + "autoregressive network, and none at all for planar flows): train it with ELBO, IWAE, NVIL "
           + "or VIMCO, or return %s"),
 

@@ -65,7 +65,9 @@ final class FlowRule implements ValidationRule {
       ObjectiveTraits traits = ObjectiveTraits.of(model.objective());
       if (network.role() == NetworkRole.ENCODER && !traits.differentiatesSamples()) {
         reporter.report(Diagnostic.FLOW_OBJECTIVE, network.method(), node.name(),
-            network.methodName(), model.objective(), node.name(), family.simpleName());
+            network.methodName(), model.objective(),
+            traits.dreams() ? "dreamed from p" : "drawn from q and held fixed (no gradient through the draw)",
+            node.name(), family.simpleName());
       }
     }
   }

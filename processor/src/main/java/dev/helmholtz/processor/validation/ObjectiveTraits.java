@@ -27,9 +27,13 @@ public enum ObjectiveTraits {
       SampleGradients.PATHWISE_OR_SCORE_FUNCTION, ObjectiveKind.VIMCO),
   WAKE_SLEEP(ObjectiveKind.WAKE_SLEEP,
       SampleCount.exactlyOne("draws one sample per example; use REWEIGHTED_WAKE_SLEEP to weight several"),
-      SampleGradients.NONE, ObjectiveKind.WAKE_SLEEP, Allows.RELAXATIONS),
+      SampleGradients.NONE, ObjectiveKind.WAKE_SLEEP, Allows.RELAXATIONS, Allows.DREAMS),
   REWEIGHTED_WAKE_SLEEP(ObjectiveKind.REWEIGHTED_WAKE_SLEEP, SampleCount.any(), SampleGradients.NONE,
-      ObjectiveKind.REWEIGHTED_WAKE_SLEEP, Allows.RELAXATIONS);
+      ObjectiveKind.REWEIGHTED_WAKE_SLEEP, Allows.RELAXATIONS, Allows.DREAMS),
+  ADAPTIVE_IMPORTANCE_SAMPLING(ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING,
+      SampleCount.atLeastTwo("needs at least 2 samples per example: one sample's self-normalized weight is 1,"
+          + " and its proposal gradient is noise"),
+      SampleGradients.NONE, ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING, Allows.RELAXATIONS);
 
   /** What an objective may allow beyond its samples and gradients. */
   private enum Allows {
@@ -38,7 +42,9 @@ public enum ObjectiveTraits {
     /** A latent summed out by enumeration of its classes (with one sample). */
     ENUMERATION,
     /** Training through each latent's KL term, rather than through log importance weights. */
-    KL_TERM
+    KL_TERM,
+    /** A sleep phase: values dreamed from p, scored under q. */
+    DREAMS
   }
 
   /** How an objective's gradient reaches the encoders through a latent's samples. */
@@ -145,6 +151,11 @@ public enum ObjectiveTraits {
   /** Whether training goes through each latent's KL term; the others use log importance weights. */
   public boolean trainsThroughKl() {
     return allows.contains(Allows.KL_TERM);
+  }
+
+  /** Whether it has a sleep phase, scoring values dreamed from p under q (the wake-sleep pair). */
+  public boolean dreams() {
+    return allows.contains(Allows.DREAMS);
   }
 
   /**

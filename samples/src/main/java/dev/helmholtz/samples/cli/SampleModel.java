@@ -15,6 +15,8 @@ import dev.helmholtz.samples.iwae.VaeK50;
 import dev.helmholtz.samples.iwae.VaeK50Model;
 import dev.helmholtz.samples.iwae.VaeK5;
 import dev.helmholtz.samples.iwae.VaeK5Model;
+import dev.helmholtz.samples.sbn.SbnAdaptiveIs;
+import dev.helmholtz.samples.sbn.SbnAdaptiveIsModel;
 import dev.helmholtz.samples.sbn.SbnNvil;
 import dev.helmholtz.samples.sbn.SbnNvilModel;
 import dev.helmholtz.samples.sbn.SbnReweightedWakeSleep;
@@ -48,6 +50,8 @@ public enum SampleModel {
       (seed, threads) -> SbnWakeSleepModel.create(new SbnWakeSleep(), seed, threads)),
   SBN_REWEIGHTED_WAKE_SLEEP("sbn-rws", "sigmoid belief net (200 binary latents), reweighted wake-sleep k=5",
       (seed, threads) -> SbnReweightedWakeSleepModel.create(new SbnReweightedWakeSleep(), seed, threads)),
+  SBN_ADAPTIVE_IS("sbn-adaptive-is", "sigmoid belief net (200 binary latents), adaptive importance sampling k=5",
+      (seed, threads) -> SbnAdaptiveIsModel.create(new SbnAdaptiveIs(), seed, threads)),
   VAE_PLANAR("vae-planar", "VAE, ELBO k=1, posterior a Normal through 10 planar flows",
       (seed, threads) -> PlanarFlowVaeModel.create(new PlanarFlowVae(), seed, threads)),
   VAE_IAF("vae-iaf", "VAE, ELBO k=1, posterior a Normal through 2 IAF steps (MADE 200-200, context h)",

@@ -1,0 +1,104 @@
+package dev.helmholtz.samples.sbn;
+
+import dev.helmholtz.annotations.ObjectiveKind;
+import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Bernoulli;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.ThreadSettings;
+import dev.helmholtz.variational.GenerativePass;
+import dev.helmholtz.variational.InferencePass;
+import dev.helmholtz.variational.ModelSpec;
+import dev.helmholtz.variational.VariationalModel;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The model defined by {@link SbnAdaptiveIs}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: ADAPTIVE_IMPORTANCE_SAMPLING, 5 samples per example.
+ * <ul>
+ * <li>{@code z}: latent Bernoulli, event shape [200]; p(z): standard prior; q(z | x) by encode(); gradient: none through samples (wake-sleep); KL in elbo(): analytic
+ * <li>{@code x}: observed Bernoulli, event shape [784]; p(x | z) by decode()
+ * </ul>
+ * <p>Inference order: z. Generative order: z, x.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class SbnAdaptiveIsModel extends VariationalModel {
+  private static final ModelSpec SPEC = ModelSpec.builder("dev.helmholtz.samples.sbn.SbnAdaptiveIs")
+      .objective(ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING, 5)
+      .latent("z", 200)
+      .observed("x", 784)
+      .build();
+
+  private final SbnAdaptiveIs model;
+
+  private SbnAdaptiveIsModel(SbnAdaptiveIs model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link SbnAdaptiveIs} and the default thread settings.
+   */
+  public static SbnAdaptiveIsModel create(Seed seed) {
+    return new SbnAdaptiveIsModel(new SbnAdaptiveIs(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static SbnAdaptiveIsModel create(SbnAdaptiveIs model, Seed seed, ThreadSettings threads) {
+    return new SbnAdaptiveIsModel(model, seed, threads);
+  }
+
+  /**
+   * Draws {@code n} examples by ancestral sampling and returns, for each, the mean of
+   * p(x | parents): {@code [n][784]}.
+   */
+  public float[][] sample(int n) {
+    return generate(n).get("x");
+  }
+
+  /**
+   * Encodes each row to the means of the posteriors and decodes it to the mean of
+   * p(x | ...): {@code [rows][784]}.
+   */
+  public float[][] reconstruct(float[][] data) {
+    return reconstructAll(Dataset.of("x", data)).get("x");
+  }
+
+  /**
+   * The mean of q(z | ...) for each row: {@code [rows][200]}.
+   */
+  public float[][] encode(float[][] data) {
+    return encodeAll(Dataset.of("x", data)).get("z");
+  }
+
+  @Override
+  protected void defineInference(InferencePass pass) {
+    Operand<TFloat32> x = pass.observed("x");
+    // q(z | x) by encode(): Bernoulli, no gradient through samples (wake-sleep), analytic KL
+    Bernoulli qZ = model.encode(pass.network("encode"), x);
+    Operand<TFloat32> z = pass.draw("z", qZ);
+    // p(z): standard prior
+    Bernoulli pZ = Bernoulli.uniform(pass.tf(), pass.shape(z));
+    pass.latentAnalyticKl("z", z, qZ, pZ);
+    // p(x | z) by decode()
+    Bernoulli pX = pass.unfold(model.decode(pass.network("decode"), pass.fold(z)));
+    pass.observe("x", x, pX);
+  }
+
+  @Override
+  protected void defineGeneration(GenerativePass pass) {
+    Bernoulli pZ = Bernoulli.uniform(pass.tf(), pass.shape("z"));
+    Operand<TFloat32> z = pass.draw("z", pZ);
+    Bernoulli pX = model.decode(pass.network("decode"), z);
+    Operand<TFloat32> x = pass.draw("x", pX);
+  }
+}
