@@ -67,7 +67,8 @@ public final class HelmholtzProcessor extends AbstractProcessor {
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of(ModelReader.MODEL, ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
-        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY, UserFamily.ANNOTATION, GENERATED);
+        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY, ModelReader.MOMENT_MATCHING,
+        ModelReader.MUTUAL_INFORMATION, UserFamily.ANNOTATION, GENERATED);
   }
 
   @Override
@@ -186,7 +187,8 @@ public final class HelmholtzProcessor extends AbstractProcessor {
     Set<Element> bases = new java.util.HashSet<>();
     models.forEach(model -> bases.addAll(ModelReader.hierarchy(model)));
     for (String name : new String[] {ModelReader.LATENT, ModelReader.OBSERVED, ModelReader.ENCODER,
-        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY}) {
+        ModelReader.GENERATOR, ModelReader.DISCRIMINATOR, ModelReader.ENERGY, ModelReader.MOMENT_MATCHING,
+        ModelReader.MUTUAL_INFORMATION}) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
       if (annotation == null) {
         continue;

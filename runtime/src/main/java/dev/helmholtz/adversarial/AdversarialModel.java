@@ -8,12 +8,15 @@ import dev.helmholtz.core.SavedModelExporter;
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.dist.Distribution;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.nn.Mode;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.AdversarialLosses;
 import dev.helmholtz.objective.GradientPenalty;
+import dev.helmholtz.objective.MaximumMeanDiscrepancy;
+import dev.helmholtz.objective.MutualInformationBound;
 import dev.helmholtz.train.Adam;
 import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.StepFeeds;
@@ -70,6 +73,10 @@ public abstract class AdversarialModel extends CompiledModel {
   private Operand<TFloat32> discriminatorLoss;
   private Operand<TFloat32> generatorLoss;
   private Operand<TFloat32> gameValue;
+  /** A moment-matching model's MMD^2 between a data batch and a generated one, in evaluation mode. */
+  private Operand<TFloat32> discrepancy;
+  /** InfoGAN's bound per information code on {@link #generate(int)}'s examples, evaluation mode. */
+  private final Map<String, Operand<TFloat32>> informationBounds = new LinkedHashMap<>();
   private Operand<TFloat32> realScores;
   private Op discriminatorStep;
   private Op generatorStep;
@@ -84,8 +91,13 @@ public abstract class AdversarialModel extends CompiledModel {
   /** Describes the generator: draws each latent, reads the labels, generates the node. Generated. */
   protected abstract void defineGeneration(AdversarialPass pass);
 
-  /** Describes the discriminator: one logit per example, {@code [n, 1]} or {@code [n]}. Generated. */
-  protected abstract Operand<TFloat32> defineDiscriminator(DiscriminatorPass pass);
+  /**
+   * Describes the discriminator: one logit per example, {@code [n, 1]} or {@code [n]}. Generated
+   * for a spec with a discriminator; a moment-matching spec has none, and this is never called.
+   */
+  protected Operand<TFloat32> defineDiscriminator(DiscriminatorPass pass) {
+    throw new IllegalStateException(spec.modelName() + " declares no discriminator");
+  }
 
   @Override
   protected final List<Op> defineGraph(Ops tf, RandomSource random) {
@@ -110,9 +122,16 @@ public abstract class AdversarialModel extends CompiledModel {
     Operand<TFloat32> fake = requireGenerated(training);
     generatorVariables = variables.trainableVariables();
     List<Op> generatorUpdates = variables.updates();
+    if (!spec.hasDiscriminator()) {
+      return defineMomentMatching(tf, random, batchSize, labels, fake, generatorUpdates);
+    }
 
     Operand<TFloat32> trainingRealScores = discriminate(tf, data.get(generated), labels, Mode.TRAINING);
     Operand<TFloat32> fakeScores = discriminate(tf, fake, labels, Mode.TRAINING);
+    // InfoGAN: the Q heads on the generated batch, built before the discriminator's side is
+    // collected, so their variables (and a body they share with it) train with the discriminator.
+    Operand<TFloat32> weightedBound = spec.informationCodes().isEmpty() ? null
+        : weightedInformationBound(tf, training, fake, labels, Mode.TRAINING);
     discriminatorVariables = new ArrayList<>(variables.trainableVariables());
     discriminatorVariables.removeAll(generatorVariables);
     if (discriminatorVariables.isEmpty()) {
@@ -125,8 +144,14 @@ public abstract class AdversarialModel extends CompiledModel {
           interpolates);
       dLoss = tf.math.add(dLoss, tf.math.mul(tf.constant((float) spec.gradientPenalty()), penalty));
     }
+    Operand<TFloat32> gLoss = AdversarialLosses.generator(tf, spec.loss(), fakeScores);
+    if (weightedBound != null) {
+      // Both players maximize the information bound: min V(D, G) - lambda L_I (Chen et al., eq. 5).
+      dLoss = tf.math.sub(dLoss, weightedBound);
+      gLoss = tf.math.sub(gLoss, weightedBound);
+    }
     discriminatorLoss = dLoss;
-    generatorLoss = AdversarialLosses.generator(tf, spec.loss(), fakeScores);
+    generatorLoss = gLoss;
     float beta2 = spec.loss() == GanLoss.WASSERSTEIN_GP ? 0.9f : Adam.DEFAULT_BETA2;
     // Weight decay (nn.weightDecay) joins the minimized loss only, not the reported one.
     Adam adamD = Adam.create(tf, "adam_discriminator", withPenalty(tf, discriminatorLoss, discriminatorVariables),
@@ -142,8 +167,15 @@ public abstract class AdversarialModel extends CompiledModel {
     // Sampling: n fed, labels fed through the same placeholders as in training.
     AdversarialPass sampling = new AdversarialPass(tf, spec, variables, random, sampleCount, labels);
     defineGeneration(sampling);
-    requireGenerated(sampling);
+    Operand<TFloat32> sampled = requireGenerated(sampling);
     samples = sampling.values();
+    for (String code : spec.informationCodes().keySet()) {
+      Map<String, Operand<TFloat32>> inputs = new LinkedHashMap<>(labels);
+      inputs.put(generated, sampled);
+      Distribution q = codePosteriors(tf, inputs, Mode.EVALUATION).get(code);
+      informationBounds.put(code, MutualInformationBound.lowerBound(tf, q, sampling.values().get(code),
+          sampling.priors().get(code).entropy()));
+    }
 
     // The game's value is an evaluation: both players in evaluation mode, on a generated batch
     // as large as the real one (built last, so the other passes' random streams are unchanged).
@@ -157,6 +189,76 @@ public abstract class AdversarialModel extends CompiledModel {
       initializers.addAll(adamG.initializers());
     }
     return initializers;
+  }
+
+  /**
+   * The sum over information codes of lambda times InfoGAN's bound, on the pass's generated
+   * examples {@code fake}: {@code log Q(c | G(z, c))} of the drawn code plus the prior's entropy.
+   */
+  private Operand<TFloat32> weightedInformationBound(Ops tf, AdversarialPass pass, Operand<TFloat32> fake,
+      Map<String, Operand<TFloat32>> labels, Mode mode) {
+    Map<String, Operand<TFloat32>> inputs = new LinkedHashMap<>(labels);
+    inputs.put(spec.generated().name(), fake);
+    Map<String, Distribution> q = codePosteriors(tf, inputs, mode);
+    Operand<TFloat32> total = null;
+    for (Map.Entry<String, Double> code : spec.informationCodes().entrySet()) {
+      Operand<TFloat32> bound = MutualInformationBound.lowerBound(tf, q.get(code.getKey()),
+          pass.values().get(code.getKey()), pass.priors().get(code.getKey()).entropy());
+      Operand<TFloat32> weighted = tf.math.mul(tf.constant(code.getValue().floatValue()), bound);
+      total = total == null ? weighted : tf.math.add(total, weighted);
+    }
+    return total;
+  }
+
+  /** The Q heads' distributions, one per information code, each flattened to {@code [n, width]}. */
+  private Map<String, Distribution> codePosteriors(Ops tf, Map<String, Operand<TFloat32>> inputs, Mode mode) {
+    DiscriminatorPass pass = new DiscriminatorPass(tf, spec, variables(), inputs);
+    Map<String, Distribution> declared = defineCodePosteriors(mode == Mode.TRAINING ? pass.training() : pass);
+    if (!declared.keySet().equals(spec.informationCodes().keySet())) {
+      throw new IllegalStateException("defineCodePosteriors of " + spec.modelName() + " returns Q for "
+          + declared.keySet() + ", but the information codes are " + spec.informationCodes().keySet());
+    }
+    Map<String, Distribution> flat = new LinkedHashMap<>();
+    declared.forEach((code, q) -> flat.put(code, dev.helmholtz.core.EventAxes.flatten(tf, q,
+        spec.require(code).shape(), "Q(" + code + " | " + spec.generated().name() + ") in " + spec.modelName())));
+    return flat;
+  }
+
+  /**
+   * The generator alone, trained to minimize the kernel two-sample statistic between the data
+   * batch and a generated batch of the same size (Li et al. 2015; Dziugaite et al. 2015).
+   */
+  private List<Op> defineMomentMatching(Ops tf, RandomSource random, Operand<TInt32> batchSize,
+      Map<String, Operand<TFloat32>> labels, Operand<TFloat32> fake, List<Op> generatorUpdates) {
+    if (generatorVariables.isEmpty()) {
+      throw new IllegalStateException("the generator of " + spec.modelName() + " has no variables to train");
+    }
+    MaximumMeanDiscrepancy kernel = spec.momentMatching().orElseThrow();
+    Operand<TFloat32> real = data.get(spec.generated().name());
+    generatorLoss = kernel.squared(tf, real, fake);
+    Adam adamG = Adam.create(tf, "adam_generator", withPenalty(tf, generatorLoss, generatorVariables),
+        generatorVariables, learningRate, BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
+    generatorStep = withUpdates(tf, adamG.step(), generatorUpdates);
+    discriminatorVariables = List.of();
+
+    AdversarialPass sampling = new AdversarialPass(tf, spec, variables(), random, sampleCount, labels);
+    defineGeneration(sampling);
+    requireGenerated(sampling);
+    samples = sampling.values();
+
+    AdversarialPass evaluation = new AdversarialPass(tf, spec, variables(), random, batchSize, labels);
+    defineGeneration(evaluation);
+    discrepancy = kernel.squared(tf, real, requireGenerated(evaluation));
+    return new ArrayList<>(adamG.initializers());
+  }
+
+  /**
+   * InfoGAN's Q heads: for each information code of the spec, the distribution Q(code | x) of the
+   * examples the pass holds, from the networks that share the discriminator's side. Generated
+   * for a spec with information codes; none by default.
+   */
+  protected Map<String, Distribution> defineCodePosteriors(DiscriminatorPass pass) {
+    return Map.of();
   }
 
   private Operand<TFloat32> requireGenerated(AdversarialPass pass) {
@@ -259,6 +361,10 @@ public abstract class AdversarialModel extends CompiledModel {
     return generatorStep != null;
   }
 
+  boolean hasDiscriminator() {
+    return spec.hasDiscriminator();
+  }
+
   /** One discriminator update on {@code batch}; its loss before the update (not checked). */
   double discriminatorUpdate(Batch batch, String[] columns, StepFeeds feeds) {
     double loss = step(batch, columns, feeds, discriminatorStep, discriminatorLoss);
@@ -304,6 +410,120 @@ public abstract class AdversarialModel extends CompiledModel {
           + "; pass their values to generate(Dataset)");
     }
     return generate(n, Dataset.of(spec.generated().name(), new float[1][spec.generated().width()]), new String[0]);
+  }
+
+  /**
+   * InfoGAN's variational lower bound on the mutual information between each information code
+   * and the generated node, {@code E log Q(c | G(z, c)) + H(c)} in nats, estimated on {@code n}
+   * fresh examples in evaluation mode (it approaches I(c; x), at most H(c), as Q fits).
+   *
+   * @throws IllegalStateException for a model without information codes, or a conditional one
+   */
+  public Map<String, Double> informationBounds(int n) {
+    requireOpen();
+    if (spec.informationCodes().isEmpty()) {
+      throw new IllegalStateException(spec.modelName() + " declares no information code (@MutualInformation)");
+    }
+    requireUnconditional();
+    if (n < 1) {
+      throw new IllegalArgumentException("n must be at least 1, was " + n);
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    try (TInt32 count = TInt32.scalarOf(n)) {
+      BatchRuns.run(session(), null, new String[0], data, runner -> {
+        runner.feed(sampleCount, count);
+        informationBounds.values().forEach(runner::fetch);
+        return runner;
+      }, result -> {
+        int i = 0;
+        for (String code : informationBounds.keySet()) {
+          out.put(code, (double) ((TFloat32) result.get(i++)).getFloat());
+        }
+        return out;
+      });
+    }
+    return out;
+  }
+
+  /**
+   * Draws one example per row of the given latents' values ({@code [rows][width]} each, the same
+   * number of rows), drawing the other latents as {@link #generate(int)} does: for InfoGAN, digits
+   * of a chosen code. Returns every latent (the given ones as given) and the generated node.
+   *
+   * @throws IllegalStateException for a conditional model, which needs labels
+   * @throws IllegalArgumentException for an unknown latent, a wrong width or unequal row counts
+   */
+  public Map<String, float[][]> generateFrom(Map<String, float[][]> latents) {
+    requireOpen();
+    requireUnconditional();
+    int rows = -1;
+    for (Map.Entry<String, float[][]> e : latents.entrySet()) {
+      AdversarialSpec.Node node = spec.require(e.getKey());
+      if (node.role() != AdversarialSpec.Role.LATENT) {
+        throw new IllegalArgumentException("'" + e.getKey() + "' is no latent of " + spec.modelName());
+      }
+      if (rows >= 0 && e.getValue().length != rows) {
+        throw new IllegalArgumentException("the latents' values have different row counts: " + rows + " and "
+            + e.getValue().length + " ('" + e.getKey() + "')");
+      }
+      rows = e.getValue().length;
+      for (float[] row : e.getValue()) {
+        if (row.length != node.width()) {
+          throw new IllegalArgumentException("latent '" + e.getKey() + "' has width " + node.width() + ", got a row of "
+              + row.length);
+        }
+      }
+    }
+    if (rows < 1) {
+      throw new IllegalArgumentException("give at least one latent's values, with at least one row");
+    }
+    Map<String, float[][]> out = new LinkedHashMap<>();
+    samples.keySet().forEach(name -> out.put(name, new float[latents.values().iterator().next().length][]));
+    int n = rows;
+    for (int from = 0; from < n; from += BatchRuns.EVALUATION_BATCH) {
+      int size = Math.min(BatchRuns.EVALUATION_BATCH, n - from);
+      int offset = from;
+      List<TFloat32> fed = new ArrayList<>();
+      try (TInt32 count = TInt32.scalarOf(size)) {
+        for (Map.Entry<String, float[][]> e : latents.entrySet()) {
+          fed.add(TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(
+              java.util.Arrays.copyOfRange(e.getValue(), from, from + size))));
+        }
+        // The drawn values, all but the given latents (TensorFlow fetches no tensor it is fed).
+        Map<String, float[][]> drawn = new LinkedHashMap<>();
+        samples.keySet().stream().filter(name -> !latents.containsKey(name))
+            .forEach(name -> drawn.put(name, out.get(name)));
+        BatchRuns.run(session(), null, new String[0], data, runner -> {
+          runner.feed(sampleCount, count);
+          int i = 0;
+          // Feeding a drawn latent's tensor replaces the draw: the generator sees the given values.
+          for (String name : latents.keySet()) {
+            runner.feed(samples.get(name), fed.get(i++));
+          }
+          drawn.keySet().forEach(name -> runner.fetch(samples.get(name)));
+          return runner;
+        }, result -> {
+          BatchRuns.copyRows(result, 0, drawn, name -> spec.require(name).width(), size, offset);
+          return drawn;
+        });
+        for (Map.Entry<String, float[][]> e : latents.entrySet()) {
+          for (int r = 0; r < size; r++) {
+            out.get(e.getKey())[offset + r] = e.getValue()[offset + r].clone();
+          }
+        }
+      } finally {
+        fed.forEach(TFloat32::close);
+      }
+    }
+    return out;
+  }
+
+  private void requireUnconditional() {
+    if (!spec.nodes(AdversarialSpec.Role.LABEL).isEmpty()) {
+      throw new IllegalStateException(spec.modelName() + " is conditioned on "
+          + spec.nodes(AdversarialSpec.Role.LABEL).stream().map(AdversarialSpec.Node::name).toList()
+          + "; pass their values to generate(Dataset)");
+    }
   }
 
   /** Draws one example per row of {@code labels} (a column per label node), as {@link #generate(int)}. */
@@ -369,6 +589,7 @@ public abstract class AdversarialModel extends CompiledModel {
   /** The discriminator's logit for each example of {@code data} (a column per observed node). */
   public float[] discriminate(Dataset data) {
     requireOpen();
+    requireDiscriminator("discriminate");
     String[] columns = checkColumns(data, spec.observed());
     float[] out = new float[data.size()];
     int offset = 0;
@@ -388,6 +609,7 @@ public abstract class AdversarialModel extends CompiledModel {
    */
   public double gameValue(Dataset data) {
     requireOpen();
+    requireDiscriminator("gameValue");
     String[] columns = checkColumns(data, spec.observed());
     double sum = 0;
     Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, 0, columns);
@@ -396,6 +618,42 @@ public abstract class AdversarialModel extends CompiledModel {
       sum += evaluate(batch, columns, gameValue)[0] * batch.size();
     }
     return sum / data.size();
+  }
+
+  /**
+   * A moment-matching model's unbiased squared maximum mean discrepancy between {@code data} and
+   * generated examples, one generated example per real one (and its labels), averaged over
+   * evaluation batches of up to {@value BatchRuns#EVALUATION_BATCH} rows (weighted by their size):
+   * near 0 when the generator matches the data.
+   *
+   * @throws IllegalStateException for a model with a discriminator: see {@link #gameValue}
+   */
+  public double discrepancy(Dataset data) {
+    requireOpen();
+    if (spec.hasDiscriminator()) {
+      throw new IllegalStateException(spec.modelName() + " is trained against a discriminator, not by moment"
+          + " matching; its game's value is gameValue(data)");
+    }
+    String[] columns = checkColumns(data, spec.observed());
+    if (data.size() < 2) {
+      throw new IllegalArgumentException("the discrepancy needs at least 2 examples, got " + data.size());
+    }
+    double sum = 0;
+    // The last batch joins the one before if it would have a single row, whose MMD is undefined.
+    int size = BatchRuns.EVALUATION_BATCH;
+    Batches batches = data.batches(data.size() % size == 1 ? size + 1 : size, false, 0, columns);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      sum += evaluate(batch, columns, discrepancy)[0] * batch.size();
+    }
+    return sum / data.size();
+  }
+
+  private void requireDiscriminator(String method) {
+    if (!spec.hasDiscriminator()) {
+      throw new IllegalStateException(spec.modelName() + " has no discriminator: it is trained by moment matching;"
+          + " " + method + " needs one, and discrepancy(data) measures this model's fit");
+    }
   }
 
   private float[] evaluate(Batch batch, String[] columns, Operand<TFloat32> fetch) {

@@ -31,6 +31,8 @@ public final class AdversarialPass {
   private final Operand<TInt32> n;
   private final Map<String, Operand<TFloat32>> labels;
   private final Map<String, Operand<TFloat32>> values = new LinkedHashMap<>();
+  /** Each drawn latent's prior, one distribution per row, {@code [n, width]}. */
+  private final Map<String, Distribution> priors = new LinkedHashMap<>();
 
   AdversarialPass(Ops tf, AdversarialSpec spec, VariableStore variables, RandomSource random,
       Operand<TInt32> n, Map<String, Operand<TFloat32>> labels) {
@@ -76,6 +78,7 @@ public final class AdversarialPass {
     Operand<TFloat32> value = perRow.reparameterization() == Reparameterization.REPARAMETERIZED
         ? perRow.rsample(random) : perRow.sample(random);
     values.put(name, value);
+    priors.put(name, perRow);
     return EventAxes.unflatten(tf, value, node.shape());
   }
 
@@ -121,6 +124,11 @@ public final class AdversarialPass {
 
   Map<String, Operand<TFloat32>> values() {
     return values;
+  }
+
+  /** The prior each latent was drawn from, per row: {@code [n, width]}. */
+  Map<String, Distribution> priors() {
+    return priors;
   }
 
   private AdversarialSpec.Node requireRole(String name, AdversarialSpec.Role role) {

@@ -1,15 +1,18 @@
 package dev.helmholtz.adversarial;
 
 import dev.helmholtz.annotations.GanLoss;
+import dev.helmholtz.objective.MaximumMeanDiscrepancy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * What the runtime needs to know about an adversarial model that generated code declares once:
  * its noise latents, the generated (discriminated) observed node, the observed label nodes both
- * networks take, and the game's settings.
+ * networks take, and the game's settings: a discriminator's loss and steps, or, for a
+ * moment-matching model, the kernel that takes the discriminator's place.
  */
 public final class AdversarialSpec {
   /**
@@ -42,9 +45,13 @@ public final class AdversarialSpec {
   private final int discriminatorSteps;
   private final double gradientPenalty;
   private final List<Node> nodes;
+  private final double[] kernelBandwidths;
+  private final Map<String, Double> informationCodes;
 
   private AdversarialSpec(Builder b) {
     this.modelName = b.modelName;
+    this.informationCodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.informationCodes));
+    this.kernelBandwidths = b.kernelBandwidths;
     this.loss = b.loss;
     this.discriminatorSteps = b.discriminatorSteps;
     this.gradientPenalty = b.gradientPenalty;
@@ -61,6 +68,32 @@ public final class AdversarialSpec {
 
   public GanLoss loss() {
     return loss;
+  }
+
+  /**
+   * Whether a discriminator judges the generated node; false for a moment-matching model, whose
+   * generator minimizes a kernel two-sample statistic instead ({@link #momentMatching()}).
+   */
+  public boolean hasDiscriminator() {
+    return kernelBandwidths == null;
+  }
+
+  /**
+   * The kernel two-sample loss of a moment-matching model (a mixture of Gaussian kernels of the
+   * declared bandwidths); empty for a model with a discriminator.
+   */
+  public Optional<MaximumMeanDiscrepancy> momentMatching() {
+    return kernelBandwidths == null ? Optional.empty()
+        : Optional.of(MaximumMeanDiscrepancy.gaussianMixture(kernelBandwidths));
+  }
+
+  /**
+   * InfoGAN's codes (Chen et al. 2016): each latent whose mutual information with the generated
+   * node both players maximize through a Q head, with the bound's weight lambda; empty for a
+   * plain GAN. Ordered as declared.
+   */
+  public Map<String, Double> informationCodes() {
+    return informationCodes;
   }
 
   /** Discriminator updates per generator update by default. */
@@ -104,7 +137,8 @@ public final class AdversarialSpec {
 
   @Override
   public String toString() {
-    return modelName + " " + nodes + " trained by " + loss + " (k=" + discriminatorSteps + ")";
+    return modelName + " " + nodes + " trained by " + (hasDiscriminator()
+        ? loss + " (k=" + discriminatorSteps + ")" : "MMD with bandwidths " + java.util.Arrays.toString(kernelBandwidths));
   }
 
   /** Builds a spec; generated code is its only intended caller. */
@@ -114,6 +148,8 @@ public final class AdversarialSpec {
     private int discriminatorSteps = 1;
     private double gradientPenalty = 10.0;
     private final List<Node> nodes = new ArrayList<>();
+    private double[] kernelBandwidths;
+    private final Map<String, Double> informationCodes = new java.util.LinkedHashMap<>();
 
     private Builder(String modelName) {
       this.modelName = Objects.requireNonNull(modelName, "modelName");
@@ -130,6 +166,32 @@ public final class AdversarialSpec {
       this.loss = Objects.requireNonNull(loss, "loss");
       this.discriminatorSteps = discriminatorSteps;
       this.gradientPenalty = gradientPenalty;
+      return this;
+    }
+
+    /**
+     * No discriminator: the generator minimizes the squared maximum mean discrepancy between
+     * data and generated batches under a mixture of Gaussian kernels of these bandwidths (each
+     * finite and positive).
+     */
+    public Builder momentMatching(double... bandwidths) {
+      this.kernelBandwidths = MaximumMeanDiscrepancy.gaussianMixture(bandwidths).bandwidths();
+      return this;
+    }
+
+    /**
+     * Latent {@code code} is an InfoGAN code: the generator and the discriminator's side (which
+     * trains the Q head) both add {@code weight} times the variational bound on I(code; x) to
+     * their objectives. {@code weight} is finite and positive.
+     */
+    public Builder mutualInformation(String code, double weight) {
+      if (!(weight > 0) || Double.isInfinite(weight)) {
+        throw new IllegalArgumentException("the weight of the information bound on '" + code
+            + "' must be finite and positive, was " + weight);
+      }
+      if (informationCodes.put(Objects.requireNonNull(code, "code"), weight) != null) {
+        throw new IllegalArgumentException("code '" + code + "' is declared twice");
+      }
       return this;
     }
 
@@ -173,6 +235,15 @@ public final class AdversarialSpec {
     public AdversarialSpec build() {
       if (nodes(Role.GENERATED).isEmpty()) {
         throw new IllegalStateException("adversarial model " + modelName + " declares no generated node");
+      }
+      for (String code : informationCodes.keySet()) {
+        if (nodes(Role.LATENT).stream().noneMatch(n -> n.name().equals(code))) {
+          throw new IllegalStateException("the information code '" + code + "' of " + modelName
+              + " is no latent of it");
+        }
+      }
+      if (kernelBandwidths != null && !informationCodes.isEmpty()) {
+        throw new IllegalStateException(modelName + ": an information code needs a discriminator for its Q head");
       }
       if (nodes(Role.LATENT).isEmpty()) {
         throw new IllegalStateException("adversarial model " + modelName + " declares no noise latent");

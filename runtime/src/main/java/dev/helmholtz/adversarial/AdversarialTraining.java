@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * An adversarial model as {@link TrainingLoop} trains it, for one {@code fit} call: a step is one
+ * An adversarial model as {@link TrainingLoop} trains it, for one {@code fit} call (a
+ * moment-matching model, which has no discriminator: a step is one generator update): a step is one
  * discriminator update, and every {@code discriminatorSteps}-th of them, counted over the whole
  * run, is followed by a generator update on the same batch's labels; so a resumed run (same data,
  * batch size, seed and discriminator steps) repeats the uninterrupted run's updates exactly. The
@@ -46,6 +47,10 @@ final class AdversarialTraining implements TrainableModel {
   @Override
   public Description description() {
     AdversarialSpec spec = model.spec();
+    if (!spec.hasDiscriminator()) {
+      return new Description(spec.modelName(), "generator step", "generator MMD^2", "epoch/generator_mmd2",
+          model.seed(), model.hyperparameterInputs(), columns);
+    }
     return new Description(spec.modelName(), "discriminator step", "discriminator " + spec.loss() + " loss",
         "epoch/discriminator_loss", model.seed(), model.hyperparameterInputs(), columns);
   }
@@ -113,6 +118,9 @@ final class AdversarialTraining implements TrainableModel {
   @Override
   public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
     Batch batch = batches.batch();
+    if (!model.hasDiscriminator()) {
+      return momentMatchingStep(batch, feeds);
+    }
     double discriminator = model.discriminatorUpdate(batch, columns, feeds);
     // A diverged discriminator stops the run before the generator learns from it.
     boolean generatorTurn = Double.isFinite(discriminator) && model.hasGenerator() && step % discriminatorSteps == 0;
@@ -137,6 +145,28 @@ final class AdversarialTraining implements TrainableModel {
           values.put("train/generator_loss", generator);
         }
         return values;
+      }
+    };
+  }
+
+  /** A moment-matching model's step: one generator update on the kernel two-sample loss. */
+  private StepOutcome momentMatchingStep(Batch batch, StepFeeds feeds) {
+    double mmd = model.generatorUpdate(batch, columns, feeds);
+    return new StepOutcome() {
+      @Override
+      public double objective() {
+        return mmd;
+      }
+
+      @Override
+      public Divergence divergence() {
+        return Double.isFinite(mmd) ? null : new StepOutcome.Divergence("generator_mmd2", "the generator's MMD^2 is "
+            + mmd + "; lower the learning rate or check the data for NaN or extreme values");
+      }
+
+      @Override
+      public Map<String, Double> scalars() {
+        return Map.of("train/generator_mmd2", mmd);
       }
     };
   }

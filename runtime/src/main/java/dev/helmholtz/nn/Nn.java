@@ -102,6 +102,19 @@ public final class Nn {
     }
   }
 
+  /**
+   * A helper for the network part {@code scope}, in this helper's mode, whose variables every
+   * network that asks for the same scope shares: InfoGAN's Q head and its discriminator call one
+   * body method with {@code nn.shared("body")}. Its layers are counted afresh on every call, so
+   * each caller's first dense layer is {@code body/dense_0}. Pick a scope no network method is
+   * named.
+   *
+   * @throws IllegalArgumentException if {@code scope} is not a valid scope name
+   */
+  public Nn shared(String scope) {
+    return new Nn(store, scope, mode, rowsPerCopy);
+  }
+
   /** {@code Ops} whose ops are grouped under this network's scope name. */
   public Ops tf() {
     return store.scope(scope);

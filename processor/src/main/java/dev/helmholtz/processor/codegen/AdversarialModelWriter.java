@@ -16,6 +16,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.NameAllocator;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.helmholtz.processor.model.AnnotatedMethod;
 import dev.helmholtz.processor.model.AnnotationMirrors;
 import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.ModelDescriptor;
@@ -33,7 +34,8 @@ import javax.lang.model.element.Modifier;
  * Phase three for adversarial models: writes {@code <Model>Model}, a subclass of the runtime's
  * {@code AdversarialModel}. Like {@link VariationalModelWriter} it only wires networks and nodes: the noise
  * latents drawn in generative order, the labels read, the generated node computed, and the
- * discriminator called on the node and the labels; the game is the runtime's.
+ * discriminator called on the node and the labels; the game is the runtime's. A
+ * moment-matching model has no discriminator: its spec names the kernel's bandwidths instead.
  */
 public final class AdversarialModelWriter {
   private final ValidatedModel validated;
@@ -41,7 +43,10 @@ public final class AdversarialModelWriter {
   private final ClassName modelType;
   private final ClassName generatedType;
   private final boolean generatedAnnotationAvailable;
+  /** Null for a moment-matching model, whose kernel takes the discriminator's place. */
   private final NetworkDescriptor discriminator;
+  /** Its {@code @MomentMatching}, or null for a model with a discriminator. */
+  private final AnnotatedMethod momentMatching;
   private final NodeDescriptor judged;
 
   public AdversarialModelWriter(ValidatedModel validated, boolean generatedAnnotationAvailable) {
@@ -50,19 +55,31 @@ public final class AdversarialModelWriter {
     this.modelType = ClassName.get(model.type());
     this.generatedType = ClassName.get(model.packageName(), model.generatedName());
     this.generatedAnnotationAvailable = generatedAnnotationAvailable;
-    this.discriminator = model.networks(NetworkRole.DISCRIMINATOR).get(0);
-    this.judged = validated.node(discriminator.target());
+    this.momentMatching = model.momentMatching().isEmpty() ? null : model.momentMatching().get(0);
+    if (momentMatching == null) {
+      this.discriminator = model.networks(NetworkRole.DISCRIMINATOR).get(0);
+      this.judged = validated.node(discriminator.target());
+    } else {
+      this.discriminator = null;
+      this.judged = validated.node(model.networks(NetworkRole.GENERATOR).stream()
+          .filter(g -> g.method().equals(momentMatching.method())).findFirst().orElseThrow().target());
+    }
   }
 
   public JavaFile write() {
     TypeSpec.Builder type = GeneratedClass.start(validated, ADVERSARIAL_MODEL,
-        CodeBlock.of("The adversarial model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n",
-            modelType),
+        CodeBlock.of("The $L model defined by {@link $T}, compiled to a TensorFlow graph by Helmholtz.\n\n",
+            discriminator == null ? "moment-matching" : "adversarial", modelType),
         ADVERSARIAL_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
     type.addMethod(defineGeneration());
-    type.addMethod(defineDiscriminator());
+    if (discriminator != null) {
+      type.addMethod(defineDiscriminator());
+    }
+    if (!qHeads().isEmpty()) {
+      type.addMethod(defineCodePosteriors());
+    }
     return GeneratedClass.file(model, type.build());
   }
 
@@ -71,13 +88,26 @@ public final class AdversarialModelWriter {
   }
 
   private CodeBlock spec() {
-    var d = discriminator.annotation();
-    String loss = AnnotationMirrors.enumValue(d, "loss").orElse("NON_SATURATING");
     CodeBlock.Builder b = CodeBlock.builder()
         .add("$T.builder($S)\n", ADVERSARIAL_SPEC, model.type().getQualifiedName().toString())
-        .indent().indent()
-        .add(".game($T.$L, $L, $L)\n", GAN_LOSS, loss, AnnotationMirrors.intValue(d, "steps", 1),
-            Double.toString(AnnotationMirrors.doubleValue(d, "gradientPenalty", 10.0)));
+        .indent().indent();
+    if (discriminator != null) {
+      var d = discriminator.annotation();
+      String loss = AnnotationMirrors.enumValue(d, "loss").orElse("NON_SATURATING");
+      b.add(".game($T.$L, $L, $L)\n", GAN_LOSS, loss, AnnotationMirrors.intValue(d, "steps", 1),
+          Double.toString(AnnotationMirrors.doubleValue(d, "gradientPenalty", 10.0)));
+      for (NetworkDescriptor q : qHeads()) {
+        b.add("// InfoGAN: $L() is Q($L | $L); both players maximize the bound on their mutual information\n",
+            q.methodName(), SourceText.lineComment(q.target()), SourceText.lineComment(judged.name()));
+        b.add(".mutualInformation($S, $L)\n", q.target(), Double.toString(AnnotationMirrors.doubleValue(
+            model.mutualInformation(q.method()).orElseThrow().annotation(), "weight", 1.0)));
+      }
+    } else {
+      b.add("// no discriminator: the generator minimizes the kernel MMD^2 to the data of $L\n",
+          SourceText.lineComment(judged.name()));
+      b.add(".momentMatching($L)\n", AnnotationMirrors.doubleArrayValue(momentMatching.annotation(), "bandwidths")
+          .stream().map(bw -> CodeBlock.of("$L", Double.toString(bw))).collect(CodeBlock.joining(", ")));
+    }
     for (NodeDescriptor node : model.nodes()) {
       String role = node.isLatent() ? "latent" : node.name().equals(judged.name()) ? "generated" : "label";
       b.add(".$L($S, $L)\n", role, node.name(), GeneratedClass.shapeArguments(node));
@@ -139,6 +169,9 @@ public final class AdversarialModelWriter {
                   xDoc, GeneratedClass.eventsDims("rows", judged))
               .addStatement("return $L", GeneratedClass.toShape(rows, judged)))
           .build());
+    }
+    if (discriminator == null) {
+      return methods;
     }
     NameAllocator discriminateNames = new NameAllocator();
     List<NodeDescriptor> observed = new ArrayList<>(List.of(judged));
@@ -226,6 +259,34 @@ public final class AdversarialModelWriter {
         .returns(FLOAT_OPERAND)
         .addParameter(DISCRIMINATOR_PASS, "pass")
         .addStatement("return model.$N($L)", discriminator.methodName(), arguments)
+        .build();
+  }
+
+  /** InfoGAN's Q heads: the encoders marked {@code @MutualInformation}, in declaration order. */
+  private List<NetworkDescriptor> qHeads() {
+    return model.networks(NetworkRole.ENCODER).stream()
+        .filter(e -> model.mutualInformation(e.method()).isPresent()).toList();
+  }
+
+  private MethodSpec defineCodePosteriors() {
+    CodeBlock.Builder body = CodeBlock.builder()
+        .addStatement("$T<String, $T> q = new $T<>()", RuntimeTypes.MAP, RuntimeTypes.DISTRIBUTION,
+            RuntimeTypes.LINKED_HASH_MAP);
+    for (NetworkDescriptor q : qHeads()) {
+      CodeBlock arguments = q.parameters().stream()
+          .map(p -> p.kind() == ParameterDescriptor.Kind.LAYER_HELPER
+              ? CodeBlock.of("pass.network($S)", q.methodName())
+              : CodeBlock.of("pass.node($S)", p.name()))
+          .collect(CodeBlock.joining(", "));
+      body.addStatement("q.put($S, model.$N($L))", q.target(), q.methodName(), arguments);
+    }
+    return MethodSpec.methodBuilder("defineCodePosteriors")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED)
+        .returns(com.palantir.javapoet.ParameterizedTypeName.get(RuntimeTypes.MAP, ClassName.get(String.class),
+            RuntimeTypes.DISTRIBUTION))
+        .addParameter(DISCRIMINATOR_PASS, "pass")
+        .addCode(body.addStatement("return q").build())
         .build();
   }
 

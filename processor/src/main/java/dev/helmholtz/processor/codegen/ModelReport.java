@@ -70,6 +70,11 @@ public final class ModelReport {
   private String objective() {
     return switch (model.kind()) {
       case ADVERSARIAL -> {
+        if (!model.model().momentMatching().isEmpty()) {
+          var m = model.model().momentMatching().get(0);
+          yield "moment matching: the generator minimizes MMD^2 to the data under Gaussian kernels of bandwidths "
+              + AnnotationMirrors.doubleArrayValue(m.annotation(), "bandwidths") + "; no discriminator";
+        }
         NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
         int steps = AnnotationMirrors.intValue(d.annotation(), "steps", 1);
         yield "adversarial, " + AnnotationMirrors.enumValue(d.annotation(), "loss").orElse("NON_SATURATING")
@@ -157,16 +162,23 @@ public final class ModelReport {
   private String adversarialRole(NodeDescriptor node, boolean html) {
     var generator = model.generator(node);
     if (node.isLatent()) {
-      return density("p", node, generator.orElse(null), html) + "; noise";
+      var head = model.model().networks(NetworkRole.ENCODER).stream()
+          .filter(e -> e.target().equals(node.name()) && model.model().mutualInformation(e.method()).isPresent())
+          .findFirst();
+      return density("p", node, generator.orElse(null), html)
+          + head.map(q -> "; an InfoGAN code, Q by " + q.methodName() + "()").orElse("; noise");
     }
     if (generator.isEmpty()) {
       return "label, given to both networks";
     }
     String name = html ? SourceText.javadoc(node.name()) : node.name();
     List<String> parents = generator.get().nodeParameters().stream().map(ParameterDescriptor::name).toList();
+    String implicit = name + " = " + generator.get().methodName() + "(" + String.join(", ", parents) + "), implicit; ";
+    if (!model.model().momentMatching().isEmpty()) {
+      return implicit + "matched to the data by a kernel two-sample loss";
+    }
     NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
-    return name + " = " + generator.get().methodName() + "(" + String.join(", ", parents)
-        + "), implicit; judged by " + d.methodName() + "()";
+    return implicit + "judged by " + d.methodName() + "()";
   }
 
   private static String density(String p, NodeDescriptor node, NetworkDescriptor network, boolean html) {

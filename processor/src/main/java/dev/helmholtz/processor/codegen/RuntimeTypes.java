@@ -36,6 +36,9 @@ final class RuntimeTypes {
   static final TypeName FLOAT_OPERAND = ParameterizedTypeName.get(OPERAND, TFLOAT32);
   static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   static final ClassName OBJECTS = ClassName.get("java.util", "Objects");
+  static final ClassName DISTRIBUTION = ClassName.get("dev.helmholtz.dist", "Distribution");
+  static final ClassName MAP = ClassName.get("java.util", "Map");
+  static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
 
   static final ClassName TRANSFORMED_DISTRIBUTION =
       ClassName.get("dev.helmholtz.dist", "TransformedDistribution");

@@ -82,6 +82,11 @@ public final class AnnotationMirrors {
     return d == null ? fallback : d;
   }
 
+  /** A double[] member (a single value is accepted too, int literals widened); other entries are skipped. */
+  public static List<Double> doubleArrayValue(AnnotationMirror mirror, String member) {
+    return value(mirror, member).map(v -> v.accept(DOUBLE_LIST, null)).orElse(List.of());
+  }
+
   /** A nested annotation member, such as {@code @Model(objective = @Objective(...))}. */
   public static Optional<AnnotationMirror> annotationValue(AnnotationMirror mirror, String member) {
     return value(mirror, member).map(v -> v.accept(ANNOTATION, null));
@@ -123,6 +128,30 @@ public final class AnnotationMirrors {
       return (double) i;
     }
   };
+  private static final AnnotationValueVisitor<List<Double>, Void> DOUBLE_LIST =
+      new SimpleAnnotationValueVisitor14<>(List.of()) {
+        @Override
+        public List<Double> visitDouble(double d, Void p) {
+          return List.of(d);
+        }
+
+        @Override
+        public List<Double> visitInt(int i, Void p) {
+          return List.of((double) i);
+        }
+
+        @Override
+        public List<Double> visitArray(List<? extends AnnotationValue> values, Void p) {
+          List<Double> doubles = new ArrayList<>();
+          for (AnnotationValue v : values) {
+            Double d = v.accept(DOUBLE, null);
+            if (d != null) {
+              doubles.add(d);
+            }
+          }
+          return doubles;
+        }
+      };
   private static final AnnotationValueVisitor<List<Integer>, Void> INT_LIST =
       new SimpleAnnotationValueVisitor14<>(List.of()) {
         @Override

@@ -19,6 +19,8 @@ import javax.lang.model.element.TypeElement;
  * @param samplesValue the explicit {@code samples} value, or null when defaulted
  * @param conflictingOverrides network annotations on overrides of inherited network methods that
  *     name another role or target
+ * @param momentMatching the methods annotated {@code @MomentMatching}, whatever else they are
+ * @param mutualInformation the methods annotated {@code @MutualInformation}, whatever else they are
  */
 public record ModelDescriptor(
     TypeElement type,
@@ -31,12 +33,21 @@ public record ModelDescriptor(
     AnnotationValue samplesValue,
     List<NodeDescriptor> nodes,
     List<NetworkDescriptor> networks,
-    List<ConflictingOverride> conflictingOverrides) {
+    List<ConflictingOverride> conflictingOverrides,
+    List<AnnotatedMethod> momentMatching,
+    List<AnnotatedMethod> mutualInformation) {
 
   public ModelDescriptor {
+    momentMatching = List.copyOf(momentMatching);
+    mutualInformation = List.copyOf(mutualInformation);
     nodes = List.copyOf(nodes);
     networks = List.copyOf(networks);
     conflictingOverrides = List.copyOf(conflictingOverrides);
+  }
+
+  /** The {@code @MutualInformation} on {@code method}, if it has one. */
+  public Optional<AnnotatedMethod> mutualInformation(javax.lang.model.element.ExecutableElement method) {
+    return mutualInformation.stream().filter(m -> m.method().equals(method)).findFirst();
   }
 
   /** The first node declared with this name. */

@@ -29,6 +29,8 @@ public final class ModelReader {
   public static final String GENERATOR = "dev.helmholtz.annotations.Generator";
   public static final String DISCRIMINATOR = "dev.helmholtz.annotations.Discriminator";
   public static final String ENERGY = "dev.helmholtz.annotations.Energy";
+  public static final String MOMENT_MATCHING = "dev.helmholtz.annotations.MomentMatching";
+  public static final String MUTUAL_INFORMATION = "dev.helmholtz.annotations.MutualInformation";
   public static final String LAYER_HELPER = "dev.helmholtz.nn.Nn";
   private static final String OPERAND = "org.tensorflow.Operand";
   private static final String FLOAT32 = "org.tensorflow.types.TFloat32";
@@ -83,6 +85,8 @@ public final class ModelReader {
     List<NodeDescriptor> nodes = new ArrayList<>();
     List<NetworkDescriptor> networks = new ArrayList<>();
     List<ConflictingOverride> conflicts = new ArrayList<>();
+    List<AnnotatedMethod> momentMatching = new ArrayList<>();
+    List<AnnotatedMethod> mutualInformation = new ArrayList<>();
     // Superclasses first: their members come before the subclass's, as in the flat class.
     for (TypeElement declaring : hierarchy(type)) {
       for (Element member : declaring.getEnclosedElements()) {
@@ -91,12 +95,17 @@ public final class ModelReader {
           AnnotationMirrors.find(field, LATENT).ifPresent(a -> nodes.add(node(field, a, NodeKind.LATENT)));
           AnnotationMirrors.find(field, OBSERVED).ifPresent(a -> nodes.add(node(field, a, NodeKind.OBSERVED)));
         } else if (member.getKind() == ElementKind.METHOD) {
-          readMethod(type, (ExecutableElement) member, networks, conflicts);
+          ExecutableElement method = (ExecutableElement) member;
+          readMethod(type, method, networks, conflicts);
+          AnnotationMirrors.find(method, MOMENT_MATCHING)
+              .ifPresent(a -> momentMatching.add(new AnnotatedMethod(method, a)));
+          AnnotationMirrors.find(method, MUTUAL_INFORMATION)
+              .ifPresent(a -> mutualInformation.add(new AnnotatedMethod(method, a)));
         }
       }
     }
     return new ModelDescriptor(type, model, packageName, generatedName, nameValue, objective,
-        samples, samplesValue, nodes, networks, conflicts);
+        samples, samplesValue, nodes, networks, conflicts, momentMatching, mutualInformation);
   }
 
   /**

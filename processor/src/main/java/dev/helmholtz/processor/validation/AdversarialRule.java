@@ -14,11 +14,14 @@ import java.util.Optional;
  * generator of one observed node, pushed forward from noise latents, and a discriminator of that
  * node; other observed nodes are labels both networks take (a conditional GAN). Here: one
  * discriminator, returning logits, judging a node a deterministic generator makes of noise; no
- * encoders; sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
+ * encoders but InfoGAN's Q heads ({@link MutualInformationRule}'s); sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
  */
 final class AdversarialRule implements ValidationRule {
   @Override
   public void check(ModelDescriptor model, ModelKind kind, Reporter reporter) {
+    if (!model.momentMatching().isEmpty()) {
+      return; // a kernel in the discriminator's place: MomentMatchingRule's
+    }
     List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
     NetworkDescriptor discriminator = discriminators.get(0);
     for (NetworkDescriptor second : discriminators.subList(1, discriminators.size())) {
@@ -28,6 +31,9 @@ final class AdversarialRule implements ValidationRule {
       reporter.report(Diagnostic.SECOND_DISCRIMINATOR, second.method(), second.target(), second.methodName(), discriminator.methodName());
     }
     for (NetworkDescriptor encoder : model.networks(NetworkRole.ENCODER)) {
+      if (model.mutualInformation(encoder.method()).isPresent()) {
+        continue; // an InfoGAN Q head: MutualInformationRule's
+      }
       reporter.report(Diagnostic.ADVERSARIAL_ENCODER, encoder.method(), encoder.annotation(),
           encoder.target(), encoder.methodName());
     }

@@ -205,9 +205,26 @@ public enum Diagnostic {
       "%s() %s; a discriminator takes the node it judges and optionally observed label nodes"),
   ADVERSARIAL_ENCODER("AdversarialEncoder", Kind.ERROR,
       "@Encoder(\"%s\") %s() in an adversarial model: an implicit model has no posterior to "
-          + "infer, and the two-player game trains no encoder; remove it"),
+          + "infer, and the two-player game trains no encoder; remove it (an InfoGAN Q head is an "
+          + "@Encoder of a code the generator takes, marked @MutualInformation)"),
   DISCRIMINATOR_SETTINGS("DiscriminatorSettings", Kind.ERROR,
       "@Discriminator(%s = %s): %s"),
+  MOMENT_MATCHING_TARGET("MomentMatchingTarget", Kind.ERROR,
+      "@MomentMatching on %s(): %s"),
+  MOMENT_MATCHING_BANDWIDTHS("MomentMatchingBandwidths", Kind.ERROR,
+      "@MomentMatching(bandwidths = %s) on %s(): %s; give the Gaussian kernels' scales in the data's "
+          + "units, such as {2, 5, 10, 20, 40, 80} for pixels in [0, 1] (Li et al. 2015)"),
+  MOMENT_MATCHING_NETWORK("MomentMatchingNetwork", Kind.ERROR,
+      "@%s(\"%s\") %s() in a moment-matching model (@MomentMatching on %s()): %s; remove it"),
+  MOMENT_MATCHING_NODE("MomentMatchingNode", Kind.ERROR,
+      "observed node '%s' in a moment-matching model that fits '%s': the kernel two-sample loss "
+          + "compares unconditional samples with the data of '%s' alone, so '%s' would be neither "
+          + "generated nor conditioned on; remove it"),
+  MUTUAL_INFORMATION_TARGET("MutualInformationTarget", Kind.ERROR,
+      "@MutualInformation on %s(): %s"),
+  MUTUAL_INFORMATION_WEIGHT("MutualInformationWeight", Kind.ERROR,
+      "@MutualInformation(weight = %s) on %s(): the bound's weight lambda is finite and positive "
+          + "(InfoGAN uses 1)"),
   ADVERSARIAL_OBJECTIVE("AdversarialObjective", Kind.ERROR,
       "@Model(objective = @Objective(kind = %s)) on an adversarial model: @Discriminator(\"%s\") %s() makes it a "
           + "two-player game whose losses @Discriminator(loss = ...) chooses (now %s), so the "

@@ -11,25 +11,28 @@ import java.util.List;
 public enum ModelKind {
   /** Per-example latents inferred by encoders and trained by the model's {@code @Objective}. */
   VARIATIONAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
-      new CoverageRule(), new EnumerationRule())),
+      new CoverageRule(), new EnumerationRule(), new MutualInformationRule())),
   /**
-   * A {@code @Discriminator} makes it a two-player game, in place of its {@code @Objective}. Global
-   * latents and enumeration have no place in it: their rules run to say so.
+   * A {@code @Discriminator} makes it a two-player game, in place of its {@code @Objective}; a
+   * {@code @MomentMatching} generator, its one-player case, where a kernel two-sample loss takes
+   * the discriminator's place. Global latents and enumeration have no place in it: their rules
+   * run to say so.
    */
   ADVERSARIAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
-      new AdversarialRule(), new EnumerationRule(), new GlobalLatentRule())),
+      new AdversarialRule(), new MomentMatchingRule(), new MutualInformationRule(), new EnumerationRule(),
+      new GlobalLatentRule())),
   /**
    * Global latents ({@code @Latent(global = true)}): a posterior over model parameters given the
    * whole data set, sampled by HMC or fitted by VI.
    */
   BAYESIAN(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
-      new CoverageRule(), new EnumerationRule(), new GlobalLatentRule())),
+      new CoverageRule(), new EnumerationRule(), new GlobalLatentRule(), new MutualInformationRule())),
   /**
    * An {@code @Energy} method: an undirected model p(x) = exp(-E(x)) / Z over its nodes, trained by
    * contrastive divergence. Its own rule checks the nodes' units and the energy's parameters; the
    * directed models' networks and objective have no place in it.
    */
-  ENERGY(List.of(new ModelClassRule(), new NodeRule(), new EnergyRule()));
+  ENERGY(List.of(new ModelClassRule(), new NodeRule(), new EnergyRule(), new MutualInformationRule()));
 
   private final List<ValidationRule> rules;
 
@@ -38,14 +41,14 @@ public enum ModelKind {
   }
 
   /**
-   * The kind of a model as read: an energy makes it energy-based, else a discriminator adversarial,
-   * else a global latent Bayesian.
+   * The kind of a model as read: an energy makes it energy-based, else a discriminator or a
+   * moment-matching generator adversarial, else a global latent Bayesian.
    */
   public static ModelKind of(ModelDescriptor model) {
     if (!model.networks(NetworkRole.ENERGY).isEmpty()) {
       return ENERGY;
     }
-    if (!model.networks(NetworkRole.DISCRIMINATOR).isEmpty()) {
+    if (!model.networks(NetworkRole.DISCRIMINATOR).isEmpty() || !model.momentMatching().isEmpty()) {
       return ADVERSARIAL;
     }
     return model.globalLatents().isEmpty() ? VARIATIONAL : BAYESIAN;

@@ -58,9 +58,10 @@ final class NodeRule implements ValidationRule {
         checkEventRank(node, kind, reporter);
       }
       if (node.kind() == NodeKind.LATENT && node.family().isPresent()) {
-        // No objective differentiates through a global latent (GlobalLatentRule), and contrastive
-        // divergence through no latent at all (EnergyRule checks an energy model's units).
-        if (node.isLocalLatent() && kind != ModelKind.ENERGY) {
+        // No objective differentiates through a global latent (GlobalLatentRule), contrastive
+        // divergence through no latent at all (EnergyRule checks an energy model's units), and a
+        // game through no draw of its noise (a categorical InfoGAN code is drawn, not relaxed).
+        if (node.isLocalLatent() && kind != ModelKind.ENERGY && kind != ModelKind.ADVERSARIAL) {
           checkEstimator(model, node, node.family().get(), reporter);
         }
         checkClasses(node, node.family().get(), reporter);

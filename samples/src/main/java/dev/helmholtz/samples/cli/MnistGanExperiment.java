@@ -70,8 +70,13 @@ final class MnistGanExperiment {
         } catch (IOException e) {
           throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
-        out.printf(Locale.ROOT, "epoch %d/%d  discriminator loss %.4f  generator loss %.4f  %.1f s  -> %s%n",
-            epoch, epochs, objective, gan.lastGeneratorLoss(), took.toMillis() / 1e3, png);
+        if (gan.spec().hasDiscriminator()) {
+          out.printf(Locale.ROOT, "epoch %d/%d  discriminator loss %.4f  generator loss %.4f  %.1f s  -> %s%n",
+              epoch, epochs, objective, gan.lastGeneratorLoss(), took.toMillis() / 1e3, png);
+        } else {
+          out.printf(Locale.ROOT, "epoch %d/%d  generator MMD^2 %.5f  %.1f s  -> %s%n",
+              epoch, epochs, objective, took.toMillis() / 1e3, png);
+        }
       }
     };
     Training training = checkpoints.apply(Training.epochs(epochs).batchSize(batchSize).adam(learningRate).seed(seed)
@@ -99,9 +104,15 @@ final class MnistGanExperiment {
     metrics.put("learning_rate", learningRate);
     metrics.put("seed", seed);
     metrics.put("train_examples", train.size());
-    metrics.put("discriminator_steps", last.history().get(last.history().size() - 1).step());
-    metrics.put("discriminator_loss", last.finalObjective());
-    metrics.put("generator_loss", gan.lastGeneratorLoss());
+    if (gan.spec().hasDiscriminator()) {
+      metrics.put("discriminator_steps", last.history().get(last.history().size() - 1).step());
+      metrics.put("discriminator_loss", last.finalObjective());
+      metrics.put("generator_loss", gan.lastGeneratorLoss());
+    } else {
+      // A moment-matching model: every step is a generator step on MMD^2.
+      metrics.put("generator_steps", last.history().get(last.history().size() - 1).step());
+      metrics.put("generator_mmd2", last.finalObjective());
+    }
     metrics.put("seconds_per_epoch", totalSeconds / last.history().size());
     if (quality.quality) {
       Mnist.Split test = mnist.test(data);

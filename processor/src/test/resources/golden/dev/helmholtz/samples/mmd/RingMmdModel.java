@@ -1,0 +1,72 @@
+package dev.helmholtz.samples.mmd;
+
+import dev.helmholtz.adversarial.AdversarialModel;
+import dev.helmholtz.adversarial.AdversarialPass;
+import dev.helmholtz.adversarial.AdversarialSpec;
+import dev.helmholtz.dist.Normal;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.ThreadSettings;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+import org.tensorflow.Operand;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The moment-matching model defined by {@link RingMmd}, compiled to a TensorFlow graph by Helmholtz.
+ *
+ * <h2>Model report</h2>
+ * <p>Objective: moment matching: the generator minimizes MMD^2 to the data under Gaussian kernels of bandwidths [0.05, 0.1, 0.2, 0.5, 1.0, 2.0]; no discriminator.
+ * <ul>
+ * <li>{@code z}: latent Normal, event shape [8]; p(z): standard prior; noise
+ * <li>{@code x}: observed Normal, event shape [2]; x = generate(z), implicit; matched to the data by a kernel two-sample loss
+ * </ul>
+ * <p>Generative order: z, x.
+ */
+@Generated("dev.helmholtz.processor.HelmholtzProcessor")
+public final class RingMmdModel extends AdversarialModel {
+  private static final AdversarialSpec SPEC = AdversarialSpec.builder("dev.helmholtz.samples.mmd.RingMmd")
+      // no discriminator: the generator minimizes the kernel MMD^2 to the data of x
+      .momentMatching(0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
+      .latent("z", 8)
+      .generated("x", 2)
+      .build();
+
+  private final RingMmd model;
+
+  private RingMmdModel(RingMmd model, Seed seed, ThreadSettings threads) {
+    super(SPEC, seed, threads);
+    this.model = Objects.requireNonNull(model, "model");
+    build();
+  }
+
+  /**
+   * Builds the model's graph and initializes its variables from {@code seed}, with a new
+   * {@link RingMmd} and the default thread settings.
+   */
+  public static RingMmdModel create(Seed seed) {
+    return new RingMmdModel(new RingMmd(), seed, ThreadSettings.defaults());
+  }
+
+  /**
+   * Builds the model's graph around {@code model}'s networks and initializes its variables
+   * from {@code seed}; the same seed and thread settings give the same numbers.
+   */
+  public static RingMmdModel create(RingMmd model, Seed seed, ThreadSettings threads) {
+    return new RingMmdModel(model, seed, threads);
+  }
+
+  /**
+   * Draws {@code n} generated examples of x: {@code [n][2]}.
+   */
+  public float[][] sample(int n) {
+    return generate(n).get("x");
+  }
+
+  @Override
+  protected void defineGeneration(AdversarialPass pass) {
+    Normal pZ = Normal.standard(pass.tf(), pass.shape("z"));
+    Operand<TFloat32> z = pass.draw("z", pZ);
+    // x by generate(): implicit
+    Operand<TFloat32> x = pass.generate("x", model.generate(pass.network("generate"), z));
+  }
+}
