@@ -7,6 +7,7 @@ import dev.helmholtz.check.SelfCheckPlan;
 import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.check.SelfCheckReport.Row;
 import dev.helmholtz.check.Statistics;
+import dev.helmholtz.check.VariableCopy;
 import dev.helmholtz.check.VariableGradientCheck;
 import dev.helmholtz.core.BatchRuns;
 import dev.helmholtz.data.Dataset;
@@ -37,7 +38,6 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
@@ -69,9 +69,7 @@ final class VariationalSelfCheck implements AutoCloseable {
   private final Map<String, Operand<TFloat32>> inputs = new LinkedHashMap<>();
   private final List<Row> rows = new ArrayList<>();
   private Session session;
-  private Op resetNoise;
-  private final Map<String, Placeholder<TFloat32>> copyInputs = new LinkedHashMap<>();
-  private final Map<String, Op> copyOps = new LinkedHashMap<>();
+  private VariableCopy copy;
 
   private VariationalSelfCheck(VariationalModel model, SelfCheckPlan plan, SelfCheckOptions options,
       TrainingObjective objective) {
@@ -129,14 +127,7 @@ final class VariationalSelfCheck implements AutoCloseable {
     // 4. Score-function estimator against enumeration.
     ScoreFunctionCheck scoreCheck = scoreFunctionCheck(gradientPass, modelVariables);
 
-    for (Variable<TFloat32> v : store.allVariables()) {
-      Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(v.shape()));
-      copyInputs.put(v.op().name(), in);
-      copyOps.put(v.op().name(), tf.assign(v, in));
-    }
-    List<Op> counters = new ArrayList<>();
-    random.runCounters().forEach(c -> counters.add(tf.assign(c, tf.constant(0L))));
-    resetNoise = tf.withControlDependencies(counters).noOp();
+    copy = new VariableCopy(tf, store.allVariables(), random);
 
     session = new Session(graph);
     Session.Runner init = session.runner();
@@ -145,7 +136,7 @@ final class VariationalSelfCheck implements AutoCloseable {
       scoreCheck.target.initializers().forEach(init::addTarget);
     }
     init.run().close();
-    copyVariables();
+    copy.from(session, model);
 
     Dataset data = given != null ? given.take(Math.min(options.examples(), given.size())) : generate(synthetic);
     int batch = data.size();
@@ -191,8 +182,10 @@ final class VariationalSelfCheck implements AutoCloseable {
     klPass.analyticKls().forEach(kl -> analytic.add(kl.name()));
     compareSets("analytic KL", new LinkedHashSet<>(plan.analyticKl()), analytic);
     if (objective.differentiatesSamples()) {
-      compareSets("score-function latents", new LinkedHashSet<>(plan.scoreFunction()),
-          gradientPass.scoreFunctionLatents());
+      // The check's passes draw an enumerated latent instead of summing it out: not a score-function latent.
+      Set<String> scored = new LinkedHashSet<>(gradientPass.scoreFunctionLatents());
+      spec.enumerated().ifPresent(node -> scored.remove(node.name()));
+      compareSets("score-function latents", new LinkedHashSet<>(plan.scoreFunction()), scored);
     }
   }
 
@@ -647,30 +640,8 @@ final class VariationalSelfCheck implements AutoCloseable {
     return data;
   }
 
-  /**
-   * Sets the check's variables to the model's. A variable the model lacks, or has in another shape
-   * (the networks of an objective put in place of the model's), keeps its fresh initialization.
-   */
-  private void copyVariables() {
-    Set<String> known = new java.util.HashSet<>(model.parameterNames());
-    known.addAll(model.stateNames());
-    for (Map.Entry<String, Op> copy : copyOps.entrySet()) {
-      if (!known.contains(copy.getKey())) {
-        continue;
-      }
-      float[] value = model.parameter(copy.getKey());
-      Placeholder<TFloat32> in = copyInputs.get(copy.getKey());
-      if (value.length != in.shape().size()) {
-        continue;
-      }
-      try (TFloat32 t = TFloat32.tensorOf(in.shape(), DataBuffers.of(value, true, false))) {
-        session.runner().feed(in, t).addTarget(copy.getValue()).run().close();
-      }
-    }
-  }
-
   private void reset() {
-    session.runner().addTarget(resetNoise).run().close();
+    copy.resetNoise(session);
   }
 
   private Session.Runner feed(Session.Runner runner, Dataset data) {

@@ -61,6 +61,7 @@ public final class AdversarialModelWriter {
         ADVERSARIAL_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
+    type.addMethod(SelfCheckMethod.adversarial(validated));
     type.addMethod(defineGeneration());
     type.addMethod(defineDiscriminator());
     return GeneratedClass.file(model, type.build());

@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
         VaeFlowCommand.class,
         VaeContinuousCommand.class,
         RbmCommand.class,
+        CheckCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
