@@ -38,6 +38,14 @@ public record SelfCheckOptions(int examples, int entriesPerVariable, int klDraws
     return new SelfCheckOptions(2, 1, 2000, 500, 60, 50, 1);
   }
 
+  /**
+   * The least that still runs every check: 2 examples, the random direction alone per variable,
+   * 200 KL draws, 100 bound samples, 30 runs of 10 copies. For a suite that checks many models.
+   */
+  public static SelfCheckOptions smoke() {
+    return new SelfCheckOptions(2, 0, 200, 100, 30, 10, 1);
+  }
+
   /** These options with {@code examples} rows. */
   public SelfCheckOptions withExamples(int examples) {
     return new SelfCheckOptions(examples, entriesPerVariable, klDraws, boundSamples, scoreFunctionRuns,

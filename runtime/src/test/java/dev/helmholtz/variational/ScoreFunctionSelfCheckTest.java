@@ -40,7 +40,6 @@ class ScoreFunctionSelfCheckTest {
   void nvilPasses() {
     try (TinySigmoidBeliefNet model = new TinySigmoidBeliefNet(Seed.of(5), ObjectiveKind.NVIL, 1)) {
       SelfCheckReport report = VariationalSelfCheck.run(model, data(), PLAN, OPTIONS);
-      System.out.println(report);
       report.assertPassed();
       assertTrue(report.rows().stream().anyMatch(r -> r.check().equals("score-function")
           && r.status() == SelfCheckReport.Status.PASS), report.toString());
@@ -52,7 +51,6 @@ class ScoreFunctionSelfCheckTest {
     try (TinySigmoidBeliefNet model = new TinySigmoidBeliefNet(Seed.of(5), ObjectiveKind.NVIL, 1)) {
       SelfCheckException e = assertThrows(SelfCheckException.class,
           () -> VariationalSelfCheck.run(model, data(), PLAN, OPTIONS, new LeakyNvil()).assertPassed());
-      System.out.println(e.getMessage());
       assertTrue(e.getMessage().contains("score-function encode/dense_0/"), e.getMessage());
     }
   }
