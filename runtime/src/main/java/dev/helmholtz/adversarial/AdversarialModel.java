@@ -1,5 +1,7 @@
 package dev.helmholtz.adversarial;
 
+import dev.helmholtz.check.SelfCheckOptions;
+import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.annotations.GanLoss;
 import dev.helmholtz.core.BatchRuns;
 import dev.helmholtz.core.CompiledModel;
@@ -299,6 +301,29 @@ public abstract class AdversarialModel extends CompiledModel {
     List<Op> all = new ArrayList<>(updates);
     all.add(step);
     return tf.withControlDependencies(all).noOp();
+  }
+
+  /**
+   * Checks this model on the first {@code options.examples()} rows of {@code data}, or, when it
+   * is null, on synthetic data (the generator's own examples, label nodes one-hot): the gradients of the generator's and the discriminator's losses against central finite differences at fixed noise, and the generator's and discriminator's output shapes. The checks run in a graph of their own with this model's
+   * variables copied in; the model, its random streams and its training state are unchanged.
+   * Generated models override this to say what they check.
+   *
+   * @return the report; {@link SelfCheckReport#assertPassed()} throws on a failure
+   */
+  public SelfCheckReport selfCheck(Dataset data, SelfCheckOptions options) {
+    requireOpen();
+    return AdversarialSelfCheck.run(this, data, options);
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} with the default sizes. In a test: {@code model.selfCheck(data).assertPassed()}. */
+  public SelfCheckReport selfCheck(Dataset data) {
+    return selfCheck(java.util.Objects.requireNonNull(data, "data"), SelfCheckOptions.defaults());
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} on synthetic data, with the default sizes. */
+  public SelfCheckReport selfCheck() {
+    return selfCheck(null, SelfCheckOptions.defaults());
   }
 
   public AdversarialSpec spec() {

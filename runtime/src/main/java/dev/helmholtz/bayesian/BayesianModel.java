@@ -1,5 +1,8 @@
 package dev.helmholtz.bayesian;
 
+import dev.helmholtz.check.SelfCheckOptions;
+import dev.helmholtz.check.SelfCheckReport;
+
 import dev.helmholtz.core.DataColumns;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Distribution;
@@ -56,6 +59,29 @@ public abstract class BayesianModel {
 
   /** Describes the priors of the global latents and the observed nodes' likelihoods. Generated. */
   protected abstract void define(BayesianPass pass);
+
+  /**
+   * Checks this model on the first {@code options.examples()} rows of {@code data} (a column per
+   * given and observed node), or, when it is null, on synthetic data (given nodes standard normal,
+   * observed nodes drawn from the prior predictive): at draws of the global latents from their
+   * priors, the log posterior's gradient against central finite differences, and each prior's and
+   * likelihood's shape against its node's width. Generated models override this to say so.
+   *
+   * @return the report; {@link SelfCheckReport#assertPassed()} throws on a failure
+   */
+  public SelfCheckReport selfCheck(Dataset data, SelfCheckOptions options) {
+    return BayesianSelfCheck.run(this, data, options);
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} with the default sizes. In a test: {@code model.selfCheck(data).assertPassed()}. */
+  public SelfCheckReport selfCheck(Dataset data) {
+    return selfCheck(Objects.requireNonNull(data, "data"), SelfCheckOptions.defaults());
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} on synthetic data, with the default sizes. */
+  public SelfCheckReport selfCheck() {
+    return selfCheck(null, SelfCheckOptions.defaults());
+  }
 
   /** Where each global latent lives in theta. */
   public ParameterLayout parameters() {

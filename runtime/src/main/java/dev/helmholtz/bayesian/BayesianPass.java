@@ -58,6 +58,9 @@ public final class BayesianPass {
   private final Operand<TInt32> perExampleShape3; // [R, N, 1]-like prefix, completed per width
   private final VariableStore networks;
   private final Map<String, Distribution> likelihoods = new LinkedHashMap<>();
+  /** Each global's prior and each observed node's likelihood as the networks returned them: for the self-check. */
+  private final Map<String, Distribution> priors = new LinkedHashMap<>();
+  private final Map<String, Distribution> observations = new LinkedHashMap<>();
   private Operand<TFloat32> logJoint;
 
   /**
@@ -138,6 +141,7 @@ public final class BayesianPass {
 
   /** Adds log prior(value), [R], of global latent {@code name} to the log joint. */
   public void prior(String name, Operand<TFloat32> value, Distribution prior) {
+    priors.put(name, prior);
     if (mode == Mode.LOG_DENSITY) {
       checkShape("the prior of global latent '" + name + "'", "one row per draw of the global latents", prior,
           spec.parameters().parameter(name).width());
@@ -155,6 +159,7 @@ public final class BayesianPass {
       throw new IllegalArgumentException("'" + name + "' is not a modelled observed node of " + spec.modelName()
           + "; its observed nodes are " + spec.observed().keySet());
     }
+    observations.put(name, likelihood);
     checkShape("the likelihood of observed node '" + name + "'",
         "one row per example and draw of the global latents", likelihood, width);
     likelihoods.put(name, likelihood);
@@ -193,6 +198,16 @@ public final class BayesianPass {
       throw new IllegalStateException(spec.modelName() + " added no prior and no likelihood to the log density");
     }
     return logJoint;
+  }
+
+  /** Each global's prior as its network returned it, in the order defined. */
+  Map<String, Distribution> priors() {
+    return priors;
+  }
+
+  /** Each observed node's likelihood as its network returned it, [R * N, width]. */
+  Map<String, Distribution> observations() {
+    return observations;
   }
 
   /** Observed node {@code name}'s likelihood, [R * N, width]: for predictive checks, and its family's support. */

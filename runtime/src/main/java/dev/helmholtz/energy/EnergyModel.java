@@ -1,5 +1,7 @@
 package dev.helmholtz.energy;
 
+import dev.helmholtz.check.SelfCheckOptions;
+import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.core.BatchRuns;
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.core.DataColumns;
@@ -68,6 +70,29 @@ public abstract class EnergyModel extends CompiledModel {
   protected abstract Operand<TFloat32> defineEnergy(EnergyPass pass);
 
   /** What generated code declared: the nodes and the training settings. */
+  /**
+   * Checks this model on the first {@code options.examples()} rows of {@code data}, or, when it
+   * is null, on random configurations of the declared units: the gradient of the mean energy at the data and fixed latent configurations against central finite differences, and the energy's output shape. The checks run in a graph of their own with this model's
+   * variables copied in; the model, its random streams and its training state are unchanged.
+   * Generated models override this to say what they check.
+   *
+   * @return the report; {@link SelfCheckReport#assertPassed()} throws on a failure
+   */
+  public SelfCheckReport selfCheck(Dataset data, SelfCheckOptions options) {
+    requireOpen();
+    return EnergySelfCheck.run(this, data, options);
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} with the default sizes. In a test: {@code model.selfCheck(data).assertPassed()}. */
+  public SelfCheckReport selfCheck(Dataset data) {
+    return selfCheck(java.util.Objects.requireNonNull(data, "data"), SelfCheckOptions.defaults());
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} on synthetic data, with the default sizes. */
+  public SelfCheckReport selfCheck() {
+    return selfCheck(null, SelfCheckOptions.defaults());
+  }
+
   public EnergySpec spec() {
     return spec;
   }

@@ -105,6 +105,12 @@ public final class InferencePass implements ObjectivePass {
   /** What {@link #tileAndFold} made, so that a network's first dense layer multiplies each example once. */
   private final RepeatedRows repeatedRows = new RepeatedRows();
   private final UnaryOperator<Operand<TFloat32>> tile = this::tile;
+  // What the self-check reads of a pass: the latents drawn without a pathwise gradient, each
+  // analytic KL's two distributions, and each network's distribution as it was handed in.
+  private final java.util.Set<String> scoreFunctionLatents = new java.util.LinkedHashSet<>();
+  private final Map<String, Distribution> drawnFrom = new LinkedHashMap<>();
+  private final List<AnalyticKl> analyticKls = new java.util.ArrayList<>();
+  private final Map<String, NetworkOutput> networkOutputs = new LinkedHashMap<>();
 
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
       Map<String, Operand<TFloat32>> observed, Operand<TInt32> k, int staticSamples, Mode mode) {
@@ -287,13 +293,16 @@ public final class InferencePass implements ObjectivePass {
     drawLogQ.put(name, logQ);
     if (mode == Mode.SAMPLE && !pathwise) {
       scoreLogQ = add(scoreLogQ, logQ);
+      scoreFunctionLatents.add(name);
     }
+    drawnFrom.put(name, broadcast);
     latentValues.put(name, value);
     return EventAxes.unflatten(tf, value, node.shape());
   }
 
   /** {@code distribution} of node {@code node} with flat parameters, {@code [..., width]}. */
   private <D extends Distribution> D flat(ModelSpec.Node node, D distribution, String what) {
+    networkOutputs.putIfAbsent(what, new NetworkOutput(node, what, distribution));
     return EventAxes.flatten(tf, distribution, node.shape(), what + " in " + spec.modelName());
   }
 
@@ -374,6 +383,7 @@ public final class InferencePass implements ObjectivePass {
     q = flat(node, q, "q(" + name + " | ...)");
     Distribution prior = perRow(flat(node, p, "p(" + name + " | ...)"), value);
     Operand<TFloat32> kl = KlDivergence.analytic(q, prior);
+    analyticKls.add(new AnalyticKl(name, q, prior, kl));
     latent(name, value, q, prior, tf.math.neg(kl), kl);
   }
 
@@ -610,6 +620,35 @@ public final class InferencePass implements ObjectivePass {
   /** Means over samples and examples of each term: "log_likelihood/x", "kl/z". */
   Map<String, Operand<TFloat32>> termMeans() {
     return termMeans;
+  }
+
+  /** One latent's analytic KL as this pass computed it: q and p with flat parameters, and KL(q || p). */
+  record AnalyticKl(String name, Distribution q, Distribution p, Operand<TFloat32> kl) {}
+
+  /** A distribution handed to the pass for node {@code node}, as handed in; {@code what} says which. */
+  record NetworkOutput(ModelSpec.Node node, String what, Distribution distribution) {}
+
+  /** The latents this pass drew without a pathwise gradient (in a {@link Mode#SAMPLE} pass), in order. */
+  java.util.Set<String> scoreFunctionLatents() {
+    return scoreFunctionLatents;
+  }
+
+  /** The distribution each latent was drawn from, flat and broadcast to the draw's shape. */
+  Map<String, Distribution> drawnFrom() {
+    return drawnFrom;
+  }
+
+  /** The latents whose KL this pass took in closed form, in the order scored. */
+  List<AnalyticKl> analyticKls() {
+    return analyticKls;
+  }
+
+  /**
+   * Each distribution a network handed this pass, as handed in (parameters of the node's event
+   * shape, not yet flattened), by what it is: {@code q(z | ...)}, {@code p(x | ...)}.
+   */
+  Map<String, NetworkOutput> networkOutputs() {
+    return networkOutputs;
   }
 
   Map<String, Operand<TFloat32>> latentValues() {

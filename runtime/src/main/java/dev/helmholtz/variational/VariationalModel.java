@@ -1,5 +1,8 @@
 package dev.helmholtz.variational;
 
+import dev.helmholtz.check.SelfCheckOptions;
+import dev.helmholtz.check.SelfCheckPlan;
+import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.core.DataColumns;
 import dev.helmholtz.data.Dataset;
@@ -233,6 +236,43 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     outputs.exportSavedModel(directory);
   }
 
+
+  /**
+   * Checks this model's gradients, estimators, bounds and shapes on its first rows of {@code data},
+   * with the default sizes ({@link SelfCheckOptions#defaults()}); see {@link #selfCheck(Dataset,
+   * SelfCheckOptions)}. In a test: {@code model.selfCheck(batch).assertPassed()}.
+   */
+  public SelfCheckReport selfCheck(Dataset data) {
+    return selfCheck(java.util.Objects.requireNonNull(data, "data"), SelfCheckOptions.defaults());
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} on synthetic data: examples drawn from the model itself. */
+  public SelfCheckReport selfCheck() {
+    return selfCheck(null, SelfCheckOptions.defaults());
+  }
+
+  /**
+   * Checks this model on the first {@code options.examples()} rows of {@code data} (or, when it is
+   * null, on examples drawn from the model itself, given nodes one-hot): (1) the gradient of its
+   * bound at fixed noise against central finite differences, (2) each analytic KL against Monte
+   * Carlo, (3) ELBO ≤ IWAE_k ≤ IWAE_k' ≤ the importance-sampled log-likelihood, (4) a
+   * score-function estimator's mean gradient against the enumerated one, (6) every network's
+   * output shape against its node's event shape, each where it applies; and that the graph's
+   * analytic KLs and score-function latents are those compiled. The checks run in a graph of
+   * their own with this model's variables copied in: the model, its random streams and its
+   * training state are unchanged. Generated models override this to say what they check.
+   *
+   * @return the report; {@link SelfCheckReport#assertPassed()} throws on a failure
+   */
+  public SelfCheckReport selfCheck(Dataset data, SelfCheckOptions options) {
+    return selfCheck(data, options, SelfCheckPlan.none());
+  }
+
+  /** {@link #selfCheck(Dataset, SelfCheckOptions)} with what the processor compiled: generated code calls it. */
+  protected final SelfCheckReport selfCheck(Dataset data, SelfCheckOptions options, SelfCheckPlan plan) {
+    requireOpen();
+    return VariationalSelfCheck.run(this, data == null ? null : withLabelColumns(data), plan, options);
+  }
 
   /** The mean single-sample ELBO per example (with analytic KLs where the model has them). */
   @Override

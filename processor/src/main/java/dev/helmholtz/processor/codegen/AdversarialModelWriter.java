@@ -73,6 +73,7 @@ public final class AdversarialModelWriter {
         ADVERSARIAL_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
+    type.addMethod(SelfCheckMethod.adversarial(validated));
     type.addMethod(defineGeneration());
     if (discriminator != null) {
       type.addMethod(defineDiscriminator());

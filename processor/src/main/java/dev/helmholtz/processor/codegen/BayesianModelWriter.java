@@ -64,6 +64,7 @@ public final class BayesianModelWriter {
         .build());
     type.addMethods(factories());
     type.addMethods(typedApi());
+    type.addMethod(SelfCheckMethod.bayesian(validated));
     type.addMethod(define());
     return GeneratedClass.file(model, type.build());
   }

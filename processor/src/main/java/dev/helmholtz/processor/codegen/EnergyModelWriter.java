@@ -57,6 +57,7 @@ public final class EnergyModelWriter {
         ENERGY_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
+    type.addMethod(SelfCheckMethod.energy(validated));
     type.addMethod(defineEnergy());
     return GeneratedClass.file(model, type.build());
   }

@@ -30,6 +30,9 @@ final class RuntimeTypes {
   static final ClassName THREAD_SETTINGS = ClassName.get("dev.helmholtz.train", "ThreadSettings");
   static final ClassName DATASET = ClassName.get("dev.helmholtz.data", "Dataset");
   static final ClassName EVENT_ARRAYS = ClassName.get("dev.helmholtz.data", "EventArrays");
+  static final ClassName SELF_CHECK_REPORT = ClassName.get("dev.helmholtz.check", "SelfCheckReport");
+  static final ClassName SELF_CHECK_OPTIONS = ClassName.get("dev.helmholtz.check", "SelfCheckOptions");
+  static final ClassName SELF_CHECK_PLAN = ClassName.get("dev.helmholtz.check", "SelfCheckPlan");
   static final ClassName OBJECTIVE_KIND = ClassName.get("dev.helmholtz.annotations", "ObjectiveKind");
   static final ClassName OPERAND = ClassName.get("org.tensorflow", "Operand");
   static final ClassName TFLOAT32 = ClassName.get("org.tensorflow.types", "TFloat32");

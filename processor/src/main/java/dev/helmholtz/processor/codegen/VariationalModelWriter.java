@@ -57,6 +57,7 @@ public final class VariationalModelWriter {
         MODEL_SPEC, spec(), generatedAnnotationAvailable);
     type.addMethods(GeneratedClass.seededConstructorAndFactories(modelType, generatedType));
     type.addMethods(typedApi());
+    type.addMethod(SelfCheckMethod.variational(validated));
     type.addMethod(defineInference());
     type.addMethod(defineGeneration());
     return GeneratedClass.file(model, type.build());

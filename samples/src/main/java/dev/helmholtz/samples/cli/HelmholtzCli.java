@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
         PpcaCommand.class,
         DbnCommand.class,
         DbmCommand.class,
+        CheckCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,

@@ -3,6 +3,8 @@ package dev.helmholtz.samples.bayes;
 import dev.helmholtz.bayesian.BayesianModel;
 import dev.helmholtz.bayesian.BayesianPass;
 import dev.helmholtz.bayesian.BayesianSpec;
+import dev.helmholtz.check.SelfCheckOptions;
+import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.graph.Seed;
@@ -85,6 +87,23 @@ public final class TanhRegressionNetworkModel extends BayesianModel {
    */
   public float[][][] predictiveSamples(double[][] draws, Dataset givens, Seed seed) {
     return predictiveSamples("y", draws, givens, seed);
+  }
+
+  /**
+   * Checks this model on the first {@code options.examples()} rows of {@code data} (or, when it is
+   * null, on synthetic data: given nodes standard normal, observed nodes from the prior predictive):
+   * <ol>
+   * <li>log-density: the log posterior's gradient with respect to {@code w}, {@code c}, {@code v}, {@code d}, {@code logSigma}, at draws from their priors,
+   * against central finite differences;
+   * <li>shape: each prior and likelihood against its node's width;
+   * <li>gradient, kl, bounds, score-function: skipped, a model of global latents trains no network.
+   * </ol>
+   *
+   * @return the report, a row per check; {@code assertPassed()} throws naming each failure
+   */
+  @Override
+  public SelfCheckReport selfCheck(Dataset data, SelfCheckOptions options) {
+    return super.selfCheck(data, options);
   }
 
   @Override
