@@ -65,7 +65,8 @@ public enum Diagnostic {
           + "public static method (Ops tf, Operand<TInt64> shape) returning the family's standard "
           + "member of that shape: fix it, or remove standardPrior and give each latent of %s a @Generator"),
   EVENT_SHAPE_INVALID("EventShape", Kind.ERROR,
-      "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
+      "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1, "
+          + "whose product (the scalars in one event) is at most 2147483647"),
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,
       "node '%s' has event shape %s of rank %d, but %s; %s"),
   MIXTURE_COMPONENTS("MixtureComponents", Kind.ERROR,
