@@ -203,32 +203,32 @@ class LinearGaussianBoundsTest {
 
   /**
    * The delta-method error is sqrt(var w / k) / mean w, so from k = 200 to k = 2000 its square
-   * falls tenfold. That holds where the weights are light-tailed: on examples whose weights at
-   * k = 200 have an effective sample size above half the draws (those of heavy-tailed weights
-   * underestimate their variance at small k, so their ratio falls short of sqrt(10), measured
-   * 1.66 over all 300). The k = 200 squared errors, summed over those examples, are averaged over
-   * {@value #REPEATS} independent runs; the spread of the runs is the sampling error of that
-   * estimate, and the k = 2000 run's is taken as that over sqrt(10) (ten times the draws of the
-   * same weights). The ratio must be 10 within 4 of the combined errors: an error falling like
-   * 1/k, or like 1/sqrt(k) with a factor off by 10%, fails.
+   * falls tenfold. That holds where the weights are light-tailed: on the examples whose weights
+   * have an effective sample size above 90% of the draws on a k = 2000 run of their own (on the
+   * others, heavy tails make a k = 200 run underestimate the variance: over all 300 examples the
+   * ratio of the errors was 1.66, not sqrt(10); over those with ESS above half the draws, 2.6).
+   * The k = 200 squared errors, summed over the chosen examples, are averaged over {@value
+   * #REPEATS} independent runs; the spread of the runs is the sampling error of that estimate,
+   * and the k = 2000 run's is taken as that over sqrt(10) (ten times the draws of the same
+   * weights). The ratio must be 10 within 4 of the combined errors (measured 10.09, window about
+   * +-1.3): an error falling like 1/k (ratio 100) or like k^-0.45 (7.9) fails.
    */
   private static void assertStandardErrorFallsLikeOneOverRootK(dev.helmholtz.infer.LogMarginalLikelihood large) {
-    // The examples are chosen on a run of their own, so that the choice does not favour the runs measured.
-    dev.helmholtz.infer.LogMarginalLikelihood choosing = model.logLikelihoodWithError(test, 200);
+    // Chosen on a run of their own, so that the choice does not favour the runs measured.
+    dev.helmholtz.infer.LogMarginalLikelihood choosing = model.logLikelihoodWithError(test, 2000);
     boolean[] light = new boolean[test.size()];
     int chosen = 0;
     for (int i = 0; i < light.length; i++) {
-      light[i] = choosing.effectiveSampleSizes()[i] > 100;
+      light[i] = choosing.effectiveSampleSizes()[i] > 0.9 * 2000;
       chosen += light[i] ? 1 : 0;
     }
-    assertTrue(chosen >= 100, "light-tailed examples: " + chosen + " of " + light.length);
+    assertTrue(chosen >= 50, "light-tailed examples: " + chosen + " of " + light.length);
     double[] smallSquares = new double[REPEATS];
     for (int r = 0; r < REPEATS; r++) {
       smallSquares[r] = summedSquaredErrors(model.logLikelihoodWithError(test, 200), light);
     }
     Estimates.MeanError small = Estimates.of(smallSquares);
-    double largeSquares = summedSquaredErrors(large, light);
-    double ratio = small.mean() / largeSquares;
+    double ratio = small.mean() / summedSquaredErrors(large, light);
     double relativeSpread = small.error() * Math.sqrt(REPEATS) / small.mean();
     double relativeError = Math.hypot(relativeSpread / Math.sqrt(REPEATS), relativeSpread / Math.sqrt(10));
     assertEquals(10, ratio, 4 * relativeError * 10, "squared-error ratio k=200 / k=2000 over " + chosen
