@@ -291,7 +291,8 @@ class CatalogErrorsTest {
   }
 
   @ParameterizedTest(name = "shape = {0}")
-  @CsvSource(delimiter = '|', value = {"{}|[]", "0|[0]", "{2, -1}|[2, -1]"})
+  @CsvSource(delimiter = '|', value = {"{}|[]", "0|[0]", "{2, -1}|[2, -1]",
+      "{100000, 100000}|[100000, 100000]"})
   void invalidEventShape(String shape, String printed) {
     JavaFileObject source = source("M", "@Model\nclass M {\n", ENCODER, DECODER,
         "  @Latent(\n",

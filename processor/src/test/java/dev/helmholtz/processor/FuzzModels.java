@@ -115,10 +115,14 @@ final class FuzzModels {
     "Operand<TFloat64>", "java.util.List<Operand<TFloat32>>", "float"
   };
 
-  /** Invalid event shapes, as annotation source. */
+  /**
+   * Invalid event shapes, as annotation source. Events of rank above 1 ({28, 28}, {1, 1, 1}) are
+   * valid since image events (an elementwise family scores them flat), so they are not here; sizes
+   * whose product overflows an int are (the long run of issue 25 found them compiled).
+   */
   private static final String[] BAD_SHAPES = {
-    "{}", "0", "{0}", "-1", "{-3}", "{28, 28}", "{1, 1, 1}", "Integer.MIN_VALUE", "{5, 0}",
-    "{100000, 100000}", "{-1, -1}", "{65536, 65536}", "{2, -2}"
+    "{}", "0", "{0}", "-1", "{-3}", "Integer.MIN_VALUE", "{5, 0}",
+    "{100000, 100000}", "{-1, -1}", "{65536, 65536}", "{2, -2}", "{46341, 46341}"
   };
 
   /** Valid widths, including extreme ones. */

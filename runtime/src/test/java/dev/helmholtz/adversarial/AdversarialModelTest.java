@@ -57,13 +57,46 @@ class AdversarialModelTest {
     }
   }
 
+  /**
+   * Against a generator that differs from the data, the game's value at the optimal
+   * discriminator is -log 4 + 2 JSD(p_data, p_g) (Goodfellow et al. 2014, Theorem 1), computed
+   * here by quadrature; an untrained discriminator (small logits, D near 1/2) scores near -log 4
+   * instead, so a discriminator that did not train, or a value computed wrongly, fails.
+   */
   @Test
-  void gameValueApproachesMinusLogFourWhenTheGeneratorMatchesTheData() {
-    try (OneDimensionalGan gan = new OneDimensionalGan(Seed.of(5), GanLoss.MINIMAX, 0f, 1f)) {
-      gan.fit(standardNormal(10_000, 4), Training.epochs(10).batchSize(500).adam(3e-3).seed(1));
-      double value = gan.gameValue(standardNormal(20_000, 9));
-      assertEquals(-Math.log(4), value, 0.02, "value of the game at p_g = p_data");
+  void gameValueOfTheTrainedDiscriminatorReachesTheJensenShannonValue() {
+    Dataset evaluation = standardNormal(20_000, 9);
+    double optimal = -Math.log(4) + 2 * jensenShannon(0, 1, 1, 0.7);
+    double untrained;
+    try (OneDimensionalGan gan = new OneDimensionalGan(Seed.of(5), GanLoss.MINIMAX, 1f, 0.7f)) {
+      untrained = gan.gameValue(evaluation);
     }
+    try (OneDimensionalGan gan = new OneDimensionalGan(Seed.of(5), GanLoss.MINIMAX, 1f, 0.7f)) {
+      gan.fit(standardNormal(10_000, 4), Training.epochs(10).batchSize(500).adam(3e-3).seed(1)
+          .progress(ProgressListener.silent()));
+      double value = gan.gameValue(evaluation);
+      String figures = "trained " + value + ", untrained " + untrained + ", optimal " + optimal;
+      // The value is at most the optimum (up to the Monte Carlo error of 20,000 pairs, about
+      // 0.005) and falls short of it only to second order in D - D*: 0.03 allows |D - D*| ~ 0.1.
+      assertEquals(optimal, value, 0.03, figures);
+      // The untrained discriminator is 0.32 nats below the optimum; training must close most of it.
+      assertTrue(value - untrained > 0.75 * (optimal - untrained), figures);
+    }
+  }
+
+  /** JSD between N(m1, s1^2) and N(m2, s2^2), by the midpoint rule on [-10, 10]. */
+  private static double jensenShannon(double m1, double s1, double m2, double s2) {
+    int n = 200_000;
+    double h = 20.0 / n;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double x = -10 + (i + 0.5) * h;
+      double p = normalDensity(x, m1, s1);
+      double q = normalDensity(x, m2, s2);
+      double m = (p + q) / 2;
+      sum += (p > 0 ? p * Math.log(p / m) : 0) + (q > 0 ? q * Math.log(q / m) : 0);
+    }
+    return sum * h / 2;
   }
 
   /**

@@ -78,7 +78,10 @@ class NeuralVariationalInferenceTest {
         fed.add(j);
         TFloat32 lq = TfTesting.tensor(Shape.of(q.length), q);
         fed.add(lq);
-        TFloat32 x = TFloat32.tensorOf(Shape.of(joint.length, 2));
+        // Zeros written out: tensorOf(shape) alone leaves the native buffer as the allocator
+        // returns it, and recycled memory holding a NaN made b(x) = 0 * tanh(...) + b NaN (once,
+        // on a loaded machine, where buffers are reused more).
+        TFloat32 x = TfTesting.tensor(Shape.of(joint.length, 2), new float[joint.length * 2]);
         fed.add(x);
         Session.Runner runner = session.runner().feed(logJoint, j).feed(logQ, lq).feed(input, x);
         List<Operand<?>> fetches = List.of(nvil.surrogate(), nvil.baselineLoss(), nvil.signalScale(), logQGradient);

@@ -1,7 +1,6 @@
 package dev.helmholtz.variational;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.helmholtz.annotations.ObjectiveKind;
@@ -81,8 +80,39 @@ class KlWeightTest {
     float[] unscheduled = trained(base);
     assertEquals(List.of(toList(unscheduled)), List.of(toList(trained(base.schedule(VariationalModel.KL_WEIGHT,
         ScalarSchedule.constant(1))))), "scheduling the default changes nothing, bit for bit");
-    assertNotEquals(toList(unscheduled), toList(trained(base.schedule(VariationalModel.KL_WEIGHT,
-        ScalarSchedule.linear(0, 1, 10)))));
+  }
+
+  /**
+   * A linear warm-up feeds its closed form, from + (to - from) min(t, n) / n at step t (from 0):
+   * on one example (one batch an epoch, nothing to shuffle), four epochs under linear(0, 1, 4)
+   * train bit for bit as four one-epoch fits of the same model, each with the constant weight the
+   * formula gives its step (0, 0.25, 0.5, 0.75); a schedule read at the wrong step, or not fed,
+   * fails.
+   */
+  @Test
+  void aLinearWarmUpFeedsItsClosedFormAtEachStep() {
+    Dataset one = data(1);
+    Training epoch = Training.epochs(1).batchSize(1).adam(1e-2).seed(1).progress(ProgressListener.silent());
+    float[] scheduled;
+    try (LinearGaussian model = new LinearGaussian(Seed.of(2), ObjectiveKind.ELBO, 1, true)) {
+      model.fit(one, epoch.withEpochs(4).schedule(VariationalModel.KL_WEIGHT, ScalarSchedule.linear(0, 1, 4)));
+      scheduled = model.parameter("encode/dense_0/kernel");
+    }
+    float[] stepByStep;
+    try (LinearGaussian model = new LinearGaussian(Seed.of(2), ObjectiveKind.ELBO, 1, true)) {
+      for (int t = 0; t < 4; t++) {
+        double closedForm = 0 + (1 - 0) * Math.min(t, 4) / 4.0;
+        model.fit(one, epoch.schedule(VariationalModel.KL_WEIGHT, ScalarSchedule.constant(closedForm)));
+      }
+      stepByStep = model.parameter("encode/dense_0/kernel");
+    }
+    assertEquals(toList(stepByStep), toList(scheduled));
+    float[] unweighted;
+    try (LinearGaussian model = new LinearGaussian(Seed.of(2), ObjectiveKind.ELBO, 1, true)) {
+      model.fit(one, epoch.withEpochs(4));
+      unweighted = model.parameter("encode/dense_0/kernel");
+    }
+    assertTrue(!toList(unweighted).equals(toList(stepByStep)), "the weights fed reach the loss");
   }
 
   private static float[] trained(Training training) {

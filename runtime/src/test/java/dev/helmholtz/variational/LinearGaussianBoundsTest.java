@@ -188,12 +188,8 @@ class LinearGaussianBoundsTest {
     String report = "k=200: " + small.mean() + " +- " + small.standardError() + ", k=2000: " + large.mean()
         + " +- " + large.standardError() + ", exact " + exact + ", mean squared z at k=2000 " + zSquares
         + ", min ESS " + large.minEffectiveSampleSize();
-    // The delta-method error falls like 1 / sqrt(k): sqrt(10) from k = 200 to 2000 for light-tailed
-    // weights. The heavy-tailed examples (see below) make the k = 200 error optimistic, so the
-    // measured ratio depends on the draws (1.66 with this seed and these random streams).
-    // An error that did not shrink (ratio 1) or grew fails.
-    double ratio = small.standardError() / large.standardError();
-    assertTrue(ratio > 1.3 && ratio < 5, "se ratio " + ratio + " vs sqrt(10); " + report);
+    // The delta-method error falls like 1 / sqrt(k): by sqrt(10) from k = 200 to 2000.
+    assertStandardErrorFallsLikeOneOverRootK(large);
     // The estimate is within its error of exact, allowing the same 0.02 nats of bias at k = 2000
     // as importanceSampledEstimateRisesWithKAndApproachesExact.
     assertEquals(exact, large.mean(), 4 * large.standardError() + 0.02, report);
@@ -203,5 +199,49 @@ class LinearGaussianBoundsTest {
     assertTrue(zSquares > 0.25 && zSquares < 4, report);
     assertEquals(model.logLikelihoods(test, 2000).stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
         large.mean(), 4 * large.standardError() + 1e-3, "the same estimator as logLikelihoods; " + report);
+  }
+
+  /**
+   * The delta-method error is sqrt(var w / k) / mean w, so from k = 200 to k = 2000 its square
+   * falls tenfold. That holds where the weights are light-tailed: on the examples whose weights
+   * have an effective sample size above 90% of the draws on a k = 2000 run of their own (on the
+   * others, heavy tails make a k = 200 run underestimate the variance: over all 300 examples the
+   * ratio of the errors was 1.66, not sqrt(10); over those with ESS above half the draws, 2.6).
+   * The k = 200 squared errors, summed over the chosen examples, are averaged over {@value
+   * #REPEATS} independent runs; the spread of the runs is the sampling error of that estimate,
+   * and the k = 2000 run's is taken as that over sqrt(10) (ten times the draws of the same
+   * weights). The ratio must be 10 within 4 of the combined errors (measured 10.09, window about
+   * +-1.3): an error falling like 1/k (ratio 100) or like k^-0.45 (7.9) fails.
+   */
+  private static void assertStandardErrorFallsLikeOneOverRootK(dev.helmholtz.infer.LogMarginalLikelihood large) {
+    // Chosen on a run of their own, so that the choice does not favour the runs measured.
+    dev.helmholtz.infer.LogMarginalLikelihood choosing = model.logLikelihoodWithError(test, 2000);
+    boolean[] light = new boolean[test.size()];
+    int chosen = 0;
+    for (int i = 0; i < light.length; i++) {
+      light[i] = choosing.effectiveSampleSizes()[i] > 0.9 * 2000;
+      chosen += light[i] ? 1 : 0;
+    }
+    assertTrue(chosen >= 50, "light-tailed examples: " + chosen + " of " + light.length);
+    double[] smallSquares = new double[REPEATS];
+    for (int r = 0; r < REPEATS; r++) {
+      smallSquares[r] = summedSquaredErrors(model.logLikelihoodWithError(test, 200), light);
+    }
+    Estimates.MeanError small = Estimates.of(smallSquares);
+    double ratio = small.mean() / summedSquaredErrors(large, light);
+    double relativeSpread = small.error() * Math.sqrt(REPEATS) / small.mean();
+    double relativeError = Math.hypot(relativeSpread / Math.sqrt(REPEATS), relativeSpread / Math.sqrt(10));
+    assertEquals(10, ratio, 4 * relativeError * 10, "squared-error ratio k=200 / k=2000 over " + chosen
+        + " light-tailed examples: " + ratio + " (relative spread of one k=200 run " + relativeSpread + ")");
+  }
+
+  private static final int REPEATS = 8;
+
+  private static double summedSquaredErrors(dev.helmholtz.infer.LogMarginalLikelihood estimate, boolean[] chosen) {
+    double sum = 0;
+    for (int i = 0; i < chosen.length; i++) {
+      sum += chosen[i] ? estimate.standardErrors()[i] * estimate.standardErrors()[i] : 0;
+    }
+    return sum;
   }
 }

@@ -23,14 +23,19 @@ import org.junit.jupiter.api.Test;
 /** Validation each epoch, early stopping, learning-rate schedules and gradient clipping in {@code fit}. */
 class TrainingControlsTest {
   private static final Dataset DATA = data(60, 1);
-  private static final Dataset VALIDATION = data(30, 2);
+  /** Far from the training data (every coordinate shifted by 3): its ELBO is many nats lower. */
+  private static final Dataset VALIDATION = data(30, 2, 3);
 
   private static Dataset data(int n, long seed) {
+    return data(n, seed, 0);
+  }
+
+  private static Dataset data(int n, long seed, double shift) {
     SplittableRandom random = new SplittableRandom(seed);
     float[][] rows = new float[n][3];
     for (float[] row : rows) {
       for (int j = 0; j < 3; j++) {
-        row[j] = (float) (random.nextDouble() * 4 - 2);
+        row[j] = (float) (random.nextDouble() * 4 - 2 + shift);
       }
     }
     return Dataset.of("x", rows);
@@ -71,9 +76,15 @@ class TrainingControlsTest {
         assertTrue(r.validated() && Double.isFinite(r.validationObjective()), r.toString());
         assertEquals(6L * r.epoch(), r.step());
       }
-      // The last epoch's validation is the model's objective on that data (ELBO, analytic KL).
+      // The last epoch's validation is the model's objective on the validation data (ELBO,
+      // analytic KL), not on the training data, whose ELBO is far higher.
       double last = s.history().get(2).validationObjective();
-      assertEquals(model.elbo(VALIDATION), last, 0.5);
+      double onValidation = model.elbo(VALIDATION);
+      double onTraining = model.elbo(DATA);
+      String figures = "reported " + last + ", ELBO on the validation data " + onValidation + ", on the training data "
+          + onTraining;
+      assertEquals(onValidation, last, 0.5, figures);
+      assertTrue(onTraining - onValidation > 5, figures);
     }
   }
 
@@ -119,6 +130,44 @@ class TrainingControlsTest {
     assertFalse(Arrays.equals(plain, tight), "a tight bound changes the trajectory");
     for (float v : tight) {
       assertTrue(Float.isFinite(v));
+    }
+  }
+
+  /**
+   * The clipped step's gradients have the bound's global norm. Adam's first update is
+   * lr g / (|g| + eps / sqrt(1 - beta2)) per element (bias-corrected moments m = g, v = g^2), so
+   * with a bound near that epsilon (3.2e-7) each update gives back its clipped gradient:
+   * |g| = eps' |u| / (lr - |u|). Their global norm must be the bound; unclipped, the same step's
+   * gradients are a thousand times larger.
+   */
+  @Test
+  void theFirstClippedUpdateHasTheBoundsGlobalNorm() {
+    double unclipped = recoveredGradientNorm(0);
+    for (double bound : new double[] {1e-6, 3e-6}) {
+      double clipped = recoveredGradientNorm(bound);
+      assertEquals(bound, clipped, 1e-3 * bound, "bound " + bound + ": recovered global norm " + clipped);
+    }
+    assertTrue(unclipped > 1e3 * 3e-6, "the bounds are reached: the gradient's norm is " + unclipped);
+  }
+
+  /** One Adam step on one batch of 10 (bound 0: no clipping); the global norm of the gradients it applied. */
+  private static double recoveredGradientNorm(double bound) {
+    double rate = 1e-2;
+    double epsilonHat = dev.helmholtz.train.Adam.DEFAULT_EPSILON / Math.sqrt(1 - dev.helmholtz.train.Adam.DEFAULT_BETA2);
+    Training oneStep = Training.epochs(1).batchSize(10).adam(rate).progress(ProgressListener.silent());
+    try (LinearGaussian model = new LinearGaussian(Seed.of(4), ObjectiveKind.ELBO, 1, true)) {
+      List<float[]> before = model.parameterNames().stream().map(model::parameter).toList();
+      assertEquals(1, model.fit(DATA.take(10), bound > 0 ? oneStep.clipGradientNorm(bound) : oneStep).steps());
+      double squares = 0;
+      for (int v = 0; v < before.size(); v++) {
+        float[] after = model.parameter(model.parameterNames().get(v));
+        for (int i = 0; i < after.length; i++) {
+          double update = Math.abs((double) after[i] - before.get(v)[i]);
+          double g = epsilonHat * update / (rate - update); // infinite where |g| >> eps' saturates the update
+          squares += g * g;
+        }
+      }
+      return Math.sqrt(squares);
     }
   }
 }

@@ -87,7 +87,28 @@ public record NodeDescriptor(
     return classes == 0 ? width() : classes;
   }
 
-  /** The number of scalars in one event: the product of the shape. */
+  /**
+   * Whether the event shape is one the runtime can hold: one or more sizes, each at least 1,
+   * whose product (the event's scalars, {@link #width()}) fits in an {@code int}.
+   */
+  public boolean hasValidShape() {
+    if (shape.isEmpty()) {
+      return false;
+    }
+    long product = 1;
+    for (int d : shape) {
+      if (d < 1) {
+        return false;
+      }
+      product *= d;
+      if (product > Integer.MAX_VALUE) {
+        return false; // the width would overflow: {100000, 100000} once compiled as 1410065408
+      }
+    }
+    return true;
+  }
+
+  /** The number of scalars in one event: the product of the shape (see {@link #hasValidShape()}). */
   public int width() {
     int width = 1;
     for (int d : shape) {

@@ -69,7 +69,8 @@ public enum Diagnostic {
           + "method (%s q, %s p) returning Operand<TFloat32>, KL(q || p) summed over the event axis: fix "
           + "it, or remove kl for the Monte Carlo estimate"),
   EVENT_SHAPE_INVALID("EventShape", Kind.ERROR,
-      "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1"),
+      "node '%s' has event shape %s; an event shape lists one or more sizes, each at least 1, "
+          + "whose product (the scalars in one event) is at most 2147483647"),
   EVENT_RANK_UNSUPPORTED("EventRank", Kind.ERROR,
       "node '%s' has event shape %s of rank %d, but %s; %s"),
   MIXTURE_COMPONENTS("MixtureComponents", Kind.ERROR,

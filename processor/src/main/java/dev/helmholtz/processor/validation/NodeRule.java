@@ -51,7 +51,7 @@ final class NodeRule implements ValidationRule {
         checkUserFamily(node, user, reporter);
         continue; // what a broken family would decide (its estimator, its prior) is moot
       }
-      if (node.shape().isEmpty() || node.shape().stream().anyMatch(d -> d < 1)) {
+      if (!node.hasValidShape()) {
         reporter.report(Diagnostic.EVENT_SHAPE_INVALID, node.field(), node.annotation(), node.shapeValue(),
             node.name(), node.shape());
       } else if (node.shape().size() > 1) {

@@ -250,8 +250,8 @@ final class ShapeRule implements ValidationRule {
     return node.shape().size() == 1 && node.shape().get(0) >= 1;
   }
 
-  /** A shape NodeRule accepts: one or more sizes, each at least 1. */
+  /** A shape NodeRule accepts: one or more sizes, each at least 1, their product an int. */
   private static boolean hasValidShape(NodeDescriptor node) {
-    return !node.shape().isEmpty() && node.shape().stream().allMatch(size -> size >= 1);
+    return node.hasValidShape();
   }
 }

@@ -14,7 +14,6 @@ import dev.helmholtz.samples.bayes.PosteriorDraws;
 import dev.helmholtz.train.ThreadSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,7 +87,13 @@ public final class BayesLogregCommand implements Callable<Integer> {
     Dataset probe = LogisticRegressionModel.dataset(new float[1][components], new float[1][1]);
     hmc(model, probe).build();
     vi(model, probe).build();
-    Files.createDirectories(output);
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return fitAndWrite(model, components, out);
+    }
+  }
+
+  private int fitAndWrite(LogisticRegressionModel model, int components, PrintStream out) throws IOException {
     long start = System.nanoTime();
 
     Mnist mnist = data == null ? Mnist.loadDefault() : Mnist.load(data);

@@ -15,7 +15,6 @@ import dev.helmholtz.samples.bayes.PredictiveBandPlot;
 import dev.helmholtz.train.ThreadSettings;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -95,7 +94,6 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     ThreadSettings threadSettings = ThreadSettings.fromCounts(threads);
     float[][] train = BayesianNeuralNetwork.syntheticData(trainPoints, noise, Seed.of(seed).derive("train").value());
     float[][] test = BayesianNeuralNetwork.syntheticData(testPoints, noise, Seed.of(seed).derive("test").value());
-    int hidden = TanhRegressionNetwork.HIDDEN;
     TanhRegressionNetworkModel model = TanhRegressionNetworkModel.create(new TanhRegressionNetwork(), threadSettings);
     ParameterLayout layout = model.parameters();
     HamiltonianMonteCarlo sampler = model.hmc(TanhRegressionNetworkModel.dataset(column(train[0]), column(train[1])))
@@ -103,7 +101,16 @@ public final class BnnRegressionCommand implements Callable<Integer> {
         .targetAcceptance(targetAcceptance)
         .initialPositions(initialPositions(layout, Seed.of(seed).derive("init").value()))
         .seed(Seed.of(seed).derive("hmc")).build();
-    Files.createDirectories(output);
+    // The directory is this run's until it returns: a second run on it is refused here.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      return sampleAndWrite(model, sampler, train, test, out);
+    }
+  }
+
+  private int sampleAndWrite(TanhRegressionNetworkModel model, HamiltonianMonteCarlo sampler, float[][] train,
+      float[][] test, PrintStream out) throws IOException {
+    int hidden = TanhRegressionNetwork.HIDDEN;
+    ParameterLayout layout = model.parameters();
     long start = System.nanoTime();
 
     HmcResult hmc = sampler.sample();

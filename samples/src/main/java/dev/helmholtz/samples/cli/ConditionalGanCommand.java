@@ -68,18 +68,21 @@ public final class ConditionalGanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Mnist data = mnist.load();
-    Mnist.Split split = mnist.train(data);
-    Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(split.images()))
-        .with("y", MnistClassifier.oneHot(split.labels()));
-    System.out.printf(Locale.ROOT, "MNIST: %d labelled training images%n", train.size());
-    try (ConditionalMnistGanModel gan = ConditionalMnistGanModel.create(new ConditionalMnistGan(),
-        Seed.of(mnist.seed), mnist.threadSettings())) {
-      return MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
-          file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(gridLabels())), 28, 28, 10),
-          n -> MnistGanExperiment.toPixels(gan.sample(spreadLabels(n))),
-          true, MnistGanExperiment.metrics("ConditionalMnistGan, non-saturating loss"), export, checkpoints,
-          System.out);
+    // Refused at once if another run holds --output, before minutes of loading and building.
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+      Mnist data = mnist.load();
+      Mnist.Split split = mnist.train(data);
+      Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(split.images()))
+          .with("y", MnistClassifier.oneHot(split.labels()));
+      System.out.printf(Locale.ROOT, "MNIST: %d labelled training images%n", train.size());
+      try (ConditionalMnistGanModel gan = ConditionalMnistGanModel.create(new ConditionalMnistGan(),
+          Seed.of(mnist.seed), mnist.threadSettings())) {
+        return MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
+            file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(gridLabels())), 28, 28, 10),
+            n -> MnistGanExperiment.toPixels(gan.sample(spreadLabels(n))),
+            true, MnistGanExperiment.metrics("ConditionalMnistGan, non-saturating loss"), export, checkpoints,
+            System.out);
+      }
     }
   }
 }

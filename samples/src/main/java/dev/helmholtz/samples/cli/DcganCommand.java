@@ -49,14 +49,17 @@ public final class DcganCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Mnist data = mnist.load();
-    Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(mnist.train(data).images()));
-    System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());
-    try (DcGanModel gan = DcGanModel.create(new DcGan(), Seed.of(mnist.seed), mnist.threadSettings())) {
-      return MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
-          file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(64)), 28, 28, 8),
-          n -> MnistGanExperiment.toPixels(gan.sample(n)),
-          false, MnistGanExperiment.metrics("DcGan, non-saturating loss"), export, checkpoints, System.out);
+    // Refused at once if another run holds --output, before minutes of loading and building.
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+      Mnist data = mnist.load();
+      Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(mnist.train(data).images()));
+      System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());
+      try (DcGanModel gan = DcGanModel.create(new DcGan(), Seed.of(mnist.seed), mnist.threadSettings())) {
+        return MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist, data,
+            file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(gan.sample(64)), 28, 28, 8),
+            n -> MnistGanExperiment.toPixels(gan.sample(n)),
+            false, MnistGanExperiment.metrics("DcGan, non-saturating loss"), export, checkpoints, System.out);
+      }
     }
   }
 }

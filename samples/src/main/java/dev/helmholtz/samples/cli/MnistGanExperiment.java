@@ -32,30 +32,31 @@ final class MnistGanExperiment {
   private MnistGanExperiment() {}
 
   /**
-   * @param grid writes the epoch's grid to the given file
-   * @param sampler draws n generated digits, pixels in [0, 1], for the quality measure
-   * @param conditional whether the sampler's i-th digit was asked for as label {@code i % 10}: then
-   *     the quality measure also reports how often the classifier agrees with the label
-   * @return the exit code: 0, or {@link ExitCodes#INTERRUPTED} when a signal stopped training
+   * Checks the options every MNIST GAN command shares, then creates {@code output} and locks it
+   * for this run (see {@link OutputLock}). The commands call it first, before loading the data and
+   * building the model (a minute for the convolutional ones), so a bad option or a directory
+   * another run holds is refused at once, with nothing changed.
    */
-  static int run(AdversarialModel gan, Dataset train, int epochs, int batchSize, double learningRate,
-      long seed, Path output, GanQualityOptions quality, MnistOptions mnist, Mnist data,
-      GridWriter grid, IntFunction<float[][]> sampler, boolean conditional, Map<String, Object> metrics,
-      ExportOptions export, CheckpointOptions checkpoints, PrintStream out)
+  static OutputLock claim(Path output, int epochs, GanQualityOptions quality, ExportOptions export)
       throws IOException {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
     }
     quality.check();
     export.requireNew();
-    // The directory is this run's until it returns: a second run on it is refused here.
-    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
-      return trained(gan, train, epochs, batchSize, learningRate, seed, output, quality, mnist, data, grid,
-          sampler, conditional, metrics, export, checkpoints, out);
-    }
+    return OutputDirectory.createLocked(output, "--output");
   }
 
-  private static int trained(AdversarialModel gan, Dataset train, int epochs, int batchSize,
+  /**
+   * Trains and evaluates; the caller holds {@code output}'s {@link #claim}.
+   *
+   * @param grid writes the epoch's grid to the given file
+   * @param sampler draws n generated digits, pixels in [0, 1], for the quality measure
+   * @param conditional whether the sampler's i-th digit was asked for as label {@code i % 10}: then
+   *     the quality measure also reports how often the classifier agrees with the label
+   * @return the exit code: 0, or {@link ExitCodes#INTERRUPTED} when a signal stopped training
+   */
+  static int run(AdversarialModel gan, Dataset train, int epochs, int batchSize,
       double learningRate, long seed, Path output, GanQualityOptions quality, MnistOptions mnist, Mnist data,
       GridWriter grid, IntFunction<float[][]> sampler, boolean conditional, Map<String, Object> metrics,
       ExportOptions export, CheckpointOptions checkpoints, PrintStream out)

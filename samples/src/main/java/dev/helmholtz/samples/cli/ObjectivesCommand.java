@@ -70,13 +70,17 @@ public final class ObjectivesCommand implements Callable<Integer> {
         .seed(mnist.seed)
         .logEvery(Duration.ofSeconds(30))
         .progress(ProgressListener.console(System.out));
-    Mnist data = mnist.load();
-    List<MnistExperiment.Result> results = new ArrayList<>();
-    for (SampleModel model : chosen) {
-      results.add(MnistExperiment.run(model, mnist.train(data), mnist.test(data), training, k, mnist.seed,
-          mnist.threadSettings(), output.resolve(model.cliName()), System.out));
+    // The whole directory is this run's (each model's folder is locked again as it trains): a
+    // second objectives run on it is refused before it loads anything.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      Mnist data = mnist.load();
+      List<MnistExperiment.Result> results = new ArrayList<>();
+      for (SampleModel model : chosen) {
+        results.add(MnistExperiment.run(model, mnist.train(data), mnist.test(data), training, k, mnist.seed,
+            mnist.threadSettings(), output.resolve(model.cliName()), System.out));
+      }
+      printTable(results, System.out);
     }
-    printTable(results, System.out);
     return 0;
   }
 

@@ -92,6 +92,15 @@ public final class VaeFlowCommand implements Callable<Integer> {
         .seed(mnist.seed)
         .logEvery(Duration.ofSeconds(30))
         .progress(ProgressListener.console(System.out));
+    // The whole directory is this run's (each model's folder is locked again as it trains): a
+    // second vae-flow run on it is refused before it loads anything, and comparison.json is ours.
+    try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
+      compareAndWrite(models, training);
+    }
+    return ExitCodes.OK;
+  }
+
+  private void compareAndWrite(List<SampleModel> models, Training training) throws IOException {
     Mnist data = mnist.load();
     List<MnistExperiment.Result> results = new ArrayList<>();
     for (SampleModel model : models) {
@@ -110,7 +119,6 @@ public final class VaeFlowCommand implements Callable<Integer> {
       metrics.put(r.model().cliName() + "_test_log_likelihood", r.testLogLikelihood());
     }
     MetricsFile.write(output.resolve("comparison.json"), metrics);
-    return ExitCodes.OK;
   }
 
   static void printTable(List<MnistExperiment.Result> results, PrintStream out) {

@@ -9,6 +9,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import dev.helmholtz.graph.Seed;
+import dev.helmholtz.samples.gan.RingWgan;
+import dev.helmholtz.samples.gan.RingWganModel;
+import dev.helmholtz.train.ThreadSettings;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -57,6 +61,19 @@ class HelpTextTest {
         assertTrue(paragraph.replace("%n", "").strip().endsWith("."), () -> e.getKey() + ": a description element that does not end a"
             + " sentence, so its help breaks the line there: '" + paragraph + "' of " + Arrays.toString(paragraphs));
       }
+    }
+  }
+
+  /** wgan-gp-ring's help states the model's penalty weight and critic steps (it once said 10 for 0.1). */
+  @Test
+  void theRingWganHelpStatesTheModelsPenaltyAndCriticSteps() {
+    String description = String.join(" ",
+        HelmholtzCli.commandLine().getSubcommands().get("wgan-gp-ring").getCommandSpec().usageMessage().description());
+    try (RingWganModel model = RingWganModel.create(new RingWgan(), Seed.of(1), ThreadSettings.of(1, 1))) {
+      String penalty = java.math.BigDecimal.valueOf(model.spec().gradientPenalty()).stripTrailingZeros().toPlainString();
+      assertTrue(description.contains(model.spec().discriminatorSteps() + " critic steps per generator step, gradient"
+          + " penalty " + penalty + ")"), "penalty " + penalty + ", " + model.spec().discriminatorSteps()
+          + " critic steps; help: " + description);
     }
   }
 }

@@ -11,11 +11,14 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -55,6 +58,50 @@ class ResumeSafetyCommandTest {
       assertTrue(resumed.err().contains(file + ": damaged checkpoint: " + damage[1]), resumed.err());
       assertEquals(before, contents(output.resolve("checkpoints")), "the refused resume moved checkpoints");
     }
+  }
+
+  /**
+   * The other paths into a resume: train (MnistExperiment), gan (AdversarialTraining, through
+   * MnistGanExperiment, which cgan, dcgan and wgan-gp-conv share) and wgan-gp-ring (which reads the
+   * checkpoint's step before fit): a damaged step count in their latest checkpoint is exit 2 naming
+   * the file, and the refused resume moves nothing. ssvae, vae-mixture-prior and soak resume
+   * through VariationalTraining and CheckpointOptions as vae and train do (measured passing too,
+   * left out for the suite's time: they train the slowest).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "train --model vae --epochs 1 --train-examples 200 --test-examples 10 --k 2 | --epochs 2",
+      "gan --epochs 1 --train-examples 128 --batch-size 64 | --epochs 2",
+      "wgan-gp-ring --steps 2 --batch-size 64 --samples 100 | --steps 4"})
+  void everyCheckpointingCommandRefusesADamagedCheckpointWithExit2(String command, @TempDir Path dir)
+      throws IOException {
+    String[] parts = command.split(" \\| ");
+    Path output = dir.resolve("out");
+    Run first = run(parts[0] + " --checkpoint-every 1 --keep 3", output);
+    assertEquals(0, first.exit(), first.err());
+    List<Path> written = Checkpoints.list(output.resolve("checkpoints"));
+    assertTrue(written.size() >= 2, command + ": " + written);
+    Path latest = written.get(written.size() - 1);
+    Path file = latest.toAbsolutePath().resolve(Checkpoints.PROPERTIES_FILE);
+    String intact = Files.readString(file);
+    String step = intact.lines().filter(l -> l.startsWith("training.step=")).findFirst().orElseThrow();
+    Files.writeString(file, intact.replace(step + "\n", "training.step=0\n"));
+    Map<String, String> before = contents(output.resolve("checkpoints"));
+    Run resumed = run(parts[0] + " " + parts[1] + " --resume", output);
+    assertEquals(ExitCodes.BAD_INPUT, resumed.exit(), command + ": " + resumed.err());
+    assertTrue(resumed.err().contains(file + ": damaged checkpoint"), command + ": " + resumed.err());
+    assertFalse(resumed.err().contains("Exception"), resumed.err());
+    assertEquals(before, contents(output.resolve("checkpoints")), command + ": the refused resume moved checkpoints");
+  }
+
+  private static Run run(String args, Path output) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = HelmholtzCli.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOverwrittenOptionsAllowed(true);
+    String[] all = Stream.concat(Arrays.stream(args.split(" ")), Stream.of("--output", output.toString()))
+        .toArray(String[]::new);
+    return new Run(cli.execute(all), err.toString());
   }
 
   /**
