@@ -5,6 +5,8 @@ import dev.helmholtz.adversarial.AdversarialPass;
 import dev.helmholtz.adversarial.AdversarialSpec;
 import dev.helmholtz.adversarial.DiscriminatorPass;
 import dev.helmholtz.annotations.GanLoss;
+import dev.helmholtz.check.SelfCheckOptions;
+import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Distribution;
@@ -81,6 +83,25 @@ public final class InfoGanModel extends AdversarialModel {
    */
   public float[] discriminate(float[][] x) {
     return discriminate(Dataset.of("x", x));
+  }
+
+  /**
+   * Checks this model on the first {@code options.examples()} rows of {@code data} (or, when it is
+   * null, on the generator's own examples), in a graph of its own with this model's variables
+   * copied in:
+   * <ol>
+   * <li>gradient: the generator's loss and the discriminator's loss at fixed noise, against central
+   * finite differences over each player's variables;
+   * <li>shape: the generator's output against {@code x}'s event shape, and the discriminator's
+   * against one logit per example;
+   * <li>kl, bounds, score-function: skipped, an implicit model has no density.
+   * </ol>
+   *
+   * @return the report, a row per check; {@code assertPassed()} throws naming each failure
+   */
+  @Override
+  public SelfCheckReport selfCheck(Dataset data, SelfCheckOptions options) {
+    return super.selfCheck(data, options);
   }
 
   @Override
