@@ -116,11 +116,11 @@ public final class VariableGradientCheck {
       for (int j = 0; j < n; j++) {
         direction[j] = random.nextBoolean() ? 1f : -1f;
         along += direction[j] * grads[i][j];
-        terms += Math.abs(grads[i][j]);
+        terms += (double) grads[i][j] * grads[i][j];
       }
       double h = FiniteDifferences.step(f, along);
       int index = i;
-      SelfCheckReport.Row directional = FiniteDifferences.compare(check, name + " (random direction)", along, terms, f,
+      SelfCheckReport.Row directional = FiniteDifferences.compare(check, name + " (random direction)", along, Math.sqrt(terms), f,
           t -> evaluate(session, feeds, resetNoise, index, shifted(theta, direction, t)), h);
       rows.add(withFlow(directional, flow));
       List<Integer> entries = new ArrayList<>();
