@@ -178,13 +178,13 @@ final class BayesianSelfCheck {
           }
           rows.add(FiniteDifferences.compare("log-density", "global " + p.name() + " (random direction)", along, f,
               t -> value(session, theta, shifted(base, direction, t), layout.dims(), inputs, columns, n, logJoint),
-              1e-2));
+              FiniteDifferences.step(f, along)));
           float[] unit = new float[base.length];
           unit[largest] = 1;
           rows.add(FiniteDifferences.compare("log-density", "global " + layout.label(largest % layout.dims())
               + " at prior draw " + largest / layout.dims(), g[largest], f,
               t -> value(session, theta, shifted(base, unit, t), layout.dims(), inputs, columns, n, logJoint),
-              1e-2 * Math.max(1, Math.abs(base[largest]))));
+              FiniteDifferences.step(f, g[largest])));
         }
       }
     }

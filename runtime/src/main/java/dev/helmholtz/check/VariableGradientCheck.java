@@ -112,16 +112,15 @@ public final class VariableGradientCheck {
       // A random +-1 direction: the derivative along it is the sum of the signed entries' gradients.
       float[] direction = new float[n];
       double along = 0;
-      double scale = 0;
+      double terms = 0;
       for (int j = 0; j < n; j++) {
         direction[j] = random.nextBoolean() ? 1f : -1f;
         along += direction[j] * grads[i][j];
-        scale += Math.abs(theta[j]);
+        terms += (double) grads[i][j] * grads[i][j];
       }
-      double h = 1e-3 * Math.max(scale / n, 0.05) * 20; // about 2% of a typical entry
-      h = Math.min(h, 1e-2);
+      double h = FiniteDifferences.step(f, along);
       int index = i;
-      SelfCheckReport.Row directional = FiniteDifferences.compare(check, name + " (random direction)", along, f,
+      SelfCheckReport.Row directional = FiniteDifferences.compare(check, name + " (random direction)", along, Math.sqrt(terms), f,
           t -> evaluate(session, feeds, resetNoise, index, shifted(theta, direction, t)), h);
       rows.add(withFlow(directional, flow));
       List<Integer> entries = new ArrayList<>();
@@ -143,8 +142,7 @@ public final class VariableGradientCheck {
       for (int j : entries) {
         float[] unit = new float[n];
         unit[j] = 1f;
-        // Large enough that float32 rounding of f stays well below the difference it makes.
-        double step = 1e-2 * Math.max(Math.abs(theta[j]), 1);
+        double step = FiniteDifferences.step(f, grads[i][j]);
         rows.add(withFlow(FiniteDifferences.compare(check, name + "[" + j + "]", grads[i][j], f,
             t -> evaluate(session, feeds, resetNoise, index, shifted(theta, unit, t)), step), flow));
       }
