@@ -63,20 +63,23 @@ public final class InfoGanCommand implements Callable<Integer> {
     if (perCode < 1) {
       throw new IllegalArgumentException("--per-code must be at least 1, was " + perCode);
     }
-    Mnist data = mnist.load();
-    Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(mnist.train(data).images()));
-    System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());
-    try (InfoGanModel gan = InfoGanModel.create(new InfoGan(), Seed.of(mnist.seed), mnist.threadSettings())) {
-      int code = MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality,
-          mnist, data, file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(
-              gan.generateFrom(Map.of("c", codes(CLASSES, CLASSES))).get("x")), 28, 28, CLASSES),
-          n -> MnistGanExperiment.toPixels(gan.sample(n)), false,
-          MnistGanExperiment.metrics("InfoGan, non-saturating loss with information bounds"), export, checkpoints,
-          System.out);
-      if (code != 0) {
-        return code;
+    // Refused at once if another run holds --output, before loading and building.
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+      Mnist data = mnist.load();
+      Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(mnist.train(data).images()));
+      System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());
+      try (InfoGanModel gan = InfoGanModel.create(new InfoGan(), Seed.of(mnist.seed), mnist.threadSettings())) {
+        int code = MnistGanExperiment.run(gan, train, epochs, batchSize, learningRate, mnist.seed, output, quality,
+            mnist, data, file -> ImageGrid.writePng(file, MnistGanExperiment.toPixels(
+                gan.generateFrom(Map.of("c", codes(CLASSES, CLASSES))).get("x")), 28, 28, CLASSES),
+            n -> MnistGanExperiment.toPixels(gan.sample(n)), false,
+            MnistGanExperiment.metrics("InfoGan, non-saturating loss with information bounds"), export, checkpoints,
+            System.out);
+        if (code != 0) {
+          return code;
+        }
+        return evaluate(gan, data);
       }
-      return evaluate(gan, data);
     }
   }
 

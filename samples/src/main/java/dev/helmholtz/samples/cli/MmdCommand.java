@@ -53,14 +53,17 @@ public final class MmdCommand implements Callable<Integer> {
     if (batchSize < 2) {
       throw new IllegalArgumentException("--batch-size must be at least 2 (a two-sample statistic), was " + batchSize);
     }
-    Mnist data = mnist.load();
-    Dataset train = Dataset.of("x", mnist.train(data).images());
-    System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());
-    try (MnistMmdModel mmd = MnistMmdModel.create(new MnistMmd(), Seed.of(mnist.seed), mnist.threadSettings())) {
-      // The generator's pixels are already in [0, 1]: sampled as they are.
-      return MnistGanExperiment.run(mmd, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist,
-          data, file -> ImageGrid.writePng(file, mmd.sample(64), 28, 28, 8), mmd::sample,
-          false, MnistGanExperiment.metrics("MnistMmd, moment matching"), export, checkpoints, System.out);
+    // Refused at once if another run holds --output, before loading and building.
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+      Mnist data = mnist.load();
+      Dataset train = Dataset.of("x", mnist.train(data).images());
+      System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());
+      try (MnistMmdModel mmd = MnistMmdModel.create(new MnistMmd(), Seed.of(mnist.seed), mnist.threadSettings())) {
+        // The generator's pixels are already in [0, 1]: sampled as they are.
+        return MnistGanExperiment.run(mmd, train, epochs, batchSize, learningRate, mnist.seed, output, quality, mnist,
+            data, file -> ImageGrid.writePng(file, mmd.sample(64), 28, 28, 8), mmd::sample,
+            false, MnistGanExperiment.metrics("MnistMmd, moment matching"), export, checkpoints, System.out);
+      }
     }
   }
 }
