@@ -280,7 +280,10 @@ final class VariationalSelfCheck implements AutoCloseable {
       rows.add(Row.skipped("bounds", "-", "the model has no latents: its bounds are its log-likelihood"));
       return;
     }
-    int samples = options.boundSamples();
+    int small = Math.max(2, objective.trainingSamples() > 1 ? objective.trainingSamples() : 5);
+    int large = Math.max(small * 2, Math.min(small * 10, options.boundSamples() / 10));
+    // At least four groups of the larger k, so that each bound has a standard error (one group has none).
+    int samples = Math.max(options.boundSamples(), 4 * large);
     float[] w;
     int n = data.size();
     reset();
@@ -288,8 +291,6 @@ final class VariationalSelfCheck implements AutoCloseable {
         Result r = feed(session.runner(), data).feed(k, kValue).fetch(logWeights).run()) {
       w = BatchRuns.values((TFloat32) r.get(0)); // [samples, n]
     }
-    int small = Math.max(2, objective.trainingSamples() > 1 ? objective.trainingSamples() : 5);
-    int large = Math.max(small * 2, Math.min(small * 10, samples / 10));
     Statistics.MeanError elbo = grouped(w, n, samples, 1);
     Statistics.MeanError iwae = grouped(w, n, samples, small);
     Statistics.MeanError iwaeLarge = grouped(w, n, samples, large);

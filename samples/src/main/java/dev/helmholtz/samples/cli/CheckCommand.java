@@ -14,15 +14,14 @@ import picocli.CommandLine.Option;
     description = {"Builds a sample model (freshly initialized) and runs its self-check on examples drawn from"
         + " the model itself: gradients against finite differences, analytic KLs against Monte Carlo, the"
         + " bound ordering, score-function estimators against enumeration, log-density gradients, network"
-        + " output shapes; each where it applies, the others listed as skipped with the reason.",
-        "Models: ${COMPLETION-CANDIDATES}"},
+        + " output shapes; each where it applies, the others listed as skipped with the reason."},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, CheckCommand.HELP_CHECK_FAILED, ExitCodes.HELP_BAD_INPUT})
 public final class CheckCommand implements Callable<Integer> {
   static final String HELP_CHECK_FAILED = "1:A check failed (the report says which, with its figure).";
 
   @Option(names = "--model", required = true, completionCandidates = ModelNames.class,
-      description = "The model to check (see the list above).")
+      description = "The model to check, one of: ${COMPLETION-CANDIDATES}.")
   String model;
 
   @Option(names = "--examples", defaultValue = "8", description = "Examples the checks run on (default: ${DEFAULT-VALUE}).")
