@@ -107,6 +107,9 @@ final class EvalSection {
         + " time (every thread). bound/this = the bound's wall time over this side's: the fraction of the"
         + " bound it reaches. The hand-written estimate draws other samples, so it agrees to Monte Carlo error.%n",
         maxDifference);
+    // The row earlier runs reported, for the new path: figures stay comparable across builds.
+    summary.add(new String[] {"log-likelihood estimates/s at k = " + k, BenchCommand.fmt("%.2f",
+        1 / BenchCommand.median(wall[NEW])), "", ""});
     double speedUp = BenchCommand.medianRatio(wall[OLD], wall[NEW]);
     summary.add(new String[] {"eval new/old speed-up (wall), k = " + k, BenchCommand.fmt("%.2f", speedUp), ">= 2.00",
         speedUp >= 2 ? "PASS" : "FAIL"});
