@@ -101,8 +101,8 @@ final class SelfCheckMethod {
             + "copied in:\n<ol>\n")
         .add("<li>gradient: the generator's loss and the discriminator's loss at fixed noise, against central\n"
             + "finite differences over each player's variables;\n")
-        .add("<li>shape: the generator's output against {@code $L}'s event shape, and the discriminator's\n"
-            + "against one logit per example;\n", generatedName(validated))
+        .add("<li>shape: the generator's output against $L's event shape, and the discriminator's\n"
+            + "against one logit per example;\n", SourceText.javadocCode(generatedName(validated)))
         .add("<li>kl, bounds, score-function: skipped, an implicit model has no density.\n</ol>\n\n")
         .add("@return the report, a row per check; {@code assertPassed()} throws naming each failure\n")
         .build());
@@ -158,10 +158,10 @@ final class SelfCheckMethod {
 
   private static String shapes(ValidatedModel validated) {
     return validated.model().nodes().stream().filter(n -> !n.given())
-        .map(n -> "{@code " + n.name() + "} " + n.shape()).collect(Collectors.joining(", "));
+        .map(n -> SourceText.javadocCode(n.name()) + " " + n.shape()).collect(Collectors.joining(", "));
   }
 
   private static String codes(List<String> names) {
-    return names.stream().map(n -> "{@code " + n + "}").collect(Collectors.joining(", "));
+    return names.stream().map(SourceText::javadocCode).collect(Collectors.joining(", "));
   }
 }

@@ -17,6 +17,9 @@ final class GeneratedCodeTypes {
   static {
     List<String> names = new ArrayList<>(List.of(
         "dev.helmholtz.annotations.ObjectiveKind",
+        "dev.helmholtz.check.SelfCheckOptions",
+        "dev.helmholtz.check.SelfCheckPlan",
+        "dev.helmholtz.check.SelfCheckReport",
         "dev.helmholtz.data.Dataset",
         "dev.helmholtz.graph.Seed",
         "dev.helmholtz.variational.VariationalModel",
