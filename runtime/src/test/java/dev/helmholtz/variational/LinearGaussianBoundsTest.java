@@ -210,8 +210,8 @@ class LinearGaussianBoundsTest {
    * The k = 200 squared errors, summed over the chosen examples, are averaged over {@value
    * #REPEATS} independent runs; the spread of the runs is the sampling error of that estimate,
    * and the k = 2000 run's is taken as that over sqrt(10) (ten times the draws of the same
-   * weights). The ratio must be 10 within 4 of the combined errors (measured 10.09, window about
-   * +-1.3): an error falling like 1/k (ratio 100) or like k^-0.45 (7.9) fails.
+   * weights). The ratio must be 10 within 4 of the combined errors, and at least 10% (measured 10.09 and
+   * 9.69): an error falling like 1/k (ratio 100) or like k^-0.45 (7.9) fails.
    */
   private static void assertStandardErrorFallsLikeOneOverRootK(dev.helmholtz.infer.LogMarginalLikelihood large) {
     // Chosen on a run of their own, so that the choice does not favour the runs measured.
@@ -231,7 +231,11 @@ class LinearGaussianBoundsTest {
     double ratio = small.mean() / summedSquaredErrors(large, light);
     double relativeSpread = small.error() * Math.sqrt(REPEATS) / small.mean();
     double relativeError = Math.hypot(relativeSpread / Math.sqrt(REPEATS), relativeSpread / Math.sqrt(10));
-    assertEquals(10, ratio, 4 * relativeError * 10, "squared-error ratio k=200 / k=2000 over " + chosen
+    // Four combined errors, but never under 10% of the ratio: eight runs understate the spread of
+    // squared errors whose weights still have some tail, and the one k=2000 run is not repeated
+    // (a clean clone measured 9.69 with a four-error window of 0.18). Both planted bugs stay far
+    // outside: an error falling like 1/k gives 100, like k^-0.45 gives 7.9.
+    assertEquals(10, ratio, Math.max(4 * relativeError * 10, 1.0), "squared-error ratio k=200 / k=2000 over " + chosen
         + " light-tailed examples: " + ratio + " (relative spread of one k=200 run " + relativeSpread + ")");
   }
 
