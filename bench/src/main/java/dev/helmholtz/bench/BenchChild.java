@@ -9,6 +9,7 @@ import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
+import dev.helmholtz.graph.NativeMemorySettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,6 +40,7 @@ public final class BenchChild {
   private BenchChild() {}
 
   public static void main(String[] args) throws IOException {
+    NativeMemorySettings.apply();
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     long mainMillis = System.currentTimeMillis();
     if (args.length == 1 && args[0].equals("cold")) {

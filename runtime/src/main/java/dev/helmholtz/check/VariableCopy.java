@@ -2,6 +2,7 @@ package dev.helmholtz.check;
 
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.graph.RandomSource;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,18 +44,29 @@ public final class VariableCopy {
   public void from(Session session, CompiledModel model) {
     Set<String> known = new HashSet<>(model.parameterNames());
     known.addAll(model.stateNames());
-    for (Map.Entry<String, Op> copy : assigns.entrySet()) {
-      if (!known.contains(copy.getKey())) {
-        continue;
+    List<String> copied = assigns.keySet().stream().filter(known::contains).toList();
+    // One run to read and one to write: a run per variable would plan the graph once per variable.
+    Map<String, float[]> values = model.parameters(copied);
+    List<TFloat32> tensors = new ArrayList<>();
+    try {
+      Session.Runner runner = session.runner();
+      boolean any = false;
+      for (String name : copied) {
+        float[] value = values.get(name);
+        Placeholder<TFloat32> in = inputs.get(name);
+        if (value.length != in.shape().size()) {
+          continue;
+        }
+        TFloat32 t = TFloat32.tensorOf(in.shape(), DataBuffers.of(value, true, false));
+        tensors.add(t);
+        runner.feed(in, t).addTarget(assigns.get(name));
+        any = true;
       }
-      float[] value = model.parameter(copy.getKey());
-      Placeholder<TFloat32> in = inputs.get(copy.getKey());
-      if (value.length != in.shape().size()) {
-        continue;
+      if (any) {
+        runner.run().close();
       }
-      try (TFloat32 t = TFloat32.tensorOf(in.shape(), DataBuffers.of(value, true, false))) {
-        session.runner().feed(in, t).addTarget(copy.getValue()).run().close();
-      }
+    } finally {
+      tensors.forEach(TFloat32::close);
     }
   }
 

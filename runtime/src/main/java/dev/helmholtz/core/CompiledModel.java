@@ -1,5 +1,6 @@
 package dev.helmholtz.core;
 
+import dev.helmholtz.graph.NativeMemorySettings;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.nn.VariableStore;
@@ -7,6 +8,11 @@ import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.ThreadSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,6 +23,7 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -28,6 +35,10 @@ import org.tensorflow.types.TFloat32;
  * <p>Not safe for concurrent training calls; close it to free native memory.
  */
 public abstract class CompiledModel implements AutoCloseable {
+  static {
+    NativeMemorySettings.apply();
+  }
+
   private final String modelName;
   private final Seed seed;
   private final ThreadSettings threads;
@@ -132,6 +143,39 @@ public abstract class CompiledModel implements AutoCloseable {
     try (Result result = session.runner().fetch(variable).run()) {
       return BatchRuns.values((TFloat32) result.get(0));
     }
+  }
+
+  /**
+   * The current values of several variables (as {@link #parameter}), in one session run: a run per
+   * variable would make TensorFlow prune and plan the graph once per variable, which costs seconds
+   * on a large model.
+   */
+  public Map<String, float[]> parameters(Collection<String> names) {
+    requireOpen();
+    Map<String, Variable<TFloat32>> byName = new HashMap<>();
+    for (Variable<TFloat32> v : variables.allVariables()) {
+      byName.put(v.op().name(), v);
+    }
+    List<String> order = new ArrayList<>(new LinkedHashSet<>(names));
+    Session.Runner runner = session.runner();
+    for (String name : order) {
+      Variable<TFloat32> variable = byName.get(name);
+      if (variable == null) {
+        throw new IllegalArgumentException("no variable '" + name + "' in " + modelName
+            + "; its variables are " + parameterNames());
+      }
+      runner.fetch(variable);
+    }
+    Map<String, float[]> values = new LinkedHashMap<>();
+    if (order.isEmpty()) {
+      return values;
+    }
+    try (Result result = runner.run()) {
+      for (int i = 0; i < order.size(); i++) {
+        values.put(order.get(i), BatchRuns.values((TFloat32) result.get(i)));
+      }
+    }
+    return values;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.helmholtz.samples.cli;
 
+import dev.helmholtz.graph.NativeMemorySettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -57,6 +58,7 @@ public final class NativeLogLauncher {
    * whose stderr is filtered.
    */
   public static int run(Class<?> mainClass, String[] args, IntSupplier command) {
+    NativeMemorySettings.apply();
     if (Arrays.asList(args).contains(VERBOSE) || System.getenv(LOG_LEVEL_VARIABLE) != null) {
       watchLauncher(System.getenv(LAUNCHER_VARIABLE));
       return command.getAsInt();
