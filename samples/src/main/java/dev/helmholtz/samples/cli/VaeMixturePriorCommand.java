@@ -173,6 +173,8 @@ public final class VaeMixturePriorCommand implements Callable<Integer> {
           + " of " + prior.count() + " diagonal Gaussians, Monte Carlo KL");
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", model.stepsTaken());
+      metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
+      MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("batch_size", trainingOptions.batchSize);
       metrics.put("learning_rate", trainingOptions.learningRate);
       metrics.put("seed", trainingOptions.seed);
@@ -188,6 +190,7 @@ public final class VaeMixturePriorCommand implements Callable<Integer> {
       metrics.put("unused_components", unused.toString());
       metrics.put("training_seconds", summary.took().toMillis() / 1e3);
       metrics.put("total_seconds", (System.nanoTime() - start) / 1e9);
+      summary.lastCheckpoint().ifPresent(p -> metrics.put("checkpoint", p.toString()));
     }
     MetricsFile.write(output.resolve("metrics.json"), metrics);
     out.println("wrote " + output.resolve("components.png") + ", component-K.png for each component, "

@@ -61,24 +61,35 @@ class ResumeSafetyCommandTest {
   }
 
   /**
-   * The other paths into a resume: train (MnistExperiment), gan (AdversarialTraining, through
-   * MnistGanExperiment, which cgan, dcgan and wgan-gp-conv share) and wgan-gp-ring (which reads the
-   * checkpoint's step before fit): a damaged step count in their latest checkpoint is exit 2 naming
-   * the file, and the refused resume moves nothing. ssvae, vae-mixture-prior and soak resume
-   * through VariationalTraining and CheckpointOptions as vae and train do (measured passing too,
-   * left out for the suite's time: they train the slowest).
+   * Every command that checkpoints, through each of its paths into a resume: train
+   * (MnistExperiment), gan and cgan (AdversarialTraining through MnistGanExperiment, which dcgan,
+   * wgan-gp-conv, infogan and mmd share), wgan-gp-ring (which reads the checkpoint's step before
+   * fit), cvae, ssvae and vae-mixture-prior (VariationalTraining with CheckpointOptions). A resume
+   * with another learning rate (3e-4, no command's default) runs and records the change in metrics.json; a damaged step count
+   * in the latest checkpoint is then exit 2 naming the file, and the refused resume moves nothing.
    */
   @ParameterizedTest
   @ValueSource(strings = {
-      "train --model vae --epochs 1 --train-examples 200 --test-examples 10 --k 2 | --epochs 2",
-      "gan --epochs 1 --train-examples 128 --batch-size 64 | --epochs 2",
-      "wgan-gp-ring --steps 2 --batch-size 64 --samples 100 | --steps 4"})
-  void everyCheckpointingCommandRefusesADamagedCheckpointWithExit2(String command, @TempDir Path dir)
-      throws IOException {
+      "train --model vae --epochs 1 --train-examples 200 --test-examples 10 --k 2 | --epochs 2 | --epochs 3",
+      "gan --epochs 1 --train-examples 128 --batch-size 64 | --epochs 2 | --epochs 3",
+      "cgan --epochs 1 --train-examples 128 --batch-size 64 | --epochs 2 | --epochs 3",
+      "wgan-gp-ring --steps 2 --batch-size 64 --samples 100 | --steps 4 | --steps 6",
+      "cvae --epochs 1 --train-examples 200 --test-examples 10 --k 2 --per-class 1 | --epochs 2 | --epochs 3",
+      "ssvae --epochs 1 --train-examples 200 --test-examples 10 --labels 20 --per-class 1 | --epochs 2 | --epochs 3",
+      "vae-mixture-prior --epochs 1 --train-examples 200 --test-examples 10 --k 2 --draws 100 | --epochs 2 | --epochs 3"})
+  void everyCheckpointingCommandRecordsChangedSettingsAndRefusesADamagedCheckpointWithExit2(String command,
+      @TempDir Path dir) throws IOException {
     String[] parts = command.split(" \\| ");
     Path output = dir.resolve("out");
     Run first = run(parts[0] + " --checkpoint-every 1 --keep 3", output);
     assertEquals(0, first.exit(), first.err());
+
+    Run changed = run(parts[0] + " --checkpoint-every 1 --keep 3 --learning-rate 3e-4 " + parts[1] + " --resume", output);
+    assertEquals(0, changed.exit(), command + ": " + changed.err());
+    String metrics = Files.readString(output.resolve("metrics.json"));
+    String recorded = metrics.lines().filter(l -> l.contains("\"settings_changed_on_resume\"")).findFirst().orElse("");
+    assertTrue(recorded.contains("learning rate") && recorded.contains("->"), command + ": " + metrics);
+
     List<Path> written = Checkpoints.list(output.resolve("checkpoints"));
     assertTrue(written.size() >= 2, command + ": " + written);
     Path latest = written.get(written.size() - 1);
@@ -87,7 +98,7 @@ class ResumeSafetyCommandTest {
     String step = intact.lines().filter(l -> l.startsWith("training.step=")).findFirst().orElseThrow();
     Files.writeString(file, intact.replace(step + "\n", "training.step=0\n"));
     Map<String, String> before = contents(output.resolve("checkpoints"));
-    Run resumed = run(parts[0] + " " + parts[1] + " --resume", output);
+    Run resumed = run(parts[0] + " --learning-rate 3e-4 " + parts[2] + " --resume", output);
     assertEquals(ExitCodes.BAD_INPUT, resumed.exit(), command + ": " + resumed.err());
     assertTrue(resumed.err().contains(file + ": damaged checkpoint"), command + ": " + resumed.err());
     assertFalse(resumed.err().contains("Exception"), resumed.err());
