@@ -87,6 +87,9 @@ public final class DbmCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--epochs, --bound-samples, --gibbs-sweeps, --mean-field-iterations and"
           + " --batches-per-mean-field must be at least 1");
     }
+    // The training options' own checks, before the data load and the steps-per-epoch division
+    // (a message naming --batch-size or --learning-rate, not "/ by zero").
+    Training.epochs(epochs).batchSize(batchSize).adam(learningRate);
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
       return run();
     }

@@ -81,6 +81,9 @@ public final class DbnCommand implements Callable<Integer> {
     if (epochs < 1 || boundSamples < 1 || gibbsSweeps < 1) {
       throw new IllegalArgumentException("--epochs, --bound-samples and --gibbs-sweeps must be at least 1");
     }
+    // The training options' own checks, before the data load and the steps-per-epoch division
+    // (a message naming --batch-size or --learning-rate, not "/ by zero").
+    Training.epochs(epochs).batchSize(batchSize).adam(learningRate);
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
       return run();
     }

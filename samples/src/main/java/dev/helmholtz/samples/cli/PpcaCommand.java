@@ -68,6 +68,9 @@ public final class PpcaCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--train-examples must be at least " + 2 * PpcaData.DIMENSIONS
           + ", and --test-examples, --epochs and --em-iterations at least 1");
     }
+    // The training options' own checks, before the data load and the steps-per-epoch division
+    // (a message naming --batch-size or --learning-rate, not "/ by zero").
+    Training.epochs(epochs).batchSize(batchSize).adam(learningRate);
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
       return run();
     }

@@ -87,6 +87,9 @@ public final class RbmCommand implements Callable<Integer> {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
     }
+    // The training options' own checks, before the data load and the steps-per-epoch division
+    // (a message naming --batch-size or --learning-rate, not "/ by zero").
+    Training.epochs(epochs).batchSize(batchSize).adam(learningRate);
     for (String method : methods) {
       factory(method);
     }

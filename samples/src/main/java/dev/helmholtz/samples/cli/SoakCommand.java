@@ -82,6 +82,9 @@ public final class SoakCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--steps must be at least twice --sample-every (both >= 1), got "
           + steps + " and " + sampleEvery);
     }
+    // The training options' own checks, before the data load and the steps-per-epoch division
+    // (a message naming --batch-size or --learning-rate, not "/ by zero").
+    trainingOptions.apply(Training.epochs(1), out);
     if (!Files.isReadable(Path.of("/proc/self/status"))) {
       throw new IOException("/proc/self/status is not readable: the soak test reads VmRSS there (Linux only)");
     }

@@ -105,6 +105,27 @@ class ResumeSafetyCommandTest {
     assertEquals(before, contents(output.resolve("checkpoints")), command + ": the refused resume moved checkpoints");
   }
 
+  /** The commands that take {@code option}, found on the command line so that a new one is checked too. */
+  static Stream<String> commandsTaking(String option) {
+    return HelmholtzCli.commandLine().getSubcommands().entrySet().stream()
+        .filter(e -> e.getValue().getCommandSpec().findOption(option) != null)
+        .map(Map.Entry::getKey).sorted();
+  }
+
+  static Stream<String> commandsTakingABatchSize() {
+    return commandsTaking("--batch-size");
+  }
+
+  /** Every command's --batch-size 0 is exit 2 with a message naming the option (dbm said "/ by zero"). */
+  @ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.MethodSource("commandsTakingABatchSize")
+  void aZeroBatchSizeIsExit2NamingTheOption(String command, @TempDir Path dir) {
+    Run run = run(command + " --batch-size 0", dir.resolve("out"));
+    assertEquals(ExitCodes.BAD_INPUT, run.exit(), command + ": " + run.err());
+    assertTrue(run.err().contains("--batch-size"), command + ": " + run.err());
+    assertFalse(run.err().contains("Exception") || run.err().contains("by zero"), command + ": " + run.err());
+  }
+
   private static Run run(String args, Path output) {
     StringWriter err = new StringWriter();
     CommandLine cli = HelmholtzCli.commandLine();
