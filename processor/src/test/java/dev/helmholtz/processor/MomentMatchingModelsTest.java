@@ -47,6 +47,15 @@ class MomentMatchingModelsTest {
   }
 
   @Test
+  void objectiveOnAMomentMatchingModel() {
+    JavaFileObject source = model("M", ("@Model(objective = @Objective(kind = ObjectiveKind.IWAE, samples = 5))\nclass M {\n"
+        + NODES + GENERATOR + "}\n").split("\n"));
+    assertOnlyError(source, "[HelmholtzMomentMatchingObjective] @Model(objective = @Objective(kind = IWAE)) on a"
+        + " moment-matching model: @MomentMatching on generate() trains its generator by the kernel two-sample loss"
+        + " (MMD^2), so the objective would be ignored; remove it", "@Model(objective");
+  }
+
+  @Test
   void momentMatchingOnAMethodThatIsNoGenerator() {
     assertOnlyError(source(NODES, """
           @Generator("x")

@@ -217,6 +217,9 @@ public enum Diagnostic {
           + "units, such as {2, 5, 10, 20, 40, 80} for pixels in [0, 1] (Li et al. 2015)"),
   MOMENT_MATCHING_NETWORK("MomentMatchingNetwork", Kind.ERROR,
       "@%s(\"%s\") %s() in a moment-matching model (@MomentMatching on %s()): %s; remove it"),
+  MOMENT_MATCHING_OBJECTIVE("MomentMatchingObjective", Kind.ERROR,
+      "@Model(objective = @Objective(kind = %s)) on a moment-matching model: @MomentMatching on %s() trains "
+          + "its generator by the kernel two-sample loss (MMD^2), so the objective would be ignored; remove it"),
   MOMENT_MATCHING_NODE("MomentMatchingNode", Kind.ERROR,
       "observed node '%s' in a moment-matching model that fits '%s': the kernel two-sample loss "
           + "compares unconditional samples with the data of '%s' alone, so '%s' would be neither "

@@ -15,7 +15,8 @@ import java.util.Optional;
  * one-player case: a deterministic generator of one observed node, pushed forward from noise
  * latents, trained by a kernel two-sample loss in the discriminator's place. Here: the annotation
  * sits on such a generator, once; its bandwidths are scales; no discriminator, encoder, other
- * generated observed node or label comes with it. Targets and parameter bindings are
+ * generated observed node or label comes with it, and no {@code @Model(objective)}, which
+ * nothing would use. Targets and parameter bindings are
  * {@link NetworkRule}'s.
  */
 final class MomentMatchingRule implements ValidationRule {
@@ -31,6 +32,9 @@ final class MomentMatchingRule implements ValidationRule {
           "a model fits one generator by moment matching, and " + first.methodName() + "() is already it");
     }
     checkBandwidths(first, reporter);
+    AnnotationMirrors.explicitValue(model.annotation(), "objective").ifPresent(objective ->
+        reporter.report(Diagnostic.MOMENT_MATCHING_OBJECTIVE, model.type(), model.annotation(), objective,
+            model.objective(), first.methodName()));
     Optional<NetworkDescriptor> generator = model.networks(NetworkRole.GENERATOR).stream()
         .filter(g -> g.method().equals(first.method())).findFirst();
     if (generator.isEmpty()) {
