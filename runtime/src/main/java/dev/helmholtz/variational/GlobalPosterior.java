@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
  * (reparameterized), one draw for the whole minibatch.
  *
  * <p>The data size N of the plate is a non-trainable variable, {@value #DATA_SIZE}: {@code fit}
- * sets it to the training data's row count, so checkpoints carry it.
+ * sets it to the training data's row count (1 before), so checkpoints carry it.
  */
 final class GlobalPosterior {
   /** The variable holding N, the training data's size, which scales the global terms by 1 / N per example. */
@@ -42,9 +42,14 @@ final class GlobalPosterior {
     return Normal.meanScale(tf.reshape(loc, row), tf.reshape(tf.math.softplus(raw), row));
   }
 
-  /** N, the training data's size: 0 until a fit sets it. */
+  /**
+   * N, the training data's size: 1 (a plate of one example, each example carrying the whole KL)
+   * until a fit sets it, so that the objective of a model not yet fitted (its self-check's, a
+   * benchmark's step) is finite and a bound.
+   */
   static Operand<TFloat32> dataSize(VariableStore variables) {
-    return variables.variable(DATA_SIZE, Shape.scalar(), VariableStore.zeros(), false);
+    return variables.variable(DATA_SIZE, Shape.scalar(),
+        (init, shape, rng) -> init.constant(1f), false);
   }
 
   /** The variable {@link #dataSize} reads, to assign. */
