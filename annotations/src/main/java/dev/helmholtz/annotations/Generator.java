@@ -18,4 +18,16 @@ import java.lang.annotation.Target;
 public @interface Generator {
   /** The name of the node this network generates. */
   String value();
+
+  /**
+   * Whether the network sees the draw axis of the global latents it takes. By default (false) a
+   * global latent arrives row-aligned with the data, one row per (draw, example), {@code [n,
+   * width]}, so the body is written for one example per row. With {@code drawAxis = true} each
+   * global latent arrives as {@code [R, width]} (R draws: HMC chains, VI or posterior draws; one
+   * draw in a training step of a model with per-example latents), every other argument as {@code
+   * [n, event...]}, the same for every draw, and the network returns a distribution of {@code [R,
+   * n, event...]}: a likelihood linear in a global is then one matrix product, theta times the
+   * design matrix, instead of an elementwise product over R * n repeated rows.
+   */
+  boolean drawAxis() default false;
 }

@@ -99,17 +99,115 @@ class GlobalLatentsTest {
         "// here");
   }
 
+  /** A decoder whose weights are a global latent (a VAE with a Bayesian decoder), seeing the draw axis. */
+  private static final String MIXED = """
+        @Latent(shape = 2) Normal z;
+        @Latent(shape = 6, global = true) Normal w;
+        @Observed(shape = 3) Normal y;
+        @Encoder("z")
+        Normal encode(Nn nn, Operand<TFloat32> y) {
+          return Normal.meanLogStd(nn.dense(y, 2), nn.dense(y, 2));
+        }
+        @Generator(value = "y", drawAxis = true)
+        Normal decode(Nn nn, Operand<TFloat32> z, Operand<TFloat32> w) {
+          var tf = nn.tf();
+          var mean = tf.train.batchMatMul(z, tf.reshape(w, tf.constant(new int[] {-1, 2, 3})), TFloat32.class);
+          return Normal.meanLogStd(mean, tf.zerosLike(mean));
+        }
+      """;
+
+  private static JavaFileObject mixed(String model, String... parts) {
+    return model("M", (model + "\nclass M {\n" + MIXED + String.join("", parts) + "}\n").split("\n"));
+  }
+
   @Test
-  void globalAndPerExampleLatentsDoNotMixYet() {
-    assertOnlyError(source(REGRESSION,
-            "  @Latent(shape = 2) Normal z; // here\n",
-            "  @Encoder(\"z\") Normal encode(Nn nn, Operand<TFloat32> y) { return null; }\n",
-            "  @Observed(shape = 1) Normal y3;\n",
-            "  @Generator(\"y3\") Normal third(Nn nn, Operand<TFloat32> z) { return null; }\n"),
-        "[HelmholtzGlobalModel] model test.M has global latents (logScale, w) and per-example latent 'z'; this "
-            + "version infers global latents (by HMC or VI) only in a model whose latents are all global; a mix "
-            + "needs the ELBO over the per-example latents with a variational posterior of the global ones, "
-            + "which is not implemented: declare 'z' global, or remove global = true from logScale, w",
+  void globalAndPerExampleLatentsMakeAVariationalModelWithAGlobalPosterior() {
+    Compilation c = compile(mixed("@Model"));
+    assertThat(c).succeededWithoutWarnings();
+    var generated = assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String();
+    generated.contains("public final class MModel extends VariationalModel {");
+    generated.contains(".latent(\"z\", 2)\n      .global(\"w\", 6)\n      .observed(\"y\", 3)");
+    generated.contains("Operand<TFloat32> w = pass.global(\"w\");");
+    generated.contains("pass.globalPrior(\"w\", w, pW);");
+    // The draw-axis generator takes w as it is, [1, 6], and hands back [1, n, 3] without the draw axis.
+    generated.contains("Normal pY = pass.unfold(pass.dropDrawAxis(\"y\", model.decode(pass.network(\"decode\"), "
+        + "pass.fold(z), w)));");
+    generated.contains("<p>Inference order: z. Generative order:");
+  }
+
+  @Test
+  void aRowAlignedGeneratorGetsTheGlobalDrawRepeatedPerSampleAndExample() {
+    Compilation c = compile(model("M", ("@Model\nclass M {\n" + MIXED.replace("value = \"y\", drawAxis = true", "\"y\"")
+        .replace("var mean = tf.train.batchMatMul(z, tf.reshape(w, tf.constant(new int[] {-1, 2, 3})), TFloat32.class);",
+            "var mean = nn.dense(tf.concat(java.util.List.of(z, w), tf.constant(-1)), 3);") + "}\n").split("\n")));
+    assertThat(c).succeededWithoutWarnings();
+    assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String()
+        .contains("Normal pY = pass.unfold(model.decode(pass.network(\"decode\"), pass.fold(z), pass.foldGlobal(w)));");
+  }
+
+  @Test
+  void globalLatentsBesidePerExampleOnesNeedTheElboOrIwae() {
+    JavaFileObject source = mixed("@Model(\n    objective = @Objective(kind = ObjectiveKind.VIMCO, samples = 5))");
+    assertOnlyError(source,
+        "[HelmholtzGlobalModel] model test.M has global latents (w) and objective VIMCO; the global latents' "
+            + "posterior trains through its reparameterized draw, one per step shared by the k samples, which "
+            + "keeps the ELBO and IWAE bounds; VIMCO scores the per-example latents by a score function, whose "
+            + "learning signal the global KL's share would enter unscaled: use ELBO or IWAE",
+        "objective = @Objective");
+  }
+
+  @Test
+  void anEncoderCannotTakeAGlobalLatent() {
+    assertOnlyError(mixed("@Model",
+            "  @Latent(shape = 2) Normal u;\n",
+            "  @Encoder(\"u\") Normal infer(Nn nn, Operand<TFloat32> y,\n",
+            "      Operand<TFloat32> w) { return null; } // here\n",
+            "  @Observed(shape = 1) Normal v;\n",
+            "  @Generator(\"v\") Normal second(Nn nn, Operand<TFloat32> u) { return null; }\n"),
+        "[HelmholtzGlobalModel] model test.M has global latents (w) and @Encoder infer() taking global latent 'w'; "
+            + "an encoder conditioned on a draw of the global latents is not implemented; q(u | ...) sees the "
+            + "data and per-example latents: remove the parameter",
+        "// here");
+  }
+
+  @Test
+  void noLatentIsSummedOutBesideGlobalLatents() {
+    assertOnlyError(mixed("@Model",
+            "  @Latent(shape = 4, enumerate = true) Categorical c; // here\n",
+            "  @Encoder(\"c\") Categorical classify(Nn nn, Operand<TFloat32> y) { return null; }\n",
+            "  @Observed(shape = 1) Normal v;\n",
+            "  @Generator(\"v\") Normal second(Nn nn, Operand<TFloat32> c) { return null; }\n"),
+        "[HelmholtzGlobalModel] model test.M has global latents (w) and enumerated latent 'c'; summing a latent "
+            + "out beside global latents is not implemented: remove enumerate = true (and train 'c' by its "
+            + "encoder), or remove global = true from w",
+        "// here");
+  }
+
+  @Test
+  void aDrawAxisNeedsAGlobalLatent() {
+    JavaFileObject source = model("M", """
+        @Model
+        class M {
+          @Latent(shape = 2) Normal z;
+          @Observed(shape = 3) Normal y;
+          @Encoder("z") Normal encode(Nn nn, Operand<TFloat32> y) { return null; }
+          @Generator(value = "y",
+              drawAxis = true) // here
+          Normal decode(Nn nn, Operand<TFloat32> z) { return null; }
+        }
+        """.split("\n"));
+    assertOnlyError(source,
+        "[HelmholtzDrawAxis] @Generator(drawAxis = true) on decode(), the generator of 'y', which takes no "
+            + "global latent: the draw axis is that of the global latents' draws, [R, width], so there is none "
+            + "to see; remove drawAxis, or take a global latent",
+        "// here");
+  }
+
+  @Test
+  void aGlobalLatentBesidePerExampleOnesIsAVector() {
+    assertOnlyError(model("M", ("@Model\nclass M {\n" + MIXED.replace("@Latent(shape = 6, global = true) Normal w;",
+            "@Latent(shape = {2, 3}, global = true) Normal w; // here") + "}\n").split("\n")),
+        "a global latent is one vector, the loc and scale of its mean-field posterior",
         "// here");
   }
 

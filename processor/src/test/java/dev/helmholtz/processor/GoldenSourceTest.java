@@ -73,6 +73,8 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.bayes.LogisticRegressionModel"),
       Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",
           "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
+      Map.entry("dev/helmholtz/samples/bayesvae/BayesianDecoderVae.java",
+          "dev.helmholtz.samples.bayesvae.BayesianDecoderVaeModel"),
       Map.entry("dev/helmholtz/samples/mixture/VaeMixturePrior.java",
           "dev.helmholtz.samples.mixture.VaeMixturePriorModel"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),

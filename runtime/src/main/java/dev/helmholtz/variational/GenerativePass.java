@@ -77,6 +77,24 @@ public final class GenerativePass {
   }
 
   /**
+   * Global latent {@code name} at its variational posterior's mean, {@code [1, width]}: samples
+   * are drawn from p given the posterior mean of the globals (the plug-in value).
+   */
+  public Operand<TFloat32> global(String name) {
+    return GlobalPosterior.of(tf, variables, name, spec.requireGlobal(name).width()).mean();
+  }
+
+  /** A global value {@code [1, width]} repeated for each of the n rows, {@code [n, width]}. */
+  public Operand<TFloat32> perExample(Operand<TFloat32> global) {
+    return tf.broadcastTo(global, tf.stack(List.of(n, tf.constant((int) global.shape().get(1)))));
+  }
+
+  /** A draw-axis network's distribution, {@code [1, n, event...]}, as {@code [n, event...]}: see {@link dev.helmholtz.core.DrawAxis}. */
+  public <D extends Distribution> D dropDrawAxis(String node, D distribution) {
+    return dev.helmholtz.core.DrawAxis.merge(tf, distribution, spec.require(node).shape().size());
+  }
+
+  /**
    * Draws node {@code name} from p, and records the draw and p's mean, {@code [n, width]}: a p of
    * no batch axes (a network of no node, such as a learned prior) is broadcast first, so every row
    * gets its own draw. An enumerated latent's

@@ -110,6 +110,8 @@ public final class InferencePass implements ObjectivePass {
   private final java.util.Set<String> scoreFunctionLatents = new java.util.LinkedHashSet<>();
   private final Map<String, Distribution> drawnFrom = new LinkedHashMap<>();
   private final List<AnalyticKl> analyticKls = new java.util.ArrayList<>();
+  /** Each global latent's variational posterior, as {@link #global} made it, by name. */
+  private final Map<String, dev.helmholtz.dist.Normal> globalPosteriors = new LinkedHashMap<>();
   private final Map<String, NetworkOutput> networkOutputs = new LinkedHashMap<>();
 
   InferencePass(Ops tf, ModelSpec spec, VariableStore variables, RandomSource random,
@@ -226,6 +228,79 @@ public final class InferencePass implements ObjectivePass {
       multiples.add(tf.constant(1));
     }
     return tf.tile(unsampled, tf.stack(multiples));
+  }
+
+  /**
+   * Global latent {@code name} for this run of the pass, {@code [1, width]}: in a {@link
+   * Mode#SAMPLE} pass one reparameterized draw from its variational posterior q(name) (mean-field
+   * Normal, see {@link GlobalPosterior}), shared by every sample and example of the batch; in every
+   * other mode (evaluation, reconstruction, encoding) q's mean, the plug-in value.
+   */
+  public Operand<TFloat32> global(String name) {
+    ModelSpec.Global g = spec.requireGlobal(name);
+    dev.helmholtz.dist.Normal q = GlobalPosterior.of(tf, variables, name, g.width());
+    globalPosteriors.put(name, q);
+    return mode == Mode.SAMPLE ? q.rsample(random) : q.mean();
+  }
+
+  /**
+   * Scores global latent {@code name}'s draw under its prior {@code prior} ({@code [1, width]} or
+   * {@code [width]}): in a {@link Mode#SAMPLE} pass, (log p(w) - log q(w)) / N joins every example's
+   * terms, N the training data's size ({@link dev.helmholtz.infer.Plate#perExampleShare}): a batch of
+   * B carries B / N of the global KL's one-sample estimate, so that N times the batch's mean
+   * objective is an unbiased estimate of the full-data ELBO (Blundell et al. 2015). Other passes
+   * take the globals at q's mean and add nothing: their bounds are conditional on it.
+   */
+  public void globalPrior(String name, Operand<TFloat32> value, Distribution prior) {
+    dev.helmholtz.dist.Normal q = globalPosteriors.get(name);
+    if (q == null) {
+      throw new IllegalStateException("global latent '" + name + "' of " + spec.modelName()
+          + " is scored before global(\"" + name + "\") drew it");
+    }
+    if (mode != Mode.SAMPLE) {
+      return;
+    }
+    Distribution p = BatchAxes.broadcast(tf, prior, tf.shape(value), 2);
+    Operand<TFloat32> size = GlobalPosterior.dataSize(variables);
+    // logProb sums the event: [1], one draw; its sum over that axis is the draw's scalar.
+    Operand<TFloat32> logP = dev.helmholtz.infer.Plate.perExampleShare(tf, tf.reduceSum(p.logProb(value), tf.constant(0)),
+        size);
+    Operand<TFloat32> logQ = dev.helmholtz.infer.Plate.perExampleShare(tf, tf.reduceSum(q.logProb(value), tf.constant(0)),
+        size);
+    Operand<TFloat32> share = tf.math.sub(logP, logQ);
+    logJoint = add(logJoint, logP);
+    referenceLogJoint = add(referenceLogJoint, logP);
+    logPosterior = add(logPosterior, logQ);
+    elboTerms = add(elboTerms, share);
+    latentTerms = add(latentTerms, share);
+    termMeans.put("kl/" + name, tf.math.neg(share));
+  }
+
+  /**
+   * A global value {@code [1, width]} repeated for each example, {@code [B, width]}: the argument
+   * of a row-aligned network none of whose arguments is sampled.
+   */
+  public Operand<TFloat32> perExample(Operand<TFloat32> global) {
+    return tf.broadcastTo(global, tf.stack(List.of(batch, tf.constant((int) global.shape().get(1)))));
+  }
+
+  /**
+   * A global value {@code [1, width]} repeated for each sample and example, {@code [k * B, width]},
+   * row-aligned with {@link #fold}: the argument of a row-aligned network with sampled arguments.
+   */
+  public Operand<TFloat32> foldGlobal(Operand<TFloat32> global) {
+    Operand<TInt32> rows = sampleAxis ? tf.math.mul(k, batch) : batch;
+    return tf.broadcastTo(global, tf.stack(List.of(rows, tf.constant((int) global.shape().get(1)))));
+  }
+
+  /**
+   * The distribution of a network that sees the draw axis ({@code @Generator(drawAxis = true)}):
+   * it took the globals as {@code [1, width]} (this pass's one draw) and returned {@code [1, n,
+   * event...]}; its parameters of that rank lose the draw axis, {@code [n, event...]}, and
+   * broadcastable ones (a scalar, a per-event row) stay as they are.
+   */
+  public <D extends Distribution> D dropDrawAxis(String node, D distribution) {
+    return dev.helmholtz.core.DrawAxis.merge(tf, distribution, spec.require(node).shape().size());
   }
 
   /** A distribution computed on folded {@code [k * B, ...]} inputs, with parameters back to {@code [k, B, ...]}. */

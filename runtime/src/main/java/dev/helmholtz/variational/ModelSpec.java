@@ -44,14 +44,29 @@ public final class ModelSpec {
     }
   }
 
+  /**
+   * A global latent ({@code @Latent(global = true)}) of a model that also has per-example
+   * latents: one value for the whole data set, of {@code width} scalars, with a mean-field Normal
+   * variational posterior trained with the encoders (see {@link VariationalModel#globalMeans()}).
+   */
+  public record Global(String name, int width) {
+    public Global {
+      if (width < 1) {
+        throw new IllegalArgumentException("global latent '" + name + "' needs a width of at least 1, was " + width);
+      }
+    }
+  }
+
   private final String modelName;
   private final ObjectiveKind objective;
   private final int samples;
   private final List<Node> nodes;
   private final double classificationWeight;
+  private final List<Global> globals;
 
   private ModelSpec(String modelName, ObjectiveKind objective, int samples, List<Node> nodes,
-      double classificationWeight) {
+      double classificationWeight, List<Global> globals) {
+    this.globals = List.copyOf(globals);
     this.modelName = modelName;
     this.objective = objective;
     this.samples = samples;
@@ -91,6 +106,18 @@ public final class ModelSpec {
 
   public List<Node> latents() {
     return nodes.stream().filter(Node::latent).toList();
+  }
+
+  /** The global latents, in declaration order: not among {@link #nodes()}, which are per example. */
+  public List<Global> globals() {
+    return globals;
+  }
+
+  /** Global latent {@code name}. */
+  Global requireGlobal(String name) {
+    return globals.stream().filter(g -> g.name().equals(name)).findFirst().orElseThrow(() ->
+        new IllegalArgumentException("model " + modelName + " has no global latent '" + name + "'; its global latents are "
+            + globals.stream().map(Global::name).toList()));
   }
 
   /**
@@ -146,6 +173,7 @@ public final class ModelSpec {
     private int samples = 1;
     private final List<Node> nodes = new ArrayList<>();
     private double classificationWeight;
+    private final List<Global> globals = new ArrayList<>();
 
     private Builder(String modelName) {
       this.modelName = modelName;
@@ -213,8 +241,26 @@ public final class ModelSpec {
       return this;
     }
 
+    /**
+     * A global latent of {@code width} scalars: one value for the whole data set, inferred by a
+     * mean-field Normal posterior trained with the per-example latents' encoders.
+     *
+     * @throws IllegalArgumentException for a name another node or global latent has
+     */
+    public Builder global(String name, int width) {
+      if (nodes.stream().anyMatch(n -> n.name().equals(name)) || globals.stream().anyMatch(g -> g.name().equals(name))) {
+        throw new IllegalArgumentException("model " + modelName + " already has a node '" + name + "'");
+      }
+      globals.add(new Global(name, width));
+      return this;
+    }
+
     public ModelSpec build() {
-      return new ModelSpec(modelName, objective, samples, nodes, classificationWeight);
+      if (!globals.isEmpty() && objective != ObjectiveKind.ELBO && objective != ObjectiveKind.IWAE) {
+        throw new IllegalArgumentException("model " + modelName + " has global latents " + globals.stream()
+            .map(Global::name).toList() + ", which the ELBO and IWAE train with the encoders; not " + objective);
+      }
+      return new ModelSpec(modelName, objective, samples, nodes, classificationWeight, globals);
     }
   }
 }

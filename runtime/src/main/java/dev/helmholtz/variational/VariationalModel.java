@@ -65,6 +65,9 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   private TrainingStep training;
   private VariationalEvaluation evaluation;
   private VariationalOutputs outputs;
+  /** For a model with global latents: N, the training data's size, which fit sets. */
+  private Placeholder<TFloat32> dataSizeInput;
+  private Op setDataSize;
 
   protected VariationalModel(ModelSpec spec, Seed seed, ThreadSettings threads) {
     super(spec.modelName(), seed, threads);
@@ -99,6 +102,10 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     training = TrainingStep.target(this, tf, random, variables, objective, towers, resident, learningRate,
         maxGradientNorm);
     evaluation = new VariationalEvaluation(this, tf, random, variables, observed, samples);
+    if (!spec.globals().isEmpty()) {
+      dataSizeInput = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+      setDataSize = tf.assign(GlobalPosterior.dataSizeVariable(variables), dataSizeInput);
+    }
     List<Op> initializers = training.optimizer(tf);
     outputs = new VariationalOutputs(this, tf, random, variables, observed, generateCount);
     return initializers;
@@ -143,7 +150,78 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   public TrainingSummary fit(Dataset data, Training training) {
     requireOpen();
     Dataset labelled = withLabelColumns(data);
+    if (setDataSize != null) {
+      setGlobalDataSize(labelled.size());
+    }
     return TrainingLoop.run(new VariationalTraining(this, checkColumns(labelled)), labelled, training);
+  }
+
+  /**
+   * Sets N, the size of the data set the global latents' plate covers: each example's objective
+   * carries 1 / N of the global KL ({@link dev.helmholtz.infer.Plate}). {@link #fit} sets it to the
+   * training data's rows; call this to train on minibatches of a data set fed another way.
+   *
+   * @throws IllegalStateException for a model without global latents
+   */
+  public void setGlobalDataSize(long rows) {
+    requireOpen();
+    if (setDataSize == null) {
+      throw new IllegalStateException(spec.modelName() + " has no global latents");
+    }
+    if (rows < 1) {
+      throw new IllegalArgumentException("the data size must be at least 1, was " + rows);
+    }
+    try (TFloat32 size = TFloat32.scalarOf(rows)) {
+      session().runner().feed(dataSizeInput, size).addTarget(setDataSize).run();
+    }
+  }
+
+  /**
+   * The mean of each global latent's variational posterior q(w) = N(mean, scale^2), by name, in
+   * declaration order: the plug-in value evaluation, reconstruction and sampling use.
+   */
+  public java.util.Map<String, float[]> globalMeans() {
+    java.util.Map<String, float[]> means = new LinkedHashMap<>();
+    spec.globals().forEach(g -> means.put(g.name(), parameter("global/" + g.name() + "/loc")));
+    return means;
+  }
+
+  /** The scale (standard deviation) of each global latent's variational posterior, softplus(rho), by name. */
+  public java.util.Map<String, float[]> globalScales() {
+    java.util.Map<String, float[]> scales = new LinkedHashMap<>();
+    for (ModelSpec.Global g : spec.globals()) {
+      float[] rho = parameter("global/" + g.name() + "/rho");
+      float[] scale = new float[rho.length];
+      for (int i = 0; i < rho.length; i++) {
+        scale[i] = (float) (rho[i] > 30 ? rho[i] : Math.log1p(Math.exp(rho[i])));
+      }
+      scales.put(g.name(), scale);
+    }
+    return scales;
+  }
+
+  /**
+   * {@code n} draws of global latent {@code name} from its variational posterior, {@code
+   * [n][width]}: the same seed gives the same draws.
+   */
+  public float[][] globalDraws(String name, int n, Seed seed) {
+    ModelSpec.Global g = spec.requireGlobal(name);
+    float[] mean = globalMeans().get(g.name());
+    float[] scale = globalScales().get(g.name());
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed.value());
+    float[][] draws = new float[n][g.width()];
+    for (float[] draw : draws) {
+      for (int i = 0; i < draw.length; i++) {
+        draw[i] = (float) (mean[i] + scale[i] * gaussian(random));
+      }
+    }
+    return draws;
+  }
+
+  private static double gaussian(java.util.SplittableRandom random) {
+    double u1 = 1 - random.nextDouble();
+    double u2 = random.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
   /** What one training step computed: its mean objective, term means and gradient squared norms. */

@@ -86,7 +86,11 @@ public final class ModelReport {
       case ENERGY -> EnergyModelWriter.training(model.model().networks(NetworkRole.ENERGY).get(0))
           + ", by SGD with momentum";
       case VARIATIONAL -> model.model().objective() + ", " + model.model().samples() + " sample"
-          + (model.model().samples() == 1 ? "" : "s") + " per example";
+          + (model.model().samples() == 1 ? "" : "s") + " per example"
+          + (model.model().globalLatents().isEmpty() ? ""
+              : "; global latents (" + String.join(", ", model.model().globalLatents().stream()
+                  .map(NodeDescriptor::name).toList()) + ") by Bayes by backprop: each example's objective "
+                  + "carries 1 / N of their KL, N the training data's size, so a minibatch carries B / N");
     };
   }
 
@@ -109,6 +113,10 @@ public final class ModelReport {
       return b.append("given: conditioned on, not modelled").toString();
     }
     b.append(density("p", node, model.generator(node).orElse(null), html));
+    if (node.isGlobalLatent() && model.kind() == ModelKind.VARIATIONAL) {
+      return b.append("; global: one value for the whole data set; q: mean-field Normal (trainable loc and "
+          + "softplus scale), reparameterized, one draw per step; KL: Monte Carlo, 1 / N of it per example").toString();
+    }
     if (node.isGlobalLatent()) {
       return b.append("; global: one value for the whole data set, theta[").append(offset(node)).append(", ")
           .append(offset(node) + node.width()).append(")").toString();

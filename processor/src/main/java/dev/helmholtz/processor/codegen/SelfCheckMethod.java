@@ -35,6 +35,9 @@ final class SelfCheckMethod {
     List<String> score = new ArrayList<>();
     List<String> enumerable = new ArrayList<>();
     for (NodeDescriptor z : validated.latents()) {
+      if (z.isGlobalLatent()) {
+        continue; // its KL is Monte Carlo, its posterior the model's own variables
+      }
       if (!z.enumerate() && validated.analyticKl(z)) {
         analytic.add(z.name());
       }

@@ -73,6 +73,10 @@ public final class VariationalModelWriter {
         b.add(".enumerated($S, $L, $L)\n", node.name(), node.width(), node.classificationWeight());
         continue;
       }
+      if (node.isGlobalLatent()) {
+        b.add(".global($S, $L)\n", node.name(), node.width());
+        continue;
+      }
       b.add(".$L($S, $L)\n", node.isLatent() ? "latent" : node.given() ? "given" : "observed", node.name(),
           GeneratedClass.shapeArguments(node));
     }
@@ -239,6 +243,27 @@ public final class VariationalModelWriter {
     for (NodeDescriptor x : validated.observed()) {
       body.addStatement("$T $N = pass.observed($S)", FLOAT_OPERAND, names.newName(SourceText.identifier(x.name()), x), x.name());
     }
+    for (NodeDescriptor w : validated.generativeOrder()) {
+      if (!w.isGlobalLatent()) {
+        continue;
+      }
+      // One draw per step from q(w), shared by the batch; its prior and KL are the model's, not an example's.
+      var prior = validated.generator(w);
+      body.add("// q($L): mean-field Normal, reparameterized; p($L$L) $L; KL: Monte Carlo, 1 / N of it per example\n",
+          SourceText.lineComment(w.name()), SourceText.lineComment(w.name()),
+          prior.map(g -> g.nodeParameters().isEmpty() ? "" : " | " + parents(g)).orElse(""),
+          prior.map(g -> "by " + g.methodName() + "()").orElse("standard"));
+      String value = names.newName(SourceText.identifier(w.name()), w);
+      body.addStatement("$T $N = pass.global($S)", FLOAT_OPERAND, value, w.name());
+      String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(w.name())), "p/" + w.name());
+      if (prior.isPresent()) {
+        body.addStatement("$T $N = $L", RuntimeTypes.returnedBy(prior.get()), p, inferenceCall(prior.get(), names));
+      } else {
+        body.addStatement("$T $N = $L", RuntimeTypes.of(validated.family(w)), p,
+            prior(w, validated.family(w), CodeBlock.of("pass.shape($N)", value)));
+      }
+      body.addStatement("pass.globalPrior($S, $N, $N)", w.name(), value, p);
+    }
     for (NodeDescriptor z : validated.inferenceOrder()) {
       NetworkDescriptor encoder = validated.encoder(z).orElseThrow();
       String q = names.newName("q" + SourceText.capitalize(SourceText.identifier(z.name())), "q/" + z.name());
@@ -250,8 +275,8 @@ public final class VariationalModelWriter {
           z.enumerate() ? "enumerate" : "draw", z.name(), q);
     }
     for (NodeDescriptor node : validated.generativeOrder()) {
-      if (node.given()) {
-        continue; // conditioned on: an input of the networks, with no density of its own
+      if (node.given() || node.isGlobalLatent()) {
+        continue; // conditioned on: an input of the networks, with no density of its own; globals: above
       }
       NodeFamily family = validated.family(node);
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
@@ -299,12 +324,19 @@ public final class VariationalModelWriter {
    */
   private CodeBlock inferenceCall(NetworkDescriptor network, NameAllocator names) {
     boolean sampled = network.nodeParameters().stream()
-        .anyMatch(p -> validated.node(p.name()).isLatent());
+        .anyMatch(p -> validated.node(p.name()).isLocalLatent());
+    boolean prior = validated.node(network.target()).isGlobalLatent();
     Function<ParameterDescriptor, CodeBlock> argument = p -> {
       if (p.kind() == ParameterDescriptor.Kind.LAYER_HELPER) {
         return CodeBlock.of("pass.network($S)", network.methodName());
       }
       NodeDescriptor node = validated.node(p.name());
+      if (node.isGlobalLatent()) {
+        // A global's one draw, [1, width]: as it is for a global's prior and a draw-axis network,
+        // else repeated to the rows of the network's other arguments.
+        return prior || network.drawAxis() ? CodeBlock.of("$N", names.get(node))
+            : CodeBlock.of(sampled ? "pass.foldGlobal($N)" : "pass.perExample($N)", names.get(node));
+      }
       if (!sampled) {
         return CodeBlock.of("$N", names.get(node));
       }
@@ -312,6 +344,9 @@ public final class VariationalModelWriter {
     };
     CodeBlock call = CodeBlock.of("model.$N($L)", network.methodName(),
         network.parameters().stream().map(argument).collect(CodeBlock.joining(", ")));
+    if (network.drawAxis()) {
+      call = CodeBlock.of("pass.dropDrawAxis($S, $L)", network.target(), call);
+    }
     return sampled ? CodeBlock.of("pass.unfold($L)", call) : call;
   }
 
@@ -326,6 +361,11 @@ public final class VariationalModelWriter {
             node.name());
         continue;
       }
+      if (node.isGlobalLatent()) {
+        body.addStatement("$T $N = pass.global($S)", FLOAT_OPERAND, names.newName(SourceText.identifier(node.name()), node),
+            node.name());
+        continue;
+      }
       NodeFamily family = validated.family(node);
       String p = names.newName("p" + SourceText.capitalize(SourceText.identifier(node.name())), "p/" + node.name());
       var generator = validated.generator(node);
@@ -337,8 +377,13 @@ public final class VariationalModelWriter {
         distribution = CodeBlock.of("model.$N($L)", g.methodName(), g.parameters().stream()
             .map(x -> x.kind() == ParameterDescriptor.Kind.LAYER_HELPER
                 ? CodeBlock.of("pass.network($S)", g.methodName())
-                : CodeBlock.of("$N", names.get(validated.node(x.name()))))
+                : validated.node(x.name()).isGlobalLatent() && !g.drawAxis()
+                    ? CodeBlock.of("pass.perExample($N)", names.get(validated.node(x.name())))
+                    : CodeBlock.of("$N", names.get(validated.node(x.name()))))
             .collect(CodeBlock.joining(", ")));
+        if (g.drawAxis()) {
+          distribution = CodeBlock.of("pass.dropDrawAxis($S, $L)", node.name(), distribution);
+        }
       } else {
         distribution = prior(node, family, CodeBlock.of("pass.shape($S)", node.name()));
       }

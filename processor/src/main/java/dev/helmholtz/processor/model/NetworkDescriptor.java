@@ -62,6 +62,19 @@ public record NetworkDescriptor(
     return ModelReader.isTransformedDistribution(method.getReturnType());
   }
 
+  /**
+   * {@code @Generator(drawAxis = true)}: the network takes global latents as {@code [R, width]} and
+   * its other arguments as {@code [n, event...]}, and returns {@code [R, n, event...]}.
+   */
+  public boolean drawAxis() {
+    return role == NetworkRole.GENERATOR && AnnotationMirrors.booleanValue(annotation, "drawAxis", false);
+  }
+
+  /** The explicit {@code drawAxis} value, where a diagnostic about it belongs. */
+  public java.util.Optional<javax.lang.model.element.AnnotationValue> drawAxisValue() {
+    return AnnotationMirrors.explicitValue(annotation, "drawAxis");
+  }
+
   /** The parameters bound to nodes, in declaration order. */
   public List<ParameterDescriptor> nodeParameters() {
     return parameters.stream().filter(p -> p.kind() == ParameterDescriptor.Kind.NODE).toList();

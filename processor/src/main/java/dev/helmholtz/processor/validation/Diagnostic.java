@@ -175,6 +175,10 @@ public enum Diagnostic {
           + "@Observed(given = true) to condition on it"),
   GLOBAL_MODEL_UNSUPPORTED("GlobalModel", Kind.ERROR,
       "model %s has global latents (%s) and %s; %s"),
+  DRAW_AXIS_WITHOUT_GLOBAL("DrawAxis", Kind.ERROR,
+      "@Generator(drawAxis = true) on %s(), the generator of '%s', which takes no global latent: the draw "
+          + "axis is that of the global latents' draws, [R, width], so there is none to see; remove drawAxis, "
+          + "or take a global latent"),
   GLOBAL_OBJECTIVE("GlobalObjective", Kind.ERROR,
       "@Model(objective) on model %s, whose latents are all global (%s): no per-example objective "
           + "trains it, since its posterior given the data set is sampled by HMC or fitted by VI (the "

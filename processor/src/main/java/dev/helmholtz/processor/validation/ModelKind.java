@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.ModelDescriptor;
+import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
 import java.util.List;
 
@@ -9,9 +10,13 @@ import java.util.List;
  * selects the rules that validate it and the writer that generates it.
  */
 public enum ModelKind {
-  /** Per-example latents inferred by encoders and trained by the model's {@code @Objective}. */
+  /**
+   * Per-example latents inferred by encoders and trained by the model's {@code @Objective}; global
+   * latents beside them get a mean-field Normal posterior trained in the same objective, their KL
+   * shared 1 / N per example (Bayes by backprop).
+   */
   VARIATIONAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
-      new CoverageRule(), new EnumerationRule(), new MutualInformationRule())),
+      new CoverageRule(), new EnumerationRule(), new MutualInformationRule(), new GlobalLatentRule())),
   /**
    * A {@code @Discriminator} makes it a two-player game, in place of its {@code @Objective}; a
    * {@code @MomentMatching} generator, its one-player case, where a kernel two-sample loss takes
@@ -22,8 +27,8 @@ public enum ModelKind {
       new AdversarialRule(), new MomentMatchingRule(), new MutualInformationRule(), new EnumerationRule(),
       new GlobalLatentRule())),
   /**
-   * Global latents ({@code @Latent(global = true)}): a posterior over model parameters given the
-   * whole data set, sampled by HMC or fitted by VI.
+   * Global latents ({@code @Latent(global = true)}) and no per-example latent: a posterior over
+   * model parameters given the whole data set, sampled by HMC or fitted by VI.
    */
   BAYESIAN(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
       new CoverageRule(), new EnumerationRule(), new GlobalLatentRule(), new MutualInformationRule())),
@@ -42,7 +47,7 @@ public enum ModelKind {
 
   /**
    * The kind of a model as read: an energy makes it energy-based, else a discriminator or a
-   * moment-matching generator adversarial, else a global latent Bayesian.
+   * moment-matching generator adversarial, else global latents without per-example ones Bayesian.
    */
   public static ModelKind of(ModelDescriptor model) {
     if (!model.networks(NetworkRole.ENERGY).isEmpty()) {
@@ -51,7 +56,8 @@ public enum ModelKind {
     if (!model.networks(NetworkRole.DISCRIMINATOR).isEmpty() || !model.momentMatching().isEmpty()) {
       return ADVERSARIAL;
     }
-    return model.globalLatents().isEmpty() ? VARIATIONAL : BAYESIAN;
+    boolean perExample = model.nodes().stream().anyMatch(NodeDescriptor::isLocalLatent);
+    return model.globalLatents().isEmpty() || perExample ? VARIATIONAL : BAYESIAN;
   }
 
   /** The error rules of this kind, in the order they run. */

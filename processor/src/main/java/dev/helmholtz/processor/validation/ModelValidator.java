@@ -37,7 +37,9 @@ public final class ModelValidator {
     if (generative.isEmpty() || inference.isEmpty()) {
       return Optional.empty();
     }
-    ValidatedModel validated = new ValidatedModel(model, kind, generative.get(), inference.get());
+    // Global latents have no encoder: a variational posterior of their own, drawn before the encoders run.
+    List<NodeDescriptor> encoded = inference.get().stream().filter(n -> !n.isGlobalLatent()).toList();
+    ValidatedModel validated = new ValidatedModel(model, kind, generative.get(), encoded);
     checkRelaxedKl(validated);
     if (reporter.errorCount() > before) {
       return Optional.empty();

@@ -93,6 +93,9 @@ final class NodeRule implements ValidationRule {
     if (kind == ModelKind.BAYESIAN) {
       problem = "a model of global latents takes vector events";
       fix = "declare shape = " + node.width() + " and reshape inside the networks";
+    } else if (node.isGlobalLatent()) {
+      problem = "a global latent is one vector, the loc and scale of its mean-field posterior";
+      fix = "declare shape = " + node.width() + " and reshape inside the networks";
     } else if (kind == ModelKind.ENERGY) {
       problem = "an energy-based model's units are vectors";
       fix = "declare shape = " + node.width() + ", the units as one vector";

@@ -31,14 +31,26 @@ final class MnistExperiment {
 
   static Result run(SampleModel sample, Mnist.Split trainSplit, Mnist.Split testSplit, Training training,
       int k, long seed, ThreadSettings threads, Path output, PrintStream out) throws IOException {
+    return run(sample, trainSplit, testSplit, training, k, seed, threads, output, out, (model, train) -> Map.of());
+  }
+
+  /**
+   * As {@link #run(SampleModel, Mnist.Split, Mnist.Split, Training, int, long, ThreadSettings, Path,
+   * PrintStream)}, with figures of the command's own computed from the trained model (and the
+   * training data's size) before it is closed: printed and added to metrics.json.
+   */
+  static Result run(SampleModel sample, Mnist.Split trainSplit, Mnist.Split testSplit, Training training,
+      int k, long seed, ThreadSettings threads, Path output, PrintStream out,
+      java.util.function.BiFunction<VariationalModel, Integer, Map<String, Object>> extra) throws IOException {
     // The directory is this run's until it returns: a second run on it is refused here.
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
-      return trained(sample, trainSplit, testSplit, training, k, seed, threads, output, out);
+      return trained(sample, trainSplit, testSplit, training, k, seed, threads, output, out, extra);
     }
   }
 
   private static Result trained(SampleModel sample, Mnist.Split trainSplit, Mnist.Split testSplit,
-      Training training, int k, long seed, ThreadSettings threads, Path output, PrintStream out)
+      Training training, int k, long seed, ThreadSettings threads, Path output, PrintStream out,
+      java.util.function.BiFunction<VariationalModel, Integer, Map<String, Object>> extra)
       throws IOException {
     Dataset train = trainSplit.dataset("x").dynamicallyBinarized("x");
     Dataset trainFixed = trainSplit.dataset("x").binarized("x", seed);
@@ -86,6 +98,10 @@ final class MnistExperiment {
       metrics.put("training_seconds", summary.took().toMillis() / 1e3);
       metrics.put("examples_per_second", summary.examplesPerSecond());
       metrics.put("evaluation_seconds", evalSeconds);
+      extra.apply(model, train.size()).forEach((name, value) -> {
+        out.printf(Locale.ROOT, "%-21s %s%n", name, value);
+        metrics.put(name, value);
+      });
       MetricsFile.write(output.resolve("metrics.json"), metrics);
       return new Result(sample, model.spec().objective(), model.spec().samples(), summary, trainElbo,
           testElbo, testLogLikelihood, k, evalSeconds);

@@ -29,6 +29,8 @@ import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.variational.VariationalModel;
+import dev.helmholtz.samples.bayesvae.BayesianDecoderVae;
+import dev.helmholtz.samples.bayesvae.BayesianDecoderVaeModel;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.BiFunction;
@@ -57,7 +59,10 @@ public enum SampleModel {
   VAE_IAF("vae-iaf", "VAE, ELBO k=1, posterior a Normal through 2 IAF steps (MADE 200-200, context h)",
       (seed, threads) -> IafVaeModel.create(new IafVae(), seed, threads)),
   GUMBEL_SOFTMAX_VAE("gumbel", "categorical VAE (20x10), Gumbel-softmax, temperature 0.5",
-      (seed, threads) -> GumbelSoftmaxVaeModel.create(new GumbelSoftmaxVae(), seed, threads));
+      (seed, threads) -> GumbelSoftmaxVaeModel.create(new GumbelSoftmaxVae(), seed, threads)),
+  BAYES_VAE("bayes-vae", "VAE with a Bayesian decoder (20-100-784 tanh, weights global latents, mean-field Normal"
+      + " posterior), ELBO k=1",
+      (seed, threads) -> BayesianDecoderVaeModel.create(new BayesianDecoderVae(), seed, threads));
 
   private final String cliName;
   private final String description;

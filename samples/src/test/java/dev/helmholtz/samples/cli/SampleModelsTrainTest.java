@@ -38,10 +38,11 @@ class SampleModelsTrainTest {
    * objective is the VAE's ELBO, so a run here would check nothing VAE's does not, while each of its
    * steps decodes 50 draws per image (about 50 times a k = 1 model's likelihood work) and its
    * evaluation at 4k = 200 draws per image would be the slowest in this class. Its generated class
-   * is compiled with the module like every sample's.
+   * is compiled with the module like every sample's. BAYES_VAE is trained and checked by
+   * BayesianDecoderVaeTest (the ELBO rises, the decoder's posterior moves).
    */
   @ParameterizedTest
-  @EnumSource(value = SampleModel.class, names = {"VAE", "VAE_K50"}, mode = EnumSource.Mode.EXCLUDE)
+  @EnumSource(value = SampleModel.class, names = {"VAE", "VAE_K50", "BAYES_VAE"}, mode = EnumSource.Mode.EXCLUDE)
   void aShortRunRaisesTheBoundItTrains(SampleModel sample) {
     try (VariationalModel model = sample.create(Seed.of(7), ThreadSettings.of(1, 1))) {
       int k = model.spec().samples();
