@@ -112,6 +112,7 @@ class OutputLockTest {
       "soak --steps 2 --sample-every 1 --train-examples 100",
       "bayes-logreg --train-examples 100",
       "bnn-regression --train-points 10",
+      "bnn --method bbb --epochs 1",
       "gamma-poisson --groups 2",
       "mmd-ring --steps 1",
       "mmd --epochs 1",
