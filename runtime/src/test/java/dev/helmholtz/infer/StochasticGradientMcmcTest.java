@@ -133,7 +133,7 @@ class StochasticGradientMcmcTest {
   private static void check(Method method, java.util.function.UnaryOperator<StochasticGradientMcmc.Builder> settings,
       double step, double friction, double diffusion) {
     SgmcmcResult r = settings.apply(StochasticGradientMcmc.builder(TARGET, 2).method(method).batchSize(B)
-        .chains(64).burnin(1000).draws(300).thin(10).seed(Seed.of(3))).build().sample();
+        .chains(64).burnin(1000).draws(300).thin(10).updatesPerRun(10).seed(Seed.of(3))).build().sample();
     double[][] predicted = predictedCovariance(method, step, friction, diffusion);
     double[] mean = r.mean();
     double[][] cov = r.covariance();
@@ -221,7 +221,7 @@ class StochasticGradientMcmcTest {
   @Test
   void sameSeedSameDrawsThinningAndSchedules() {
     StochasticGradientMcmc.Builder b = StochasticGradientMcmc.builder(TARGET, 2).method(Method.SGLD).batchSize(B)
-        .chains(2).burnin(7).draws(5).thin(3).seed(Seed.of(1))
+        .chains(2).burnin(7).draws(5).thin(3).updatesPerRun(3).seed(Seed.of(1))
         .stepSize(StepSizeSchedule.polynomial(0.1, 10, 0.55));
     SgmcmcResult first = b.build().sample();
     SgmcmcResult second = b.build().sample();
@@ -229,11 +229,16 @@ class StochasticGradientMcmcTest {
     assertEquals(2, first.chainCount());
     assertEquals(9, first.burnin()); // rounded up to whole runs of thin updates
     assertEquals(0.1 * Math.pow(10 + 9 + 15 - 1, -0.55), first.finalStepSize(), 1e-12);
+    // One update per run: the same schedule and burn-in (its noise ops differ, so other draws).
+    SgmcmcResult stepwise = b.updatesPerRun(1).build().sample();
     for (int t = 0; t < 5; t++) {
       for (int c = 0; c < 2; c++) {
         assertArrayEquals(first.draws()[t][c], second.draws()[t][c]);
       }
     }
+    assertEquals(9, stepwise.burnin());
+    assertEquals(first.finalStepSize(), stepwise.finalStepSize(), 1e-12);
+    assertThrows(IllegalArgumentException.class, () -> b.updatesPerRun(2).build());
     assertEquals(1.0, StepSizeSchedule.constant(1).at(1000));
     assertThrows(IllegalArgumentException.class, () -> StepSizeSchedule.polynomial(1, 1, 1.5));
     assertThrows(IllegalArgumentException.class, () -> StochasticGradientMcmc.builder(TARGET, 2).batchSize(N + 1));

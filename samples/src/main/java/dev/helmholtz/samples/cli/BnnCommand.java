@@ -206,7 +206,7 @@ public final class BnnCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "test log-likelihood %.3f per point | RMSE %.2f | %.0f%% interval coverage %.3f |"
         + " noise sd posterior median %.1f (target sd %.1f)%n", logLik, rmse, 100 * interval, coverage,
         PosteriorDraws.median(noise), split.ySd());
-    if (fit.chains() != null) {
+    if (fit.chains() != null && fit.chains().length >= 4) { // R-hat and ESS need 4 draws per chain
       diagnose(model, fit.chains(), sigma, split, metrics, out);
     }
     metrics.put("method_seconds", fit.seconds());
