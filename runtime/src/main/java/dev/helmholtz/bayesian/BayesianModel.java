@@ -11,6 +11,8 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.HamiltonianMonteCarlo;
 import dev.helmholtz.infer.LogDensity;
 import dev.helmholtz.infer.MeanFieldVariationalInference;
+import dev.helmholtz.infer.MinibatchLogDensity;
+import dev.helmholtz.infer.StochasticGradientMcmc;
 import dev.helmholtz.infer.ParameterLayout;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.IdentityHashMap;
@@ -27,6 +29,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * The base of every generated model whose latents are all global ({@code @Latent(global =
@@ -126,6 +129,37 @@ public abstract class BayesianModel {
    */
   public MeanFieldVariationalInference.Builder variational(Dataset data) {
     return MeanFieldVariationalInference.builder(logPosterior(data), parameters().dims()).threads(threads);
+  }
+
+  /**
+   * The log posterior given {@code data} as a {@link MinibatchLogDensity}: log prior plus the log
+   * likelihood of a minibatch of rows, which samplers and optimizers scale by N / B. The data are
+   * constants of each graph it is built in; a minibatch is gathered from them by index.
+   *
+   * @throws IllegalArgumentException as {@link #logPosterior} does
+   */
+  public MinibatchLogDensity minibatchPosterior(Dataset data) {
+    logPosterior(data); // checks the columns, the model's shapes and the data's supports once
+    return new MinibatchDataDensity(data);
+  }
+
+  /**
+   * Stochastic mean-field VI of the posterior given {@code data} on minibatches (the likelihood
+   * scaled by N / B as a plate does), with this model's thread settings: set {@code batchSize},
+   * {@code epochs} or {@code steps} and the rest, then {@code build().fit()}. For a network's
+   * weights this is Bayes by backprop (Blundell et al. 2015).
+   */
+  public MeanFieldVariationalInference.Builder stochasticVariational(Dataset data) {
+    return MeanFieldVariationalInference.builder(minibatchPosterior(data), parameters().dims()).threads(threads);
+  }
+
+  /**
+   * Stochastic-gradient MCMC of the posterior given {@code data} (SGLD, preconditioned SGLD, SGHMC
+   * or SGNHT) on minibatches, with this model's thread settings: set the method, batch size, step
+   * size schedule and the rest, then {@code build().sample()}.
+   */
+  public StochasticGradientMcmc.Builder sgmcmc(Dataset data) {
+    return StochasticGradientMcmc.builder(minibatchPosterior(data), parameters().dims()).threads(threads);
   }
 
   /**
@@ -285,6 +319,46 @@ public abstract class BayesianModel {
         DataColumns.requireSupport(spec.modelName(), data, name, likelihood.familyName(), likelihood.support());
       }
       supportsChecked = true;
+    }
+  }
+
+  /**
+   * The log posterior over one data set with the likelihood on minibatches: each row of theta
+   * gets its own batch, gathered from the data constants into the pass's per-(row, example)
+   * layout, [R * B, width], so the pass sees B examples.
+   */
+  private final class MinibatchDataDensity implements MinibatchLogDensity {
+    private final Dataset data;
+    private final Map<ExecutionEnvironment, Map<String, Operand<TFloat32>>> byGraph = new IdentityHashMap<>();
+
+    MinibatchDataDensity(Dataset data) {
+      this.data = data;
+    }
+
+    @Override
+    public int size() {
+      return data.size();
+    }
+
+    @Override
+    public synchronized Terms logTerms(Ops tf, Operand<TFloat32> theta, Operand<TInt32> indices) {
+      Map<String, Operand<TFloat32>> columns = byGraph.computeIfAbsent(tf.scope().env(),
+          env -> constants(tf.withSubScope("data"), data, spec.columns()));
+      long batch = indices.shape().numDimensions() == 2 ? indices.shape().get(1) : Shape.UNKNOWN_SIZE;
+      if (batch == Shape.UNKNOWN_SIZE) {
+        throw new IllegalArgumentException("minibatch indices must be [rows, B] with a static B, were "
+            + indices.shape());
+      }
+      Operand<TInt32> flat = tf.reshape(indices, tf.constant(new int[] {-1}));
+      Map<String, Operand<TFloat32>> gathered = new LinkedHashMap<>();
+      for (Map.Entry<String, Operand<TFloat32>> column : columns.entrySet()) {
+        gathered.put(column.getKey(), tf.gather(column.getValue(), flat, tf.constant(0)));
+      }
+      BayesianPass pass = new BayesianPass(tf, spec, BayesianPass.Mode.LOG_DENSITY, theta, (int) batch,
+          gathered, new LinkedHashMap<>(gathered));
+      define(pass);
+      pass.checkNoVariables();
+      return new Terms(pass.logPrior(), pass.logLikelihood());
     }
   }
 

@@ -62,6 +62,9 @@ public final class BayesianPass {
   private final Map<String, Distribution> priors = new LinkedHashMap<>();
   private final Map<String, Distribution> observations = new LinkedHashMap<>();
   private Operand<TFloat32> logJoint;
+  /** The log joint's two parts, for minibatch estimates that scale the likelihood only. */
+  private Operand<TFloat32> logPriorSum;
+  private Operand<TFloat32> logLikelihoodSum;
 
   /**
    * @param theta [R, dims]
@@ -145,7 +148,9 @@ public final class BayesianPass {
     if (mode == Mode.LOG_DENSITY) {
       checkShape("the prior of global latent '" + name + "'", "one row per draw of the global latents", prior,
           spec.parameters().parameter(name).width());
-      add(prior.logProb(value));
+      Operand<TFloat32> term = prior.logProb(value);
+      logPriorSum = logPriorSum == null ? term : tf.math.add(logPriorSum, term);
+      add(term);
     }
   }
 
@@ -168,7 +173,9 @@ public final class BayesianPass {
     }
     Operand<TFloat32> perRow = likelihood.logProb(
         Supports.checked(likelihood, spec.modelName(), name, repeatData(name))); // [R * N]
-    add(tf.reduceSum(tf.reshape(perRow, tf.constant(new int[] {-1, examples})), tf.constant(1)));
+    Operand<TFloat32> term = tf.reduceSum(tf.reshape(perRow, tf.constant(new int[] {-1, examples})), tf.constant(1));
+    logLikelihoodSum = logLikelihoodSum == null ? term : tf.math.add(logLikelihoodSum, term);
+    add(term);
   }
 
   /**
@@ -198,6 +205,16 @@ public final class BayesianPass {
       throw new IllegalStateException(spec.modelName() + " added no prior and no likelihood to the log density");
     }
     return logJoint;
+  }
+
+  /** The sum of the log priors, [R] (zeros when the model defines none). */
+  Operand<TFloat32> logPrior() {
+    return logPriorSum != null ? logPriorSum : tf.math.mul(tf.constant(0f), logJoint());
+  }
+
+  /** The sum of the log likelihoods over the pass's examples, [R] (zeros when the model observes nothing). */
+  Operand<TFloat32> logLikelihood() {
+    return logLikelihoodSum != null ? logLikelihoodSum : tf.math.mul(tf.constant(0f), logJoint());
   }
 
   /** Each global's prior as its network returned it, in the order defined. */

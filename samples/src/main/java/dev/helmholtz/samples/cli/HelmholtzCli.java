@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
         DbnCommand.class,
         DbmCommand.class,
         CheckCommand.class,
+        BnnCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,

@@ -113,6 +113,7 @@ class OutputLockTest {
       "bayes-logreg --train-examples 100",
       "bnn-regression --train-points 10",
       "bayes-vae --epochs 1 --train-examples 100",
+      "bnn --method bbb --epochs 1",
       "gamma-poisson --groups 2",
       "mmd-ring --steps 1",
       "mmd --epochs 1",
