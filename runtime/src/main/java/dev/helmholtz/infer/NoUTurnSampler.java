@@ -135,7 +135,9 @@ public final class NoUTurnSampler {
       initialize();
       double[] stepSize = new double[chains];
       Arrays.fill(stepSize, initialStepSize);
-      initializeStepSizes(stepSize);
+      if (warmup > 0) {
+        initializeStepSizes(stepSize);
+      }
       DualAveraging[] adaptation = new DualAveraging[chains];
       for (int c = 0; c < chains; c++) {
         adaptation[c] = new DualAveraging(stepSize[c], targetAcceptance, HamiltonianMonteCarlo.DEFAULT_GAMMA,
@@ -350,11 +352,6 @@ public final class NoUTurnSampler {
     }
 
     private Chunk runChunk(int steps) {
-      long t0 = System.nanoTime();
-      try { return runChunk0(steps); } finally { PROFILE_NANOS += System.nanoTime() - t0; PROFILE_RUNS++; }
-    }
-
-    private Chunk runChunk0(int steps) {
       for (int c = 0; c < chains; c++) {
         for (int d = 0; d < dims; d++) {
           mass[c * dims + d] = (float) inverseMass[c][d];
@@ -505,9 +502,6 @@ public final class NoUTurnSampler {
     }
   }
 
-  static long PROFILE_NANOS;
-  static long PROFILE_RUNS;
-
   private static TFloat32 tensor(float[] values, Shape shape) {
     return TFloat32.tensorOf(shape, DataBuffers.of(values, true, false));
   }
@@ -569,7 +563,10 @@ public final class NoUTurnSampler {
       return this;
     }
 
-    /** The step size the initialization heuristic starts from (default 0.1). */
+    /**
+     * The step size Stan's initialization heuristic starts from, or, without warm-up, the one used
+     * throughout (default 0.1).
+     */
     public Builder initialStepSize(double stepSize) {
       if (!(stepSize > 0 && Double.isFinite(stepSize))) {
         throw new IllegalArgumentException("initialStepSize must be finite and > 0, was " + stepSize);

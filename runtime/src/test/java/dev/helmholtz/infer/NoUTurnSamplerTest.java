@@ -27,7 +27,6 @@ class NoUTurnSamplerTest {
         + Arrays.deepToString(r.inverseMass()) + ", depth " + r.meanTreeDepth() + ", steps " + r.meanLeapfrogSteps()
         + ", " + r.seconds() + " s";
     System.out.println(report);
-    System.out.println("PROFILE runs " + NoUTurnSampler.PROFILE_RUNS + " ms " + NoUTurnSampler.PROFILE_NANOS / 1e6);
     double[] mu = HamiltonianMonteCarloTest.MEAN;
     double[] sd = HamiltonianMonteCarloTest.SD;
     double rho = HamiltonianMonteCarloTest.RHO;
@@ -84,5 +83,25 @@ class NoUTurnSamplerTest {
     assertTrue(rhatV < 1.01 && rhatX < 1.01, report);
     assertEquals(0, meanV, 4 * 3 / Math.sqrt(essV), report);
     assertEquals(0, r.divergences(), report);
+  }
+
+  /**
+   * With a large fixed step size the leapfrog states' energies spread widely, and only the
+   * multinomial weights exp(-H) make the chosen state a draw from the target: choosing states
+   * uniformly along the trajectory samples the leapfrog's shadow energy instead, whose variance
+   * for N(0, 1) and step 1.6 is 1 / (1 - 1.6^2 / 4) = 2.8.
+   */
+  @Test
+  void theMultinomialWeightsKeepTheVarianceExactAtALargeStepSize() {
+    NutsResult r = NoUTurnSampler.builder((tf, z) -> nonCentredFunnel(tf, z), 4)
+        .chains(4).warmup(0).draws(500).initialStepSize(1.6).adaptMass(false).seed(Seed.of(11)).build().sample();
+    double[][] cov = r.covariance();
+    double[] ess = r.effectiveSampleSize();
+    String report = "cov " + Arrays.deepToString(cov) + ", ess " + Arrays.toString(ess) + ", acceptance "
+        + r.samples().acceptanceRate() + ", depth " + r.meanTreeDepth() + ", " + r.seconds() + " s";
+    System.out.println(report);
+    for (int d = 0; d < 4; d++) {
+      assertEquals(1, cov[d][d], 4 * Math.sqrt(2 / ess[d]), report);
+    }
   }
 }
