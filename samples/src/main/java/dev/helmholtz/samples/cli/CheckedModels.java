@@ -5,6 +5,8 @@ import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.samples.bayes.LogisticRegressionModel;
+import dev.helmholtz.samples.bayes.EightSchools;
+import dev.helmholtz.samples.bayes.EightSchoolsModel;
 import dev.helmholtz.samples.bayes.TanhRegressionNetworkModel;
 import dev.helmholtz.samples.continuous.ContinuousVaeModel;
 import dev.helmholtz.samples.conv.ConvVaeModel;
@@ -66,6 +68,8 @@ final class CheckedModels {
     compiled("rbm-pcd", RbmPcdModel::create, (m, o) -> m.selfCheck(null, o));
     MODELS.put("bayes-logreg", (seed, options) -> LogisticRegressionModel.create().selfCheck(null, options));
     MODELS.put("bnn-regression", (seed, options) -> TanhRegressionNetworkModel.create().selfCheck(null, options));
+    // On its own data: synthetic given columns would make sigma, a scale, negative.
+    MODELS.put("eight-schools", (seed, options) -> EightSchoolsModel.create().selfCheck(EightSchools.dataset(), options));
   }
 
   private static <M extends CompiledModel> void compiled(String name, Function<Seed, M> create,

@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
         BayesLogregCommand.class,
         GammaPoissonCommand.class,
         BnnRegressionCommand.class,
+        EightSchoolsCommand.class,
         SoakCommand.class,
         VaeMixturePriorCommand.class,
         VaeFlowCommand.class,

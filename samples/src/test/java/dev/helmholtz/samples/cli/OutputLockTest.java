@@ -113,6 +113,7 @@ class OutputLockTest {
       "bayes-logreg --train-examples 100",
       "bnn-regression --train-points 10",
       "gamma-poisson --groups 2",
+      "eight-schools --warmup 10 --draws 10",
       "mmd-ring --steps 1",
       "mmd --epochs 1",
       "infogan --epochs 1",
