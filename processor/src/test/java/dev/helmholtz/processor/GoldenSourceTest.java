@@ -75,6 +75,7 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
       Map.entry("dev/helmholtz/samples/bayesvae/BayesianDecoderVae.java",
           "dev.helmholtz.samples.bayesvae.BayesianDecoderVaeModel"),
+      Map.entry("dev/helmholtz/samples/bayes/EightSchools.java", "dev.helmholtz.samples.bayes.EightSchoolsModel"),
       Map.entry("dev/helmholtz/samples/mixture/VaeMixturePrior.java",
           "dev.helmholtz.samples.mixture.VaeMixturePriorModel"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),

@@ -13,6 +13,7 @@ import dev.helmholtz.infer.LogDensity;
 import dev.helmholtz.infer.MeanFieldVariationalInference;
 import dev.helmholtz.infer.MinibatchLogDensity;
 import dev.helmholtz.infer.StochasticGradientMcmc;
+import dev.helmholtz.infer.NoUTurnSampler;
 import dev.helmholtz.infer.ParameterLayout;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.IdentityHashMap;
@@ -121,6 +122,14 @@ public abstract class BayesianModel {
    */
   public HamiltonianMonteCarlo.Builder hmc(Dataset data) {
     return HamiltonianMonteCarlo.builder(logPosterior(data), parameters().dims()).threads(threads);
+  }
+
+  /**
+   * A NUTS sampler of the posterior given {@code data}, over {@link #parameters()}, with this model's
+   * thread settings; set chains, warm-up, draws and the rest on it, then {@code build().sample()}.
+   */
+  public NoUTurnSampler.Builder nuts(Dataset data) {
+    return NoUTurnSampler.builder(logPosterior(data), parameters().dims()).threads(threads);
   }
 
   /**

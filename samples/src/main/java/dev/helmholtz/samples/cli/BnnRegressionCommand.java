@@ -4,6 +4,8 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.HamiltonianMonteCarlo;
 import dev.helmholtz.infer.HmcResult;
 import dev.helmholtz.infer.McmcDiagnostics;
+import dev.helmholtz.infer.NoUTurnSampler;
+import dev.helmholtz.infer.NutsResult;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.infer.ParameterLayout;
 import dev.helmholtz.samples.bayes.BayesianNeuralNetwork;
@@ -69,6 +71,16 @@ public final class BnnRegressionCommand implements Callable<Integer> {
       description = "Adapt a diagonal mass matrix in warm-up from the chains' pooled draws (default: ${DEFAULT-VALUE}: unit mass).")
   boolean adaptMass;
 
+  @Option(names = "--sampler", defaultValue = "hmc", description = "hmc, or nuts: NUTS with Stan's defaults, each chain"
+      + " adapting its own diagonal mass (--leapfrog-steps, --adapt-mass and --target-acceptance are HMC's) (default: ${DEFAULT-VALUE}).")
+  String samplerName;
+
+  @Option(names = "--nuts-target-acceptance", defaultValue = "0.8", description = "NUTS: mean accept_stat the step size is adapted to (default: ${DEFAULT-VALUE}).")
+  double nutsTargetAcceptance;
+
+  @Option(names = "--max-tree-depth", defaultValue = "10", description = "NUTS: maximum tree depth (default: ${DEFAULT-VALUE}).")
+  int maxTreeDepth;
+
   @Option(names = "--seed", defaultValue = "1", description = "Seed of the data and of HMC (default: ${DEFAULT-VALUE}).")
   long seed;
 
@@ -77,6 +89,10 @@ public final class BnnRegressionCommand implements Callable<Integer> {
 
   @Option(names = "--output", defaultValue = "out/bnn-regression", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
   Path output;
+
+  /** The NUTS sampler when {@code --sampler nuts}, else null. */
+  private NoUTurnSampler nuts;
+  private NutsResult nutsResult;
 
   @Override
   public Integer call() throws IOException {
@@ -101,6 +117,13 @@ public final class BnnRegressionCommand implements Callable<Integer> {
         .targetAcceptance(targetAcceptance)
         .initialPositions(initialPositions(layout, Seed.of(seed).derive("init").value()))
         .seed(Seed.of(seed).derive("hmc")).build();
+    if (!samplerName.equals("hmc") && !samplerName.equals("nuts")) {
+      throw new IllegalArgumentException("--sampler must be hmc or nuts, was " + samplerName);
+    }
+    nuts = samplerName.equals("nuts") ? model.nuts(TanhRegressionNetworkModel.dataset(column(train[0]), column(train[1])))
+        .chains(chains).warmup(warmup).draws(draws).targetAcceptance(nutsTargetAcceptance).maxTreeDepth(maxTreeDepth)
+        .initialPositions(initialPositions(layout, Seed.of(seed).derive("init").value()))
+        .seed(Seed.of(seed).derive("nuts")).build() : null;
     // The directory is this run's until it returns: a second run on it is refused here.
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
       return sampleAndWrite(model, sampler, train, test, out);
@@ -113,7 +136,7 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     ParameterLayout layout = model.parameters();
     long start = System.nanoTime();
 
-    HmcResult hmc = sampler.sample();
+    HmcResult hmc = nuts != null ? (nutsResult = nuts.sample()).samples() : sampler.sample();
     double[][] posterior = PosteriorDraws.flatten(hmc, 2000);
     double lower = (1 - interval) / 2;
     double upper = 1 - lower;
@@ -160,9 +183,16 @@ public final class BnnRegressionCommand implements Callable<Integer> {
 
     out.printf(Locale.ROOT, "BNN 1-%d-1 tanh, %d parameters, %d training and %d held-out points (noise sd %.2f)%n",
         hidden, layout.dims(), trainPoints, testPoints, noise);
-    out.printf(Locale.ROOT, "HMC  %d chains x %d draws (%d warm-up, %d leapfrog steps) in %.1f s | acceptance %.3f,"
-            + " %d divergences%n", hmc.chainCount(), hmc.drawCount(), warmup, leapfrogSteps, hmc.seconds(),
-        hmc.acceptanceRate(), hmc.divergences());
+    if (nutsResult != null) {
+      out.printf(Locale.ROOT, "NUTS %d chains x %d draws (%d warm-up) in %.1f s | accept_stat %.3f, %d divergences |"
+              + " tree depth mean %.2f, %d at the limit %d | leapfrog steps per draw %.1f%n", hmc.chainCount(),
+          hmc.drawCount(), warmup, hmc.seconds(), hmc.acceptanceRate(), hmc.divergences(), nutsResult.meanTreeDepth(),
+          nutsResult.maxTreeDepthHits(), maxTreeDepth, nutsResult.meanLeapfrogSteps());
+    } else {
+      out.printf(Locale.ROOT, "HMC  %d chains x %d draws (%d warm-up, %d leapfrog steps) in %.1f s | acceptance %.3f,"
+              + " %d divergences%n", hmc.chainCount(), hmc.drawCount(), warmup, leapfrogSteps, hmc.seconds(),
+          hmc.acceptanceRate(), hmc.divergences());
+    }
     out.printf(Locale.ROOT, "held-out coverage of the %.0f%% predictive interval %.3f | RMSE of the median %.3f |"
             + " noise sd posterior median %.3f%n", 100 * interval, coverage, Math.sqrt(squaredError),
         PosteriorDraws.median(noiseDraws));
@@ -177,8 +207,8 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     double[][] band = predictiveQuantiles(model, posterior, grid, lower, upper, seed + 1);
     Path plot = output.resolve("predictive.png");
     PredictiveBandPlot.write(plot, String.format(Locale.ROOT,
-        "BNN 1-%d-1 by HMC: %.0f%% predictive band (held-out coverage %.3f); dots: training, circles: held-out",
-        hidden, 100 * interval, coverage), grid, band, train[0], train[1], test[0], test[1]);
+        "BNN 1-%d-1 by %s: %.0f%% predictive band (held-out coverage %.3f); dots: training, circles: held-out",
+        hidden, nutsResult != null ? "NUTS" : "HMC", 100 * interval, coverage), grid, band, train[0], train[1], test[0], test[1]);
 
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("model", "BNN 1-" + hidden + "-1 tanh, N(0,1) priors, log noise sd ~ N(log 0.1, 1)");
@@ -208,6 +238,14 @@ public final class BnnRegressionCommand implements Callable<Integer> {
     metrics.put("ess_min", PosteriorDraws.min(ess));
     metrics.put("ess_median", PosteriorDraws.median(ess));
     metrics.put("hmc_seconds", hmc.seconds());
+    metrics.put("sampler", samplerName);
+    if (nutsResult != null) {
+      metrics.put("nuts_target_acceptance", nutsTargetAcceptance);
+      metrics.put("nuts_max_tree_depth", maxTreeDepth);
+      metrics.put("nuts_mean_tree_depth", nutsResult.meanTreeDepth());
+      metrics.put("nuts_max_tree_depth_hits", nutsResult.maxTreeDepthHits());
+      metrics.put("nuts_mean_leapfrog_steps", nutsResult.meanLeapfrogSteps());
+    }
     metrics.put("total_seconds", (System.nanoTime() - start) / 1e9);
     MetricsFile.write(output.resolve("metrics.json"), metrics);
     out.println("wrote " + plot + " and " + output.resolve("metrics.json"));

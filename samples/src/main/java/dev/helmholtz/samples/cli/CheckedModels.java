@@ -6,6 +6,8 @@ import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.samples.bayes.LogisticRegressionModel;
 import dev.helmholtz.samples.bayes.DiabetesNetworkModel;
+import dev.helmholtz.samples.bayes.EightSchools;
+import dev.helmholtz.samples.bayes.EightSchoolsModel;
 import dev.helmholtz.samples.bayes.TanhRegressionNetworkModel;
 import dev.helmholtz.samples.continuous.ContinuousVaeModel;
 import dev.helmholtz.samples.conv.ConvVaeModel;
@@ -68,6 +70,8 @@ final class CheckedModels {
     MODELS.put("bayes-logreg", (seed, options) -> LogisticRegressionModel.create().selfCheck(null, options));
     MODELS.put("bnn-regression", (seed, options) -> TanhRegressionNetworkModel.create().selfCheck(null, options));
     MODELS.put("bnn", (seed, options) -> DiabetesNetworkModel.create().selfCheck(null, options));
+    // On its own data: synthetic given columns would make sigma, a scale, negative.
+    MODELS.put("eight-schools", (seed, options) -> EightSchoolsModel.create().selfCheck(EightSchools.dataset(), options));
   }
 
   private static <M extends CompiledModel> void compiled(String name, Function<Seed, M> create,

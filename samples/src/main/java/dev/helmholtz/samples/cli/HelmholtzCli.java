@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
         DbmCommand.class,
         CheckCommand.class,
         BnnCommand.class,
+        EightSchoolsCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,

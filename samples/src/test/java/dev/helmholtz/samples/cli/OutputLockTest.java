@@ -115,6 +115,7 @@ class OutputLockTest {
       "bayes-vae --epochs 1 --train-examples 100",
       "bnn --method bbb --epochs 1",
       "gamma-poisson --groups 2",
+      "eight-schools --warmup 10 --draws 10",
       "mmd-ring --steps 1",
       "mmd --epochs 1",
       "infogan --epochs 1",
