@@ -38,6 +38,8 @@ import picocli.CommandLine.ScopeType;
         PpcaCommand.class,
         DbnCommand.class,
         DbmCommand.class,
+        VaeAisCommand.class,
+        SvgpMnistCommand.class,
         CheckCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
