@@ -5,6 +5,7 @@ import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.samples.bayes.LogisticRegressionModel;
+import dev.helmholtz.samples.bayes.MatrixFactorizationModel;
 import dev.helmholtz.samples.bayes.TanhRegressionNetworkModel;
 import dev.helmholtz.samples.continuous.ContinuousVaeModel;
 import dev.helmholtz.samples.conv.ConvVaeModel;
@@ -66,6 +67,7 @@ final class CheckedModels {
     compiled("rbm-pcd", RbmPcdModel::create, (m, o) -> m.selfCheck(null, o));
     MODELS.put("bayes-logreg", (seed, options) -> LogisticRegressionModel.create().selfCheck(null, options));
     MODELS.put("bnn-regression", (seed, options) -> TanhRegressionNetworkModel.create().selfCheck(null, options));
+    MODELS.put("pmf-hmc", (seed, options) -> MatrixFactorizationModel.create().selfCheck(null, options));
   }
 
   private static <M extends CompiledModel> void compiled(String name, Function<Seed, M> create,

@@ -40,6 +40,7 @@ import picocli.CommandLine.ScopeType;
         DbmCommand.class,
         VaeAisCommand.class,
         SvgpMnistCommand.class,
+        PmfHmcCommand.class,
         CheckCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,

@@ -121,7 +121,8 @@ class OutputLockTest {
       "dbm --epochs 1",
       "m1m2 --m1-epochs 1 --epochs 1",
       "vae-ais --epochs 0 --examples 2 --k 2 --chains 2 --temperatures 20",
-      "svgp-mnist --train-examples 100 --inducing 5 --steps 1 --batch-size 10");
+      "svgp-mnist --train-examples 100 --inducing 5 --steps 1 --batch-size 10",
+      "pmf-hmc --warmup 10 --draws 10");
 
   /** Every command that trains: refused while the directory is held, the directory untouched. */
   @ParameterizedTest
