@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
         VaeAisCommand.class,
         SvgpMnistCommand.class,
         PmfHmcCommand.class,
+        GpRegressionCommand.class,
         CheckCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
