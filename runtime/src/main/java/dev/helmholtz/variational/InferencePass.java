@@ -590,6 +590,11 @@ public final class InferencePass implements ObjectivePass {
     return tf.math.sub(perSample(referenceLogJoint), logPosterior());
   }
 
+  /** log p(x | parents) summed over the observed nodes, per sample, {@code [k, B]}: the likelihood AIS anneals in. */
+  Operand<TFloat32> observedLogLikelihood() {
+    return perSample(observedTerms);
+  }
+
   /** log p(x, z) per sample, {@code [k, B]}. */
   @Override
   public Operand<TFloat32> logJoint() {

@@ -8,6 +8,7 @@ import dev.helmholtz.core.DataColumns;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
+import dev.helmholtz.infer.AnnealedImportanceSampler;
 import dev.helmholtz.infer.ImportanceSampling;
 import dev.helmholtz.infer.LogMarginalLikelihood;
 import dev.helmholtz.nn.VariableStore;
@@ -419,6 +420,24 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   public LogMarginalLikelihood logLikelihoodWithError(Dataset data, int k, ProgressListener progress) {
     requireOpen();
     return evaluation.logLikelihoodWithError(data, k, progress);
+  }
+
+  /**
+   * Per-example annealed importance sampling estimates of log p(x) (Neal 2001, by Wu et al.'s 2017
+   * protocol; see {@link AnnealedImportanceSampler}): {@code settings.chains()} chains per example
+   * anneal from p(z) to p(z) p(x | z) over {@code settings.betas()}, each temperature one HMC
+   * transition of {@code leapfrogSteps} leapfrog steps. {@code mean()} and {@code standardError()}
+   * of the estimate's log-likelihood give the data set's figure, to set next to {@link
+   * #logLikelihoodWithError}. Every latent must have real support; the data must be fixed (not
+   * dynamically binarized).
+   *
+   * @throws IllegalArgumentException for a latent of discrete or bounded support, or a dynamically
+   *     binarized column
+   */
+  public AnnealedImportanceSampler.Estimate annealedLogLikelihood(Dataset data, int leapfrogSteps,
+      AnnealedImportanceSampler.Settings settings) {
+    requireOpen();
+    return VariationalAnnealing.run(this, data, leapfrogSteps, settings, threads());
   }
 
   /** Rows each log-likelihood run takes (samples times examples); tests shrink it to get several chunks. */

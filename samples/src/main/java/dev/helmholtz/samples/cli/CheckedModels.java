@@ -8,6 +8,7 @@ import dev.helmholtz.samples.bayes.LogisticRegressionModel;
 import dev.helmholtz.samples.bayes.DiabetesNetworkModel;
 import dev.helmholtz.samples.bayes.EightSchools;
 import dev.helmholtz.samples.bayes.EightSchoolsModel;
+import dev.helmholtz.samples.bayes.MatrixFactorizationModel;
 import dev.helmholtz.samples.bayes.TanhRegressionNetworkModel;
 import dev.helmholtz.samples.continuous.ContinuousVaeModel;
 import dev.helmholtz.samples.conv.ConvVaeModel;
@@ -72,6 +73,7 @@ final class CheckedModels {
     MODELS.put("bnn", (seed, options) -> DiabetesNetworkModel.create().selfCheck(null, options));
     // On its own data: synthetic given columns would make sigma, a scale, negative.
     MODELS.put("eight-schools", (seed, options) -> EightSchoolsModel.create().selfCheck(EightSchools.dataset(), options));
+    MODELS.put("pmf-hmc", (seed, options) -> MatrixFactorizationModel.create().selfCheck(null, options));
   }
 
   private static <M extends CompiledModel> void compiled(String name, Function<Seed, M> create,

@@ -122,7 +122,11 @@ class OutputLockTest {
       "ppca --train-examples 100 --epochs 1",
       "dbn --epochs 1",
       "dbm --epochs 1",
-      "m1m2 --m1-epochs 1 --epochs 1");
+      "m1m2 --m1-epochs 1 --epochs 1",
+      "vae-ais --epochs 0 --examples 2 --k 2 --chains 2 --temperatures 20",
+      "svgp-mnist --train-examples 100 --inducing 5 --steps 1 --batch-size 10",
+      "pmf-hmc --warmup 10 --draws 10",
+      "gp-regression --exact-steps 1 --svgp-steps 1");
 
   /** Every command that trains: refused while the directory is held, the directory untouched. */
   @ParameterizedTest
