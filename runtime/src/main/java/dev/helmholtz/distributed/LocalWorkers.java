@@ -28,11 +28,13 @@ public final class LocalWorkers implements AutoCloseable {
 
   /**
    * Starts {@code count} workers: worker {@code i} runs {@code command.apply(cluster as worker i)}
-   * with its output (stdout and stderr) in {@code logDirectory/worker-i.log}, or inherited from
-   * this process when {@code logDirectory} is {@code null} and {@code i} is 0 (the chief speaks for
-   * the cluster; the others' output is discarded then).
+   * with its output (stdout and stderr) in {@code logDirectory/worker-i.log}, except the chief's
+   * when {@code chiefInheritsOutput}: it speaks for the cluster on this process's stdout and stderr.
+   * Workers get {@code TF_CPP_MIN_LOG_LEVEL=1} (TensorFlow's warnings and errors only) unless this
+   * process's environment sets it.
    */
-  public static LocalWorkers start(int count, Function<Cluster, List<String>> command, Path logDirectory) {
+  public static LocalWorkers start(int count, Function<Cluster, List<String>> command, Path logDirectory,
+      boolean chiefInheritsOutput) {
     if (count < 1) {
       throw new IllegalArgumentException("workers must be >= 1, was " + count);
     }
@@ -44,14 +46,13 @@ public final class LocalWorkers implements AutoCloseable {
     try {
       for (int i = 0; i < count; i++) {
         ProcessBuilder builder = new ProcessBuilder(command.apply(new Cluster(addresses, i)));
-        if (logDirectory != null) {
-          Path log = logDirectory.resolve("worker-" + i + ".log");
-          workers.logs.add(log);
-          builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        } else if (i == 0) {
+        builder.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+        Path log = logDirectory.resolve("worker-" + i + ".log");
+        workers.logs.add(log);
+        if (i == 0 && chiefInheritsOutput) {
           builder.inheritIO();
         } else {
-          builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+          builder.redirectErrorStream(true).redirectOutput(log.toFile());
         }
         workers.processes.add(builder.start());
       }
@@ -109,26 +110,35 @@ public final class LocalWorkers implements AutoCloseable {
     return List.copyOf(processes);
   }
 
-  /** Each worker's log file, by index; empty when the output was not redirected to files. */
+  /** Each worker's log file, by index (the chief's is not written when it inherits the output). */
   public List<Path> logs() {
     return List.copyOf(logs);
   }
 
   /**
    * Waits for every worker to exit, at most {@code timeout} in all; returns their exit codes by
-   * index, or throws when one is still running then (after destroying all).
+   * index, or throws when one is still running then (after destroying all). With {@code
+   * stopOnFailure}, the first worker to exit with a code other than 0 ends the wait: the others,
+   * which would wait for it until their step timeout, are destroyed (their codes are then those
+   * of a destroyed process).
    */
-  public int[] await(Duration timeout) throws InterruptedException {
+  public int[] await(Duration timeout, boolean stopOnFailure) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    int[] codes = new int[processes.size()];
-    for (int i = 0; i < processes.size(); i++) {
-      Process p = processes.get(i);
-      if (!p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+    while (processes.stream().anyMatch(Process::isAlive)) {
+      if (stopOnFailure && processes.stream().anyMatch(p -> !p.isAlive() && p.exitValue() != 0)) {
         close();
-        throw new IllegalStateException("worker " + i + " of " + cluster.workers() + " still ran after " + timeout
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        close();
+        throw new IllegalStateException("workers of " + cluster.workers() + " still ran after " + timeout
             + "; every worker was destroyed");
       }
-      codes[i] = p.exitValue();
+      Thread.sleep(100);
+    }
+    int[] codes = new int[processes.size()];
+    for (int i = 0; i < processes.size(); i++) {
+      codes[i] = processes.get(i).waitFor();
     }
     return codes;
   }

@@ -159,6 +159,11 @@ final class VariationalTraining implements TrainableModel {
   }
 
   @Override
+  public boolean trainsInCluster() {
+    return true;
+  }
+
+  @Override
   public void writeVariables(Path prefix) throws IOException {
     model.writeVariables(prefix);
   }

@@ -54,7 +54,7 @@ class DataParallelTest {
           dir.resolve(name + "-" + cluster.index() + ".out").toString(), Integer.toString(count)));
       args.addAll(extra);
       return LocalWorkers.javaCommand(List.of("-Xmx512m"), DataParallelWorker.class.getName(), args);
-    }, dir);
+    }, dir, false);
   }
 
   private float[] kernel(String name, int index) throws Exception {
@@ -84,7 +84,7 @@ class DataParallelTest {
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void workersTrainToOneProcesssParameters(int count) throws Exception {
     try (LocalWorkers workers = launch(count, "run", List.of())) {
-      int[] codes = workers.await(Duration.ofSeconds(100));
+      int[] codes = workers.await(Duration.ofSeconds(100), false);
       assertArrayEquals(new int[count], codes, () -> "exit codes " + Arrays.toString(codes) + logs(workers));
     }
     float[] expected = reference(count);
@@ -93,6 +93,8 @@ class DataParallelTest {
     for (int i = 0; i < expected.length; i++) {
       worst = Math.max(worst, Math.abs(chief[i] - expected[i]));
     }
+    System.out.printf("%d workers vs one process with %d towers: largest kernel difference %.3g%n", count, count,
+        worst);
     assertTrue(worst <= TOLERANCE, "2 epochs on " + count + " workers differ from one process by " + worst);
     for (int w = 1; w < count; w++) {
       assertArrayEquals(chief, kernel("run", w), "every worker applies the same update: worker " + w);
@@ -129,7 +131,7 @@ class DataParallelTest {
     assertTrue(latest.getFileName().toString().contains("4"), latest.toString());
     try (LocalWorkers workers = launch(2, "resumed", List.of("checkpoints", checkpoints.toString(),
         "resume", checkpoints.toString()))) {
-      int[] codes = workers.await(Duration.ofSeconds(100));
+      int[] codes = workers.await(Duration.ofSeconds(100), false);
       assertArrayEquals(new int[2], codes, () -> "exit codes " + Arrays.toString(codes) + logs(workers));
     }
     float[] expected = reference(2);
