@@ -55,6 +55,8 @@ import picocli.CommandLine.Option;
  *       first layer shared against the same layer on the class-tiled x ({@link M2Section}).
  *   <li>{@code threads} (not run by default): ms/step for several intra/inter-op settings, each
  *       in fresh JVMs, since TensorFlow sizes its intra-op pool once per process.
+ *   <li>{@code workers} (not run by default): examples/s of the sample VAE trained data-parallel by
+ *       1, 2, 4 worker processes on loopback against one plain process ({@link WorkersSection}).
  * </ul>
  */
 @Command(
@@ -68,10 +70,10 @@ import picocli.CommandLine.Option;
         + " and a summary with the targets; exits 0 whatever the figures.")
 public final class BenchCommand implements Callable<Integer> {
   private static final List<String> SECTIONS = List.of("training", "eval", "processor", "cold", "conv", "profile",
-      "threads", "m2");
+      "threads", "m2", "workers");
 
   @Option(names = "--sections", split = ",", defaultValue = "training,eval,processor,cold,conv",
-      description = "Sections to run, of " + "training, eval, processor, cold, conv, profile, threads, m2 (default: ${DEFAULT-VALUE}).")
+      description = "Sections to run, of " + "training, eval, processor, cold, conv, profile, threads, m2, workers (default: ${DEFAULT-VALUE}).")
   List<String> sections;
 
   @Option(names = "--batch-sizes", split = ",", defaultValue = "32,128,512",
@@ -156,6 +158,14 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--conv-warmup-steps", defaultValue = "5", description = "Untimed steps per side first in the"
       + " convolutional section (default: ${DEFAULT-VALUE}).")
   int convWarmupSteps;
+
+  @Option(names = "--worker-counts", split = ",", defaultValue = "1,2,4",
+      description = "Worker processes per configuration of the workers section (default: ${DEFAULT-VALUE}).")
+  List<Integer> workerCounts;
+
+  @Option(names = "--worker-steps", defaultValue = "200",
+      description = "Timed training steps per configuration of the workers section, after --warmup-steps (default: ${DEFAULT-VALUE}).")
+  int workerSteps;
 
   @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
@@ -255,6 +265,8 @@ public final class BenchCommand implements Callable<Integer> {
         case "profile" -> profile(out, train, threadSettings);
         case "m2" -> new M2Section(100, m2Rounds, m2BlockSteps, convWarmupSteps, learningRate, seed)
             .run(out, m2Split, threadSettings, summary);
+        case "workers" -> new WorkersSection(workerCounts, trainExamples == null ? 60_000 : trainExamples, 128,
+            warmupSteps, workerSteps, seed).run(out, summary);
         default -> threadSettings(out);
       }
       out.printf(Locale.ROOT, "(%s took %.1f s)%n%n", section, (System.nanoTime() - start) / 1e9);

@@ -1,12 +1,15 @@
 package dev.helmholtz.core;
 
 import dev.helmholtz.graph.NativeMemorySettings;
+import dev.helmholtz.distributed.Cluster;
+import dev.helmholtz.distributed.ClusterSessions;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.ThreadSettings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,6 +50,7 @@ public abstract class CompiledModel implements AutoCloseable {
   private VariableStore variables;
   private VariableCheckpoint checkpointOps;
   private long stepsTaken;
+  private Cluster cluster;
 
   protected CompiledModel(String modelName, Seed seed, ThreadSettings threads) {
     this.modelName = Objects.requireNonNull(modelName, "modelName");
@@ -71,7 +75,8 @@ public abstract class CompiledModel implements AutoCloseable {
       RandomSource random = new RandomSource(tf, seed.derive("graph"));
       variables = new VariableStore(tf, random);
       List<Op> initializers = defineGraph(tf, random);
-      session = new Session(graph, threads.toConfig());
+      session = cluster == null ? new Session(graph, threads.toConfig())
+          : ClusterSessions.open(graph, cluster, threads.toConfig());
       Session.Runner init = session.runner();
       variables.initializers().forEach(init::addTarget);
       initializers.forEach(init::addTarget);
@@ -79,6 +84,61 @@ public abstract class CompiledModel implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * The cluster this model trains in as one worker, or {@code null}: set by {@link #joinCluster},
+   * read by {@link #defineGraph} to average the gradients over the workers.
+   */
+  protected final Cluster cluster() {
+    return cluster;
+  }
+
+  /**
+   * Makes this model a worker of {@code cluster}, once: rebuilds the graph (now with {@link
+   * #defineGraph}'s all-reduce, the same seeds and op names) and a session targeting this worker's
+   * TensorFlow server, and carries every variable's value over through a temporary checkpoint, so
+   * the model is where it was (trained or not), now in the cluster. Nothing happens when it is
+   * already a worker of this cluster.
+   *
+   * @throws IllegalStateException when it is a worker of another cluster
+   */
+  protected final void joinCluster(Cluster cluster) {
+    requireOpen();
+    Objects.requireNonNull(cluster, "cluster");
+    if (cluster.equals(this.cluster)) {
+      return;
+    }
+    if (this.cluster != null) {
+      throw new IllegalStateException(modelName + " is a worker of " + this.cluster + "; it cannot join " + cluster);
+    }
+    Path directory = null;
+    try {
+      directory = Files.createTempDirectory("helmholtz-join");
+      Path prefix = directory.resolve("variables");
+      checkpointOps().save(session, prefix);
+      long steps = stepsTaken;
+      close();
+      checkpointOps = null;
+      this.cluster = cluster;
+      build();
+      checkpointOps().restore(session, prefix);
+      stepsTaken = steps;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot carry " + modelName + "'s variables into the cluster: " + e, e);
+    } finally {
+      if (directory != null) {
+        deleteTree(directory);
+      }
+    }
+  }
+
+  private static void deleteTree(Path directory) {
+    try (var paths = Files.walk(directory)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temporary directory left behind is harmless.
     }
   }
 

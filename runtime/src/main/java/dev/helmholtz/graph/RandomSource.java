@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
@@ -39,6 +40,9 @@ import org.tensorflow.types.TUint16;
  * checkpointed.
  */
 public final class RandomSource {
+
+  /** Where the run counters live: the host's CPU (see {@code docs/distributed.md}, device placement). */
+  public static final DeviceSpec HOST = DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.CPU).deviceIndex(0).build();
 
   /** Name scope of the run counters. */
   public static final String STATE_SCOPE = "random_state";
@@ -91,7 +95,10 @@ public final class RandomSource {
   public synchronized Operand<TInt64> nextRunSeed() {
     long[] s = nextSeeds();
     if (stateOps == null) {
-      stateOps = tf.withSubScope(STATE_SCOPE);
+      // The counters stay on the host whatever device runs the draws: a scalar int64 counter gains
+      // nothing on a GPU, and its AssignAdd (a ref op, colocated with its variable) has no GPU kernel
+      // for every type. On a CPU-only machine this is the one device there is.
+      stateOps = tf.withSubScope(STATE_SCOPE).withDevice(HOST);
     }
     Ops init = stateOps.withInitScope();
     Variable<TInt64> runs =

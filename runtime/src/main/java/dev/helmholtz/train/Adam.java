@@ -169,6 +169,29 @@ public final class Adam {
       float beta2,
       float epsilon,
       Operand<TFloat32> maxGradientNorm) {
+    return create(tf, name, loss, variables, learningRate, beta1, beta2, epsilon, maxGradientNorm, null);
+  }
+
+  /**
+   * Builds the Adam update of {@code variables} minimizing {@code loss}, the gradients passed
+   * through {@code reduction} before they are measured, clipped and applied (for data-parallel
+   * training: averaged over the workers); {@code null} applies them as computed. The other
+   * parameters are those of {@link #create(Ops, String, Operand, List, Operand, float, float,
+   * float, Operand)}.
+   *
+   * @param reduction what becomes of the gradients before the update, or {@code null}
+   */
+  public static Adam create(
+      Ops tf,
+      String name,
+      Operand<TFloat32> loss,
+      List<Variable<TFloat32>> variables,
+      Operand<TFloat32> learningRate,
+      float beta1,
+      float beta2,
+      float epsilon,
+      Operand<TFloat32> maxGradientNorm,
+      GradientReduction reduction) {
     Objects.requireNonNull(tf, "tf");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(loss, "loss");
@@ -288,11 +311,23 @@ public final class Adam {
     state.add(beta1Power);
     state.add(beta2Power);
 
-    // Each gradient's squared norm (L2Loss is half of it): read-only, for monitoring and clipping.
-    List<Operand<TFloat32>> halfSquares = new ArrayList<>();
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
     for (Output<?> dy : dys) {
       @SuppressWarnings("unchecked")
       Operand<TFloat32> g = (Operand<TFloat32>) dy;
+      gradients.add(g);
+    }
+    if (reduction != null) {
+      gradients = List.copyOf(reduction.reduce(scoped.withSubScope("reduce"), gradients));
+      if (gradients.size() != variables.size()) {
+        throw new IllegalArgumentException("the gradient reduction returned " + gradients.size()
+            + " gradients for " + variables.size() + " variables");
+      }
+    }
+
+    // Each gradient's squared norm (L2Loss is half of it): read-only, for monitoring and clipping.
+    List<Operand<TFloat32>> halfSquares = new ArrayList<>();
+    for (Operand<TFloat32> g : gradients) {
       halfSquares.add(scoped.nn.l2Loss(g));
     }
     Operand<TFloat32> squaredNorms =
@@ -301,12 +336,6 @@ public final class Adam {
     Operand<TFloat32> b1 = scoped.constant(beta1);
     Operand<TFloat32> b2 = scoped.constant(beta2);
     Operand<TFloat32> eps = scoped.constant(epsilon);
-    List<Operand<TFloat32>> gradients = new ArrayList<>();
-    for (Output<?> dy : dys) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) dy;
-      gradients.add(g);
-    }
     List<Op> readyToApply = readyToApply(scoped, loss, variables, dys);
     Op step = update(scoped, "step", readyToApply, variables, ms, vs, beta1Power, beta2Power,
         learningRate, b1, b2, eps, gradients);

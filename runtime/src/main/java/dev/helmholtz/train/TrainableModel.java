@@ -91,6 +91,14 @@ public interface TrainableModel {
     return Map.of();
   }
 
+  /**
+   * Whether this model trains as a worker of {@link Training#cluster()} (averaging its gradients
+   * over the workers); the loop refuses a cluster for a model that does not.
+   */
+  default boolean trainsInCluster() {
+    return false;
+  }
+
   /** Writes the graph's variables at {@code prefix} (see {@link Checkpoints.VariableWriter}). */
   void writeVariables(Path prefix) throws IOException;
 }

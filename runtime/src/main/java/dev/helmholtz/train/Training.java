@@ -1,6 +1,7 @@
 package dev.helmholtz.train;
 
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.distributed.Cluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -58,6 +59,7 @@ public final class Training {
   private Path curvesPlot;
   private StopRequest stopRequest;
   private Map<String, ScalarSchedule> hyperparameters = Map.of();
+  private Cluster cluster;
 
   private Training(int epochs) {
     this.epochs = epochs;
@@ -85,6 +87,7 @@ public final class Training {
     t.curvesPlot = curvesPlot;
     t.stopRequest = stopRequest;
     t.hyperparameters = hyperparameters;
+    t.cluster = cluster;
     return t;
   }
 
@@ -315,6 +318,38 @@ public final class Training {
     return hyperparameters;
   }
 
+  /**
+   * Train data-parallel as one worker of {@code cluster}: every worker runs {@code fit} with the
+   * same data, configuration and cluster addresses (its own index), computes the gradient of its
+   * shard of every global batch of {@link #batchSize}, and applies the gradients averaged over the
+   * workers by TensorFlow's collective all-reduce, so all workers hold the same parameters. Only
+   * the chief (worker 0) writes checkpoints, TensorBoard events and the curves plot; every worker
+   * resumes from the chief's checkpoint. See {@code docs/distributed.md}.
+   */
+  public Training cluster(Cluster cluster) {
+    Objects.requireNonNull(cluster, "cluster must not be null");
+    Training t = copy();
+    t.cluster = cluster;
+    return t;
+  }
+
+  /** The cluster this process trains in as one worker, or {@code null} for a run on its own. */
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  /**
+   * The same configuration writing nothing: no checkpoints, TensorBoard or curves plot (what a
+   * cluster's workers other than the chief run with). Resuming is kept.
+   */
+  public Training withoutOutputs() {
+    Training t = copy();
+    t.checkpointDirectory = null;
+    t.tensorBoardDirectory = null;
+    t.curvesPlot = null;
+    return t;
+  }
+
   public Training stopRequest(StopRequest request) {
     Objects.requireNonNull(request, "stopRequest must not be null");
     Training t = copy();
@@ -442,7 +477,8 @@ public final class Training {
         && t.tensorBoardEvery == tensorBoardEvery
         && Objects.equals(t.curvesPlot, curvesPlot)
         && t.stopRequest == stopRequest
-        && t.hyperparameters.equals(hyperparameters);
+        && t.hyperparameters.equals(hyperparameters)
+        && Objects.equals(t.cluster, cluster);
   }
 
   @Override
@@ -450,7 +486,7 @@ public final class Training {
     return Objects.hash(epochs, batchSize, learningRate, seed, logEvery, progress, maxSteps,
         dataPath, schedule, clipGradientNorm, System.identityHashCode(validation), earlyStopping,
         checkpointDirectory, checkpointEvery, keepCheckpoints, resumeFrom, tensorBoardDirectory,
-        tensorBoardEvery, curvesPlot, System.identityHashCode(stopRequest), hyperparameters);
+        tensorBoardEvery, curvesPlot, System.identityHashCode(stopRequest), hyperparameters, cluster);
   }
 
   @Override
@@ -491,6 +527,9 @@ public final class Training {
     }
     if (!hyperparameters.isEmpty()) {
       b.append(", schedules=").append(hyperparameters);
+    }
+    if (cluster != null) {
+      b.append(", cluster=").append(cluster);
     }
     return b.append("]").toString();
   }

@@ -62,6 +62,10 @@ public final class TrainingLoop {
   }
 
   private TrainingSummary run() {
+    if (training.cluster() != null && !model.trainsInCluster()) {
+      throw new IllegalArgumentException(modelName + " cannot train data-parallel: only variational models"
+          + " join a cluster (docs/distributed.md); drop Training.cluster");
+    }
     model.checkTraining(training);
     StepFeeds.checkSchedules(modelName, description.hyperparameterInputs(), training);
     if (training.curvesPlot() != null) {

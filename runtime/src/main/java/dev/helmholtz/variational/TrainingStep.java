@@ -2,6 +2,9 @@ package dev.helmholtz.variational;
 
 import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.distributed.Cluster;
+import dev.helmholtz.distributed.ClusterFailedException;
+import dev.helmholtz.distributed.CollectiveAllReduce;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.ObjectiveInputs;
@@ -55,6 +58,11 @@ public final class TrainingStep {
   private Op clippedTrainStep;
   private Operand<TFloat32> gradientSquaredNorms;
   private Dataset residentSource;
+  private List<InferencePass> towerPasses;
+  private Cluster cluster;
+  private Op barrier;
+  /** How long a worker waits at fit's start for the others to arrive. */
+  static final float STARTUP_TIMEOUT_SECONDS = 300f;
 
   private TrainingStep(VariationalModel model, VariableStore variables, TrainingTowers towers,
       Map<String, ResidentColumn> resident, Placeholder<TFloat32> learningRate, Placeholder<TFloat32> maxGradientNorm) {
@@ -97,6 +105,7 @@ public final class TrainingStep {
           () -> sleepPass(tf, random, tower, towerInputs))));
     }
     trainingPass = towerPasses.get(0);
+    this.towerPasses = towerPasses;
     target = objective.acrossTowers(tf, towerPasses, towerTargets);
     objectiveMean = tf.math.mean(target.perExample(), tf.constant(0));
     termNames = new ArrayList<>(trainingPass.termMeans().keySet());
@@ -111,12 +120,17 @@ public final class TrainingStep {
    * averages, follow whichever step runs); returns the initializers of the optimizer's and the
    * objective's state.
    */
-  List<Op> optimizer(Ops tf) {
+  List<Op> optimizer(Ops tf, Cluster cluster) {
     // Weight decay (nn.weightDecay) joins the minimized loss, not the reported objective.
     Operand<TFloat32> loss = variables.penalty(variables.trainableVariables())
         .<Operand<TFloat32>>map(p -> tf.math.add(target.loss(), p)).orElse(target.loss());
+    this.cluster = cluster;
     Adam adam = Adam.create(tf, "adam", loss, variables.trainableVariables(), learningRate,
-        Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, maxGradientNorm);
+        Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, maxGradientNorm,
+        cluster == null ? null : new CollectiveAllReduce(cluster, rowsOfTowers(tf)));
+    if (cluster != null) {
+      barrier = CollectiveAllReduce.barrier(tf, cluster, STARTUP_TIMEOUT_SECONDS);
+    }
     trainStep = target.after(tf, withUpdates(tf, adam.step()));
     clippedTrainStep = target.after(tf, withUpdates(tf, adam.clippedStep()));
     gradientSquaredNorms = adam.gradientSquaredNorms();
@@ -263,6 +277,28 @@ public final class TrainingStep {
    */
   public void feedCopiedRows(Session.Runner runner, Batch batch, String[] columns, List<Tensor> fed) {
     towers.feedRows(runner, batch, columns, fed);
+  }
+
+  /** The rows of the batch this process's towers take, as a float: what its loss is a mean over. */
+  private Operand<TFloat32> rowsOfTowers(Ops tf) {
+    List<Operand<TFloat32>> rows = new ArrayList<>();
+    for (InferencePass pass : towerPasses) {
+      rows.add(tf.dtypes.cast(pass.batchSize(), TFloat32.class));
+    }
+    return rows.size() == 1 ? rows.get(0) : tf.math.addN(rows);
+  }
+
+  /** Runs the cluster's start-up barrier: returns once every worker has run it. */
+  void awaitWorkers(Session session) {
+    if (barrier == null) {
+      throw new IllegalStateException("this training step is not a cluster worker's");
+    }
+    try {
+      session.runner().addTarget(barrier).run().close();
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      throw new ClusterFailedException(cluster, "not every worker started within " + STARTUP_TIMEOUT_SECONDS
+          + " s", e);
+    }
   }
 
   /** The plain update (no gradient clipping), followed by the objective's own updates. */

@@ -36,6 +36,9 @@ final class TrainingTowers {
   private final Map<String, ResidentColumn> resident;
   private final List<Placeholder<TInt32>> indices = new ArrayList<>();
   private final List<Map<String, Operand<TFloat32>>> inputs = new ArrayList<>();
+  /** The towers this process feeds rows, [from, to): all, unless it is one worker of a cluster. */
+  private int from;
+  private int to;
 
   private TrainingTowers(Ops tf, RandomSource random, int count, Map<String, Integer> widths,
       Map<String, ResidentColumn> resident) {
@@ -44,6 +47,7 @@ final class TrainingTowers {
     this.count = count;
     this.widths = widths;
     this.resident = resident;
+    this.to = count;
   }
 
   /** {@code count} towers over the data nodes {@code widths} (name to event width), resident in {@code resident}. */
@@ -79,15 +83,32 @@ final class TrainingTowers {
     return new LinkedHashMap<>(inputs.get(tower));
   }
 
+  /**
+   * Feeds only towers {@code [from, to)} their rows, the others none: a cluster's worker computes
+   * the towers of its index, the batch split exactly as one process with all towers splits it.
+   */
+  void runOnly(int from, int to) {
+    if (from < 0 || to > count || from >= to) {
+      throw new IllegalArgumentException("towers [" + from + ", " + to + ") of " + count);
+    }
+    this.from = from;
+    this.to = to;
+  }
+
+  /** Rows of {@code size} for tower {@code t}: its block, or none when another process computes it. */
+  private int fedRows(int size, int t) {
+    return t >= from && t < to ? ThreadSettings.towerRows(size, count, t) : 0;
+  }
+
   /** Feeds each tower its block of the batch's row indices {@code indices[0, size)} (resident path). */
   void feedIndices(Session.Runner runner, int[] rowIndices, int size, List<Tensor> fed) {
     int offset = 0;
     for (int t = 0; t < count(); t++) {
-      int n = ThreadSettings.towerRows(size, count(), t);
+      int n = fedRows(size, t);
       TInt32 block = TInt32.tensorOf(Shape.of(n), DataBuffers.of(rowIndices, true, false).slice(offset, n));
       fed.add(block);
       runner.feed(indices.get(t), block);
-      offset += n;
+      offset += ThreadSettings.towerRows(size, count(), t);
     }
   }
 
@@ -97,12 +118,12 @@ final class TrainingTowers {
       int width = batch.width(column);
       int offset = 0;
       for (int t = 0; t < count(); t++) {
-        int n = ThreadSettings.towerRows(batch.size(), count(), t);
+        int n = fedRows(batch.size(), t);
         TFloat32 block = TFloat32.tensorOf(Shape.of(n, width),
             DataBuffers.of(batch.column(column), true, false).slice((long) offset * width, (long) n * width));
         fed.add(block);
         runner.feed(inputs.get(t).get(column), block);
-        offset += n;
+        offset += ThreadSettings.towerRows(batch.size(), count(), t);
       }
     }
   }

@@ -6,6 +6,7 @@ import dev.helmholtz.check.SelfCheckReport;
 import dev.helmholtz.core.CompiledModel;
 import dev.helmholtz.core.DataColumns;
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.distributed.Cluster;
 import dev.helmholtz.graph.RandomSource;
 import dev.helmholtz.graph.Seed;
 import dev.helmholtz.infer.AnnealedImportanceSampler;
@@ -85,6 +86,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   @Override
   protected final List<Op> defineGraph(Ops tf, RandomSource random) {
     VariableStore variables = variables();
+    observed.clear();
     Map<String, Integer> widths = new LinkedHashMap<>();
     Map<String, ResidentColumn> resident = new LinkedHashMap<>();
     for (ModelSpec.Node node : dataNodes()) {
@@ -107,7 +109,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
       dataSizeInput = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
       setDataSize = tf.assign(GlobalPosterior.dataSizeVariable(variables), dataSizeInput);
     }
-    List<Op> initializers = training.optimizer(tf);
+    List<Op> initializers = training.optimizer(tf, cluster());
     outputs = new VariationalOutputs(this, tf, random, variables, observed, generateCount);
     return initializers;
   }
@@ -151,10 +153,50 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
   public TrainingSummary fit(Dataset data, Training training) {
     requireOpen();
     Dataset labelled = withLabelColumns(data);
+    String[] columns = checkColumns(labelled);
+    if (training.cluster() != null) {
+      training = asWorker(training); // may rebuild the graph: the data size is set after it
+    }
     if (setDataSize != null) {
       setGlobalDataSize(labelled.size());
     }
-    return TrainingLoop.run(new VariationalTraining(this, checkColumns(labelled)), labelled, training);
+    return TrainingLoop.run(new VariationalTraining(this, columns), labelled, training);
+  }
+
+  /**
+   * Joins {@code training}'s cluster (rebuilding the graph with the all-reduce once) and gives this
+   * worker its towers; the configuration as this worker runs it: without outputs unless it is the
+   * chief.
+   */
+  private Training asWorker(Training training) {
+    Cluster cluster = training.cluster();
+    int towers = trainingTowers();
+    if (!objective.splitsIntoTowers()) {
+      throw new IllegalArgumentException("data-parallel training needs an objective that is a mean of"
+          + " per-example terms; " + objective + " is not (train it in one process)");
+    }
+    if (towers % cluster.size() != 0) {
+      throw new IllegalArgumentException("a cluster of " + cluster.size() + " workers splits each batch by"
+          + " the model's training towers, " + towers + ", which must be a multiple of " + cluster.size()
+          + ": build the model with ThreadSettings.of(intra, inter, " + cluster.size() + ")");
+    }
+    joinCluster(cluster);
+    int perWorker = towers / cluster.size();
+    this.training.towers().runOnly(cluster.index() * perWorker, (cluster.index() + 1) * perWorker);
+    return cluster.isChief() ? training : training.withoutOutputs();
+  }
+
+  /**
+   * The cluster this model trains in, or {@code null}: it joins the cluster of the first {@code fit}
+   * given one, for the rest of its life.
+   */
+  public Cluster trainingCluster() {
+    return cluster();
+  }
+
+  /** Waits until every worker of the cluster has reached this call. */
+  void awaitWorkers() {
+    training.awaitWorkers(session());
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.helmholtz.variational;
 
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.ImageGrid;
+import dev.helmholtz.distributed.Cluster;
+import dev.helmholtz.distributed.ClusterFailedException;
 import dev.helmholtz.train.DataPath;
 import dev.helmholtz.train.EpochBatches;
 import dev.helmholtz.train.ObjectiveStep;
@@ -83,11 +85,23 @@ final class VariationalTraining implements TrainableModel {
     if (path == DataPath.RESIDENT) {
       model.uploadResident(data, columns);
     }
+    if (model.trainingCluster() != null) {
+      model.awaitWorkers();
+    }
   }
 
   @Override
   public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
-    VariationalModel.StepResult r = model.trainStep(batches, columns, feeds);
+    VariationalModel.StepResult r;
+    try {
+      r = model.trainStep(batches, columns, feeds);
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      Cluster cluster = model.trainingCluster();
+      if (cluster == null) {
+        throw e;
+      }
+      throw new ClusterFailedException(cluster, "step " + step + "'s all-reduce", e);
+    }
     return new ObjectiveStep(model.spec().objective().toString(), r.objective(), model.termNames(), r.terms(),
         parameters, r.gradientSquaredNorms());
   }
@@ -142,6 +156,11 @@ final class VariationalTraining implements TrainableModel {
     p.putAll(position);
     p.setProperty(TOWERS, Integer.toString(model.trainingTowers()));
     return model.checkpointProperties(p);
+  }
+
+  @Override
+  public boolean trainsInCluster() {
+    return true;
   }
 
   @Override

@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The main job: train the sample VAE on MNIST, write samples and reconstructions, print the numbers. */
 @Command(
@@ -76,6 +78,12 @@ public final class VaeCommand implements Callable<Integer> {
   @Mixin
   ExportOptions exportOptions;
 
+  @Mixin
+  WorkerOptions workerOptions;
+
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--long", description = "The quality run: 100 epochs and k = 5000, to compare with Burda et al.")
   boolean longRun;
 
@@ -94,6 +102,9 @@ public final class VaeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--early-stopping needs a validation set: add --validation N");
     }
     exportOptions.requireNew();
+    if (workerOptions.launches()) {
+      return workerOptions.launch("vae", spec.commandLine().getParseResult().originalArgs(), out);
+    }
     Path export = exportOptions.directory;
     // Configuration errors surface before minutes of loading and training.
     Training training = trainingOptions.apply(Training.epochs(epochCount), out);
@@ -102,6 +113,11 @@ public final class VaeCommand implements Callable<Integer> {
     training = scheduleOptions.apply(training);
     if (earlyStopping != null) {
       training = training.earlyStopping(EarlyStopping.patience(earlyStopping));
+    }
+    training = workerOptions.apply(training);
+    if (!workerOptions.writesOutputs()) {
+      // A worker other than the chief trains its share and writes nothing: --output is the chief's.
+      return train(out, training, samples, export);
     }
     // The directory is this run's until it returns: a second run on it is refused here.
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
@@ -133,7 +149,8 @@ public final class VaeCommand implements Callable<Integer> {
 
     Map<String, Object> metrics = new LinkedHashMap<>();
     ProgressListener progress = training.progress();
-    try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(trainingOptions.seed), trainingOptions.threadSettings())) {
+    try (VaeModel vae = VaeModel.create(new Vae(), Seed.of(trainingOptions.seed),
+        workerOptions.threads(trainingOptions.threadSettings()))) {
       StopRequest stop = new StopRequest();
       TrainingSummary summary;
       // The handlers are a scope: SIGINT and SIGTERM request a stop while the fit runs.
@@ -147,6 +164,10 @@ public final class VaeCommand implements Callable<Integer> {
             summary.lastCheckpoint().map(Path::toString).orElse("none"));
         out.println("continue with the same options and --resume");
         return ExitCodes.INTERRUPTED;
+      }
+      if (!workerOptions.writesOutputs()) {
+        out.printf(Locale.ROOT, "worker %d: trained %d steps%n", workerOptions.index, summary.steps());
+        return ExitCodes.OK;
       }
 
       double trainElbo = vae.elbo(trainFixed);
@@ -177,13 +198,17 @@ public final class VaeCommand implements Callable<Integer> {
             summary.took().toMillis() / 1e3, summary.examplesPerSecond(),
             summary.stopReason() == StopReason.EARLY_STOPPED ? ", stopped early" : "",
             describe(summary.dataPath(), train) + (vae.trainingTowers() > 1
-                ? ", each batch split into " + vae.trainingTowers() + " towers" : ""));
+                ? ", each batch split into " + vae.trainingTowers() + " towers" : "")
+                + (training.cluster() != null ? " over " + training.cluster().size() + " worker processes" : ""));
       }
 
       metrics.put("model", "Vae 784-200-200-50 tanh, Bernoulli likelihood, standard Normal prior");
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", vae.stepsTaken());
       metrics.put("training_towers", vae.trainingTowers());
+      if (training.cluster() != null) {
+        metrics.put("workers", training.cluster().size());
+      }
       metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
       MetricsFile.putSettingsChanged(metrics, summary);
       metrics.put("batch_size", trainingOptions.batchSize);
