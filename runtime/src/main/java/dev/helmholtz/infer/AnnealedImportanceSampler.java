@@ -222,7 +222,8 @@ public final class AnnealedImportanceSampler {
 
   /**
    * Runs AIS for every example of {@code x} in a session holding {@code transition}, all examples'
-   * chains at once; {@code priorDraws} gives n draws of z from p(z), [n][dims].
+   * chains at once, row {@code i * chains + c} being chain c of example i; {@code priorDraws} gives
+   * the n = examples * chains rows' draws of z from p(z), [n][dims], in that order.
    */
   public static Estimate run(Session session, Transition transition, float[][] x, IntFunction<float[][]> priorDraws,
       Settings settings) {
@@ -242,8 +243,14 @@ public final class AnnealedImportanceSampler {
       }
     }
     float[][] initial = priorDraws.apply(rows);
+    if (initial.length != rows) {
+      throw new IllegalArgumentException("the prior draws must be " + rows + " rows, were " + initial.length);
+    }
     float[] z = new float[rows * dims];
     for (int r = 0; r < rows; r++) {
+      if (initial[r].length != dims) {
+        throw new IllegalArgumentException("prior draw " + r + " has " + initial[r].length + " values, not " + dims);
+      }
       System.arraycopy(initial[r], 0, z, r * dims, dims);
     }
     double[] logWeights = new double[rows];

@@ -30,7 +30,7 @@ import org.tensorflow.types.TInt32;
  * InferencePass.Mode#DREAM} pass: its latents take the chains' values (the HMC state, every latent
  * side by side in one vector), so the pass's log p(x, z) and its observed nodes' log p(x | z) are
  * the model's at those values, and log p(z) is their difference; the chains start from p(z) drawn
- * by the generated {@code defineGeneration}. HMC moves over the reals, so every latent must be drawn
+ * by the generated {@code defineGeneration} (given each chain's example's given nodes). HMC moves over the reals, so every latent must be drawn
  * from a family of real support (a Normal, a flow); a discrete or bounded latent is refused.
  */
 final class VariationalAnnealing {
@@ -73,7 +73,13 @@ final class VariationalAnnealing {
         }
       }
       Placeholder<TInt32> count = tf.placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
-      GenerativePass prior = new GenerativePass(tf, spec, store, random, count);
+      // A conditional model's prior draws see each chain's example's given nodes.
+      Map<String, Placeholder<TFloat32>> givenInputs = new LinkedHashMap<>();
+      for (ModelSpec.Node node : spec.given()) {
+        givenInputs.put(node.name(), tf.placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE, node.width()))));
+      }
+      GenerativePass prior = new GenerativePass(tf, spec, store, random, count, new LinkedHashMap<>(givenInputs));
       model.defineGeneration(prior);
       List<Operand<TFloat32>> draws = latents.stream().map(n -> prior.samples().get(n.name())).toList();
       Operand<TFloat32> priorDraw = draws.size() == 1 ? draws.get(0) : tf.concat(draws, tf.constant(-1));
@@ -84,8 +90,9 @@ final class VariationalAnnealing {
         init.run().close();
         copy.from(session, model);
         return AnnealedImportanceSampler.run(session, transition, x, n -> {
-          try (TInt32 rows = TInt32.scalarOf(n); Result result = session.runner().feed(count, rows)
-              .fetch(priorDraw).run()) {
+          List<TFloat32> givenValues = givenColumns(data, spec.given(), n / x.length);
+          try (TInt32 rows = TInt32.scalarOf(n); Result result = feedAll(session.runner().feed(count, rows),
+              givenInputs, givenValues).fetch(priorDraw).run()) {
             float[] flat = new float[n * dims];
             ((TFloat32) result.get(0)).copyTo(org.tensorflow.ndarray.buffer.DataBuffers.of(flat, false, false));
             float[][] z = new float[n][dims];
@@ -93,6 +100,8 @@ final class VariationalAnnealing {
               System.arraycopy(flat, r * dims, z[r], 0, dims);
             }
             return z;
+          } finally {
+            givenValues.forEach(TFloat32::close);
           }
         }, settings);
       }
@@ -109,6 +118,33 @@ final class VariationalAnnealing {
       from += node.width();
     }
     return out;
+  }
+
+  /** Each given node's column with every example repeated {@code chains} times, as AIS orders its rows. */
+  private static List<TFloat32> givenColumns(Dataset data, List<ModelSpec.Node> given, int chains) {
+    List<TFloat32> out = new ArrayList<>();
+    for (ModelSpec.Node node : given) {
+      float[] flat = data.flat(node.name());
+      int w = node.width();
+      float[] tiled = new float[data.size() * chains * w];
+      for (int i = 0; i < data.size(); i++) {
+        for (int c = 0; c < chains; c++) {
+          System.arraycopy(flat, i * w, tiled, (i * chains + c) * w, w);
+        }
+      }
+      out.add(TFloat32.tensorOf(Shape.of((long) data.size() * chains, w),
+          org.tensorflow.ndarray.buffer.DataBuffers.of(tiled, true, false)));
+    }
+    return out;
+  }
+
+  private static Session.Runner feedAll(Session.Runner runner, Map<String, Placeholder<TFloat32>> inputs,
+      List<TFloat32> values) {
+    int i = 0;
+    for (Placeholder<TFloat32> input : inputs.values()) {
+      runner.feed(input, values.get(i++));
+    }
+    return runner;
   }
 
   /** Each example's observed columns side by side. */

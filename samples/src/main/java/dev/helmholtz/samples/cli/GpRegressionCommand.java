@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         + " GP and a sparse variational GP (20 inducing points, minibatches of 50) with the kernel RBF +"
         + " periodic, every hyperparameter trained by Adam (the period started at 1.3). Prints each model's"
         + " objective, learned period and noise sd, held-out RMSE and mean log predictive density and"
-        + " seconds; writes gp-regression.png (the exact GP's 90% predictive band) and metrics.json.")
+        + " seconds; writes gp-regression.png (the exact GP's 90%% predictive band) and metrics.json.")
 public final class GpRegressionCommand implements Callable<Integer> {
   @Option(names = "--train-points", defaultValue = "300", description = "Training points (default: ${DEFAULT-VALUE}).")
   int trainPoints;
