@@ -167,6 +167,9 @@ public final class MeanFieldVariationalInference {
 
   /** {@link #minibatchObjective} with the whole data set as one unscaled batch, in index order. */
   double fullObjective(double[] mean, double[] logStd, float[][] noise) {
+    if (minibatchTarget == null) {
+      throw new IllegalStateException("the full-data objective of a stochastic VI is asked for, but this VI is full-batch");
+    }
     int n = minibatchTarget.size();
     int[] all = new int[n];
     for (int i = 0; i < n; i++) {

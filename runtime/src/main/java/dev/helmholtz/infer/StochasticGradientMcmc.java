@@ -56,8 +56,8 @@ import org.tensorflow.types.TInt64;
  *
  * <pre>{@code
  * SgmcmcResult r = model.sgmcmc(train).method(Method.SGHMC).batchSize(32)
- *     .stepSize(StepSizeSchedule.constant(1e-4)).friction(0.05)
- *     .chains(4).burnin(5000).draws(500).thin(10).seed(Seed.of(1)).build().sample();
+ *     .stepSize(StepSizeSchedule.constant(2e-5)).friction(0.1)
+ *     .chains(4).burnin(10_000).draws(300).thin(50).seed(Seed.of(1)).build().sample();
  * }</pre>
  */
 public final class StochasticGradientMcmc {

@@ -48,7 +48,7 @@ public class DiabetesNetwork {
   @Generator("v")
   Normal outputPrior(Nn nn) {
     Ops tf = nn.tf();
-    return Normal.meanScale(tf.constant(new float[][] {{0f}}), tf.constant((float) (1 / Math.sqrt(HIDDEN))));
+    return Normal.meanScale(tf.constant(new float[1][HIDDEN]), tf.constant((float) (1 / Math.sqrt(HIDDEN))));
   }
 
   /** p(log sigma) = N(log 0.5, 1): the features explain part of the target a priori. */

@@ -100,13 +100,13 @@ public final class BnnCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", defaultValue = "0.01", description = "bbb: Adam's learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--step-size", defaultValue = "2e-4", description = "sghmc: the learning rate eta (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--step-size", defaultValue = "2e-5", description = "sghmc: the learning rate eta (default: ${DEFAULT-VALUE}).")
   double stepSize;
 
-  @Option(names = "--friction", defaultValue = "0.05", description = "sghmc: friction alpha (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--friction", defaultValue = "0.1", description = "sghmc: friction alpha (default: ${DEFAULT-VALUE}).")
   double friction;
 
-  @Option(names = "--burnin", defaultValue = "20000", description = "sghmc: updates discarded (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--burnin", defaultValue = "10000", description = "sghmc: updates discarded (default: ${DEFAULT-VALUE}).")
   int burnin;
 
   @Option(names = "--thin", defaultValue = "50", description = "sghmc: updates per kept draw (default: ${DEFAULT-VALUE}).")

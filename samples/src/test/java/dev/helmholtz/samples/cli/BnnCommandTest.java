@@ -65,7 +65,7 @@ class BnnCommandTest {
     assertEquals(2, cli.execute("bnn", "--method", "nuts2", "--output", dir.resolve("a").toString()));
     assertTrue(err.toString().contains("--method must be one of [hmc, bbb, sghmc], was 'nuts2'"), err.toString());
     assertEquals(2, cli.execute("bnn", "--method", "sghmc", "--batch-size", "1000", "--output", dir.resolve("b").toString()));
-    assertTrue(err.toString().contains("batchSize must be in [1, 398]"), err.toString());
+    assertTrue(err.toString().contains("--batch-size must be in [1, 398]"), err.toString());
   }
 
   private static double number(String json, String key) {
