@@ -299,6 +299,9 @@ public final class BenchCommand implements Callable<Integer> {
             + " one model class per latent size: 10 (Latent10Vae), 50 (Vae), 200 (Latent200Vae)");
       }
     }
+    if (workerCounts.stream().anyMatch(n -> n < 1) || workerSteps < 1) {
+      throw new IllegalArgumentException("--worker-counts and --worker-steps must be >= 1");
+    }
     if (m2Rounds < 1 || m2BlockSteps < 1) {
       throw new IllegalArgumentException("--m2-rounds and --m2-block-steps must be >= 1");
     }

@@ -21,6 +21,8 @@ public final class LocalWorkers implements AutoCloseable {
   private final Cluster cluster;
   private final List<Process> processes = new ArrayList<>();
   private final List<Path> logs = new ArrayList<>();
+  /** Destroys the workers when this JVM exits without closing them (SIGINT or SIGTERM to the launcher). */
+  private final Thread onExit = new Thread(this::destroyAll, "local-workers-exit");
 
   private LocalWorkers(Cluster cluster) {
     this.cluster = cluster;
@@ -43,6 +45,7 @@ public final class LocalWorkers implements AutoCloseable {
       addresses.add("127.0.0.1:" + port);
     }
     LocalWorkers workers = new LocalWorkers(new Cluster(addresses, 0));
+    Runtime.getRuntime().addShutdownHook(workers.onExit);
     try {
       for (int i = 0; i < count; i++) {
         ProcessBuilder builder = new ProcessBuilder(command.apply(new Cluster(addresses, i)));
@@ -143,9 +146,22 @@ public final class LocalWorkers implements AutoCloseable {
     return codes;
   }
 
-  /** Destroys every worker still running (forcibly after 5 s) and waits for it to go. */
+  /**
+   * Destroys every worker still running (forcibly after 5 s) and waits for it to go. A worker is
+   * first sent SIGTERM, which the samples' commands take as a stop request: the chief finishes its
+   * step and writes a checkpoint.
+   */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException exiting) {
+      // the JVM is exiting: the hook runs destroyAll itself
+    }
+    destroyAll();
+  }
+
+  private void destroyAll() {
     for (Process p : processes) {
       if (p.isAlive()) {
         p.destroy();

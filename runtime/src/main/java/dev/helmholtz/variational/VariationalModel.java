@@ -156,6 +156,10 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
     String[] columns = checkColumns(labelled);
     if (training.cluster() != null) {
       training = asWorker(training); // may rebuild the graph: the data size is set after it
+    } else if (trainingCluster() != null) {
+      // Its step all-reduces with the other workers, who are not training with it.
+      throw new IllegalArgumentException(spec.modelName() + " is a worker of " + trainingCluster()
+          + " for the rest of its life: train it with Training.cluster(...) of that cluster");
     }
     if (setDataSize != null) {
       setGlobalDataSize(labelled.size());

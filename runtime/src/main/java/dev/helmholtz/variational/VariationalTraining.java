@@ -97,7 +97,9 @@ final class VariationalTraining implements TrainableModel {
       r = model.trainStep(batches, columns, feeds);
     } catch (org.tensorflow.exceptions.TensorFlowException e) {
       Cluster cluster = model.trainingCluster();
-      if (cluster == null) {
+      // TensorFlow names the op that failed: the all-reduce, or the collective executor's abort.
+      String message = String.valueOf(e.getMessage());
+      if (cluster == null || !(message.contains("all_reduce") || message.contains("ollective"))) {
         throw e;
       }
       throw new ClusterFailedException(cluster, "step " + step + "'s all-reduce", e);

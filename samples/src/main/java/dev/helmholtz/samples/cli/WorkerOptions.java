@@ -101,7 +101,11 @@ final class WorkerOptions {
     Path logs = Files.createTempDirectory("helmholtz-workers");
     out.println("starting " + workers + " workers on 127.0.0.1; worker 0 reports, the others log to " + logs);
     try (LocalWorkers started = LocalWorkers.start(workers, cluster -> {
-      List<String> workerArgs = new ArrayList<>(List.of(command));
+      // picocli's original arguments are the whole command line's, the command's name first.
+      List<String> workerArgs = new ArrayList<>();
+      if (forwarded.isEmpty() || !forwarded.get(0).equals(command)) {
+        workerArgs.add(command);
+      }
       workerArgs.addAll(forwarded);
       workerArgs.addAll(List.of(INDEX, Integer.toString(cluster.index()), ADDRESSES, cluster.addresses()));
       return LocalWorkers.javaCommand(jvm, HelmholtzCli.class.getName(), workerArgs);
