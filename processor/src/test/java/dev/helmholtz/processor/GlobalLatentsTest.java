@@ -55,6 +55,23 @@ class GlobalLatentsTest {
   }
 
   @Test
+  void aDrawAxisLikelihoodTakesTheGlobalsAndTheDataOnce() {
+    Compilation c = compile(source(REGRESSION.replace("@Generator(\"y\")", "@Generator(value = \"y\", drawAxis = true)"),
+        "  @Observed(shape = 1) Normal y2;\n",
+        "  @Generator(\"y2\") Normal second(Nn nn, Operand<TFloat32> w, Operand<TFloat32> x) {\n",
+        "    return Normal.meanLogStd(nn.tf().zerosLike(x), nn.tf().zerosLike(x));\n",
+        "  }\n"));
+    assertThat(c).succeededWithoutWarnings();
+    var generated = assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String();
+    // x is repeated per draw for the row-aligned second(), and taken once, [N, 3], by likelihood().
+    generated.contains("Operand<TFloat32> x = pass.given(\"x\");");
+    generated.contains("Normal pY = model.likelihood(pass.network(\"likelihood\"), w, pass.data(\"x\"));");
+    generated.contains("pass.observeDrawAxis(\"y\", pY);");
+    generated.contains("Normal pY2 = model.second(pass.network(\"second\"), pass.perExample(w), x);");
+    generated.contains("pass.observe(\"y2\", pY2);");
+  }
+
+  @Test
   void aGlobalLatentMustBeNormal() {
     assertOnlyError(source(REGRESSION.replace("Normal logScale;", "Bernoulli logScale; // here")
             .replace("Normal prior(Nn nn, Operand<TFloat32> logScale) {\n          return Normal.meanLogStd(nn.tf().zerosLike(logScale), logScale);",
