@@ -163,6 +163,20 @@ class GlobalLatentsTest {
   }
 
   @Test
+  void aPerExampleLatentsPriorMayTakeGlobalLatents() {
+    // A hierarchical prior: z_n ~ N(mu, 1) with mu global, its posterior fitted with the encoder's.
+    Compilation c = compile(mixed("@Model",
+        "  @Latent(shape = 2, global = true) Normal mu;\n",
+        "  @Generator(\"z\") Normal prior(Nn nn, Operand<TFloat32> mu) {\n",
+        "    return Normal.meanLogStd(mu, nn.tf().zerosLike(mu));\n",
+        "  }\n"));
+    assertThat(c).succeededWithoutWarnings();
+    var generated = assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String();
+    generated.contains("Normal pZ = model.prior(pass.network(\"prior\"), pass.perExample(mu));");
+    generated.contains("pass.latentAnalyticKl(\"z\", z, qZ, pZ);");
+  }
+
+  @Test
   void globalLatentsBesidePerExampleOnesNeedTheElboOrIwae() {
     JavaFileObject source = mixed("@Model(\n    objective = @Objective(kind = ObjectiveKind.VIMCO, samples = 5))");
     assertOnlyError(source,
