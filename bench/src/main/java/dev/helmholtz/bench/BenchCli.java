@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
     description = "Measures the cost of training and using Helmholtz models: generated graphs against"
         + " hand-written ones, the MatMul ceiling, evaluation throughput, annotation processing and"
         + " cold start. Timings are printed, never judged by the exit code.",
-    subcommands = {BenchCommand.class, VaeBenchmarkCommand.class, ProcessingCostCommand.class,
+    subcommands = {BenchCommand.class, VaeBenchmarkCommand.class, ProcessingCostCommand.class, DensityBenchmarkCommand.class,
         CommandLine.HelpCommand.class})
 public final class BenchCli {
   /** Read by {@link NativeLogLauncher} before the command line is parsed; declared for --help. */

@@ -24,7 +24,7 @@ class BenchCliTest {
     CommandLine cli = BenchCli.commandLine();
     cli.setOut(new PrintWriter(out));
     assertEquals(0, cli.execute("--help"));
-    for (String command : new String[] {"bench", "bench-vae", "bench-processor"}) {
+    for (String command : new String[] {"bench", "bench-vae", "bench-processor", "bench-density"}) {
       assertTrue(out.toString().contains("  " + command + " "), () -> command + " not listed in:\n" + out);
     }
   }

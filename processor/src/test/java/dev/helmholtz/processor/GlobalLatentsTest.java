@@ -55,6 +55,23 @@ class GlobalLatentsTest {
   }
 
   @Test
+  void aDrawAxisLikelihoodTakesTheGlobalsAndTheDataOnce() {
+    Compilation c = compile(source(REGRESSION.replace("@Generator(\"y\")", "@Generator(value = \"y\", drawAxis = true)"),
+        "  @Observed(shape = 1) Normal y2;\n",
+        "  @Generator(\"y2\") Normal second(Nn nn, Operand<TFloat32> w, Operand<TFloat32> x) {\n",
+        "    return Normal.meanLogStd(nn.tf().zerosLike(x), nn.tf().zerosLike(x));\n",
+        "  }\n"));
+    assertThat(c).succeededWithoutWarnings();
+    var generated = assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String();
+    // x is repeated per draw for the row-aligned second(), and taken once, [N, 3], by likelihood().
+    generated.contains("Operand<TFloat32> x = pass.given(\"x\");");
+    generated.contains("Normal pY = model.likelihood(pass.network(\"likelihood\"), w, pass.data(\"x\"));");
+    generated.contains("pass.observeDrawAxis(\"y\", pY);");
+    generated.contains("Normal pY2 = model.second(pass.network(\"second\"), pass.perExample(w), x);");
+    generated.contains("pass.observe(\"y2\", pY2);");
+  }
+
+  @Test
   void aGlobalLatentMustBeNormal() {
     assertOnlyError(source(REGRESSION.replace("Normal logScale;", "Bernoulli logScale; // here")
             .replace("Normal prior(Nn nn, Operand<TFloat32> logScale) {\n          return Normal.meanLogStd(nn.tf().zerosLike(logScale), logScale);",
@@ -143,6 +160,20 @@ class GlobalLatentsTest {
     assertThat(c).succeededWithoutWarnings();
     assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String()
         .contains("Normal pY = pass.unfold(model.decode(pass.network(\"decode\"), pass.fold(z), pass.foldGlobal(w)));");
+  }
+
+  @Test
+  void aPerExampleLatentsPriorMayTakeGlobalLatents() {
+    // A hierarchical prior: z_n ~ N(mu, 1) with mu global, its posterior fitted with the encoder's.
+    Compilation c = compile(mixed("@Model",
+        "  @Latent(shape = 2, global = true) Normal mu;\n",
+        "  @Generator(\"z\") Normal prior(Nn nn, Operand<TFloat32> mu) {\n",
+        "    return Normal.meanLogStd(mu, nn.tf().zerosLike(mu));\n",
+        "  }\n"));
+    assertThat(c).succeededWithoutWarnings();
+    var generated = assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String();
+    generated.contains("Normal pZ = model.prior(pass.network(\"prior\"), pass.perExample(mu));");
+    generated.contains("pass.latentAnalyticKl(\"z\", z, qZ, pZ);");
   }
 
   @Test

@@ -73,6 +73,8 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.bayes.LogisticRegressionModel"),
       Map.entry("dev/helmholtz/samples/bayes/TanhRegressionNetwork.java",
           "dev.helmholtz.samples.bayes.TanhRegressionNetworkModel"),
+      Map.entry("dev/helmholtz/samples/bench/RowAlignedLogisticRegression.java",
+          "dev.helmholtz.samples.bench.RowAlignedLogisticRegressionModel"),
       Map.entry("dev/helmholtz/samples/bayesvae/BayesianDecoderVae.java",
           "dev.helmholtz.samples.bayesvae.BayesianDecoderVaeModel"),
       Map.entry("dev/helmholtz/samples/bayes/EightSchools.java", "dev.helmholtz.samples.bayes.EightSchoolsModel"),

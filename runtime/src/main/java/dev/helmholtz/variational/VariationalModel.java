@@ -219,7 +219,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
       throw new IllegalArgumentException("the data size must be at least 1, was " + rows);
     }
     try (TFloat32 size = TFloat32.scalarOf(rows)) {
-      session().runner().feed(dataSizeInput, size).addTarget(setDataSize).run();
+      session().runner().feed(dataSizeInput, size).addTarget(setDataSize).run().close();
     }
   }
 

@@ -157,7 +157,8 @@ public final class BayesianModelWriter {
     for (NodeDescriptor node : validated.generativeOrder()) {
       String value = names.newName(SourceText.identifier(node.name()), node);
       if (node.given()) {
-        body.addStatement("$T $N = pass.given($S)", FLOAT_OPERAND, value, node.name());
+        // [N, width] for networks that see the draw axis; repeated per draw, [R * N, width], for the others.
+        body.addStatement("$T $N = pass.$L($S)", FLOAT_OPERAND, value, rowAligned(node) ? "given" : "data", node.name());
         continue;
       }
       NodeFamily family = validated.family(node);
@@ -178,6 +179,8 @@ public final class BayesianModelWriter {
       }
       if (node.isLatent()) {
         body.addStatement("pass.prior($S, $N, $N)", node.name(), value, p);
+      } else if (generator.isPresent() && generator.get().drawAxis()) {
+        body.addStatement("pass.observeDrawAxis($S, $N)", node.name(), p);
       } else {
         body.addStatement("pass.observe($S, $N)", node.name(), p);
       }
@@ -200,8 +203,19 @@ public final class BayesianModelWriter {
         return CodeBlock.of("pass.network($S)", network.methodName());
       }
       NodeDescriptor node = validated.node(p.name());
+      if (network.drawAxis()) { // globals [R, width], given nodes [N, width]
+        return node.given() && rowAligned(node) ? CodeBlock.of("pass.data($S)", node.name())
+            : CodeBlock.of("$N", names.get(node));
+      }
       return !prior && node.isLatent() ? CodeBlock.of("pass.perExample($N)", names.get(node))
           : CodeBlock.of("$N", names.get(node));
     }).collect(CodeBlock.joining(", ")));
+  }
+
+  /** Whether a network that does not see the draw axis takes given node {@code given}: it needs the repeated rows. */
+  private boolean rowAligned(NodeDescriptor given) {
+    return validated.model().networks(dev.helmholtz.processor.model.NetworkRole.GENERATOR).stream()
+        .filter(g -> !g.drawAxis())
+        .anyMatch(g -> g.nodeParameters().stream().anyMatch(p -> p.name().equals(given.name())));
   }
 }

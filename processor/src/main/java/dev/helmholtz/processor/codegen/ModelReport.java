@@ -121,6 +121,10 @@ public final class ModelReport {
       return b.append("; global: one value for the whole data set, theta[").append(offset(node)).append(", ")
           .append(offset(node) + node.width()).append(")").toString();
     }
+    if (model.generator(node).filter(NetworkDescriptor::drawAxis).isPresent()) {
+      return b.append("; sees the draw axis: global latents [R, width], other parents [n, event], returns [R, n, event]")
+          .toString();
+    }
     if (model.kind() == ModelKind.BAYESIAN && !node.isLatent()) {
       List<String> global = model.generator(node).orElseThrow().nodeParameters().stream()
           .map(ParameterDescriptor::name).filter(n -> model.node(n).isLatent()).toList();

@@ -9,7 +9,7 @@ import dev.helmholtz.dist.Normal;
 import dev.helmholtz.nn.Nn;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.ReduceSum;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -19,8 +19,9 @@ import org.tensorflow.types.TFloat32;
  * hand-written {@link BayesianLogisticRegression}. The generated {@code LogisticRegressionModel}
  * gives its log posterior, HMC and VI.
  *
- * <p>Two latents rather than one {@code w} of 11 sliced in the likelihood: slicing a tensor of
- * one row per (draw, example) and its gradient copy it, which made HMC measurably slower.
+ * <p>Two latents rather than one {@code w} of 11 sliced in the likelihood, the layout of the
+ * hand-written density. The likelihood sees the draw axis ({@code @Generator(drawAxis = true)}),
+ * so it multiplies theta by the design matrix as the hand-written density does.
  */
 @Model
 public class LogisticRegression {
@@ -67,11 +68,15 @@ public class LogisticRegression {
     return Normal.meanScale(tf.zeros(tf.constant(new long[] {1, width}), TFloat32.class), tf.constant(priorScale));
   }
 
-  /** p(label | weights, bias, features): weights and features [n, 10], bias [n, 1], a row per example and draw. */
-  @Generator("label")
+  /**
+   * p(label | weights, bias, features), seeing the draw axis: weights [R, 10], bias [R, 1] (R draws
+   * of the globals), features [N, 10]; the logits of every draw and example are one matrix product,
+   * [R, N], returned as [R, N, 1].
+   */
+  @Generator(value = "label", drawAxis = true)
   Bernoulli likelihood(Nn nn, Operand<TFloat32> weights, Operand<TFloat32> bias, Operand<TFloat32> features) {
     Ops tf = nn.tf();
-    return Bernoulli.logits(tf.math.add(
-        tf.reduceSum(tf.math.mul(features, weights), tf.constant(-1), ReduceSum.keepDims(true)), bias));
+    Operand<TFloat32> logits = tf.math.add(tf.linalg.matMul(weights, features, MatMul.transposeB(true)), bias);
+    return Bernoulli.logits(tf.expandDims(logits, tf.constant(-1)));
   }
 }

@@ -8,8 +8,8 @@ import dev.helmholtz.dist.Normal;
 import dev.helmholtz.nn.Nn;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * A Bayesian neural network for 1-d regression as a model of global latents: f(x) = sum_h v_h
@@ -53,13 +53,21 @@ public class TanhRegressionNetwork {
         tf.constant(1f));
   }
 
-  /** p(y | weights, x): every operand has one row per example and draw, w c v [n, H], d logSigma x [n, 1]. */
-  @Generator("y")
+  /**
+   * p(y | weights, x), seeing the draw axis: w c v [R, H], d logSigma [R, 1] (R draws of the
+   * globals), x [N, 1]; the hidden units of every draw and example are [R, N, H], their sum [R, N,
+   * 1].
+   */
+  @Generator(value = "y", drawAxis = true)
   Normal likelihood(Nn nn, Operand<TFloat32> w, Operand<TFloat32> c, Operand<TFloat32> v, Operand<TFloat32> d,
       Operand<TFloat32> logSigma, Operand<TFloat32> x) {
     Ops tf = nn.tf();
-    Operand<TFloat32> h = tf.math.tanh(tf.math.add(tf.math.mul(x, w), c));
-    Operand<TFloat32> f = tf.math.add(tf.reduceSum(tf.math.mul(h, v), tf.constant(-1), ReduceSum.keepDims(true)), d);
-    return Normal.meanLogStd(f, logSigma);
+    Operand<TInt32> draws = tf.constant(1);
+    // [R, 1, H] weights against x [N, 1]: tanh(x w + c) [R, N, H]
+    Operand<TFloat32> h = tf.math.tanh(tf.math.add(tf.math.mul(x, tf.expandDims(w, draws)), tf.expandDims(c, draws)));
+    // sum_h h v: [R, N, H] x [R, H, 1] -> [R, N, 1], plus d [R, 1, 1]
+    Operand<TFloat32> f = tf.math.add(tf.train.batchMatMul(h, tf.expandDims(v, tf.constant(-1)), TFloat32.class),
+        tf.expandDims(d, draws));
+    return Normal.meanLogStd(f, tf.expandDims(logSigma, draws));
   }
 }

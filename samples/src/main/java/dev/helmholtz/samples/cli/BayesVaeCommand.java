@@ -38,7 +38,7 @@ public final class BayesVaeCommand implements Callable<Integer> {
   @Option(names = "--learning-rate", defaultValue = "1e-3", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
   double learningRate;
 
-  @Option(names = "--k", defaultValue = "1000", description = "Importance samples for the test log-likelihood (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--k", defaultValue = "100", description = "Importance samples for the test log-likelihood (default: ${DEFAULT-VALUE}).")
   int k;
 
   @Option(names = "--output", defaultValue = "out/bayes-vae", description = "Output directory (default: ${DEFAULT-VALUE}).")

@@ -25,7 +25,7 @@ import org.tensorflow.types.TFloat32;
  * <li>{@code weights}: latent Normal, event shape [10]; p(weights) by weightPrior(); global: one value for the whole data set, theta[0, 10)
  * <li>{@code bias}: latent Normal, event shape [1]; p(bias) by biasPrior(); global: one value for the whole data set, theta[10, 11)
  * <li>{@code features}: observed Normal, event shape [10]; given: conditioned on, not modelled
- * <li>{@code label}: observed Bernoulli, event shape [1]; p(label | weights, bias, features) by likelihood(); global latents repeated per example: weights, bias
+ * <li>{@code label}: observed Bernoulli, event shape [1]; p(label | weights, bias, features) by likelihood(); sees the draw axis: global latents [R, width], other parents [n, event], returns [R, n, event]
  * </ul>
  * <p>Generative order: weights, bias, features, label.
  */
@@ -110,9 +110,9 @@ public final class LogisticRegressionModel extends BayesianModel {
     // p(bias | -) by biasPrior()
     Normal pBias = model.biasPrior(pass.network("biasPrior"));
     pass.prior("bias", bias, pBias);
-    Operand<TFloat32> features = pass.given("features");
+    Operand<TFloat32> features = pass.data("features");
     // p(label | weights, bias, features) by likelihood()
-    Bernoulli pLabel = model.likelihood(pass.network("likelihood"), pass.perExample(weights), pass.perExample(bias), features);
-    pass.observe("label", pLabel);
+    Bernoulli pLabel = model.likelihood(pass.network("likelihood"), weights, bias, features);
+    pass.observeDrawAxis("label", pLabel);
   }
 }

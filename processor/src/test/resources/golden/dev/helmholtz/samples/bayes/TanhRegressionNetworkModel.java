@@ -27,7 +27,7 @@ import org.tensorflow.types.TFloat32;
  * <li>{@code d}: latent Normal, event shape [1]; p(d): standard prior; global: one value for the whole data set, theta[150, 151)
  * <li>{@code logSigma}: latent Normal, event shape [1]; p(logSigma) by noisePrior(); global: one value for the whole data set, theta[151, 152)
  * <li>{@code x}: observed Normal, event shape [1]; given: conditioned on, not modelled
- * <li>{@code y}: observed Normal, event shape [1]; p(y | w, c, v, d, logSigma, x) by likelihood(); global latents repeated per example: w, c, v, d, logSigma
+ * <li>{@code y}: observed Normal, event shape [1]; p(y | w, c, v, d, logSigma, x) by likelihood(); sees the draw axis: global latents [R, width], other parents [n, event], returns [R, n, event]
  * </ul>
  * <p>Generative order: w, c, v, d, logSigma, x, y.
  */
@@ -128,9 +128,9 @@ public final class TanhRegressionNetworkModel extends BayesianModel {
     // p(logSigma | -) by noisePrior()
     Normal pLogSigma = model.noisePrior(pass.network("noisePrior"));
     pass.prior("logSigma", logSigma, pLogSigma);
-    Operand<TFloat32> x = pass.given("x");
+    Operand<TFloat32> x = pass.data("x");
     // p(y | w, c, v, d, logSigma, x) by likelihood()
-    Normal pY = model.likelihood(pass.network("likelihood"), pass.perExample(w), pass.perExample(c), pass.perExample(v), pass.perExample(d), pass.perExample(logSigma), x);
-    pass.observe("y", pY);
+    Normal pY = model.likelihood(pass.network("likelihood"), w, c, v, d, logSigma, x);
+    pass.observeDrawAxis("y", pY);
   }
 }

@@ -29,7 +29,7 @@ import org.tensorflow.types.TFloat32;
  * <li>{@code b1}: latent Normal, event shape [100]; p(b1): standard prior; global: one value for the whole data set; q: mean-field Normal (trainable loc and softplus scale), reparameterized, one draw per step; KL: Monte Carlo, 1 / N of it per example
  * <li>{@code w2}: latent Normal, event shape [78400]; p(w2): standard prior; global: one value for the whole data set; q: mean-field Normal (trainable loc and softplus scale), reparameterized, one draw per step; KL: Monte Carlo, 1 / N of it per example
  * <li>{@code b2}: latent Normal, event shape [784]; p(b2): standard prior; global: one value for the whole data set; q: mean-field Normal (trainable loc and softplus scale), reparameterized, one draw per step; KL: Monte Carlo, 1 / N of it per example
- * <li>{@code x}: observed Bernoulli, event shape [784]; p(x | z, w1, b1, w2, b2) by decode()
+ * <li>{@code x}: observed Bernoulli, event shape [784]; p(x | z, w1, b1, w2, b2) by decode(); sees the draw axis: global latents [R, width], other parents [n, event], returns [R, n, event]
  * </ul>
  * <p>Inference order: z. Generative order: z, w1, b1, w2, b2, x.
  */
