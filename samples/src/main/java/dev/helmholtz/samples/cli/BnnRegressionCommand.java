@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
     name = "bnn-regression",
     mixinStandardHelpOptions = true,
     description = "Fits a 1-50-1 tanh Bayesian neural network (N(0, 1) priors, noise sd inferred: the model"
-        + " TanhRegressionNetwork, whose generated TanhRegressionNetworkModel gives the log posterior) by HMC to"
+        + " TanhRegressionNetwork, whose generated TanhRegressionNetworkModel gives the log posterior) by HMC"
+        + " (or NUTS: --sampler nuts) to"
         + " y = sin(2x) + x/2 + noise, x in [-3, -0.5] and [0.5, 3], and prints the coverage of its"
         + " posterior-predictive intervals on held-out points, the acceptance rate, R-hat and ESS,"
         + " and seconds; writes predictive.png (the band) and metrics.json.")

@@ -69,7 +69,7 @@ public final class ConditionalGanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     // Refused at once if another run holds --output, before minutes of loading and building.
-    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, batchSize, learningRate, quality, export)) {
       Mnist data = mnist.load();
       Mnist.Split split = mnist.train(data);
       Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(split.images()))

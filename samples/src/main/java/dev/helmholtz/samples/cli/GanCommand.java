@@ -50,7 +50,7 @@ public final class GanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     // Refused at once if another run holds --output, before minutes of loading and building.
-    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, batchSize, learningRate, quality, export)) {
       Mnist data = mnist.load();
       Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(mnist.train(data).images()));
       System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());

@@ -64,7 +64,7 @@ public final class InfoGanCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--per-code must be at least 1, was " + perCode);
     }
     // Refused at once if another run holds --output, before loading and building.
-    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, batchSize, learningRate, quality, export)) {
       Mnist data = mnist.load();
       Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(mnist.train(data).images()));
       System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());

@@ -54,7 +54,7 @@ public final class MmdCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--batch-size must be at least 2 (a two-sample statistic), was " + batchSize);
     }
     // Refused at once if another run holds --output, before loading and building.
-    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, quality, export)) {
+    try (OutputLock lock = MnistGanExperiment.claim(output, epochs, batchSize, learningRate, quality, export)) {
       Mnist data = mnist.load();
       Dataset train = Dataset.of("x", mnist.train(data).images());
       System.out.printf(Locale.ROOT, "MNIST: %d training images%n", train.size());

@@ -37,11 +37,14 @@ final class MnistGanExperiment {
    * building the model (a minute for the convolutional ones), so a bad option or a directory
    * another run holds is refused at once, with nothing changed.
    */
-  static OutputLock claim(Path output, int epochs, GanQualityOptions quality, ExportOptions export)
-      throws IOException {
+  static OutputLock claim(Path output, int epochs, int batchSize, double learningRate, GanQualityOptions quality,
+      ExportOptions export) throws IOException {
     if (epochs < 1) {
       throw new IllegalArgumentException("--epochs must be at least 1, was " + epochs);
     }
+    // The training options' own checks (messages naming --batch-size and --learning-rate), before
+    // the lock and the data load.
+    Training.epochs(epochs).batchSize(batchSize).adam(learningRate);
     quality.check();
     export.requireNew();
     return OutputDirectory.createLocked(output, "--output");
