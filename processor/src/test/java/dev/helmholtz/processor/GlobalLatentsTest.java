@@ -86,9 +86,9 @@ class GlobalLatentsTest {
     assertOnlyError(source(REGRESSION,
             "  @Encoder(\"w\") Normal infer(Nn nn, Operand<TFloat32> x) { return null; }\n"),
         "[HelmholtzGlobalEncoder] @Encoder(\"w\") infer() would infer global latent 'w' per example, but a "
-            + "global latent has one value for the whole data set, inferred from all of it by HMC or VI (the "
-            + "generated hmc(data) and variational(data)): remove infer(), or remove global = true to make 'w' "
-            + "a per-example latent",
+            + "global latent has one value for the whole data set, inferred from all of it (by HMC or VI in a "
+            + "model of global latents only; by a mean-field posterior trained with the encoders beside "
+            + "per-example latents): remove infer(), or remove global = true to make 'w' a per-example latent",
         "@Encoder(\"w\")");
   }
 

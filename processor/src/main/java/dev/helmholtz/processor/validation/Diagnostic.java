@@ -162,8 +162,9 @@ public enum Diagnostic {
           + "continuous latent on the whole real line: declare it Normal"),
   GLOBAL_ENCODER("GlobalEncoder", Kind.ERROR,
       "@Encoder(\"%s\") %s() would infer global latent '%s' per example, but a global latent has one "
-          + "value for the whole data set, inferred from all of it by HMC or VI (the generated hmc(data) "
-          + "and variational(data)): remove %s(), or remove global = true to make '%s' a per-example latent"),
+          + "value for the whole data set, inferred from all of it (by HMC or VI in a model of global latents "
+          + "only; by a mean-field posterior trained with the encoders beside per-example latents): remove "
+          + "%s(), or remove global = true to make '%s' a per-example latent"),
   GLOBAL_PRIOR_PARENT("GlobalPriorParent", Kind.ERROR,
       "parameter '%s' of %s() is %s, but %s() is the prior of global latent '%s', which may depend "
           + "only on other global latents: one value for the whole data set cannot depend on a "
