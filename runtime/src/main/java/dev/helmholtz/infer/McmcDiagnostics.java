@@ -382,4 +382,73 @@ public final class McmcDiagnostics {
     }
     return s / (x.length - 1);
   }
+  /**
+   * At most {@code max} draws of all chains pooled, [draw][param] in double precision, evenly
+   * thinned over the kept iterations of draws laid out as {@code [draw][chain][param]} (every
+   * chain gives the same iterations, at least one).
+   */
+  static double[][] pooledDraws(float[][][] draws, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1, was " + max);
+    }
+    int drawCount = draws.length;
+    int chains = draws[0].length;
+    int perChain = Math.max(1, Math.min(drawCount, max / chains));
+    double[][] out = new double[perChain * chains][];
+    int i = 0;
+    for (int t = 0; t < perChain; t++) {
+      int iteration = (int) ((long) t * drawCount / perChain);
+      for (int c = 0; c < chains; c++) {
+        float[] draw = draws[iteration][c];
+        double[] copy = new double[draw.length];
+        for (int d = 0; d < draw.length; d++) {
+          copy[d] = draw[d];
+        }
+        out[i++] = copy;
+      }
+    }
+    return out;
+  }
+
+  /** The mean of every parameter over all chains and draws of {@code [draw][chain][param]}. */
+  static double[] mean(float[][][] draws) {
+    double[] mean = new double[draws[0][0].length];
+    for (float[][] draw : draws) {
+      for (float[] chain : draw) {
+        for (int d = 0; d < mean.length; d++) {
+          mean[d] += chain[d];
+        }
+      }
+    }
+    double n = (double) draws.length * draws[0].length;
+    for (int d = 0; d < mean.length; d++) {
+      mean[d] /= n;
+    }
+    return mean;
+  }
+
+  /** The covariance over all chains and draws of {@code [draw][chain][param]}, n - 1 denominator. */
+  static double[][] covariance(float[][][] draws) {
+    double[] mean = mean(draws);
+    int dims = mean.length;
+    double[][] cov = new double[dims][dims];
+    for (float[][] draw : draws) {
+      for (float[] chain : draw) {
+        for (int i = 0; i < dims; i++) {
+          double di = chain[i] - mean[i];
+          for (int j = 0; j <= i; j++) {
+            cov[i][j] += di * (chain[j] - mean[j]);
+          }
+        }
+      }
+    }
+    double n = (double) draws.length * draws[0].length - 1;
+    for (int i = 0; i < dims; i++) {
+      for (int j = 0; j <= i; j++) {
+        cov[i][j] /= n;
+        cov[j][i] = cov[i][j];
+      }
+    }
+    return cov;
+  }
 }

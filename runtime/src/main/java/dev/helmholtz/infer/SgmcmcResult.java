@@ -36,67 +36,17 @@ public record SgmcmcResult(StochasticGradientMcmc.Method method, float[][][] dra
 
   /** At most {@code max} draws of all chains pooled, evenly thinned, as {@link HmcResult#pooledDraws}. */
   public double[][] pooledDraws(int max) {
-    if (max < 1) {
-      throw new IllegalArgumentException("max must be at least 1, was " + max);
-    }
-    int chains = chainCount();
-    int perChain = Math.max(1, Math.min(drawCount(), max / chains));
-    double[][] out = new double[perChain * chains][];
-    int i = 0;
-    for (int t = 0; t < perChain; t++) {
-      int iteration = (int) ((long) t * drawCount() / perChain);
-      for (int c = 0; c < chains; c++) {
-        float[] draw = draws[iteration][c];
-        double[] copy = new double[draw.length];
-        for (int d = 0; d < draw.length; d++) {
-          copy[d] = draw[d];
-        }
-        out[i++] = copy;
-      }
-    }
-    return out;
+    return McmcDiagnostics.pooledDraws(draws, max);
   }
 
   /** The mean of every parameter over all chains and draws. */
   public double[] mean() {
-    double[] mean = new double[dims()];
-    for (float[][] draw : draws) {
-      for (float[] chain : draw) {
-        for (int d = 0; d < mean.length; d++) {
-          mean[d] += chain[d];
-        }
-      }
-    }
-    double n = (double) drawCount() * chainCount();
-    for (int d = 0; d < mean.length; d++) {
-      mean[d] /= n;
-    }
-    return mean;
+    return McmcDiagnostics.mean(draws);
   }
 
   /** The covariance over all chains and draws, n - 1 denominator. */
   public double[][] covariance() {
-    double[] mean = mean();
-    int dims = dims();
-    double[][] cov = new double[dims][dims];
-    for (float[][] draw : draws) {
-      for (float[] chain : draw) {
-        for (int i = 0; i < dims; i++) {
-          double di = chain[i] - mean[i];
-          for (int j = 0; j <= i; j++) {
-            cov[i][j] += di * (chain[j] - mean[j]);
-          }
-        }
-      }
-    }
-    double n = (double) drawCount() * chainCount() - 1;
-    for (int i = 0; i < dims; i++) {
-      for (int j = 0; j <= i; j++) {
-        cov[i][j] /= n;
-        cov[j][i] = cov[i][j];
-      }
-    }
-    return cov;
+    return McmcDiagnostics.covariance(draws);
   }
 
   /** Rank-normalized split R-hat of every parameter ({@link McmcDiagnostics#rankNormalizedSplitRhat}). */
