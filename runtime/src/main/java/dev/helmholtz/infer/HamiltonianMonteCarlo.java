@@ -453,20 +453,7 @@ public final class HamiltonianMonteCarlo {
 
     /** Start positions, [chains][dims] (one row per chain); default uniform in [-2, 2]. */
     public Builder initialPositions(float[][] positions) {
-      Objects.requireNonNull(positions, "positions");
-      if (positions.length != chains) {
-        throw new IllegalArgumentException("initialPositions needs one row per chain: " + chains
-            + " chains, got " + positions.length + " rows (set chains first)");
-      }
-      float[][] copy = new float[positions.length][];
-      for (int c = 0; c < positions.length; c++) {
-        if (positions[c] == null || positions[c].length != dims) {
-          throw new IllegalArgumentException("initialPositions row " + c + " must have " + dims
-              + " values, has " + (positions[c] == null ? "null" : positions[c].length));
-        }
-        copy[c] = positions[c].clone();
-      }
-      this.initialPositions = copy;
+      this.initialPositions = HamiltonianMonteCarlo.checkedStarts(positions, chains, dims);
       return this;
     }
 
@@ -502,5 +489,25 @@ public final class HamiltonianMonteCarlo {
       }
       return value;
     }
+  }
+  /**
+   * A copy of {@code positions} after checking it holds one row of {@code dims} values per chain:
+   * the start positions a sampler's builder takes (HMC's and NUTS's).
+   */
+  static float[][] checkedStarts(float[][] positions, int chains, int dims) {
+    Objects.requireNonNull(positions, "positions");
+    if (positions.length != chains) {
+      throw new IllegalArgumentException("initialPositions needs one row per chain: " + chains
+          + " chains, got " + positions.length + " rows (set chains first)");
+    }
+    float[][] copy = new float[positions.length][];
+    for (int c = 0; c < positions.length; c++) {
+      if (positions[c] == null || positions[c].length != dims) {
+        throw new IllegalArgumentException("initialPositions row " + c + " must have " + dims
+            + " values, has " + (positions[c] == null ? "null" : positions[c].length));
+      }
+      copy[c] = positions[c].clone();
+    }
+    return copy;
   }
 }

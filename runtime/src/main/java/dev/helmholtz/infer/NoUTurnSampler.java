@@ -613,20 +613,7 @@ public final class NoUTurnSampler {
 
     /** Start positions, [chains][dims] (one row per chain; set chains first); default uniform in [-2, 2]. */
     public Builder initialPositions(float[][] positions) {
-      Objects.requireNonNull(positions, "positions");
-      if (positions.length != chains) {
-        throw new IllegalArgumentException("initialPositions needs one row per chain: " + chains
-            + " chains, got " + positions.length + " rows (set chains first)");
-      }
-      float[][] copy = new float[positions.length][];
-      for (int c = 0; c < positions.length; c++) {
-        if (positions[c] == null || positions[c].length != dims) {
-          throw new IllegalArgumentException("initialPositions row " + c + " must have " + dims
-              + " values, has " + (positions[c] == null ? "null" : positions[c].length));
-        }
-        copy[c] = positions[c].clone();
-      }
-      this.initialPositions = copy;
+      this.initialPositions = HamiltonianMonteCarlo.checkedStarts(positions, chains, dims);
       return this;
     }
 
