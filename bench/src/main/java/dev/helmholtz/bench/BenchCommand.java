@@ -606,9 +606,17 @@ public final class BenchCommand implements Callable<Integer> {
         StepProfile p = StepProfile.measure(vae, train, profileBatch, path, Math.max(1, warmupSteps), profileSteps);
         out.printf(Locale.ROOT, "  %s: %.0f us/step wall (untraced), %.0f us/step summed over ops (traced)%n",
             p.dataPath(), p.wallMicrosPerStep(), p.opMicrosPerStep());
-        for (String line : p.table(15).split("\n")) {
+        for (String line : p.table(60).split("\n")) {
           out.println("    " + line);
         }
+      }
+    }
+    try (HandWrittenVae hand = HandWrittenVae.create(HandWrittenVae.Architecture.burda(), seed, threadSettings)) {
+      StepProfile p = StepProfile.measure(hand, train, "x", profileBatch, Math.max(1, warmupSteps), profileSteps);
+      out.printf(Locale.ROOT, "  HAND-WRITTEN (fed, one tower): %.0f us/step wall (untraced), %.0f us/step summed"
+          + " over ops (traced)%n", p.wallMicrosPerStep(), p.opMicrosPerStep());
+      for (String line : p.table(60).split("\n")) {
+        out.println("    " + line);
       }
     }
     out.println("(ops on different threads overlap, so op time can exceed wall time; a MatMul fused with its"

@@ -18,6 +18,8 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
@@ -373,6 +375,28 @@ public final class HandWrittenVae implements AutoCloseable {
             .fetch(loss)
             .run()) {
       return ((TFloat32) result.get(0)).getFloat();
+    }
+  }
+
+  /**
+   * {@link #trainStep}, traced with {@code options} when they are given: returns the step's run
+   * metadata then (TensorFlow's step stats), {@code null} for an untraced step.
+   */
+  RunMetadata traceStep(float[] flat, int rows, TFloat32 learningRateTensor, RunOptions options) {
+    if (options == null) {
+      trainStep(flat, rows, learningRateTensor);
+      return null;
+    }
+    try (TFloat32 batch = batchTensor(flat, rows);
+        Result result = session.runner()
+            .feed(x, batch)
+            .feed(learningRate, learningRateTensor)
+            .addTarget(step)
+            .fetch(loss)
+            .setOptions(options)
+            .runAndFetchMetadata()) {
+      return result.getMetadata().orElseThrow(
+          () -> new IllegalStateException("TensorFlow returned no run metadata for a traced step"));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.helmholtz.bench;
 
+import dev.helmholtz.data.Batch;
 import dev.helmholtz.data.Batches;
 import dev.helmholtz.data.Dataset;
 import dev.helmholtz.data.IndexBatches;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
+import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -92,39 +95,71 @@ public final class StepProfile {
     DataPath resolved = path.resolve(bytes);
     Steps runner = new Steps(model, data, batchSize, resolved, columns);
     try {
-      long start = System.nanoTime();
-      for (int i = 0; i < warmupSteps; i++) {
-        runner.step(null);
-      }
-      double wall = (System.nanoTime() - start) / 1e3 / warmupSteps;
-      Map<String, double[]> byType = new HashMap<>(); // type -> {ops, micros}
-      RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
-      double total = 0;
-      for (int i = 0; i < steps; i++) {
-        RunMetadata metadata = runner.step(trace);
-        for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
-          for (NodeExecStats node : device.getNodeStatsList()) {
-            String type = executedType(model, node);
-            double micros = node.getAllEndRelMicros();
-            double[] acc = byType.computeIfAbsent(type, t -> new double[2]);
-            acc[0]++;
-            acc[1] += micros;
-            total += micros;
-          }
-        }
-      }
-      List<OpType> types = new ArrayList<>();
-      for (Map.Entry<String, double[]> e : byType.entrySet()) {
-        double[] acc = e.getValue();
-        types.add(new OpType(e.getKey(), (int) Math.round(acc[0] / steps), acc[1] / steps,
-            total == 0 ? 0 : acc[1] / total));
-      }
-      types.sort(Comparator.comparingDouble(OpType::microsPerStep).reversed()
-          .thenComparing(OpType::type));
-      return new StepProfile(resolved, batchSize, steps, wall, total / steps, types);
+      return collect(resolved, batchSize, warmupSteps, steps, runner::step, model.graph());
     } finally {
       runner.close();
     }
+  }
+
+  /**
+   * Profiles the hand-written graph's training step the same way: {@code steps} traced Adam steps
+   * on fed batches of {@code data}'s column {@code column}, after {@code warmupSteps} untraced
+   * ones. Its ops beside the generated step's say where the generated step spends more.
+   */
+  public static StepProfile measure(HandWrittenVae vae, Dataset data, String column, int batchSize,
+      int warmupSteps, int steps) {
+    Objects.requireNonNull(vae, "vae");
+    Objects.requireNonNull(data, "data");
+    if (batchSize < 1 || warmupSteps < 1 || steps < 1) {
+      throw new IllegalArgumentException("batchSize, warmupSteps and steps must be >= 1, were "
+          + batchSize + ", " + warmupSteps + ", " + steps);
+    }
+    try (TFloat32 rate = TFloat32.scalarOf(1e-4f)) {
+      long[] epoch = {0};
+      Batches[] batches = {null};
+      return collect(DataPath.FED, batchSize, warmupSteps, steps, options -> {
+        if (batches[0] == null || !batches[0].hasNext()) {
+          batches[0] = data.batches(batchSize, true, ++epoch[0], column);
+        }
+        Batch b = batches[0].next();
+        return vae.traceStep(b.column(column), b.size(), rate, options);
+      }, vae.graph());
+    }
+  }
+
+  /** Times {@code warmupSteps} untraced steps, then sums the op times of {@code steps} traced ones by type. */
+  private static StepProfile collect(DataPath path, int batchSize, int warmupSteps, int steps,
+      Function<RunOptions, RunMetadata> step, Graph graph) {
+    long start = System.nanoTime();
+    for (int i = 0; i < warmupSteps; i++) {
+      step.apply(null);
+    }
+    double wall = (System.nanoTime() - start) / 1e3 / warmupSteps;
+    Map<String, double[]> byType = new HashMap<>(); // type -> {ops, micros}
+    RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    double total = 0;
+    for (int i = 0; i < steps; i++) {
+      RunMetadata metadata = step.apply(trace);
+      for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+        for (NodeExecStats node : device.getNodeStatsList()) {
+          String type = executedType(graph, node);
+          double micros = node.getAllEndRelMicros();
+          double[] acc = byType.computeIfAbsent(type, t -> new double[2]);
+          acc[0]++;
+          acc[1] += micros;
+          total += micros;
+        }
+      }
+    }
+    List<OpType> types = new ArrayList<>();
+    for (Map.Entry<String, double[]> e : byType.entrySet()) {
+      double[] acc = e.getValue();
+      types.add(new OpType(e.getKey(), (int) Math.round(acc[0] / steps), acc[1] / steps,
+          total == 0 ? 0 : acc[1] / total));
+    }
+    types.sort(Comparator.comparingDouble(OpType::microsPerStep).reversed()
+        .thenComparing(OpType::type));
+    return new StepProfile(path, batchSize, steps, wall, total / steps, types);
   }
 
   /**
@@ -132,14 +167,14 @@ public final class StepProfile {
    * after TensorFlow's graph optimizer that type may differ from the graph's (a MatMul and the
    * BiasAdd after it run as one {@code _FusedMatMul} under the BiasAdd's name).
    */
-  private static String executedType(VariationalModel model, NodeExecStats node) {
+  private static String executedType(Graph graph, NodeExecStats node) {
     String label = node.getTimelineLabel();
     int eq = label.indexOf(" = ");
     int paren = eq < 0 ? -1 : label.indexOf('(', eq);
     if (paren > eq + 3) {
       return label.substring(eq + 3, paren);
     }
-    GraphOperation op = model.graph().operation(node.getNodeName());
+    GraphOperation op = graph.operation(node.getNodeName());
     return op == null ? node.getNodeName() : op.type();
   }
 

@@ -44,7 +44,7 @@ class BenchCommandTest {
         "annotation processing ms/model, 2 models",
         "cold start, JVM start -> first training step, ms",
         "conv generated/hand-written ms/step, batch 4", "conv VAE 16-32 res, z 50",
-        "_FusedMatMul", "ApplyAdam"}) {
+        "_FusedMatMul", "ApplyAdam", "HAND-WRITTEN (fed, one tower)"}) {
       assertTrue(out.contains(expected), () -> "no '" + expected + "' in:\n" + out);
     }
   }

@@ -41,6 +41,25 @@ class StepProfileTest {
     }
   }
 
+  /** The hand-written graph's step is profiled the same way, and updates its weights too. */
+  @Test
+  void opTypesOfTheHandWrittenStep() {
+    float[][] rows = new float[64][784];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i][i * 11 % 784] = 1f;
+    }
+    try (HandWrittenVae hand = HandWrittenVae.create(HandWrittenVae.Architecture.burda(10), 5,
+        dev.helmholtz.train.ThreadSettings.of(1, 1))) {
+      double before = hand.elbo(Dataset.of("x", rows), "x");
+      StepProfile p = StepProfile.measure(hand, Dataset.of("x", rows), "x", 16, 2, 3);
+      assertEquals(DataPath.FED, p.dataPath());
+      List<String> types = p.types().stream().map(StepProfile.OpType::type).toList();
+      assertTrue(types.contains("ApplyAdam") && types.contains("Softplus"), types::toString);
+      assertEquals(1.0, p.types().stream().mapToDouble(StepProfile.OpType::share).sum(), 1e-9);
+      assertTrue(hand.elbo(Dataset.of("x", rows), "x") != before, "the profiled steps are Adam updates");
+    }
+  }
+
   /** A resident column not binarized takes no random draws: the binarizing branch does not run. */
   @Test
   void residentDataIsDrawnOnlyWhenDynamicallyBinarized() {

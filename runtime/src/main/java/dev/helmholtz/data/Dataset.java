@@ -25,7 +25,9 @@ import java.util.SplittableRandom;
  * }</pre>
  *
  * <p>Columns are kept by reference: {@link #of(String, float[], int...)} does not copy the array
- * it is given and {@link #flat(String)} returns the stored array itself. Do not mutate either.
+ * it is given and {@link #flat(String)} returns the stored array itself. Do not mutate either: a
+ * model checks a column's values against its node's support once per array and uploads a data set
+ * to its graph once, so a changed array would go unchecked (build a new {@code Dataset} instead).
  */
 public final class Dataset {
   private record Column(float[] data, int[] shape, int width, boolean dynamic) {}

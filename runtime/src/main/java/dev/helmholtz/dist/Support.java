@@ -8,7 +8,8 @@ import java.util.Objects;
  * (fitting, evaluating, reconstructing), so that data outside the support is an error naming the
  * node and the column instead of a log-likelihood of minus infinity, NaN, or a silently wrong
  * continuation of the density (a Poisson's lgamma at a fraction). Checking there costs one pass
- * over the column per call; an op in the graph would cost every step. A support that depends on
+ * over the column the first time an array meets a support (a {@code Dataset} is immutable, so a
+ * column that passed once is not scanned again); an op in the graph would cost every step. A support that depends on
  * the parameters (Uniform's [low, high]) is only known in the graph: see {@link
  * Distribution#supportCheck}.
  */
