@@ -65,9 +65,11 @@ class InformationGanModelsTest {
             return Categorical.logits(nn.dense(x, 3));
           }
         """),
-        "[HelmholtzAdversarialEncoder] @Encoder(\"c\") infer() in an adversarial model: an implicit model has no"
-            + " posterior to infer, and the two-player game trains no encoder; remove it (an InfoGAN Q head is an"
-            + " @Encoder of a code the generator takes, marked @MutualInformation)",
+        "[HelmholtzAdversarialEncoder] @Encoder(\"c\") infer() in an adversarial model plays no part in its game:"
+            + " an encoder plays in ALI/BiGAN, where the @Discriminator of the generated node also takes the"
+            + " encoder's latent as a parameter and judges (x, z) pairs, or in an adversarial autoencoder, whose"
+            + " @Discriminator judges the encoder's latent; an InfoGAN Q head is an @Encoder of a code the generator"
+            + " takes, marked @MutualInformation; otherwise remove it",
         "@Encoder(\"c\")");
   }
 

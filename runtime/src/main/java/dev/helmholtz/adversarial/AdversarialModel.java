@@ -84,6 +84,14 @@ public abstract class AdversarialModel extends CompiledModel {
   private Op generatorStep;
   private Map<String, Operand<TFloat32>> samples;
   private double lastGeneratorLoss = Double.NaN;
+  /** An encoder game's encoder variables, q's mean (or E(x)) and G(E(x)) of the data; unset otherwise. */
+  private List<Variable<TFloat32>> encoderVariables = List.of();
+  private Operand<TFloat32> encoded;
+  private Operand<TFloat32> reconstructed;
+  /** The adversarial autoencoder's reconstruction phase: its step and loss; null otherwise. */
+  private Op reconstructionStep;
+  private Operand<TFloat32> reconstructionLoss;
+  private double lastReconstructionLoss = Double.NaN;
 
   protected AdversarialModel(AdversarialSpec spec, Seed seed, ThreadSettings threads) {
     super(Objects.requireNonNull(spec, "spec").modelName(), seed, threads);
@@ -99,6 +107,15 @@ public abstract class AdversarialModel extends CompiledModel {
    */
   protected Operand<TFloat32> defineDiscriminator(DiscriminatorPass pass) {
     throw new IllegalStateException(spec.modelName() + " declares no discriminator");
+  }
+
+  /**
+   * Describes an encoder game's encoder (ALI/BiGAN, the adversarial autoencoder): the encoded
+   * latent from the generated node's data. Generated for a spec with an encoder game; never
+   * called otherwise.
+   */
+  protected void defineEncoding(EncoderPass pass) {
+    throw new IllegalStateException(spec.modelName() + " declares no encoder game");
   }
 
   @Override
@@ -117,6 +134,9 @@ public abstract class AdversarialModel extends CompiledModel {
     // Training: as many generated examples as real ones, with the real examples' labels.
     Operand<TInt32> batchSize = tf.squeeze(tf.slice(tf.shape(data.get(generated)), tf.constant(new int[] {0}),
         tf.constant(new int[] {1})));
+    if (spec.encoderGame().isPresent()) {
+      return defineEncoderGame(tf, random, batchSize);
+    }
     // The losses are built in training mode (batch statistics, dropout on); sampling and
     // discriminate(Dataset) in evaluation mode.
     AdversarialPass training = new AdversarialPass(tf, spec, variables, random, batchSize, labels).training();
@@ -255,6 +275,72 @@ public abstract class AdversarialModel extends CompiledModel {
   }
 
   /**
+   * ALI/BiGAN or the adversarial autoencoder ({@link EncoderGameGraph}): the discriminator's
+   * optimizer over its variables; the generator-side optimizer over BiGAN's generator and encoder,
+   * or the autoencoder's encoder; for the autoencoder a third, the reconstruction phase's, over
+   * encoder and decoder (Adam with beta1 0.9: an autoencoder's, not the game's 0.5).
+   */
+  private List<Op> defineEncoderGame(Ops tf, RandomSource random, Operand<TInt32> batchSize) {
+    VariableStore variables = variables();
+    Operand<TFloat32> x = data.get(spec.generated().name());
+    EncoderGameGraph game = EncoderGameGraph.build(this, tf, spec, variables, random, x, batchSize, true);
+    generatorVariables = game.generatorSide();
+    encoderVariables = game.encoderVariables;
+    discriminatorVariables = game.discriminatorVariables;
+    discriminatorLoss = game.discriminatorLoss;
+    generatorLoss = game.generatorLoss;
+    List<Op> initializers = new ArrayList<>();
+    Adam adamD = Adam.create(tf, "adam_discriminator", withPenalty(tf, discriminatorLoss, discriminatorVariables),
+        discriminatorVariables, learningRate, BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
+    discriminatorStep = withUpdates(tf, adamD.step(), variables.updates());
+    Adam adamG = Adam.create(tf, "adam_generator", withPenalty(tf, generatorLoss, generatorVariables),
+        generatorVariables, learningRate, BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
+    generatorStep = withUpdates(tf, adamG.step(), game.playerUpdates);
+    initializers.addAll(adamD.initializers());
+    initializers.addAll(adamG.initializers());
+    if (game.reconstructionLoss != null) {
+      reconstructionLoss = game.reconstructionLoss;
+      List<Variable<TFloat32>> autoencoder = game.reconstructionSide();
+      Adam adamR = Adam.create(tf, "adam_reconstruction", withPenalty(tf, reconstructionLoss, autoencoder),
+          autoencoder, learningRate, 0.9f, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON);
+      reconstructionStep = withUpdates(tf, adamR.step(), game.playerUpdates);
+      initializers.addAll(adamR.initializers());
+    }
+
+    // Evaluation: encode(data) and reconstructions take q's mean; the discriminator's scores and
+    // the game's value the same draws as training does.
+    String z = spec.encodedLatent();
+    encoded = EncoderGameGraph.encode(this, tf, spec, variables, random, x, false, false);
+    AdversarialPass reconstruction = new AdversarialPass(tf, spec, variables, random, batchSize, Map.of())
+        .withLatents(Map.of(z, encoded));
+    defineGeneration(reconstruction);
+    reconstructed = requireGenerated(reconstruction);
+    AdversarialPass sampling = new AdversarialPass(tf, spec, variables, random, sampleCount, Map.of());
+    defineGeneration(sampling);
+    requireGenerated(sampling);
+    samples = sampling.values();
+    Operand<TFloat32> drawn = EncoderGameGraph.encode(this, tf, spec, variables, random, x, false, true);
+    AdversarialPass evaluation = new AdversarialPass(tf, spec, variables, random, batchSize, Map.of());
+    defineGeneration(evaluation);
+    Operand<TFloat32> fakeScores;
+    if (game.game == AdversarialSpec.EncoderGame.BIDIRECTIONAL) {
+      realScores = EncoderGameGraph.discriminate(this, tf, spec, variables,
+          Map.of(spec.generated().name(), x, z, drawn), false);
+      fakeScores = EncoderGameGraph.discriminate(this, tf, spec, variables,
+          Map.of(spec.generated().name(), requireGenerated(evaluation), z, evaluation.values().get(z)), false);
+      gameValue = AdversarialLosses.gameValue(tf, realScores, fakeScores);
+    } else {
+      // The autoencoder's discriminator calls prior draws real: discriminate(data) scores the
+      // data's encodings, the generated side; the game's value puts the prior's first.
+      realScores = EncoderGameGraph.discriminate(this, tf, spec, variables, Map.of(z, drawn), false);
+      Operand<TFloat32> priorScores = EncoderGameGraph.discriminate(this, tf, spec, variables,
+          Map.of(z, evaluation.values().get(z)), false);
+      gameValue = AdversarialLosses.gameValue(tf, priorScores, realScores);
+    }
+    return initializers;
+  }
+
+  /**
    * InfoGAN's Q heads: for each information code of the spec, the distribution Q(code | x) of the
    * examples the pass holds, from the networks that share the discriminator's side. Generated
    * for a spec with information codes; none by default.
@@ -342,6 +428,17 @@ public abstract class AdversarialModel extends CompiledModel {
     return discriminatorVariables.stream().map(v -> v.op().name()).toList();
   }
 
+  /** An encoder game's encoder variables' names (ALI/BiGAN, the adversarial autoencoder); empty otherwise. */
+  public List<String> encoderParameterNames() {
+    requireOpen();
+    return encoderVariables.stream().map(v -> v.op().name()).toList();
+  }
+
+  /** The adversarial autoencoder's reconstruction loss, -E log p(x | z) in nats, in its last update; NaN before. */
+  public double lastReconstructionLoss() {
+    return lastReconstructionLoss;
+  }
+
   /** The generator's loss in its last update, NaN before the first. */
   public double lastGeneratorLoss() {
     return lastGeneratorLoss;
@@ -402,6 +499,18 @@ public abstract class AdversarialModel extends CompiledModel {
     lastGeneratorLoss = step(batch, columns, feeds, generatorStep, generatorLoss);
     stepTaken();
     return lastGeneratorLoss;
+  }
+
+  /** Whether the model has the adversarial autoencoder's reconstruction phase. */
+  boolean hasReconstruction() {
+    return reconstructionStep != null;
+  }
+
+  /** The adversarial autoencoder's reconstruction update on {@code batch}; its loss before the update. */
+  double reconstructionUpdate(Batch batch, String[] columns, StepFeeds feeds) {
+    lastReconstructionLoss = step(batch, columns, feeds, reconstructionStep, reconstructionLoss);
+    stepTaken();
+    return lastReconstructionLoss;
   }
 
   void setLastGeneratorLoss(double loss) {
@@ -611,7 +720,58 @@ public abstract class AdversarialModel extends CompiledModel {
     SavedModelExporter.export(session(), directory, inputs, new LinkedHashMap<>(samples), null, null, null, null);
   }
 
-  /** The discriminator's logit for each example of {@code data} (a column per observed node). */
+  /**
+   * The encoder's features of each example of {@code data}: E(x) for a deterministic encoder, the
+   * mean of q(z | x) for a distribution, {@code [rows][width of the encoded latent]}.
+   *
+   * @throws IllegalStateException for a model without an encoder (ALI/BiGAN, adversarial autoencoder)
+   */
+  public float[][] encode(Dataset data) {
+    requireOpen();
+    requireEncoder("encode");
+    return rows(data, encoded, spec.require(spec.encodedLatent()).width());
+  }
+
+  /**
+   * The generator on the encoder's features of each example of {@code data}, G(E(x)) (the
+   * decoder's mean for the adversarial autoencoder), {@code [rows][width]}: reconstructions.
+   *
+   * @throws IllegalStateException for a model without an encoder
+   */
+  public float[][] reconstruct(Dataset data) {
+    requireOpen();
+    requireEncoder("reconstruct");
+    return rows(data, reconstructed, spec.generated().width());
+  }
+
+  private void requireEncoder(String method) {
+    if (spec.encoderGame().isEmpty()) {
+      throw new IllegalStateException(spec.modelName() + " has no encoder; " + method
+          + " needs ALI/BiGAN's or an adversarial autoencoder's");
+    }
+  }
+
+  private float[][] rows(Dataset data, Operand<TFloat32> fetch, int width) {
+    String[] columns = checkColumns(data, spec.observed());
+    float[][] out = new float[data.size()][];
+    int offset = 0;
+    Batches batches = data.batches(BatchRuns.EVALUATION_BATCH, false, 0, columns);
+    while (batches.hasNext()) {
+      Batch batch = batches.next();
+      float[] values = evaluate(batch, columns, fetch);
+      for (int r = 0; r < batch.size(); r++) {
+        out[offset + r] = java.util.Arrays.copyOfRange(values, r * width, (r + 1) * width);
+      }
+      offset += batch.size();
+    }
+    return out;
+  }
+
+  /**
+   * The discriminator's logit for each example of {@code data} (a column per observed node): for
+   * ALI/BiGAN, of the pair (x, z) with z drawn by the encoder; for the adversarial autoencoder, that
+   * the encoder's draw for x is a prior draw.
+   */
   public float[] discriminate(Dataset data) {
     requireOpen();
     requireDiscriminator("discriminate");

@@ -33,6 +33,10 @@ public final class AdversarialPass {
   private final Map<String, Operand<TFloat32>> values = new LinkedHashMap<>();
   /** Each drawn latent's prior, one distribution per row, {@code [n, width]}. */
   private final Map<String, Distribution> priors = new LinkedHashMap<>();
+  /** Latents' values given in place of draws (an encoder game's G(E(x))), flat {@code [n, width]}. */
+  private Map<String, Operand<TFloat32>> given = Map.of();
+  /** A decoder's distribution of the generated node (the adversarial autoencoder's p(x | z)), flat. */
+  private final Map<String, Distribution> likelihoods = new LinkedHashMap<>();
 
   AdversarialPass(Ops tf, AdversarialSpec spec, VariableStore variables, RandomSource random,
       Operand<TInt32> n, Map<String, Operand<TFloat32>> labels) {
@@ -47,6 +51,12 @@ public final class AdversarialPass {
   /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: a pass a training step minimizes. */
   AdversarialPass training() {
     networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
+  /** Takes these latents' values ({@code [n, width]} each) instead of drawing them: G(E(x)). */
+  AdversarialPass withLatents(Map<String, Operand<TFloat32>> values) {
+    given = Map.copyOf(values);
     return this;
   }
 
@@ -75,7 +85,8 @@ public final class AdversarialPass {
     AdversarialSpec.Node node = requireRole(name, AdversarialSpec.Role.LATENT);
     p = EventAxes.flatten(tf, p, node.shape(), "p(" + name + ") in " + spec.modelName());
     Distribution perRow = BatchAxes.broadcast(tf, p, tf.stack(List.of(n, tf.constant(node.width()))), 2);
-    Operand<TFloat32> value = perRow.reparameterization() == Reparameterization.REPARAMETERIZED
+    Operand<TFloat32> value = given.containsKey(name) ? given.get(name)
+        : perRow.reparameterization() == Reparameterization.REPARAMETERIZED
         ? perRow.rsample(random) : perRow.sample(random);
     values.put(name, value);
     priors.put(name, perRow);
@@ -120,6 +131,25 @@ public final class AdversarialPass {
     Operand<TFloat32> fixed = tf.reshape(value, tf.constant(new long[] {-1, node.width()}));
     values.put(name, fixed);
     return fixed;
+  }
+
+  /**
+   * Records a decoder's distribution of the generated node (the adversarial autoencoder's p(x | z)):
+   * its mean is the generated value, as {@code sample} and reconstructions report it, and the
+   * distribution scores the data in the reconstruction phase.
+   */
+  public Operand<TFloat32> generate(String name, Distribution p) {
+    AdversarialSpec.Node node = requireRole(name, AdversarialSpec.Role.GENERATED);
+    Distribution flat = EventAxes.flatten(tf, p, node.shape(), "p(" + name + " | z) in " + spec.modelName());
+    likelihoods.put(name, flat);
+    Operand<TFloat32> mean = flat.mean();
+    values.put(name, mean);
+    return EventAxes.unflatten(tf, mean, node.shape());
+  }
+
+  /** The decoders' distributions recorded by {@link #generate(String, Distribution)}, flat. */
+  Map<String, Distribution> likelihoods() {
+    return likelihoods;
   }
 
   Map<String, Operand<TFloat32>> values() {

@@ -43,6 +43,9 @@ final class AdversarialSelfCheck {
 
   static SelfCheckReport run(AdversarialModel model, Dataset given, SelfCheckOptions options) {
     AdversarialSpec spec = model.spec();
+    if (spec.encoderGame().isPresent()) {
+      return EncoderGameSelfCheck.run(model, given, options);
+    }
     List<Row> rows = new ArrayList<>();
     List<TFloat32> open = new ArrayList<>();
     try (Graph graph = new Graph()) {

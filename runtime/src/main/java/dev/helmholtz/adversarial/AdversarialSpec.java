@@ -40,6 +40,25 @@ public final class AdversarialSpec {
     LABEL
   }
 
+  /**
+   * How an encoder plays in the game, for a model with one ({@link #encoderGame()}): it infers the
+   * encoded latent ({@link #encodedLatent()}) from the generated node's data.
+   */
+  public enum EncoderGame {
+    /**
+     * ALI / BiGAN (Dumoulin et al. 2016; Donahue et al. 2016): the discriminator judges (x, z)
+     * pairs, real (x, E(x)) against generated (G(z), z); the encoder trains with the generator,
+     * one optimizer over both, against it.
+     */
+    BIDIRECTIONAL,
+    /**
+     * The adversarial autoencoder (Makhzani et al. 2015): the generator is a decoder p(x | z)
+     * trained with the encoder on reconstruction; the discriminator judges the latent, prior
+     * draws (real) against the encoder's draws (fake), and the encoder alone is its adversary.
+     */
+    AUTOENCODER
+  }
+
   private final String modelName;
   private final GanLoss loss;
   private final int discriminatorSteps;
@@ -47,8 +66,12 @@ public final class AdversarialSpec {
   private final List<Node> nodes;
   private final double[] kernelBandwidths;
   private final Map<String, Double> informationCodes;
+  private final EncoderGame encoderGame;
+  private final String encodedLatent;
 
   private AdversarialSpec(Builder b) {
+    this.encoderGame = b.encoderGame;
+    this.encodedLatent = b.encodedLatent;
     this.modelName = b.modelName;
     this.informationCodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.informationCodes));
     this.kernelBandwidths = b.kernelBandwidths;
@@ -94,6 +117,16 @@ public final class AdversarialSpec {
    */
   public Map<String, Double> informationCodes() {
     return informationCodes;
+  }
+
+  /** How the encoder plays, for ALI/BiGAN and the adversarial autoencoder; empty for a model without one. */
+  public Optional<EncoderGame> encoderGame() {
+    return Optional.ofNullable(encoderGame);
+  }
+
+  /** The latent the encoder infers from the generated node's data; null without an encoder game. */
+  public String encodedLatent() {
+    return encodedLatent;
   }
 
   /** Discriminator updates per generator update by default. */
@@ -150,6 +183,8 @@ public final class AdversarialSpec {
     private final List<Node> nodes = new ArrayList<>();
     private double[] kernelBandwidths;
     private final Map<String, Double> informationCodes = new java.util.LinkedHashMap<>();
+    private EncoderGame encoderGame;
+    private String encodedLatent;
 
     private Builder(String modelName) {
       this.modelName = Objects.requireNonNull(modelName, "modelName");
@@ -192,6 +227,32 @@ public final class AdversarialSpec {
       if (informationCodes.put(Objects.requireNonNull(code, "code"), weight) != null) {
         throw new IllegalArgumentException("code '" + code + "' is declared twice");
       }
+      return this;
+    }
+
+    /**
+     * ALI / BiGAN: an encoder infers latent {@code latent} from the generated node, and the
+     * discriminator judges (x, {@code latent}) pairs.
+     */
+    public Builder bidirectional(String latent) {
+      return encoderGame(EncoderGame.BIDIRECTIONAL, latent);
+    }
+
+    /**
+     * The adversarial autoencoder: an encoder infers latent {@code latent} from the generated
+     * node, the generator is the decoder p(x | latent), and the discriminator judges {@code latent}.
+     */
+    public Builder adversarialAutoencoder(String latent) {
+      return encoderGame(EncoderGame.AUTOENCODER, latent);
+    }
+
+    private Builder encoderGame(EncoderGame game, String latent) {
+      if (encoderGame != null) {
+        throw new IllegalArgumentException("the encoder game is already " + encoderGame + " of '" + encodedLatent
+            + "'; a model has one");
+      }
+      this.encoderGame = game;
+      this.encodedLatent = Objects.requireNonNull(latent, "latent");
       return this;
     }
 
@@ -248,7 +309,29 @@ public final class AdversarialSpec {
       if (nodes(Role.LATENT).isEmpty()) {
         throw new IllegalStateException("adversarial model " + modelName + " declares no noise latent");
       }
+      if (encoderGame != null) {
+        checkEncoderGame();
+      }
       return new AdversarialSpec(this);
+    }
+
+    /** What the runtime's encoder games support: one latent, no labels, codes or kernel, no WGAN-GP. */
+    private void checkEncoderGame() {
+      String game = encoderGame + " model " + modelName;
+      if (nodes(Role.LATENT).stream().noneMatch(n -> n.name().equals(encodedLatent))) {
+        throw new IllegalStateException("the encoded node '" + encodedLatent + "' of " + game + " is no latent of it");
+      }
+      if (nodes(Role.LATENT).size() != 1) {
+        throw new IllegalStateException(game + " has latents " + nodes(Role.LATENT).stream().map(Node::name).toList()
+            + "; an encoder game encodes the generator's one latent");
+      }
+      if (!nodes(Role.LABEL).isEmpty() || !informationCodes.isEmpty() || kernelBandwidths != null) {
+        throw new IllegalStateException(game + " takes no labels, information codes or kernel");
+      }
+      if (loss == GanLoss.WASSERSTEIN_GP) {
+        throw new IllegalStateException(game + ": WASSERSTEIN_GP's penalty is on one node's examples;"
+            + " use another loss");
+      }
     }
   }
 }

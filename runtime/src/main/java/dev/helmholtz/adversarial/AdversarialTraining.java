@@ -121,6 +121,12 @@ final class AdversarialTraining implements TrainableModel {
     if (!model.hasDiscriminator()) {
       return momentMatchingStep(batch, feeds);
     }
+    // The adversarial autoencoder's reconstruction phase comes first on each batch (Makhzani et
+    // al.: reconstruction, then regularization: the discriminator's update, then the encoder's).
+    double reconstruction = model.hasReconstruction() ? model.reconstructionUpdate(batch, columns, feeds) : Double.NaN;
+    if (model.hasReconstruction() && !Double.isFinite(reconstruction)) {
+      return reconstructionDiverged(reconstruction);
+    }
     double discriminator = model.discriminatorUpdate(batch, columns, feeds);
     // A diverged discriminator stops the run before the generator learns from it.
     boolean generatorTurn = Double.isFinite(discriminator) && model.hasGenerator() && step % discriminatorSteps == 0;
@@ -144,7 +150,30 @@ final class AdversarialTraining implements TrainableModel {
         if (!Double.isNaN(generator)) {
           values.put("train/generator_loss", generator);
         }
+        if (!Double.isNaN(reconstruction)) {
+          values.put("train/reconstruction_loss", reconstruction);
+        }
         return values;
+      }
+    };
+  }
+
+  private static StepOutcome reconstructionDiverged(double loss) {
+    return new StepOutcome() {
+      @Override
+      public double objective() {
+        return loss;
+      }
+
+      @Override
+      public Divergence divergence() {
+        return new StepOutcome.Divergence("reconstruction_loss", "the autoencoder's reconstruction loss is " + loss
+            + "; lower the learning rate or check the data for NaN or extreme values");
+      }
+
+      @Override
+      public Map<String, Double> scalars() {
+        return Map.of("train/reconstruction_loss", loss);
       }
     };
   }

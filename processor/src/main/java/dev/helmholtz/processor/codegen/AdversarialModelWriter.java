@@ -24,6 +24,7 @@ import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
+import dev.helmholtz.processor.validation.EncoderGame;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,9 @@ public final class AdversarialModelWriter {
   /** Its {@code @MomentMatching}, or null for a model with a discriminator. */
   private final AnnotatedMethod momentMatching;
   private final NodeDescriptor judged;
+  /** ALI/BiGAN's or the adversarial autoencoder's encoder, or null. */
+  private final NetworkDescriptor encoder;
+  private final EncoderGame encoderGame;
 
   public AdversarialModelWriter(ValidatedModel validated, boolean generatedAnnotationAvailable) {
     this.validated = validated;
@@ -56,9 +60,14 @@ public final class AdversarialModelWriter {
     this.generatedType = ClassName.get(model.packageName(), model.generatedName());
     this.generatedAnnotationAvailable = generatedAnnotationAvailable;
     this.momentMatching = model.momentMatching().isEmpty() ? null : model.momentMatching().get(0);
+    this.encoderGame = EncoderGame.of(model).orElse(null);
+    this.encoder = EncoderGame.encoder(model).orElse(null);
     if (momentMatching == null) {
       this.discriminator = model.networks(NetworkRole.DISCRIMINATOR).get(0);
-      this.judged = validated.node(discriminator.target());
+      // The generated node: the judged one, but for an adversarial autoencoder, whose
+      // discriminator judges the latent, the node its decoder generates.
+      this.judged = encoderGame == EncoderGame.AUTOENCODER ? EncoderGame.generatedNode(model).orElseThrow()
+          : validated.node(discriminator.target());
     } else {
       this.discriminator = null;
       this.judged = validated.node(model.networks(NetworkRole.GENERATOR).stream()
@@ -81,6 +90,9 @@ public final class AdversarialModelWriter {
     if (!qHeads().isEmpty()) {
       type.addMethod(defineCodePosteriors());
     }
+    if (encoder != null) {
+      type.addMethod(defineEncoding());
+    }
     return GeneratedClass.file(model, type.build());
   }
 
@@ -102,6 +114,16 @@ public final class AdversarialModelWriter {
             q.methodName(), SourceText.lineComment(q.target()), SourceText.lineComment(judged.name()));
         b.add(".mutualInformation($S, $L)\n", q.target(), Double.toString(AnnotationMirrors.doubleValue(
             model.mutualInformation(q.method()).orElseThrow().annotation(), "weight", 1.0)));
+      }
+      if (encoderGame == EncoderGame.BIDIRECTIONAL) {
+        b.add("// ALI/BiGAN: $L() infers $L; $L() judges ($L, $L) pairs\n", encoder.methodName(),
+            SourceText.lineComment(encoder.target()), discriminator.methodName(), SourceText.lineComment(judged.name()),
+            SourceText.lineComment(encoder.target()));
+        b.add(".bidirectional($S)\n", encoder.target());
+      } else if (encoderGame == EncoderGame.AUTOENCODER) {
+        b.add("// adversarial autoencoder: $L() infers $L, $L() judges it against its prior\n", encoder.methodName(),
+            SourceText.lineComment(encoder.target()), discriminator.methodName());
+        b.add(".adversarialAutoencoder($S)\n", encoder.target());
       }
     } else {
       b.add("// no discriminator: the generator minimizes the kernel MMD^2 to the data of $L\n",
@@ -174,6 +196,9 @@ public final class AdversarialModelWriter {
     if (discriminator == null) {
       return methods;
     }
+    if (encoder != null) {
+      methods.addAll(encoderApi(matrix, xDoc));
+    }
     NameAllocator discriminateNames = new NameAllocator();
     List<NodeDescriptor> observed = new ArrayList<>(List.of(judged));
     observed.addAll(labels);
@@ -192,11 +217,57 @@ public final class AdversarialModelWriter {
     MethodSpec.Builder discriminate = MethodSpec.methodBuilder("discriminate")
         .addModifiers(Modifier.PUBLIC)
         .returns(ArrayTypeName.of(TypeName.FLOAT))
-        .addJavadoc("The discriminator's logit that each row of $L is data: {@code [rows]}$L.\n", xDoc,
+        .addJavadoc(encoderGame == EncoderGame.AUTOENCODER
+            ? "The discriminator's logit that the encoder's draw for each row of $L is a prior draw: {@code [rows]}$L.\n"
+            : encoderGame == EncoderGame.BIDIRECTIONAL
+            ? "The discriminator's logit that each row of $L, paired with the encoder's latent, is data: {@code [rows]}$L.\n"
+            : "The discriminator's logit that each row of $L is data: {@code [rows]}$L.\n", xDoc,
             GeneratedClass.rowLayout(judged));
     names.forEach(n -> discriminate.addParameter(matrix, n));
     methods.add(discriminate.addStatement("return discriminate($L)", dataset(observed, names)).build());
     return methods;
+  }
+
+  /** An encoder game's {@code encode} (the encoder's features) and {@code reconstruct} (G(E(x))), on flat rows. */
+  private List<MethodSpec> encoderApi(TypeName matrix, String xDoc) {
+    String x = SourceText.identifier(judged.name());
+    CodeBlock rows = CodeBlock.of("$T.of($S, $N)", DATASET, judged.name(), x);
+    return List.of(
+        MethodSpec.methodBuilder("encode")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(matrix)
+            .addParameter(matrix, x)
+            .addJavadoc("The encoder's features of each row of $L: $L, {@code [rows][$L]}$L.\n", xDoc,
+                encoder.returnsTensor() ? encoder.methodName() + "() of it"
+                    : "the mean of " + encoder.methodName() + "()'s distribution",
+                validated.node(encoder.target()).width(), GeneratedClass.rowLayout(judged))
+            .addStatement("return encode($L)", rows)
+            .build(),
+        MethodSpec.methodBuilder("reconstruct")
+            .addModifiers(Modifier.PUBLIC)
+            .returns(matrix)
+            .addParameter(matrix, x)
+            .addJavadoc("Reconstructions of each row of $L through the encoder and $L: {@code [rows][$L]}$L.\n",
+                xDoc, encoderGame == EncoderGame.AUTOENCODER ? "the decoder's mean" : "the generator",
+                judged.width(), GeneratedClass.rowLayout(judged))
+            .addStatement("return reconstruct($L)", rows)
+            .build());
+  }
+
+  private MethodSpec defineEncoding() {
+    CodeBlock arguments = encoder.parameters().stream()
+        .map(p -> p.kind() == ParameterDescriptor.Kind.LAYER_HELPER
+            ? CodeBlock.of("pass.network($S)", encoder.methodName())
+            : CodeBlock.of("pass.node($S)", p.name()))
+        .collect(CodeBlock.joining(", "));
+    return MethodSpec.methodBuilder("defineEncoding")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED)
+        .addParameter(RuntimeTypes.ENCODER_PASS, "pass")
+        .addComment("$L($L): $L", encoder.methodName(), SourceText.lineComment(judged.name()),
+            encoder.returnsTensor() ? "deterministic" : "drawn by reparameterization in training, its mean otherwise")
+        .addStatement("pass.encode($S, model.$N($L))", encoder.target(), encoder.methodName(), arguments)
+        .build();
   }
 
   /** The parameters {@code names} of {@code nodes}, each as flat rows: the arguments of the flat overload. */
@@ -233,7 +304,8 @@ public final class AdversarialModelWriter {
             distribution);
         body.addStatement("$T $N = pass.draw($S, $N)", FLOAT_OPERAND, value, node.name(), p);
       } else if (generator.isPresent()) {
-        body.add("// $L by $L(): implicit\n", SourceText.lineComment(node.name()), generator.get().methodName());
+        body.add("// $L by $L(): $L\n", SourceText.lineComment(node.name()), generator.get().methodName(),
+            generator.get().returnsTensor() ? "implicit" : "the decoder, its mean generated");
         body.addStatement("$T $N = pass.generate($S, $L)", FLOAT_OPERAND, value, node.name(),
             call(generator.get(), names, "pass"));
       } else {

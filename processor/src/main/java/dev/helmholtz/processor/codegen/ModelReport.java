@@ -6,9 +6,11 @@ import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeFamily;
 import dev.helmholtz.processor.model.NodeDescriptor;
 import dev.helmholtz.processor.model.ParameterDescriptor;
+import dev.helmholtz.processor.validation.EncoderGame;
 import dev.helmholtz.processor.validation.ModelKind;
 import dev.helmholtz.processor.validation.ValidatedModel;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -78,7 +80,11 @@ public final class ModelReport {
         NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
         int steps = AnnotationMirrors.intValue(d.annotation(), "steps", 1);
         yield "adversarial, " + AnnotationMirrors.enumValue(d.annotation(), "loss").orElse("NON_SATURATING")
-            + " loss, " + steps + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step";
+            + " loss, " + steps + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step"
+            + EncoderGame.of(model.model()).map(game -> game == EncoderGame.BIDIRECTIONAL
+                ? "; ALI/BiGAN: the discriminator judges (x, z) pairs, the generator and encoder train together"
+                : "; an adversarial autoencoder: a reconstruction phase (encoder and decoder) before each"
+                    + " regularization phase (discriminator, then encoder)").orElse("");
       }
       case BAYESIAN -> "none per example: the posterior of the global latents given the whole data set, "
           + "log p(globals) + sum over examples of log p(observed | globals, given), sampled by HMC "
@@ -173,6 +179,10 @@ public final class ModelReport {
   /** Noise, the deterministically generated node and its discriminator, or a label. */
   private String adversarialRole(NodeDescriptor node, boolean html) {
     var generator = model.generator(node);
+    Optional<EncoderGame> game = EncoderGame.of(model.model());
+    if (game.isPresent()) {
+      return encoderGameRole(node, game.get(), generator.orElse(null), html);
+    }
     if (node.isLatent()) {
       var head = model.model().networks(NetworkRole.ENCODER).stream()
           .filter(e -> e.target().equals(node.name()) && model.model().mutualInformation(e.method()).isPresent())
@@ -191,6 +201,22 @@ public final class ModelReport {
     }
     NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
     return implicit + "judged by " + d.methodName() + "()";
+  }
+
+  /** A node of ALI/BiGAN or an adversarial autoencoder: the encoded latent or the generated node. */
+  private String encoderGameRole(NodeDescriptor node, EncoderGame game, NetworkDescriptor generator, boolean html) {
+    String d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0).methodName();
+    String e = EncoderGame.encoder(model.model()).orElseThrow().methodName();
+    if (node.isLatent()) {
+      return density("p", node, generator, html) + "; inferred by " + e + "()" + (game == EncoderGame.BIDIRECTIONAL
+          ? ", judged in pairs by " + d + "()" : "; " + d + "() judges prior draws against its draws");
+    }
+    String name = html ? SourceText.javadoc(node.name()) : node.name();
+    List<String> parents = generator.nodeParameters().stream().map(ParameterDescriptor::name).toList();
+    String call = generator.methodName() + "(" + String.join(", ", parents) + ")";
+    return game == EncoderGame.BIDIRECTIONAL ? name + " = " + call + ", implicit; judged with its latent by " + d + "()"
+        : name + " ~ " + call + ", the decoder p(" + name + " | " + String.join(", ", parents)
+            + "), trained on reconstruction";
   }
 
   private static String density(String p, NodeDescriptor node, NetworkDescriptor network, boolean html) {

@@ -21,6 +21,7 @@ final class RuntimeTypes {
   static final ClassName ADVERSARIAL_SPEC = ClassName.get("dev.helmholtz.adversarial", "AdversarialSpec");
   static final ClassName ADVERSARIAL_PASS = ClassName.get("dev.helmholtz.adversarial", "AdversarialPass");
   static final ClassName DISCRIMINATOR_PASS = ClassName.get("dev.helmholtz.adversarial", "DiscriminatorPass");
+  static final ClassName ENCODER_PASS = ClassName.get("dev.helmholtz.adversarial", "EncoderPass");
   static final ClassName GAN_LOSS = ClassName.get("dev.helmholtz.annotations", "GanLoss");
   static final ClassName ENERGY_MODEL = ClassName.get("dev.helmholtz.energy", "EnergyModel");
   static final ClassName ENERGY_SPEC = ClassName.get("dev.helmholtz.energy", "EnergySpec");

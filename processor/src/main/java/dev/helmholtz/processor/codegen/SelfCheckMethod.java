@@ -98,6 +98,9 @@ final class SelfCheckMethod {
   }
 
   static MethodSpec adversarial(ValidatedModel validated) {
+    if (dev.helmholtz.processor.validation.EncoderGame.of(validated.model()).isPresent()) {
+      return encoderGame(validated);
+    }
     return delegating(CodeBlock.builder()
         .add("Checks this model on the first {@code options.examples()} rows of {@code data} (or, when it is\n"
             + "null, on the generator's own examples), in a graph of its own with this model's variables\n"
@@ -107,6 +110,23 @@ final class SelfCheckMethod {
         .add("<li>shape: the generator's output against $L's event shape, and the discriminator's\n"
             + "against one logit per example;\n", SourceText.javadocCode(generatedName(validated)))
         .add("<li>kl, bounds, score-function: skipped, an implicit model has no density.\n</ol>\n\n")
+        .add("@return the report, a row per check; {@code assertPassed()} throws naming each failure\n")
+        .build());
+  }
+
+  /** ALI/BiGAN and the adversarial autoencoder: every player's loss, the encoder's output too. */
+  private static MethodSpec encoderGame(ValidatedModel validated) {
+    return delegating(CodeBlock.builder()
+        .add("Checks this model on the first {@code options.examples()} rows of {@code data} (or, when it is\n"
+            + "null, on the generator's own examples), in a graph of its own with this model's variables\n"
+            + "copied in:\n<ol>\n")
+        .add("<li>gradient: each player's loss at fixed noise (the discriminator's, the generator side's and,\n"
+            + "for an adversarial autoencoder, the reconstruction's), against central finite differences over\n"
+            + "that player's variables;\n")
+        .add("<li>shape: the generator's output against $L's event shape, the encoder's against its\n"
+            + "latent's, and the discriminator's against one logit per example;\n",
+            SourceText.javadocCode(generatedName(validated)))
+        .add("<li>kl, bounds, score-function: skipped, the game matches distributions with no KL.\n</ol>\n\n")
         .add("@return the report, a row per check; {@code assertPassed()} throws naming each failure\n")
         .build());
   }

@@ -14,7 +14,8 @@ import java.util.Optional;
  * generator of one observed node, pushed forward from noise latents, and a discriminator of that
  * node; other observed nodes are labels both networks take (a conditional GAN). Here: one
  * discriminator, returning logits, judging a node a deterministic generator makes of noise; no
- * encoders but InfoGAN's Q heads ({@link MutualInformationRule}'s); sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
+ * encoders but InfoGAN's Q heads ({@link MutualInformationRule}'s) and the players of a game with an
+ * encoder, ALI/BiGAN and the adversarial autoencoder ({@link EncoderGameRule}'s); sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
  */
 final class AdversarialRule implements ValidationRule {
   @Override
@@ -30,9 +31,10 @@ final class AdversarialRule implements ValidationRule {
       }
       reporter.report(Diagnostic.SECOND_DISCRIMINATOR, second.method(), second.target(), second.methodName(), discriminator.methodName());
     }
+    Optional<EncoderGame> encoderGame = EncoderGame.of(model);
     for (NetworkDescriptor encoder : model.networks(NetworkRole.ENCODER)) {
-      if (model.mutualInformation(encoder.method()).isPresent()) {
-        continue; // an InfoGAN Q head: MutualInformationRule's
+      if (model.mutualInformation(encoder.method()).isPresent() || encoderGame.isPresent()) {
+        continue; // an InfoGAN Q head: MutualInformationRule's; ALI/BiGAN's or an AAE's: EncoderGameRule's
       }
       reporter.report(Diagnostic.ADVERSARIAL_ENCODER, encoder.method(), encoder.annotation(),
           encoder.target(), encoder.methodName());
@@ -50,8 +52,11 @@ final class AdversarialRule implements ValidationRule {
     if (judged.isEmpty()) {
       return; // UnknownNode, from NetworkRule
     }
-    checkInputs(model, discriminator, reporter);
+    checkInputs(model, discriminator, encoderGame.orElse(null), reporter);
     NodeDescriptor x = judged.get();
+    if (encoderGame.orElse(null) == EncoderGame.AUTOENCODER) {
+      return; // a discriminator of an encoded latent: EncoderGameRule checks the decoder and the rest
+    }
     Optional<NetworkDescriptor> generator = model.network(NetworkRole.GENERATOR, x.name());
     if (x.isLatent() || generator.isEmpty()) {
       reporter.report(Diagnostic.DISCRIMINATOR_NOT_GENERATED, discriminator.method(), discriminator.annotation(),
@@ -83,11 +88,14 @@ final class AdversarialRule implements ValidationRule {
     }
   }
 
-  private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, Reporter reporter) {
+  private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, EncoderGame encoderGame,
+      Reporter reporter) {
     boolean seesTarget = false;
     for (ParameterDescriptor p : discriminator.nodeParameters()) {
       Optional<NodeDescriptor> node = model.node(p.name());
-      if (node.isPresent() && node.get().isLatent() && !p.name().equals(discriminator.target())) {
+      // ALI/BiGAN's discriminator takes latents: EncoderGameRule checks which.
+      if (node.isPresent() && node.get().isLatent() && !p.name().equals(discriminator.target())
+          && encoderGame != EncoderGame.BIDIRECTIONAL) {
         reporter.report(Diagnostic.DISCRIMINATOR_INPUT, p.element(), discriminator.methodName(),
             "takes latent '" + p.name() + "', which exists for generated examples only");
       }

@@ -210,9 +210,11 @@ public enum Diagnostic {
   DISCRIMINATOR_INPUT("DiscriminatorInput", Kind.ERROR,
       "%s() %s; a discriminator takes the node it judges and optionally observed label nodes"),
   ADVERSARIAL_ENCODER("AdversarialEncoder", Kind.ERROR,
-      "@Encoder(\"%s\") %s() in an adversarial model: an implicit model has no posterior to "
-          + "infer, and the two-player game trains no encoder; remove it (an InfoGAN Q head is an "
-          + "@Encoder of a code the generator takes, marked @MutualInformation)"),
+      "@Encoder(\"%s\") %s() in an adversarial model plays no part in its game: an encoder plays in "
+          + "ALI/BiGAN, where the @Discriminator of the generated node also takes the encoder's latent as a "
+          + "parameter and judges (x, z) pairs, or in an adversarial autoencoder, whose @Discriminator judges "
+          + "the encoder's latent; an InfoGAN Q head is an @Encoder of a code the generator takes, marked "
+          + "@MutualInformation; otherwise remove it"),
   DISCRIMINATOR_SETTINGS("DiscriminatorSettings", Kind.ERROR,
       "@Discriminator(%s = %s): %s"),
   MOMENT_MATCHING_TARGET("MomentMatchingTarget", Kind.ERROR,
@@ -238,6 +240,21 @@ public enum Diagnostic {
       "@Model(objective = @Objective(kind = %s)) on an adversarial model: @Discriminator(\"%s\") %s() makes it a "
           + "two-player game whose losses @Discriminator(loss = ...) chooses (now %s), so the "
           + "objective would be ignored; remove it"),
+  ENCODER_GAME_LATENT("EncoderGameLatent", Kind.ERROR,
+      "%s in %s: %s"),
+  ENCODER_GAME_INPUT("EncoderGameInput", Kind.ERROR,
+      "@Encoder(\"%s\") %s() %s; in %s the encoder infers the latent from the generated node's data: add `Operand<TFloat32> %s`"),
+  ENCODER_GAME_RETURN("EncoderGameReturn", Kind.ERROR,
+      "@Encoder(\"%s\") %s() returns %s, which does not reparameterize, so %s's gradient cannot reach the "
+          + "encoder through its draws; return Operand<TFloat32> (a deterministic encoder, BiGAN's) or a "
+          + "reparameterized family such as Normal (ALI's)"),
+  ENCODER_GAME_DISCRIMINATOR("EncoderGameDiscriminator", Kind.ERROR,
+      "@Discriminator(\"%s\") %s() %s; in %s it takes %s"),
+  AUTOENCODER_DECODER("AutoencoderDecoder", Kind.ERROR,
+      "%s; an adversarial autoencoder's decoder is the @Generator of the observed node, returning its "
+          + "distribution p(x | %s), such as `@Generator(\"x\") Bernoulli decode(Nn nn, Operand<TFloat32> %s)`"),
+  ENCODER_GAME_UNSUPPORTED("EncoderGameUnsupported", Kind.ERROR,
+      "%s in %s: %s"),
 
   // --- Energy-based models (an @Energy method) ---------------------------------------------
   SECOND_ENERGY("SecondEnergy", Kind.ERROR,
