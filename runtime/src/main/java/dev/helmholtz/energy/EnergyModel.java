@@ -59,6 +59,7 @@ public abstract class EnergyModel extends CompiledModel {
   private final Map<String, Placeholder<TFloat32>> everyNode = new LinkedHashMap<>();
   private Map<String, Operand<TFloat32>> observedMeansGivenLatents;
   private Operand<TFloat32> observedLogConditional;
+  private ParameterAssigns parameterAssigns;
 
   /** The model of {@code spec}; generated constructors call {@link #build()} next. */
   protected EnergyModel(EnergySpec spec, Seed seed, ThreadSettings threads) {
@@ -221,6 +222,22 @@ public abstract class EnergyModel extends CompiledModel {
 
   void restoreForResume(Path checkpoint, Properties properties) throws IOException {
     restoreState(checkpoint, properties);
+  }
+
+  /**
+   * Sets trainable variables to the given values (flattened row-major, by name as {@link
+   * #parameterNames()} lists them): how a deep Boltzmann machine takes its pretrained weights and a
+   * deep belief net its fine-tuned ones. Variables not named keep their values; the momentum and
+   * the persistent chains are untouched.
+   *
+   * @throws IllegalArgumentException for an unknown name or a value of the wrong size; nothing is set then
+   */
+  public void setParameters(Map<String, float[]> values) {
+    requireOpen();
+    if (parameterAssigns == null) {
+      parameterAssigns = ParameterAssigns.build(graph(), variables().trainableVariables());
+    }
+    parameterAssigns.set(session(), values, spec.modelName());
   }
 
   /** Minus the mean squared reconstruction error over {@code data}, as training reports it. */
