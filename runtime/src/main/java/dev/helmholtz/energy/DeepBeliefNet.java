@@ -17,6 +17,10 @@ import java.util.Random;
  * h_l)}. Trained greedily, layer by layer ({@link #fitGreedily}); sampled by Gibbs chains in the top
  * RBM, then down ({@link #sample}); evaluated by the variational lower bound on {@code log p(v)}
  * with the top RBM's {@code log Z} from AIS (Salakhutdinov and Murray 2008, {@link #logLikelihoodBound}).
+ * After the greedy stacking, {@link #fineTune} runs the up-down algorithm (Hinton, Osindero and Teh
+ * 2006), which unties each lower layer's recognition weights from its generative ones ({@link
+ * DirectedLayer}); from then on the recognition weights carry data up ({@link #upward}, the bound's
+ * Q) and the generative ones draw and score it down.
  *
  * <pre>{@code
  * try (DeepBeliefNet dbn = DeepBeliefNet.of(BottomRbmModel.create(seed), TopRbmModel.create(seed))) {
@@ -30,6 +34,9 @@ import java.util.Random;
  */
 public final class DeepBeliefNet implements AutoCloseable {
   private final List<EnergyModel> layers;
+  /** The lower layers' untied weights once {@link #untie} ran; null while they are the RBMs'. */
+  private List<DirectedLayer> directed;
+  private UpDown lastFineTuning;
 
   private DeepBeliefNet(List<EnergyModel> layers) {
     this.layers = List.copyOf(layers);
@@ -89,6 +96,10 @@ public final class DeepBeliefNet implements AutoCloseable {
       throw new IllegalArgumentException("give one training for every layer or one for all; got " + perLayer.length
           + " for " + layers.size() + " layers");
     }
+    if (directed != null) {
+      throw new IllegalStateException("the layers are untied (fine-tuned): greedy training would change RBMs the net"
+          + " no longer uses below the top");
+    }
     List<TrainingSummary> summaries = new ArrayList<>();
     Dataset input = data;
     for (int l = 0; l < layers.size(); l++) {
@@ -98,6 +109,55 @@ public final class DeepBeliefNet implements AutoCloseable {
       }
     }
     return summaries;
+  }
+
+  /**
+   * Unties the lower layers: each gets recognition and generative weights of its own, both starting
+   * as its RBM's ({@link DirectedLayer#of}); the RBMs below the top are not used after this. Does
+   * nothing when they are untied already. {@link #fineTune} unties first.
+   *
+   * @throws IllegalArgumentException when a lower layer's observed units are not Bernoulli
+   */
+  public void untie() {
+    if (directed == null) {
+      List<DirectedLayer> untied = new ArrayList<>();
+      for (int l = 0; l + 1 < layers.size(); l++) {
+        untied.add(DirectedLayer.of(layers.get(l)));
+      }
+      directed = List.copyOf(untied);
+    }
+  }
+
+  /** Whether the lower layers are untied ({@link #untie}, {@link #fineTune}). */
+  public boolean isUntied() {
+    return directed != null;
+  }
+
+  /** Lower layer {@code l}'s untied weights (a live view; copies come from its getters). */
+  public DirectedLayer directedLayer(int l) {
+    if (directed == null) {
+      throw new IllegalStateException("the layers are tied: untie() or fineTune() first");
+    }
+    return directed.get(l);
+  }
+
+  /**
+   * Fine-tunes the net by the up-down algorithm (contrastive wake-sleep; Hinton, Osindero and Teh
+   * 2006, see {@link UpDown}), after untying the lower layers: {@code training}'s epochs, batch
+   * size and learning rate (for every weight; the top RBM also takes its schedules of {@code
+   * momentum} and {@code weight_decay}), checkpoints, resume and stop request, as any {@code fit}.
+   * {@code data} is the bottom layer's input (binary, or dynamically binarized).
+   */
+  public TrainingSummary fineTune(Dataset data, Training training) {
+    untie();
+    layers.get(0).checkColumns(data);
+    lastFineTuning = new UpDown(this, directed);
+    return dev.helmholtz.train.TrainingLoop.run(lastFineTuning, data, training);
+  }
+
+  /** The states of the last up-down step, for tests. */
+  UpDown.States lastUpDownStates() {
+    return lastFineTuning == null ? null : lastFineTuning.last();
   }
 
   /**
@@ -114,9 +174,23 @@ public final class DeepBeliefNet implements AutoCloseable {
   }
 
   private Dataset upwardFrom(int l, Dataset input) {
+    return Dataset.of(inputName(l + 1), recognitionMeans(l, input));
+  }
+
+  /** q(h_(l+1) | input) of each row: the RBM's posterior, or the untied recognition weights'. */
+  private float[][] recognitionMeans(int l, Dataset input) {
     EnergyModel layer = layers.get(l);
-    float[][] means = layer.latentMeans(input).get(layer.spec().latents().get(0).name());
-    return Dataset.of(inputName(l + 1), means);
+    if (directed == null) {
+      return layer.latentMeans(input).get(layer.spec().latents().get(0).name());
+    }
+    String name = inputName(l);
+    int width = input.width(name);
+    float[] flat = input.flat(name);
+    float[][] rows = new float[input.size()][width];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(flat, i * width, rows[i], 0, width);
+    }
+    return directed.get(l).recognize(rows);
   }
 
   /**
@@ -132,8 +206,8 @@ public final class DeepBeliefNet implements AutoCloseable {
     Random random = new Random(seed);
     for (int l = layers.size() - 2; l >= 0; l--) {
       EnergyModel layer = layers.get(l);
-      float[][] means = layer.observedMeans(Dataset.of(layer.spec().latents().get(0).name(), state))
-          .get(inputName(l));
+      float[][] means = directed != null ? directed.get(l).generate(state)
+          : layer.observedMeans(Dataset.of(layer.spec().latents().get(0).name(), state)).get(inputName(l));
       state = l == 0 ? means : bernoulli(means, random);
     }
     return state;
@@ -156,9 +230,7 @@ public final class DeepBeliefNet implements AutoCloseable {
     double[] perExample = new double[n];
     Random random = new Random(seed);
     // The first layer's posterior means are the same for every draw.
-    EnergyModel bottom = layers.get(0);
-    String firstLatent = bottom.spec().latents().get(0).name();
-    float[][] firstMeans = bottom.latentMeans(data).get(firstLatent);
+    float[][] firstMeans = recognitionMeans(0, data);
     double[] firstEntropy = entropies(firstMeans);
     for (int s = 0; s < samples; s++) {
       Dataset below = data;
@@ -168,16 +240,30 @@ public final class DeepBeliefNet implements AutoCloseable {
         EnergyModel layer = layers.get(l);
         String latent = layer.spec().latents().get(0).name();
         if (l > 0) {
-          means = layer.latentMeans(below).get(latent);
+          means = recognitionMeans(l, below);
           double[] h = entropies(means);
           for (int i = 0; i < n; i++) {
             term[i] += h[i];
           }
         }
         float[][] drawn = bernoulli(means, random);
-        float[] logConditional = layer.observedLogConditional(below.with(latent, drawn));
-        for (int i = 0; i < n; i++) {
-          term[i] += logConditional[i];
+        if (directed == null) {
+          float[] logConditional = layer.observedLogConditional(below.with(latent, drawn));
+          for (int i = 0; i < n; i++) {
+            term[i] += logConditional[i];
+          }
+        } else {
+          String name = inputName(l);
+          int width = below.width(name);
+          float[] flat = below.flat(name);
+          float[][] rows = new float[n][width];
+          for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * width, rows[i], 0, width);
+          }
+          double[] logConditional = directed.get(l).generativeLogProbability(rows, drawn);
+          for (int i = 0; i < n; i++) {
+            term[i] += logConditional[i];
+          }
         }
         below = Dataset.of(inputName(l + 1), drawn);
       }

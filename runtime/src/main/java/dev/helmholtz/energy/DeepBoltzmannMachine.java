@@ -31,7 +31,8 @@ import org.tensorflow.types.TFloat32;
  * {@code log Z} by enumeration for tiny machines. The positive phase is contrastive divergence's
  * with h2 clamped to its mean-field value: h1's conditional mean given {@code (v, mu2)} is the
  * mean-field update of h1, and the energy, being multilinear, at {@code (v, mu1, mu2)} is its
- * expectation under q. Layer-wise pretraining is not done: the weights start small and random.
+ * expectation under q. The weights start small and random, or from the paper's layer-wise
+ * pretraining ({@link DbmPretraining}, {@link #setParameters}).
  *
  * <p>The DBM is a library model, not declared with {@code @Energy}: its h2 is clamped like data
  * during an update, which the annotation has no way to say (see docs/undirected.md).
@@ -45,6 +46,14 @@ public final class DeepBoltzmannMachine implements AutoCloseable {
   public static final String SECOND = "h2";
   /** W1 {@code [h1, v]}, row-major; its bias is b. */
   public static final String FIRST_WEIGHTS = "energy/dense_0/kernel";
+  /** b {@code [v]}. */
+  public static final String VISIBLE_BIAS = "energy/dense_0/bias";
+  /** W2 {@code [h2, h1]}, row-major; its bias is c1. */
+  public static final String SECOND_WEIGHTS = "energy/dense_1/kernel";
+  /** c1 {@code [h1]}. */
+  public static final String FIRST_BIAS = "energy/dense_1/bias";
+  /** c2 {@code [h2]}. */
+  public static final String SECOND_BIAS = "energy/second_bias";
 
   private final int visible;
   private final int first;
@@ -138,6 +147,31 @@ public final class DeepBoltzmannMachine implements AutoCloseable {
   }
 
   /**
+   * Trains as {@link #fitEpoch} does with the paper's mean field for every minibatch, through the
+   * shared training loop: {@code training}'s epochs, learning rate and schedules (of {@code
+   * momentum} and {@code weight_decay}), and its checkpoints, resume and stop request, as every
+   * model's {@code fit} takes them. Each step computes the mean-field posterior of its minibatch
+   * ({@code meanFieldIterations} rounds) under the current weights, then makes one update with h2
+   * clamped to it. {@code data} has the column {@value #VISIBLE} (dynamically binarized or not).
+   */
+  public dev.helmholtz.train.TrainingSummary fit(Dataset data, Training training, int meanFieldIterations) {
+    if (meanFieldIterations < 1) {
+      throw new IllegalArgumentException("meanFieldIterations must be at least 1, was " + meanFieldIterations);
+    }
+    checkVisible(data);
+    return dev.helmholtz.train.TrainingLoop.run(new DbmTraining(this, meanFieldIterations), data, training);
+  }
+
+  /**
+   * Sets weights and biases by name ({@link #FIRST_WEIGHTS}, {@link #VISIBLE_BIAS}, {@link
+   * #SECOND_WEIGHTS}, {@link #FIRST_BIAS}, {@link #SECOND_BIAS}), e.g. {@link
+   * DbmPretraining#composed()}; the momentum and the persistent chains are untouched.
+   */
+  public void setParameters(Map<String, float[]> values) {
+    model.setParameters(values);
+  }
+
+  /**
    * {@code log Z} by annealed importance sampling over {@code (v, h2)}, h1 summed out (Salakhutdinov
    * and Hinton 2009): the base model's visible biases fitted to {@code data}'s marginals, h2 uniform.
    */
@@ -224,11 +258,20 @@ public final class DeepBoltzmannMachine implements AutoCloseable {
     model.restoreCheckpoint(directory);
   }
 
-  private float[][] rows(Dataset data) {
+  private void checkVisible(Dataset data) {
     if (!data.has(VISIBLE) || data.width(VISIBLE) != visible) {
       throw new IllegalArgumentException("the DBM needs a column '" + VISIBLE + "' of " + visible + " values; the data"
           + " has " + data.columns());
     }
+  }
+
+  /** Visible units. */
+  int visible() {
+    return visible;
+  }
+
+  private float[][] rows(Dataset data) {
+    checkVisible(data);
     float[] flat = data.flat(VISIBLE);
     float[][] rows = new float[data.size()][visible];
     for (int i = 0; i < rows.length; i++) {

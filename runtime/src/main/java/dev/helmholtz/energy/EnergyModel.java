@@ -59,6 +59,9 @@ public abstract class EnergyModel extends CompiledModel {
   private final Map<String, Placeholder<TFloat32>> everyNode = new LinkedHashMap<>();
   private Map<String, Operand<TFloat32>> observedMeansGivenLatents;
   private Operand<TFloat32> observedLogConditional;
+  private ParameterAssigns parameterAssigns;
+  private Map<String, Operand<TFloat32>> latentLogits;
+  private Map<String, Operand<TFloat32>> observedLogitsGivenLatents;
 
   /** The model of {@code spec}; generated constructors call {@link #build()} next. */
   protected EnergyModel(EnergySpec spec, Seed seed, ThreadSettings threads) {
@@ -119,6 +122,9 @@ public abstract class EnergyModel extends CompiledModel {
     training = new ContrastiveDivergence(tf, random, spec, gibbs, energy, data, learningRate, momentum, weightDecay,
         variables().trainableVariables());
     latentMeans = gibbs.latentMeans(energy, observed);
+    Map<String, Operand<TFloat32>> zeroLatents = gibbs.withZeroLatents(observed);
+    latentLogits = new LinkedHashMap<>();
+    spec.latents().forEach(h -> latentLogits.put(h.name(), gibbs.logits(energy, zeroLatents, h.name())));
     sweep = gibbs.sweep(energy, observed);
     sweepMeans = new LinkedHashMap<>();
     Map<String, Operand<TFloat32>> latents = new LinkedHashMap<>(observed);
@@ -151,8 +157,12 @@ public abstract class EnergyModel extends CompiledModel {
           tf.constant(0)), TFloat32.class), tf.constant(new long[] {-1, v.width()})));
     }
     observedMeansGivenLatents = new LinkedHashMap<>();
+    observedLogitsGivenLatents = new LinkedHashMap<>();
     for (EnergySpec.Node v : spec.observed()) {
       observedMeansGivenLatents.put(v.name(), gibbs.mean(energy, givenLatents, v.name()));
+      if (v.units() == Units.BERNOULLI) {
+        observedLogitsGivenLatents.put(v.name(), gibbs.logits(energy, givenLatents, v.name()));
+      }
     }
     Map<String, Operand<TFloat32>> values = new LinkedHashMap<>(everyNode);
     Operand<TFloat32> logProb = null;
@@ -221,6 +231,22 @@ public abstract class EnergyModel extends CompiledModel {
 
   void restoreForResume(Path checkpoint, Properties properties) throws IOException {
     restoreState(checkpoint, properties);
+  }
+
+  /**
+   * Sets trainable variables to the given values (flattened row-major, by name as {@link
+   * #parameterNames()} lists them): how a deep Boltzmann machine takes its pretrained weights and a
+   * deep belief net its fine-tuned ones. Variables not named keep their values; the momentum and
+   * the persistent chains are untouched.
+   *
+   * @throws IllegalArgumentException for an unknown name or a value of the wrong size; nothing is set then
+   */
+  public void setParameters(Map<String, float[]> values) {
+    requireOpen();
+    if (parameterAssigns == null) {
+      parameterAssigns = ParameterAssigns.build(graph(), variables().trainableVariables());
+    }
+    parameterAssigns.set(session(), values, spec.modelName());
   }
 
   /** Minus the mean squared reconstruction error over {@code data}, as training reports it. */
@@ -323,6 +349,18 @@ public abstract class EnergyModel extends CompiledModel {
   public Map<String, float[][]> observedMeans(Dataset latents) {
     requireOpen();
     return fetchRows(latents, latentColumns(latents), observedMeansGivenLatents);
+  }
+
+  /** Each latent node's conditional logits given each example of {@code data}, by name: a deep belief net's recognition weights are read off them. */
+  Map<String, float[][]> latentLogits(Dataset data) {
+    requireOpen();
+    return fetchRows(data, latentLogits);
+  }
+
+  /** Each Bernoulli observed node's conditional logits given the latent values of {@code latents}, by name. */
+  Map<String, float[][]> observedLogits(Dataset latents) {
+    requireOpen();
+    return fetchRows(latents, latentColumns(latents), observedLogitsGivenLatents);
   }
 
   /**
