@@ -87,6 +87,7 @@ public abstract class AdversarialModel extends CompiledModel {
   /** An encoder game's encoder variables, q's mean (or E(x)) and G(E(x)) of the data; unset otherwise. */
   private List<Variable<TFloat32>> encoderVariables = List.of();
   private Operand<TFloat32> encoded;
+  private Operand<TFloat32> encodedDraws;
   private Operand<TFloat32> reconstructed;
   /** The adversarial autoencoder's reconstruction phase: its step and loss; null otherwise. */
   private Op reconstructionStep;
@@ -320,6 +321,7 @@ public abstract class AdversarialModel extends CompiledModel {
     requireGenerated(sampling);
     samples = sampling.values();
     Operand<TFloat32> drawn = EncoderGameGraph.encode(this, tf, spec, variables, random, x, false, true);
+    encodedDraws = drawn;
     AdversarialPass evaluation = new AdversarialPass(tf, spec, variables, random, batchSize, Map.of());
     defineGeneration(evaluation);
     Operand<TFloat32> fakeScores;
@@ -730,6 +732,19 @@ public abstract class AdversarialModel extends CompiledModel {
     requireOpen();
     requireEncoder("encode");
     return rows(data, encoded, spec.require(spec.encodedLatent()).width());
+  }
+
+  /**
+   * One draw of q(z | x) for each example of {@code data} ({@link #encode} for a deterministic
+   * encoder), {@code [rows][width]}: over a data set, draws of the aggregate posterior q(z), which
+   * an adversarial autoencoder's game matches to the prior.
+   *
+   * @throws IllegalStateException for a model without an encoder
+   */
+  public float[][] encodeSample(Dataset data) {
+    requireOpen();
+    requireEncoder("encodeSample");
+    return rows(data, encodedDraws, spec.require(spec.encodedLatent()).width());
   }
 
   /**

@@ -13,6 +13,8 @@ import dev.helmholtz.samples.bayes.TanhRegressionNetworkModel;
 import dev.helmholtz.samples.continuous.ContinuousVaeModel;
 import dev.helmholtz.samples.conv.ConvVaeModel;
 import dev.helmholtz.samples.cvae.ConditionalVaeModel;
+import dev.helmholtz.samples.aae.MnistAaeModel;
+import dev.helmholtz.samples.bigan.MnistBiganModel;
 import dev.helmholtz.samples.gan.ConditionalMnistGanModel;
 import dev.helmholtz.samples.gan.ConvWganGpModel;
 import dev.helmholtz.samples.gan.DcGanModel;
@@ -65,6 +67,8 @@ final class CheckedModels {
     compiled("wgan-gp-ring", RingWganModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("dcgan", DcGanModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("wgan-gp-conv", ConvWganGpModel::create, (m, o) -> m.selfCheck(null, o));
+    compiled("bigan", MnistBiganModel::create, (m, o) -> m.selfCheck(null, o));
+    compiled("aae", MnistAaeModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("rbm-cd1", RbmCd1Model::create, (m, o) -> m.selfCheck(null, o));
     compiled("rbm-cd10", RbmCd10Model::create, (m, o) -> m.selfCheck(null, o));
     compiled("rbm-pcd", RbmPcdModel::create, (m, o) -> m.selfCheck(null, o));
