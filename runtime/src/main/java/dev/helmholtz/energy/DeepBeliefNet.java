@@ -87,9 +87,10 @@ public final class DeepBeliefNet implements AutoCloseable {
    * Greedy layer-wise training (Hinton et al. 2006): the bottom RBM on {@code data}, then each next
    * RBM on the posterior of the layer below, its data the posterior means {@code p(h = 1 | input)}
    * binarized afresh each epoch (samples of the posterior, a new draw every epoch). {@code
-   * perLayer} holds one training per layer, or one for all.
+   * perLayer} holds one training per layer, or one for all. A layer stopped by its training's stop
+   * request ends the stacking there.
    *
-   * @return each layer's summary, bottom first
+   * @return each trained layer's summary, bottom first
    */
   public List<TrainingSummary> fitGreedily(Dataset data, Training... perLayer) {
     if (perLayer.length != 1 && perLayer.length != layers.size()) {
@@ -103,7 +104,11 @@ public final class DeepBeliefNet implements AutoCloseable {
     List<TrainingSummary> summaries = new ArrayList<>();
     Dataset input = data;
     for (int l = 0; l < layers.size(); l++) {
-      summaries.add(layers.get(l).fit(input, perLayer[perLayer.length == 1 ? 0 : l]));
+      TrainingSummary summary = layers.get(l).fit(input, perLayer[perLayer.length == 1 ? 0 : l]);
+      summaries.add(summary);
+      if (summary.stopReason() == dev.helmholtz.train.StopReason.INTERRUPTED) {
+        break; // a stop request ends the whole stack, not just this layer
+      }
       if (l + 1 < layers.size()) {
         input = upwardFrom(l, input).dynamicallyBinarized(inputName(l + 1));
       }

@@ -1,7 +1,11 @@
 package dev.helmholtz.samples.cli;
 
+import dev.helmholtz.train.Checkpoints;
 import dev.helmholtz.train.Training;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Checkpoint and resume options shared by the training commands. */
@@ -38,5 +42,47 @@ final class CheckpointOptions {
       t = t.resumeFrom(resume.equals(LATEST) ? dir : Path.of(resume));
     }
     return t;
+  }
+
+  /**
+   * For a command that trains several models in turn (the stages, such as a deep belief net's
+   * layers): stage {@code stage}'s checkpoints go to {@code DIR/stage}, and with {@code --resume}
+   * (the latest, or a checkpoint directory given as the root the stages' directories are in) a
+   * stage resumes from its own latest checkpoint when it has one, and trains from the start when
+   * the interrupted run had not reached it.
+   */
+  Training applyStage(Training base, Path output, String stage) throws IOException {
+    Path dir = directory(output).resolve(stage);
+    Training t = base.checkpoints(dir).checkpointEvery(every).keepCheckpoints(keep);
+    if (resume != null) {
+      Path from = resumeRoot(output).resolve(stage);
+      if (Files.isDirectory(from) && !Checkpoints.list(from).isEmpty()) {
+        t = t.resumeFrom(from);
+      }
+    }
+    return t;
+  }
+
+  /**
+   * With {@code --resume}, refuses a run none of whose {@code stages} has a checkpoint to resume
+   * from (an IllegalArgumentException naming the directory), before anything trains.
+   */
+  void requireSomethingToResume(Path output, List<String> stages) throws IOException {
+    if (resume == null) {
+      return;
+    }
+    Path root = resumeRoot(output);
+    for (String stage : stages) {
+      Path from = root.resolve(stage);
+      if (Files.isDirectory(from) && !Checkpoints.list(from).isEmpty()) {
+        return;
+      }
+    }
+    throw new IllegalArgumentException("--resume: no checkpoint under " + root.toAbsolutePath() + " (this command"
+        + " keeps one directory per stage: " + String.join(", ", stages) + ")");
+  }
+
+  private Path resumeRoot(Path output) {
+    return resume.equals(LATEST) ? directory(output) : Path.of(resume);
   }
 }

@@ -23,6 +23,18 @@ final class MetricsFile {
     }
   }
 
+  /**
+   * {@link #putSettingsChanged} for a command that trains several models in turn: each stage's
+   * changes prefixed with the stage's name ({@code "layer-0: learning rate: 0.05 -> 0.1"}).
+   */
+  static void putSettingsChanged(Map<String, Object> metrics, Map<String, dev.helmholtz.train.TrainingSummary> stages) {
+    java.util.List<String> changes = new java.util.ArrayList<>();
+    stages.forEach((stage, summary) -> summary.settingsChanged().forEach(c -> changes.add(stage + ": " + c)));
+    if (!changes.isEmpty()) {
+      metrics.put("settings_changed_on_resume", String.join("; ", changes));
+    }
+  }
+
   static void write(Path file, Map<String, Object> metrics) throws IOException {
     StringBuilder json = new StringBuilder("{\n");
     int i = 0;

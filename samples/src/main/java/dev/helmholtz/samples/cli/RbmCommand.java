@@ -13,8 +13,11 @@ import dev.helmholtz.samples.rbm.RbmCd1;
 import dev.helmholtz.samples.rbm.RbmCd1Model;
 import dev.helmholtz.samples.rbm.RbmPcd;
 import dev.helmholtz.samples.rbm.RbmPcdModel;
+import dev.helmholtz.train.LearningRateSchedule;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ScalarSchedule;
+import dev.helmholtz.train.StopReason;
+import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import dev.helmholtz.train.ThreadSettings;
@@ -44,7 +47,12 @@ import picocli.CommandLine.Option;
         + " (100 chains) at equal updates (SGD, momentum 0.5 rising to 0.9 over the first epoch, weight decay),"
         + " estimates log Z by annealed importance sampling and reports the test log-likelihood (a fixed"
         + " binarization of the test set) with its 3-sigma interval next to Salakhutdinov & Murray (2008);"
-        + " writes filters-METHOD.png, samples-METHOD.png and metrics.json.")
+        + " writes filters-METHOD.png, samples-METHOD.png and metrics.json. Checkpoints go to"
+        + " OUTPUT/checkpoints/METHOD; SIGINT or SIGTERM finishes the step, writes a checkpoint and exits with 130,"
+        + " and --resume continues from it.",
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
+        ExitCodes.HELP_INTERRUPTED})
 public final class RbmCommand implements Callable<Integer> {
   /** Salakhutdinov and Murray (2008), Table 2: AIS test log-likelihoods of 500-hidden-unit RBMs, nats. */
   static final Map<String, Double> PUBLISHED = Map.of("CD-1", -125.53, "CD-3", -105.50, "CD-25", -86.34);
@@ -65,6 +73,12 @@ public final class RbmCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", defaultValue = "2e-4", description = "L2 weight decay on W (default: ${DEFAULT-VALUE}).")
   double weightDecay;
 
+  @Option(names = "--pcd-lr-schedule", defaultValue = "constant", paramLabel = "SCHEDULE",
+      description = "The PCD run's learning-rate schedule (Tieleman 2008 decays it): constant,"
+          + " step:EVERY_EPOCHS:FACTOR or exp:RATE:DECAY_STEPS, e.g. exp:0.1:3600 for a tenth after 3600 updates"
+          + " (default: ${DEFAULT-VALUE}).")
+  String pcdSchedule;
+
   @Option(names = "--ais-runs", defaultValue = "100", description = "AIS runs (default: ${DEFAULT-VALUE}).")
   int aisRuns;
 
@@ -82,6 +96,9 @@ public final class RbmCommand implements Callable<Integer> {
   @Mixin
   MnistOptions mnist;
 
+  @Mixin
+  CheckpointOptions checkpoints;
+
   @Override
   public Integer call() throws IOException {
     if (epochs < 1) {
@@ -93,6 +110,12 @@ public final class RbmCommand implements Callable<Integer> {
     for (String method : methods) {
       factory(method);
     }
+    try {
+      LearningRateSchedule.parse(pcdSchedule);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--pcd-lr-schedule: " + e.getMessage(), e);
+    }
+    checkpoints.requireSomethingToResume(output, methods);
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
       return run();
     }
@@ -113,6 +136,8 @@ public final class RbmCommand implements Callable<Integer> {
     metrics.put("weight_decay", weightDecay);
     metrics.put("ais_runs", aisRuns);
     metrics.put("ais_temperatures", aisTemperatures);
+    metrics.put("pcd_lr_schedule", pcdSchedule);
+    Map<String, TrainingSummary> stages = new LinkedHashMap<>();
     TextTable table = new TextTable(1, "method", "updates", "train s", "log Z (AIS)", "3-sigma interval",
         "test log-lik.", "S&M 2008");
     for (String method : methods) {
@@ -122,8 +147,23 @@ public final class RbmCommand implements Callable<Integer> {
             .logEvery(Duration.ofSeconds(30)).progress(ProgressListener.silent())
             .schedule("momentum", ScalarSchedule.linear(0.5, 0.9, stepsPerEpoch))
             .schedule("weight_decay", ScalarSchedule.constant(weightDecay));
+        if (method.equals("pcd")) {
+          training = training.learningRateSchedule(LearningRateSchedule.parse(pcdSchedule));
+        }
         long started = System.nanoTime();
-        TrainingSummary summary = rbm.fit(train, training);
+        StopRequest stop = new StopRequest();
+        TrainingSummary summary;
+        try (StopRequest.SignalHandlers handlers = stop.onSignals()) {
+          summary = rbm.fit(train, checkpoints.applyStage(training, output, method).stopRequest(stop));
+        }
+        stages.put(method, summary);
+        if (summary.stopReason() == StopReason.INTERRUPTED) {
+          System.out.printf(Locale.ROOT, "interrupted (%s) in %s; checkpoint %s%n",
+              stop.reason().orElse("stop requested"), method,
+              summary.lastCheckpoint().map(Path::toString).orElse("none"));
+          System.out.println("continue with the same options and --resume");
+          return ExitCodes.INTERRUPTED;
+        }
         double trainSeconds = (System.nanoTime() - started) / 1e9;
         started = System.nanoTime();
         AnnealedImportanceSampling.Estimate logZ = rbm.annealedLogPartition(Dataset.of("pixels",
@@ -138,10 +178,10 @@ public final class RbmCommand implements Callable<Integer> {
         Map<String, float[][]> chains = rbm.gibbsChains(test.take(100), gibbsSweeps);
         ImageGrid.writePng(output.resolve("samples-" + method + ".png"), chains.get("pixels/mean"), 28, 28, 10);
         System.out.printf(Locale.ROOT, "%s: %d updates in %.0f s (reconstruction %.2f), AIS %.0f s: log Z = %.2f,"
-            + " test log-likelihood %.2f [%.2f, %.2f] nats%n", name, summary.steps(), trainSeconds,
+            + " test log-likelihood %.2f [%.2f, %.2f] nats%n", name, rbm.stepsTaken(), trainSeconds,
             summary.finalObjective(), aisSeconds, logZ.logZ(), logLikelihood, low, high);
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("updates", summary.steps());
+        m.put("updates", rbm.stepsTaken());
         m.put("train_seconds", trainSeconds);
         m.put("reconstruction", summary.finalObjective());
         m.put("log_z", logZ.logZ());
@@ -152,7 +192,7 @@ public final class RbmCommand implements Callable<Integer> {
         m.put("test_log_likelihood_lower", low);
         m.put("test_log_likelihood_upper", high);
         m.forEach((key, value) -> metrics.put(method + "_" + key, value));
-        table.row(name, Long.toString(summary.steps()), String.format(Locale.ROOT, "%.0f", trainSeconds),
+        table.row(name, Long.toString(rbm.stepsTaken()), String.format(Locale.ROOT, "%.0f", trainSeconds),
             String.format(Locale.ROOT, "%.2f", logZ.logZ()),
             String.format(Locale.ROOT, "[%.2f, %.2f]", logZ.lower(), logZ.upper()),
             String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", logLikelihood, low, high),
@@ -162,6 +202,7 @@ public final class RbmCommand implements Callable<Integer> {
     table.print(System.out);
     System.out.println("S&M 2008: Salakhutdinov & Murray, On the quantitative analysis of deep belief networks,"
         + " Table 2 (CD-1 -125.53, CD-3 -105.50, CD-25 -86.34 nats, trained for far more updates).");
+    MetricsFile.putSettingsChanged(metrics, stages);
     MetricsFile.write(output.resolve("metrics.json"), metrics);
     return ExitCodes.OK;
   }

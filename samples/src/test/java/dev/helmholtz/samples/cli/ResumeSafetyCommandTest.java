@@ -105,6 +105,72 @@ class ResumeSafetyCommandTest {
     assertEquals(before, contents(output.resolve("checkpoints")), command + ": the refused resume moved checkpoints");
   }
 
+  /**
+   * The commands that train several models in turn, each stage checkpointing under
+   * OUTPUT/checkpoints/STAGE (rbm: one per method; dbn: its layers and the up-down fine-tuning;
+   * dbm: the two pretraining RBMs and the DBM, here without pretraining): the same contract, checked on the stage named
+   * second in each row. A resume with another learning rate runs and records the change in
+   * metrics.json; a damaged step count in that stage's latest checkpoint is exit 2 naming the file,
+   * and the refused resume moves nothing (the stages before it resume from their checkpoints, which
+   * rewrites only their directories' lock files; the checkpoints are compared by digest, these
+   * models' being megabytes).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "rbm --methods pcd --epochs 1 --train-examples 200 --test-examples 10 --ais-runs 2 --ais-temperatures 10"
+          + " --gibbs-sweeps 1 | pcd | --epochs 2 | --epochs 3",
+      "dbn --epochs 1 --fine-tune-epochs 1 --train-examples 200 --test-examples 10 --ais-runs 2 --ais-temperatures 10"
+          + " --bound-samples 1 --gibbs-sweeps 1 | fine-tune | --fine-tune-epochs 2 | --fine-tune-epochs 3",
+      "dbm --epochs 1 --train-examples 200 --test-examples 10 --chains 10"
+          + " --mean-field-iterations 2 --ais-runs 2 --ais-temperatures 10 --bound-samples 1 --gibbs-sweeps 1"
+          + " | dbm | --epochs 2 | --epochs 3"})
+  void everyStagedCommandRecordsChangedSettingsAndRefusesADamagedCheckpointWithExit2(String command,
+      @TempDir Path dir) throws IOException {
+    String[] parts = command.split(" \\| ");
+    Path output = dir.resolve("out");
+    Run first = run(parts[0] + " --checkpoint-every 1 --keep 3", output);
+    assertEquals(0, first.exit(), first.err());
+
+    Run changed = run(parts[0] + " --checkpoint-every 1 --keep 3 --learning-rate 3e-4 " + parts[2] + " --resume", output);
+    assertEquals(0, changed.exit(), command + ": " + changed.err());
+    String metrics = Files.readString(output.resolve("metrics.json"));
+    String recorded = metrics.lines().filter(l -> l.contains("\"settings_changed_on_resume\"")).findFirst().orElse("");
+    assertTrue(recorded.contains("learning rate") && recorded.contains("->"), command + ": " + metrics);
+
+    List<Path> written = Checkpoints.list(output.resolve("checkpoints").resolve(parts[1]));
+    assertTrue(written.size() >= 2, command + ": " + written);
+    Path latest = written.get(written.size() - 1);
+    Path file = latest.toAbsolutePath().resolve(Checkpoints.PROPERTIES_FILE);
+    String intact = Files.readString(file);
+    String step = intact.lines().filter(l -> l.startsWith("training.step=")).findFirst().orElseThrow();
+    Files.writeString(file, intact.replace(step + "\n", "training.step=0\n"));
+    Map<String, String> before = digests(output.resolve("checkpoints"));
+    Run resumed = run(parts[0] + " --learning-rate 3e-4 " + parts[3] + " --resume", output);
+    assertEquals(ExitCodes.BAD_INPUT, resumed.exit(), command + ": " + resumed.err());
+    assertTrue(resumed.err().contains(file + ": damaged checkpoint"), command + ": " + resumed.err());
+    assertFalse(resumed.err().contains("Exception"), resumed.err());
+    assertEquals(before, digests(output.resolve("checkpoints")), command + ": the refused resume moved checkpoints");
+  }
+
+  /** Every file's SHA-256 under {@code dir} but the directories' lock files, and every directory. */
+  private static Map<String, String> digests(Path dir) throws IOException {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        if (p.getFileName().toString().equals(dev.helmholtz.train.DirectoryLock.FILE_NAME)) {
+          continue;
+        }
+        try {
+          files.put(dir.relativize(p).toString(), Files.isDirectory(p) ? "dir" : java.util.HexFormat.of().formatHex(
+              java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+        } catch (java.security.NoSuchAlgorithmException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return files;
+  }
+
   /** The commands that take {@code option}, found on the command line so that a new one is checked too. */
   static Stream<String> commandsTaking(String option) {
     return HelmholtzCli.commandLine().getSubcommands().entrySet().stream()
