@@ -36,6 +36,12 @@ public final class EnumeratedBoundObjective extends FixedPropertiesObjective {
     this.classificationWeight = classificationWeight;
   }
 
+  /** The training pass sums the label out over its classes. */
+  @Override
+  public boolean enumeratesLabels() {
+    return true;
+  }
+
   @Override
   public TrainingTarget target(ObjectiveInputs in) {
     Ops tf = in.tf();
@@ -55,7 +61,7 @@ public final class EnumeratedBoundObjective extends FixedPropertiesObjective {
    * M2's reported term: the mean log q(label | x) over the batch's labelled examples (0 without
    * any), over the examples of every pass given (the towers of one batch).
    */
-  private static Map<String, Operand<TFloat32>> labelTerms(Ops tf, List<? extends ObjectivePass> passes) {
+  static Map<String, Operand<TFloat32>> labelTerms(Ops tf, List<? extends ObjectivePass> passes) {
     Operand<TInt32> batchAxis = tf.constant(0);
     List<Operand<TFloat32>> logQ = new ArrayList<>();
     List<Operand<TFloat32>> labelled = new ArrayList<>();
