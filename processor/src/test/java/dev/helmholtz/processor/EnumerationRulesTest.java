@@ -104,6 +104,18 @@ class EnumerationRulesTest {
   }
 
   @Test
+  void adaptiveImportanceSamplingDrawsTheLabelWhereUnlabelled() {
+    Compilation c = compile(source(
+        "@Model(objective = @Objective(kind = ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING, samples = 5))",
+        LABEL, OTHER_NODES, NETWORKS));
+    assertThat(c).succeededWithoutWarnings();
+    var generated = assertThat(c).generatedSourceFile("test.MModel").contentsAsUtf8String();
+    generated.contains(".enumerated(\"y\", 3, 2.0)");
+    generated.contains("Operand<TFloat32> y = pass.enumerate(\"y\", qY);");
+    generated.contains("in training drawn from q where unlabelled and clamped to the label where labelled");
+  }
+
+  @Test
   void enumerateUnderAnotherObjective() {
     JavaFileObject source = source("@Model(objective = @Objective(kind = ObjectiveKind.IWAE, samples = 5))",
         LABEL, OTHER_NODES, NETWORKS);

@@ -69,13 +69,10 @@ public final class EnumeratedBound {
 
   /**
    * What training maximizes per example, {@code [B]}: the bound plus {@code classificationWeight}
-   * times log q(y_obs | x) on labelled examples (Kingma et al. 2014, eq. 9).
+   * (a scalar) times log q(y_obs | x) on labelled examples (Kingma et al. 2014, eq. 9).
    */
   public static Operand<TFloat32> surrogate(Ops tf, Operand<TFloat32> bound, Operand<TFloat32> labelLogPosterior,
-      double classificationWeight) {
-    if (classificationWeight == 0) {
-      return bound;
-    }
-    return tf.math.add(bound, tf.math.mul(tf.constant((float) classificationWeight), labelLogPosterior));
+      Operand<TFloat32> classificationWeight) {
+    return tf.math.add(bound, tf.math.mul(classificationWeight, labelLogPosterior));
   }
 }

@@ -18,6 +18,16 @@ public final class EnumeratedBoundObjective extends FixedPropertiesObjective {
   /** The term reporting the classifier's mean log q(label | x) over a batch's labelled examples. */
   public static final String LABEL_TERM = "classification/log_q_label";
 
+  /**
+   * The hyperparameter holding alpha, the weight of log q(label | x) on each labelled row: the
+   * model's {@code @Latent(classificationWeight)} unless a run feeds another value. Kingma et al.
+   * weigh each labelled example by 0.1 N / N_labelled, every example counted once an epoch; data
+   * that repeats its labelled rows must divide that by the repeats ({@code
+   * Training.schedule("classification_weight", ScalarSchedule.constant(...))}), or the classifier
+   * term outweighs the unlabelled bound by the repeat count.
+   */
+  public static final String CLASSIFICATION_WEIGHT = "classification_weight";
+
   private final double classificationWeight;
 
   /** One sample per class; M2's surrogate is per example, so a batch splits into towers. */
@@ -26,12 +36,18 @@ public final class EnumeratedBoundObjective extends FixedPropertiesObjective {
     this.classificationWeight = classificationWeight;
   }
 
+  /** The training pass sums the label out over its classes. */
+  @Override
+  public boolean enumeratesLabels() {
+    return true;
+  }
+
   @Override
   public TrainingTarget target(ObjectiveInputs in) {
     Ops tf = in.tf();
     Operand<TFloat32> elbo = in.pass().elboPerExample();
-    Operand<TFloat32> surrogate = EnumeratedBound.surrogate(tf, elbo, in.pass().labelLogPosterior(),
-        classificationWeight);
+    Operand<TFloat32> alpha = in.variables().hyperparameter(CLASSIFICATION_WEIGHT, (float) classificationWeight);
+    Operand<TFloat32> surrogate = EnumeratedBound.surrogate(tf, elbo, in.pass().labelLogPosterior(), alpha);
     return TrainingTarget.of(tf, elbo, surrogate, labelTerms(tf, List.of(in.pass())));
   }
 
@@ -45,7 +61,7 @@ public final class EnumeratedBoundObjective extends FixedPropertiesObjective {
    * M2's reported term: the mean log q(label | x) over the batch's labelled examples (0 without
    * any), over the examples of every pass given (the towers of one batch).
    */
-  private static Map<String, Operand<TFloat32>> labelTerms(Ops tf, List<? extends ObjectivePass> passes) {
+  static Map<String, Operand<TFloat32>> labelTerms(Ops tf, List<? extends ObjectivePass> passes) {
     Operand<TInt32> batchAxis = tf.constant(0);
     List<Operand<TFloat32>> logQ = new ArrayList<>();
     List<Operand<TFloat32>> labelled = new ArrayList<>();

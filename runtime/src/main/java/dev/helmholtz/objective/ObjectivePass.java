@@ -29,10 +29,10 @@ public interface ObjectivePass {
   /** log q of the latents drawn without a reparameterized gradient, per sample, {@code [k, B]}. */
   Operand<TFloat32> scoreFunctionLogQ();
 
-  /** log q(y_obs | x) of an enumerating pass, 0 for unlabelled examples, {@code [B]}. */
+  /** log q(y_obs | x) of a pass that enumerates or clamps a label latent, 0 for unlabelled examples, {@code [B]}. */
   Operand<TFloat32> labelLogPosterior();
 
-  /** 1 for each labelled example of an enumerating pass, 0 for each unlabelled one, {@code [B]}. */
+  /** 1 for each labelled example of a pass that enumerates or clamps a label latent, 0 for each unlabelled one, {@code [B]}. */
   Operand<TFloat32> labelled();
 
   /** Whether this pass summed a latent out by enumeration. */

@@ -21,15 +21,22 @@ public interface TrainingObjective {
    * (M2: the ELBO with that latent summed out), and {@code classificationWeight} the weight of
    * log q(y | x) for labelled examples then.
    *
+   * Under ADAPTIVE_IMPORTANCE_SAMPLING an enumerated latent is not summed out but drawn from q
+   * where unlabelled and clamped to the label where labelled ({@link #enumeratesLabels} false).
+   *
    * @throws IllegalArgumentException for an enumerated latent under another objective than the
-   *     single-sample ELBO, which enumeration does not support
+   *     single-sample ELBO or adaptive importance sampling, which do not support it
    */
   static TrainingObjective of(ObjectiveKind kind, int samples, OptionalInt enumeratedClasses,
       double classificationWeight) {
     if (enumeratedClasses.isPresent()) {
+      if (kind == ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING) {
+        return new AdaptiveImportanceSamplingObjective(samples, true, classificationWeight);
+      }
       if (kind != ObjectiveKind.ELBO || samples != 1) {
         throw new IllegalArgumentException("an enumerated latent puts its classes on the sample axis and"
-            + " supports the ELBO with samples = 1, not " + kind + " with samples = " + samples);
+            + " supports the ELBO with samples = 1, not " + kind + " with samples = " + samples
+            + " (ADAPTIVE_IMPORTANCE_SAMPLING draws it from q where unlabelled instead)");
       }
       return new EnumeratedBoundObjective(enumeratedClasses.getAsInt(), classificationWeight);
     }
@@ -42,6 +49,15 @@ public interface TrainingObjective {
       case REWEIGHTED_WAKE_SLEEP -> new ReweightedWakeSleepObjective(samples);
       case ADAPTIVE_IMPORTANCE_SAMPLING -> new AdaptiveImportanceSamplingObjective(samples);
     };
+  }
+
+  /**
+   * For a model with an enumerated latent: whether the training pass sums it out over its classes
+   * (M2's ELBO), rather than drawing it from q where unlabelled and clamping it to the label where
+   * labelled. Irrelevant for other models.
+   */
+  default boolean enumeratesLabels() {
+    return false;
   }
 
   /** The samples per example a training pass draws (for an enumerated latent: one per class). */

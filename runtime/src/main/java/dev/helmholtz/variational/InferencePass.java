@@ -49,7 +49,9 @@ import org.tensorflow.types.TInt64;
  *
  * <p>An enumerating pass sums a Categorical latent out ({@link #enumerate}): its k is the
  * latent's class count K, sample j takes class j, and the pass weighs its samples by q(y | x),
- * or by the observed label (see {@link EnumeratedBound}).
+ * or by the observed label (see {@link EnumeratedBound}). A {@link #clampingLabels} pass instead
+ * draws that latent's k samples from q(y | x) where the data leaves it unobserved and clamps
+ * every sample to the label where it is observed (adaptive importance sampling's training pass).
  */
 public final class InferencePass implements ObjectivePass {
   /** How latents get their values in a pass. */
@@ -82,6 +84,10 @@ public final class InferencePass implements ObjectivePass {
   private final boolean sampleAxis;
   /** Whether {@link #enumerate} sums its latent out over the sample axis (else it draws it). */
   private final boolean enumerating;
+  /** Whether {@link #enumerate} draws its latent where unlabelled and clamps it to the label elsewhere. */
+  private boolean clamping;
+  /** 1 for each labelled example of a clamping pass, 0 for each unlabelled one, {@code [B]}. */
+  private Operand<TFloat32> labelledRows;
   /** The enumerated latent's labels {@code [B, K]}, and each sample's weight {@code [K, B]}. */
   private Operand<TFloat32> labels;
   private Operand<TFloat32> weights;
@@ -184,6 +190,27 @@ public final class InferencePass implements ObjectivePass {
   /** Builds this pass's networks in {@link dev.helmholtz.nn.Mode#TRAINING}: the pass a training step minimizes. */
   InferencePass training() {
     networkMode = dev.helmholtz.nn.Mode.TRAINING;
+    return this;
+  }
+
+  /**
+   * Makes {@link #enumerate} draw its latent from q where the labels leave it unobserved and
+   * clamp it to the label where they observe it, for an objective that samples the label instead
+   * of summing it out (adaptive importance sampling): a labelled example's samples all take its
+   * label, which is data, so log q(y | x) leaves its log q and log p(y) stays in its log p.
+   *
+   * @throws IllegalArgumentException for an enumerating pass, a model without an enumerated
+   *     latent, or inputs without its labels
+   */
+  InferencePass clampingLabels() {
+    ModelSpec.Node node = spec.enumerated().orElseThrow(() -> new IllegalArgumentException(
+        spec.modelName() + " has no enumerated latent to clamp"));
+    if (enumerating || !observed.containsKey(node.name()) || mode == Mode.MEAN || mode == Mode.DREAM) {
+      throw new IllegalArgumentException("a clamping pass of " + spec.modelName() + " draws '" + node.name()
+          + "' and reads its labels: not an enumerating, mean or dream pass, and its labels among the inputs "
+          + observed.keySet());
+    }
+    clamping = true;
     return this;
   }
 
@@ -395,6 +422,9 @@ public final class InferencePass implements ObjectivePass {
    * to q's mean, the class probabilities.
    */
   public Operand<TFloat32> enumerate(String name, Categorical q) {
+    if (clamping) {
+      return clamp(name, q);
+    }
     if (!enumerating) {
       return draw(name, q);
     }
@@ -417,12 +447,44 @@ public final class InferencePass implements ObjectivePass {
   }
 
   /**
+   * The clamping pass's value of latent {@code name}, {@code [k, B, K]}: drawn from q without a
+   * gradient where the example is unlabelled, the label where it is labelled.
+   */
+  private Operand<TFloat32> clamp(String name, Categorical q) {
+    ModelSpec.Node node = spec.require(name);
+    Operand<TInt32> shape = tf.stack(sampleAxis
+        ? List.of(k, batch, tf.constant(node.width()))
+        : List.of(batch, tf.constant(node.width())));
+    Categorical broadcast = q.mapParameters(p -> tf.broadcastTo(p, shape));
+    labels = observed(name);
+    labelledRows = EnumeratedBound.labelled(tf, labels);
+    Operand<TFloat32> labelledColumn = tf.expandDims(labelledRows, tf.constant(-1)); // [B, 1]
+    Operand<TFloat32> drawn = broadcast.sample(random);
+    // labels * 1 + drawn * 0 where labelled, labels (zeros) + drawn where not; [B, K] broadcasts over k.
+    Operand<TFloat32> value = tf.math.add(labels,
+        tf.math.mul(tf.math.sub(tf.constant(1f), labelledColumn), drawn));
+    drawLogQ.put(name, broadcast.logProb(value));
+    labelLogPosterior = tf.math.mul(labelledRows, q.logProb(labels));
+    drawnFrom.put(name, broadcast);
+    latentValues.put(name, value);
+    return value;
+  }
+
+  /**
    * Scores the enumerated latent {@code name} under its prior {@code p}: in an enumerating pass
    * its term is log p(y), less log q(y | x) where y is summed out ({@link
    * EnumeratedBound#labelTerm}); in any other pass the Monte Carlo KL of {@link
    * #latentMonteCarloKl}.
    */
   public void latentEnumerated(String name, Operand<TFloat32> value, Categorical q, Categorical p) {
+    if (clamping) {
+      // log q(y | x) only where y was drawn; a label is data, scored by log p(y) alone.
+      Categorical prior = perRow(p, value);
+      Operand<TFloat32> logP = prior.logProb(value);
+      Operand<TFloat32> logQ = tf.math.mul(tf.math.sub(tf.constant(1f), labelledRows), drawLogQ.get(name));
+      latent(name, value, q, prior, tf.math.sub(logP, logQ), tf.math.sub(logQ, logP), logQ);
+      return;
+    }
     if (!enumerating) {
       latentMonteCarloKl(name, value, q, p);
       return;
@@ -502,6 +564,11 @@ public final class InferencePass implements ObjectivePass {
     if (logQ == null) {
       logQ = q.logProb(value); // a value the pass did not draw itself
     }
+    latent(name, value, q, p, elboTerm, kl, logQ);
+  }
+
+  private void latent(String name, Operand<TFloat32> value, Distribution q, Distribution p,
+      Operand<TFloat32> elboTerm, Operand<TFloat32> kl, Operand<TFloat32> logQ) {
     Operand<TFloat32> logP = p.logProb(value);
     logJoint = add(logJoint, logP);
     referenceLogJoint = add(referenceLogJoint, logP);
@@ -674,13 +741,13 @@ public final class InferencePass implements ObjectivePass {
     return weights != null;
   }
 
-  /** log q(y_obs | x) of an enumerating pass, 0 for unlabelled examples, {@code [B]}. */
+  /** log q(y_obs | x) of an enumerating or clamping pass, 0 for unlabelled examples, {@code [B]}. */
   @Override
   public Operand<TFloat32> labelLogPosterior() {
     return labelLogPosterior;
   }
 
-  /** 1 for each labelled example of an enumerating pass, 0 for each unlabelled one, {@code [B]}. */
+  /** 1 for each labelled example of an enumerating or clamping pass, 0 for each unlabelled one, {@code [B]}. */
   @Override
   public Operand<TFloat32> labelled() {
     return EnumeratedBound.labelled(tf, labels);

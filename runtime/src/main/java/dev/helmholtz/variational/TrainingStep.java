@@ -94,10 +94,14 @@ public final class TrainingStep {
     List<InferencePass> towerPasses = new ArrayList<>();
     List<TrainingTarget> towerTargets = new ArrayList<>();
     for (int t = 0; t < towers.count(); t++) {
+      boolean labels = spec.enumerated().isPresent();
       InferencePass tower = new InferencePass(tf, spec, variables, random,
           towers.inputs(t), tf.constant(trainingSamples), trainingSamples,
           objective.differentiatesSamples() ? InferencePass.Mode.SAMPLE : InferencePass.Mode.DETACHED,
-          Map.of(), spec.enumerated().isPresent()).training();
+          Map.of(), labels && objective.enumeratesLabels()).training();
+      if (labels && !objective.enumeratesLabels()) {
+        tower.clampingLabels();
+      }
       model.defineInference(tower);
       towerPasses.add(tower);
       Map<String, Operand<TFloat32>> towerInputs = towers.inputs(t);

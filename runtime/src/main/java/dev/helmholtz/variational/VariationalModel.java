@@ -15,6 +15,7 @@ import dev.helmholtz.infer.LogMarginalLikelihood;
 import dev.helmholtz.nn.VariableStore;
 import dev.helmholtz.objective.BoundEstimators;
 import dev.helmholtz.objective.ElboObjective;
+import dev.helmholtz.objective.EnumeratedBoundObjective;
 import dev.helmholtz.objective.TrainingObjective;
 import dev.helmholtz.train.EpochBatches;
 import dev.helmholtz.train.ProgressListener;
@@ -59,6 +60,13 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
    * ScalarSchedule.linear(0, 1, 10_000))} warms it up. The reported objective stays the ELBO.
    */
   public static final String KL_WEIGHT = ElboObjective.KL_WEIGHT;
+
+  /**
+   * The hyperparameter of a model with an enumerated latent holding alpha, the weight of log q(y |
+   * x) on each labelled row, {@code @Latent(classificationWeight)} by default (see {@link
+   * dev.helmholtz.objective.EnumeratedBoundObjective#CLASSIFICATION_WEIGHT}).
+   */
+  public static final String CLASSIFICATION_WEIGHT = EnumeratedBoundObjective.CLASSIFICATION_WEIGHT;
 
   private final ModelSpec spec;
   private final TrainingObjective objective;

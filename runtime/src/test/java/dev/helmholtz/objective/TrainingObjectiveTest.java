@@ -71,6 +71,16 @@ class TrainingObjectiveTest {
     assertThrows(IllegalArgumentException.class, () -> TrainingObjective.of(ObjectiveKind.ELBO, 2, OptionalInt.of(10), 0));
   }
 
+  @Test
+  void anEnumeratedLatentUnderAdaptiveImportanceSamplingIsClampedNotSummedOut() {
+    TrainingObjective objective = TrainingObjective.of(ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING, 5,
+        OptionalInt.of(10), 0.5);
+    assertInstanceOf(AdaptiveImportanceSamplingObjective.class, objective);
+    assertFalse(objective.enumeratesLabels());
+    assertEquals(5, objective.trainingSamples());
+    assertTrue(TrainingObjective.of(ObjectiveKind.ELBO, 1, OptionalInt.of(10), 0.5).enumeratesLabels());
+  }
+
   /**
    * Each objective's target from the same pass: its reported value per example, its loss, its
    * terms, and whether it asked for a sleep pass (only the wake-sleep objectives do, once).

@@ -71,6 +71,34 @@ class EnumeratedBoundTest {
     }
   }
 
+  /**
+   * A run that repeats its labelled rows feeds alpha per copy (the ssvae command does): the loss
+   * must take the fed value, not the declared one, or oversampled labels outweigh the unlabelled
+   * bound by the repeat count.
+   */
+  @Test
+  void trainingLossTakesAFedClassificationWeight() {
+    double fedAlpha = 2.5;
+    try (TinySemiSupervised model = new TinySemiSupervised(Seed.of(6), ALPHA)) {
+      Function<String, float[]> parameters = model::parameter;
+      double surrogate = 0;
+      for (int row = 0; row < X.length; row++) {
+        double b = model.bound(X[row], LABELS[row], parameters);
+        surrogate += (LABELS[row] < 0 ? b
+            : b + fedAlpha * Math.log(model.classProbabilities(X[row], parameters)[LABELS[row]])) / X.length;
+      }
+      Operand<TFloat32> loss = model.trainingStep().trainingLoss();
+      Operand<TFloat32> alpha = model.variableStore().hyperparameters().get(VariationalModel.CLASSIFICATION_WEIGHT);
+      java.util.List<TFloat32> fed = new java.util.ArrayList<>();
+      try (TFloat32 alphaValue = TFloat32.scalarOf((float) fedAlpha);
+          Result result = feed(model, LABELS, fed).feed(alpha, alphaValue).fetch(loss).run()) {
+        assertEquals(-surrogate, ((TFloat32) result.get(0)).getFloat(), 1e-5, "alpha is the fed value");
+      } finally {
+        fed.forEach(TFloat32::close);
+      }
+    }
+  }
+
   @Test
   void gradientReachesTheClassifierThroughTheWeights() {
     // Unlabelled rows only and alpha = 0: the classifier is trained by the weights q(y | x) alone.

@@ -41,8 +41,18 @@ final class TinySemiSupervised extends VariationalModel {
 
   /** With {@code sharedFirstLayer}, q(z | x, y) joins x and y by {@link Nn#concat}, so it multiplies x once per example. */
   TinySemiSupervised(Seed seed, double classificationWeight, ThreadSettings threads, boolean sharedFirstLayer) {
+    this(seed, classificationWeight, threads, sharedFirstLayer, ObjectiveKind.ELBO, 1);
+  }
+
+  /** Trained by {@code objective} with {@code samples} samples (the label clamped where labelled, under adaptive IS). */
+  TinySemiSupervised(Seed seed, double classificationWeight, ObjectiveKind objective, int samples) {
+    this(seed, classificationWeight, ThreadSettings.of(1, 1), false, objective, samples);
+  }
+
+  private TinySemiSupervised(Seed seed, double classificationWeight, ThreadSettings threads, boolean sharedFirstLayer,
+      ObjectiveKind objective, int samples) {
     super(ModelSpec.builder("TinySemiSupervised")
-        .objective(ObjectiveKind.ELBO, 1)
+        .objective(objective, samples)
         .enumerated("y", CLASSES, classificationWeight)
         .latent("z", 1)
         .observed("x", OBSERVED)
@@ -133,16 +143,35 @@ final class TinySemiSupervised extends VariationalModel {
   double logLikelihood(double[] x, Function<String, float[]> parameters) {
     double sum = 0;
     for (int j = 0; j < CLASSES; j++) {
-      double[] y = new double[CLASSES];
-      y[j] = 1;
-      double[] logits = affine(y, parameters.apply("decode/dense_0/kernel"), parameters.apply("decode/dense_0/bias"), OBSERVED);
-      double logLikelihood = 0;
-      for (int i = 0; i < OBSERVED; i++) {
-        logLikelihood += x[i] * logits[i] - Math.log1p(Math.exp(logits[i]));
-      }
-      sum += Math.exp(logLikelihood) / CLASSES;
+      sum += Math.exp(logLikelihoodGiven(x, j, parameters)) / CLASSES;
     }
     return Math.log(sum);
+  }
+
+  /** The exact posterior p(y | x) (p(y) uniform, p(x | y) free of z), in double precision. */
+  double[] labelPosterior(double[] x, Function<String, float[]> parameters) {
+    double[] posterior = new double[CLASSES];
+    double sum = 0;
+    for (int j = 0; j < CLASSES; j++) {
+      posterior[j] = Math.exp(logLikelihoodGiven(x, j, parameters));
+      sum += posterior[j];
+    }
+    for (int j = 0; j < CLASSES; j++) {
+      posterior[j] /= sum;
+    }
+    return posterior;
+  }
+
+  /** log p(x | y = j), in double precision. */
+  double logLikelihoodGiven(double[] x, int j, Function<String, float[]> parameters) {
+    double[] y = new double[CLASSES];
+    y[j] = 1;
+    double[] logits = affine(y, parameters.apply("decode/dense_0/kernel"), parameters.apply("decode/dense_0/bias"), OBSERVED);
+    double logLikelihood = 0;
+    for (int i = 0; i < OBSERVED; i++) {
+      logLikelihood += x[i] * logits[i] - Math.log1p(Math.exp(logits[i]));
+    }
+    return logLikelihood;
   }
 
   private static double[] affine(double[] in, float[] kernel, float[] bias, int units) {

@@ -140,8 +140,11 @@ public final class ModelReport {
     if (node.isLatent() && node.enumerate()) {
       String name = html ? SourceText.javadoc(node.name()) : node.name();
       return b.append("; ").append(density("q", node, model.encoder(node).orElseThrow(), html))
-          .append("; summed out by enumeration of its ").append(node.width())
-          .append(" classes where unlabelled (labels: data column ").append(name)
+          .append(model.objectiveTraits().clampsLabels()
+              ? "; in training drawn from q where unlabelled and clamped to the label where labelled, its "
+                  + node.width() + " classes summed out in elbo()"
+              : "; summed out by enumeration of its " + node.width() + " classes where unlabelled")
+          .append(" (labels: data column ").append(name)
           .append(", one-hot rows; all-zero rows are unlabelled); classification weight ")
           .append(node.classificationWeight()).toString();
     }

@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * {@code @Latent(enumerate = true)}: a latent summed out over its classes (the semi-supervised
  * VAE's label). Its classes take the sample axis, so it must be one Categorical variable over
- * its whole event, under the ELBO with one sample, with an encoder q(y | observed nodes); a model
- * sums out at most one latent. {@code classificationWeight} belongs to such a latent and is a
+ * its whole event, under the ELBO with one sample (or under adaptive importance sampling, which
+ * draws it from q where unlabelled and clamps it to the label elsewhere), with an encoder q(y |
+ * observed nodes); a model sums out at most one latent. {@code classificationWeight} belongs to such a latent and is a
  * finite weight of at least 0. A missing encoder is {@link CoverageRule}'s.
  */
 final class EnumerationRule implements ValidationRule {
@@ -53,10 +54,12 @@ final class EnumerationRule implements ValidationRule {
     if (kind == ModelKind.ADVERSARIAL) {
       return "an adversarial model has no inference to sum the latent out in; remove enumerate";
     }
-    if (!ObjectiveTraits.of(model.objective()).enumerates() || model.samples() != 1) {
+    ObjectiveTraits traits = ObjectiveTraits.of(model.objective());
+    if (!traits.clampsLabels() && (!traits.enumerates() || model.samples() != 1)) {
       return "the " + model.objective() + " objective with samples = " + model.samples()
           + ", but enumeration puts the classes on the sample axis and supports the ELBO with samples = 1; "
-          + "use @Objective(kind = ELBO)";
+          + "use @Objective(kind = ELBO), or ADAPTIVE_IMPORTANCE_SAMPLING, which draws the latent from its "
+          + "encoder where unlabelled";
     }
     if (first != null) {
       return "latent '" + first.name() + "' is already summed out by enumeration, and a model sums out at "

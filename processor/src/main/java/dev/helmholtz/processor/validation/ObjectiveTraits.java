@@ -33,7 +33,7 @@ public enum ObjectiveTraits {
   ADAPTIVE_IMPORTANCE_SAMPLING(ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING,
       SampleCount.atLeastTwo("needs at least 2 samples per example: one sample's self-normalized weight is 1,"
           + " and its proposal gradient is noise"),
-      SampleGradients.NONE, ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING, Allows.RELAXATIONS);
+      SampleGradients.NONE, ObjectiveKind.ADAPTIVE_IMPORTANCE_SAMPLING, Allows.RELAXATIONS, Allows.CLAMPED_LABELS);
 
   /** What an objective may allow beyond its samples and gradients. */
   private enum Allows {
@@ -44,7 +44,12 @@ public enum ObjectiveTraits {
     /** Training through each latent's KL term, rather than through log importance weights. */
     KL_TERM,
     /** A sleep phase: values dreamed from p, scored under q. */
-    DREAMS
+    DREAMS,
+    /**
+     * An enumerate = true latent drawn from q where unlabelled and clamped to the label where
+     * labelled, with any number of samples (adaptive importance sampling).
+     */
+    CLAMPED_LABELS
   }
 
   /** How an objective's gradient reaches the encoders through a latent's samples. */
@@ -146,6 +151,14 @@ public enum ObjectiveTraits {
   /** Whether a latent may be summed out by enumeration of its classes (with one sample). */
   public boolean enumerates() {
     return allows.contains(Allows.ENUMERATION);
+  }
+
+  /**
+   * Whether an {@code enumerate = true} latent is drawn from q where the data leaves it unlabelled
+   * and clamped to the label where labelled, instead of summed out, at any sample count.
+   */
+  public boolean clampsLabels() {
+    return allows.contains(Allows.CLAMPED_LABELS);
   }
 
   /** Whether training goes through each latent's KL term; the others use log importance weights. */

@@ -8,6 +8,8 @@ import dev.helmholtz.samples.ssvae.StackedSemiSupervisedVae;
 import dev.helmholtz.samples.ssvae.StackedSemiSupervisedVaeModel;
 import dev.helmholtz.samples.vae.Vae;
 import dev.helmholtz.samples.vae.VaeModel;
+import dev.helmholtz.variational.VariationalModel;
+import dev.helmholtz.train.ScalarSchedule;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
@@ -54,6 +56,11 @@ public final class M1m2Command implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   double labelShare;
 
+  @Option(names = "--alpha", defaultValue = "0.1",
+      description = "Kingma et al.'s classification weight alpha: alpha N / N_l on each labelled row of M2's"
+          + " data, copies counted (default: ${DEFAULT-VALUE}).")
+  double alpha;
+
   @Mixin
   TrainingOptions trainingOptions;
 
@@ -69,6 +76,7 @@ public final class M1m2Command implements Callable<Integer> {
     if (m1Epochs < 1 || epochs < 1) {
       throw new IllegalArgumentException("--m1-epochs and --epochs must be at least 1");
     }
+    SsvaeCommand.checkAlpha(alpha);
     Training m1Training = trainingOptions.apply(Training.epochs(m1Epochs), out);
     Training m2Training = trainingOptions.apply(Training.epochs(epochs), out);
     try (OutputLock lock = OutputDirectory.createLocked(output, "--output")) {
@@ -94,14 +102,19 @@ public final class M1m2Command implements Callable<Integer> {
       Dataset testFeatures = m1.encodeMeans(testSplit.dataset("x"), "z", "features");
       out.printf(Locale.ROOT, "M2: on M1's %d features of %d rows (%d labelled images, each repeated %d times), %d"
           + " epochs%n", StackedSemiSupervisedVae.FEATURES, features.size(), labels, semi.repeats(), m2Training.epochs());
-      TrainingSummary m2Summary = m2.fit(features, m2Training);
+      double classificationWeight = semi.classificationWeight(alpha);
+      out.printf(Locale.ROOT, "M2's classification weight %.4f per labelled row (alpha %s)%n", classificationWeight, alpha);
+      TrainingSummary m2Summary = m2.fit(features, m2Training.schedule(VariationalModel.CLASSIFICATION_WEIGHT,
+          ScalarSchedule.constant(classificationWeight)));
       double testError = SsvaeCommand.errorPercent(m2.classify(testFeatures), testSplit.labels());
       out.printf(Locale.ROOT, "test error            %6.2f %%   (Kingma et al. 2014, M1+M2, 100 labels: %.2f %% +- %.2f)%n",
           testError, PUBLISHED_ERROR, PUBLISHED_DEVIATION);
       out.printf(Locale.ROOT, "trained M1 %d epochs in %.1f s, M2 %d epochs in %.1f s%n", m1Summary.epochs(),
           m1Summary.took().toMillis() / 1e3, m2Summary.epochs(), m2Summary.took().toMillis() / 1e3);
       metrics.put("model", "M1: Vae 784-200-200-50 tanh (Burda et al.'s sizes); M2: StackedSemiSupervisedVae"
-          + " 50-500-10, (50+10)-500-50, (10+50)-500-(50 mean, 50 log std), softplus; alpha 60");
+          + " 50-500-10, (50+10)-500-50, (10+50)-500-(50 mean, 50 log std), softplus");
+      metrics.put("alpha", alpha);
+      metrics.put("classification_weight_per_labelled_row", classificationWeight);
       metrics.put("m1_epochs", m1Summary.epochs());
       metrics.put("epochs", m2Summary.epochs());
       metrics.put("batch_size", trainingOptions.batchSize);

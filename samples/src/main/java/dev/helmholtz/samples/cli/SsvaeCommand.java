@@ -7,6 +7,8 @@ import dev.helmholtz.graph.Seed;
 import dev.helmholtz.samples.ssvae.SemiSupervisedData;
 import dev.helmholtz.samples.ssvae.SemiSupervisedVae;
 import dev.helmholtz.samples.ssvae.SemiSupervisedVaeModel;
+import dev.helmholtz.variational.VariationalModel;
+import dev.helmholtz.train.ScalarSchedule;
 import dev.helmholtz.train.StopReason;
 import dev.helmholtz.train.StopRequest;
 import dev.helmholtz.train.Training;
@@ -55,6 +57,12 @@ public final class SsvaeCommand implements Callable<Integer> {
           + " so that every batch holds some (default: ${DEFAULT-VALUE}).")
   double labelShare;
 
+  @Option(names = "--alpha", defaultValue = "0.1",
+      description = "Kingma et al.'s classification weight alpha: the labelled rows' log q(y | x) weighs alpha"
+          + " times the training rows in all, alpha N / N_l on each labelled row, copies counted"
+          + " (default: ${DEFAULT-VALUE}).")
+  double alpha;
+
   @Mixin
   TrainingOptions trainingOptions;
 
@@ -79,6 +87,7 @@ public final class SsvaeCommand implements Callable<Integer> {
     if (perClass < 1) {
       throw new IllegalArgumentException("--per-class must be at least 1, was " + perClass);
     }
+    checkAlpha(alpha);
     // Configuration errors surface before loading and training.
     Training training = trainingOptions.apply(Training.epochs(epochs), out);
     training = checkpointOptions.apply(training, output);
@@ -101,6 +110,11 @@ public final class SsvaeCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "MNIST: %d training images, %d of them labelled (%d per digit, each repeated %d"
             + " times: %d training rows), %d test images%n", trainSplit.size(), labels, labels / Mnist.CLASSES,
         semi.repeats(), train.size(), test.size());
+    // Kingma et al.'s weight per labelled row, the copies counted: the model's 60 counts each label once.
+    double classificationWeight = semi.classificationWeight(alpha);
+    training = training.schedule(VariationalModel.CLASSIFICATION_WEIGHT, ScalarSchedule.constant(classificationWeight));
+    out.printf(Locale.ROOT, "classification weight %.4f per labelled row (alpha %s: alpha * %d rows / %d labelled rows)%n",
+        classificationWeight, alpha, train.size(), semi.repeats() * labels);
 
     Map<String, Object> metrics = new LinkedHashMap<>();
     try (SemiSupervisedVaeModel model = SemiSupervisedVaeModel.create(new SemiSupervisedVae(),
@@ -146,7 +160,9 @@ public final class SsvaeCommand implements Callable<Integer> {
       }
 
       metrics.put("model", "SemiSupervisedVae (Kingma et al. 2014 M2): 784-500-10, (784+10)-500-50,"
-          + " (10+50)-500-784, softplus; alpha 60 per labelled example");
+          + " (10+50)-500-784, softplus");
+      metrics.put("alpha", alpha);
+      metrics.put("classification_weight_per_labelled_row", classificationWeight);
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", model.stepsTaken());
       metrics.put("stop_reason", summary.stopReason().name().toLowerCase(Locale.ROOT));
@@ -173,6 +189,13 @@ public final class SsvaeCommand implements Callable<Integer> {
     out.println("wrote " + output.resolve("digits.png") + " (one row per class), "
         + output.resolve("training-curves.png") + " and " + output.resolve("metrics.json"));
     return ExitCodes.OK;
+  }
+
+  /** Refuses an alpha that is negative or not finite. */
+  static void checkAlpha(double alpha) {
+    if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+      throw new IllegalArgumentException("--alpha must be finite and at least 0, was " + alpha);
+    }
   }
 
   /** The share of {@code predicted} that differs from {@code labels}, in percent. */

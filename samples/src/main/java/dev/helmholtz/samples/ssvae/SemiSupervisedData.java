@@ -20,6 +20,24 @@ import java.util.SplittableRandom;
  * @param repeats how many times each labelled image appears in {@code train}
  */
 public record SemiSupervisedData(Dataset train, int[] labelled, int repeats) {
+  /** Kingma et al.'s alpha: the classification term weighs 0.1 N in all, N the training rows. */
+  public static final double KINGMA_ALPHA = 0.1;
+
+  /**
+   * The classification weight of one labelled row of {@link #train}: Kingma et al.'s beta =
+   * alpha N / N_l (alpha = 0.1) with N the training rows and N_l the labelled rows, every copy
+   * counted, so that an epoch weighs the classification term 0.1 N in all however often the labels
+   * are repeated. 100 labels repeated 67 times in 66,700 rows give 0.1 * 66,700 / 6,700 = 0.996
+   * per copy, where the model's 60 (0.1 * 60,000 / 100) is right for labels that appear once.
+   */
+  public double classificationWeight() {
+    return classificationWeight(KINGMA_ALPHA);
+  }
+
+  /** The classification weight of one labelled row for Kingma et al.'s {@code alpha}: alpha N / N_l. */
+  public double classificationWeight(double alpha) {
+    return alpha * train.size() / ((double) repeats * labelled.length);
+  }
 
   /**
    * @throws IllegalArgumentException when {@code labels} is not a positive multiple of the class
