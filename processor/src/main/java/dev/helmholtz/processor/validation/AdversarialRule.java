@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.AnnotationMirrors;
+import dev.helmholtz.processor.model.GameAnnotations;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -12,8 +13,8 @@ import java.util.Optional;
 /**
  * An adversarial model (one with a {@code @Discriminator}) is a game between a deterministic
  * generator of one observed node, pushed forward from noise latents, and a discriminator of that
- * node; other observed nodes are labels both networks take (a conditional GAN). Here: one
- * discriminator, returning logits, judging a node a deterministic generator makes of noise; no
+ * node; other observed nodes are labels both networks take (a conditional GAN). Here, for a
+ * model that is no game of several players ({@link GameRule}'s): one discriminator, returning logits, judging a node a deterministic generator makes of noise; no
  * encoders but InfoGAN's Q heads ({@link MutualInformationRule}'s); sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
  */
 final class AdversarialRule implements ValidationRule {
@@ -22,14 +23,11 @@ final class AdversarialRule implements ValidationRule {
     if (!model.momentMatching().isEmpty()) {
       return; // a kernel in the discriminator's place: MomentMatchingRule's
     }
-    List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
-    NetworkDescriptor discriminator = discriminators.get(0);
-    for (NetworkDescriptor second : discriminators.subList(1, discriminators.size())) {
-      if (second.target().equals(discriminator.target())) {
-        continue; // DuplicateNetwork, from NetworkRule
-      }
-      reporter.report(Diagnostic.SECOND_DISCRIMINATOR, second.method(), second.target(), second.methodName(), discriminator.methodName());
+    if (GameAnnotations.isGame(model)) {
+      return; // several discriminators, a cycle or a classifier: GameRule's
     }
+    List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
+    NetworkDescriptor discriminator = discriminators.get(0); // a second one makes the model a game
     for (NetworkDescriptor encoder : model.networks(NetworkRole.ENCODER)) {
       if (model.mutualInformation(encoder.method()).isPresent()) {
         continue; // an InfoGAN Q head: MutualInformationRule's
@@ -83,7 +81,7 @@ final class AdversarialRule implements ValidationRule {
     }
   }
 
-  private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, Reporter reporter) {
+  static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, Reporter reporter) {
     boolean seesTarget = false;
     for (ParameterDescriptor p : discriminator.nodeParameters()) {
       Optional<NodeDescriptor> node = model.node(p.name());
@@ -100,7 +98,7 @@ final class AdversarialRule implements ValidationRule {
     }
   }
 
-  private static void checkSettings(NetworkDescriptor discriminator, Reporter reporter) {
+  static void checkSettings(NetworkDescriptor discriminator, Reporter reporter) {
     var annotation = discriminator.annotation();
     int steps = AnnotationMirrors.intValue(annotation, "steps", 1);
     if (steps < 1) {
