@@ -604,10 +604,22 @@ public abstract class GameModel extends CompiledModel {
     return result;
   }
 
-  /** The named auxiliary losses on a batch (cycle and identity per node), for tests and reports. */
-  public Map<String, Double> auxiliaryLosses(Dataset... domains) {
+  /**
+   * Every player's loss on one batch made of {@code domains} (their columns together cover the
+   * observed nodes, with one row count), without updating anything: {@code discriminator <node>}
+   * per discriminator, {@code generators}, {@code classifier} (with a classifier), and the
+   * generators' unweighted auxiliary terms {@code cycle/<node>} (|F(G(x)) - x| for the round trip
+   * from that node) and {@code identity/<node>} (|G(y) - y| for the generator of that node). Noise
+   * is drawn as in training, so losses with noise vary from call to call.
+   */
+  public Map<String, Double> losses(Dataset... domains) {
     requireOpen();
     Map<String, Operand<TFloat32>> fetches = new LinkedHashMap<>();
+    discriminatorLosses.forEach((node, loss) -> fetches.put("discriminator " + node, loss));
+    fetches.put("generators", generatorLoss);
+    if (classifierLoss != null) {
+      fetches.put("classifier", classifierLoss);
+    }
     cycleLosses.forEach((node, loss) -> fetches.put("cycle/" + node, loss));
     identityLosses.forEach((node, loss) -> fetches.put("identity/" + node, loss));
     List<TFloat32> fed = new ArrayList<>();
