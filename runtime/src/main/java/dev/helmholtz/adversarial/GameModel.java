@@ -649,6 +649,74 @@ public abstract class GameModel extends CompiledModel {
     }
   }
 
+  /**
+   * Checks this game on {@code rows} synthetic examples (each observed node uniform in [0, 1]; a
+   * classifier's label one-hot on the first half of the rows, all zero on the rest, so both kinds
+   * of pair are present): every translation's and round trip's output has its node's width and is
+   * finite, every player's loss is finite, and every trainable variable belongs to exactly one
+   * player. The gradients are not checked against finite differences here (a skipped row says
+   * so). Noise is drawn as in training, which moves the random streams of a game with latents.
+   */
+  public dev.helmholtz.check.SelfCheckReport selfCheck(int rows) {
+    requireOpen();
+    if (rows < 2) {
+      throw new IllegalArgumentException("rows must be at least 2, was " + rows);
+    }
+    java.util.Random random = new java.util.Random(seed().derive("self-check").value());
+    Dataset data = null;
+    for (GameSpec.Node node : spec.observed()) {
+      float[][] values = new float[rows][node.width()];
+      boolean label = spec.classifier().map(c -> c.target().equals(node.name())).orElse(false);
+      for (int i = 0; i < rows; i++) {
+        if (label) {
+          if (i < rows / 2) {
+            values[i][random.nextInt(node.width())] = 1;
+          }
+        } else {
+          for (int j = 0; j < node.width(); j++) {
+            values[i][j] = random.nextFloat();
+          }
+        }
+      }
+      data = data == null ? Dataset.of(node.name(), values) : data.with(node.name(), values);
+    }
+    List<dev.helmholtz.check.SelfCheckReport.Row> report = new ArrayList<>();
+    for (String target : translated.keySet()) {
+      String source = spec.generator(target).flatMap(GameSpec.Generator::source).orElseThrow();
+      report.add(shapeRow("translation to " + target, translate(target, Dataset.of(source, data.flat(source),
+          spec.require(source).shape().stream().mapToInt(Integer::intValue).toArray())), spec.require(target).width()));
+    }
+    for (String node : roundTrips.keySet()) {
+      report.add(shapeRow("round trip of " + node, roundTrip(node, data), spec.require(node).width()));
+    }
+    for (Map.Entry<String, Double> loss : losses(data).entrySet()) {
+      double value = loss.getValue();
+      report.add(dev.helmholtz.check.SelfCheckReport.Row.measured("loss", loss.getKey(),
+          Double.isFinite(value) ? 0 : Double.POSITIVE_INFINITY, 0, "value " + value));
+    }
+    Map<String, Integer> owners = new LinkedHashMap<>();
+    playerVariables.values().forEach(vars -> vars.forEach(v -> owners.merge(v.op().name(), 1, Integer::sum)));
+    long misplaced = parameterNames().stream().filter(n -> owners.getOrDefault(n, 0) != 1).count();
+    report.add(dev.helmholtz.check.SelfCheckReport.Row.measured("structure", "players' variables", misplaced, 0,
+        misplaced + " of " + parameterNames().size() + " trainable variables belong to no player or to several;"
+            + " players " + playerParameterNames().keySet()));
+    report.add(dev.helmholtz.check.SelfCheckReport.Row.skipped("gradient", "players' losses",
+        "a game's gradients are not compared with finite differences by this check"));
+    return new dev.helmholtz.check.SelfCheckReport(spec.modelName(), report);
+  }
+
+  private static dev.helmholtz.check.SelfCheckReport.Row shapeRow(String subject, float[][] values, int width) {
+    boolean ok = true;
+    for (float[] row : values) {
+      ok &= row.length == width;
+      for (float v : row) {
+        ok &= Float.isFinite(v);
+      }
+    }
+    return dev.helmholtz.check.SelfCheckReport.Row.measured("shape", subject, ok ? 0 : 1, 0,
+        values.length + " rows of width " + width + (ok ? ", finite" : ": a wrong width or a value not finite"));
+  }
+
   @Override
   protected final String nodesDescription() {
     return String.join(",", spec.nodes().stream()

@@ -25,6 +25,8 @@ import picocli.CommandLine.ScopeType;
         MmdRingCommand.class,
         MmdCommand.class,
         InfoGanCommand.class,
+        CycleGanCommand.class,
+        TripleGanCommand.class,
         DcganCommand.class,
         WganGpConvCommand.class,
         BayesLogregCommand.class,

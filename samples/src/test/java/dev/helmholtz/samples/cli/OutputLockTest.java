@@ -119,6 +119,8 @@ class OutputLockTest {
       "mmd-ring --steps 1",
       "mmd --epochs 1",
       "infogan --epochs 1",
+      "cyclegan --epochs 1",
+      "triple-gan --epochs 1",
       "ppca --train-examples 100 --epochs 1",
       "dbn --epochs 1",
       "dbm --epochs 1",
