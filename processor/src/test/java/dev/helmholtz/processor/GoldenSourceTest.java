@@ -69,6 +69,8 @@ class GoldenSourceTest {
       Map.entry("dev/helmholtz/samples/infogan/InfoGan.java", "dev.helmholtz.samples.infogan.InfoGanModel"),
       Map.entry("dev/helmholtz/samples/bigan/MnistBigan.java", "dev.helmholtz.samples.bigan.MnistBiganModel"),
       Map.entry("dev/helmholtz/samples/aae/MnistAae.java", "dev.helmholtz.samples.aae.MnistAaeModel"),
+      Map.entry("dev/helmholtz/samples/game/CycleGan.java", "dev.helmholtz.samples.game.CycleGanModel"),
+      Map.entry("dev/helmholtz/samples/game/TripleGan.java", "dev.helmholtz.samples.game.TripleGanModel"),
       Map.entry("dev/helmholtz/samples/flow/PlanarFlowVae.java", "dev.helmholtz.samples.flow.PlanarFlowVaeModel"),
       Map.entry("dev/helmholtz/samples/flow/IafVae.java", "dev.helmholtz.samples.flow.IafVaeModel"),
       Map.entry("dev/helmholtz/samples/bayes/LogisticRegression.java",

@@ -62,6 +62,49 @@ public final class TripleGanLosses {
     return tf.math.mul(tf.constant((float) alpha), mean(tf, perRow));
   }
 
+  /**
+   * The discriminator's loss on a semi-supervised batch, with the classifier's expectation over
+   * its labels taken exactly: {@code E_lab softplus(-d) + alpha E_unl sum_y p_c(y | x) softplus(l_y)
+   * + (1 - alpha) E_g softplus(g)}. {@code dataLogits} ({@code [n]}) are weighed by
+   * {@code labelled} (1 for a labelled row, 0 otherwise), {@code logitsPerClass} ({@code [n, K]})
+   * by {@code 1 - labelled}; the classifier's probabilities are held fixed (the discriminator does
+   * not train the classifier). A batch without labelled (or unlabelled) rows contributes 0 for
+   * that term, not NaN.
+   */
+  public static Operand<TFloat32> discriminator(Ops tf, Operand<TFloat32> dataLogits, Operand<TFloat32> labelled,
+      Operand<TFloat32> logitsPerClass, Operand<TFloat32> classProbabilities, Operand<TFloat32> generatorLogits,
+      double alpha) {
+    requireWeight(alpha);
+    Operand<TFloat32> unlabelled = tf.math.sub(tf.constant(1f), labelled);
+    Operand<TFloat32> classifierTerm = tf.reduceSum(tf.math.mul(tf.stopGradient(classProbabilities),
+        tf.math.softplus(logitsPerClass)), tf.constant(1));
+    return tf.math.add(weightedMean(tf, tf.math.softplus(tf.math.neg(dataLogits)), labelled), tf.math.add(
+        tf.math.mul(tf.constant((float) alpha), weightedMean(tf, classifierTerm, unlabelled)),
+        tf.math.mul(tf.constant((float) (1 - alpha)), mean(tf, tf.math.softplus(generatorLogits)))));
+  }
+
+  /**
+   * {@link #classifier(Ops, Operand, Operand, double)} over the rows {@code weights} marks (1 for
+   * an unlabelled row, 0 for a labelled one); 0 when it marks none.
+   */
+  public static Operand<TFloat32> classifier(Ops tf, Operand<TFloat32> logitsPerClass,
+      Operand<TFloat32> classProbabilities, Operand<TFloat32> weights, double alpha) {
+    requireWeight(alpha);
+    Operand<TFloat32> perRow = tf.reduceSum(tf.math.mul(classProbabilities,
+        tf.math.neg(tf.math.softplus(logitsPerClass))), tf.constant(1));
+    return tf.math.mul(tf.constant((float) alpha), weightedMean(tf, perRow, weights));
+  }
+
+  /**
+   * {@code sum_i w_i x_i / max(sum_i w_i, 1)}: the mean over the rows of weight 1 for 0/1 weights,
+   * and 0 when every weight is 0.
+   */
+  public static Operand<TFloat32> weightedMean(Ops tf, Operand<TFloat32> x, Operand<TFloat32> weights) {
+    Operand<TFloat32> total = tf.reduceSum(weights, tf.constant(0));
+    return tf.math.div(tf.reduceSum(tf.math.mul(x, weights), tf.constant(0)),
+        tf.math.maximum(total, tf.constant(1f)));
+  }
+
   private static void requireWeight(double alpha) {
     if (!(alpha >= 0 && alpha <= 1)) {
       throw new IllegalArgumentException("alpha weighs the classifier's pairs against the generator's: it lies"

@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.codegen;
 
 import dev.helmholtz.processor.model.AnnotationMirrors;
+import dev.helmholtz.processor.model.GameAnnotations;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
 import dev.helmholtz.processor.model.NodeFamily;
@@ -79,6 +80,12 @@ public final class ModelReport {
         }
         NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
         int steps = AnnotationMirrors.intValue(d.annotation(), "steps", 1);
+        if (GameModelWriter.writes(model)) {
+          yield "a game of several players: " + model.model().networks(NetworkRole.DISCRIMINATOR).size()
+              + " discriminator(s), each its own optimizer, the generators one optimizer"
+              + (model.model().networks(NetworkRole.ENCODER).isEmpty() ? "" : ", the classifier one") + "; " + steps
+              + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step";
+        }
         yield "adversarial, " + AnnotationMirrors.enumValue(d.annotation(), "loss").orElse("NON_SATURATING")
             + " loss, " + steps + " discriminator step" + (steps == 1 ? "" : "s") + " per generator step"
             + EncoderGame.of(model.model()).map(game -> game == EncoderGame.BIDIRECTIONAL
@@ -194,7 +201,10 @@ public final class ModelReport {
           + head.map(q -> "; an InfoGAN code, Q by " + q.methodName() + "()").orElse("; noise");
     }
     if (generator.isEmpty()) {
-      return "label, given to both networks";
+      var classifier = model.model().networks(NetworkRole.ENCODER).stream()
+          .filter(e -> e.target().equals(node.name()) && GameAnnotations.classifier(e).isPresent()).findFirst();
+      return classifier.map(c -> "label, one-hot where given, all zero where not; classified by " + c.methodName()
+          + "() (Triple-GAN)").orElse("label, given to both networks");
     }
     String name = html ? SourceText.javadoc(node.name()) : node.name();
     List<String> parents = generator.get().nodeParameters().stream().map(ParameterDescriptor::name).toList();
@@ -202,7 +212,8 @@ public final class ModelReport {
     if (!model.model().momentMatching().isEmpty()) {
       return implicit + "matched to the data by a kernel two-sample loss";
     }
-    NetworkDescriptor d = model.model().networks(NetworkRole.DISCRIMINATOR).get(0);
+    NetworkDescriptor d = model.model().network(NetworkRole.DISCRIMINATOR, node.name())
+        .orElse(model.model().networks(NetworkRole.DISCRIMINATOR).get(0));
     return implicit + "judged by " + d.methodName() + "()";
   }
 

@@ -11,7 +11,8 @@ public final class ModelWriters {
   public static JavaFile write(ValidatedModel model, boolean generatedAnnotationAvailable) {
     return switch (model.kind()) {
       case VARIATIONAL -> new VariationalModelWriter(model, generatedAnnotationAvailable).write();
-      case ADVERSARIAL -> new AdversarialModelWriter(model, generatedAnnotationAvailable).write();
+      case ADVERSARIAL -> GameModelWriter.writes(model) ? new GameModelWriter(model, generatedAnnotationAvailable).write()
+          : new AdversarialModelWriter(model, generatedAnnotationAvailable).write();
       case BAYESIAN -> new BayesianModelWriter(model, generatedAnnotationAvailable).write();
       case ENERGY -> new EnergyModelWriter(model, generatedAnnotationAvailable).write();
     };

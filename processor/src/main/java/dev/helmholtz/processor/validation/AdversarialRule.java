@@ -1,6 +1,7 @@
 package dev.helmholtz.processor.validation;
 
 import dev.helmholtz.processor.model.AnnotationMirrors;
+import dev.helmholtz.processor.model.GameAnnotations;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -12,10 +13,12 @@ import java.util.Optional;
 /**
  * An adversarial model (one with a {@code @Discriminator}) is a game between a deterministic
  * generator of one observed node, pushed forward from noise latents, and a discriminator of that
- * node; other observed nodes are labels both networks take (a conditional GAN). Here: one
- * discriminator, returning logits, judging a node a deterministic generator makes of noise; no
- * encoders but InfoGAN's Q heads ({@link MutualInformationRule}'s) and the players of a game with an
- * encoder, ALI/BiGAN and the adversarial autoencoder ({@link EncoderGameRule}'s); sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
+ * node; other observed nodes are labels both networks take (a conditional GAN). Here, for a
+ * model that is no game of several players ({@link GameRule}'s): one discriminator, returning
+ * logits, judging a node a deterministic generator makes of noise; no encoders but InfoGAN's Q
+ * heads ({@link MutualInformationRule}'s) and the players of a game with an encoder, ALI/BiGAN and
+ * the adversarial autoencoder ({@link EncoderGameRule}'s); sane game settings. Targets and
+ * parameter bindings are {@link NetworkRule}'s.
  */
 final class AdversarialRule implements ValidationRule {
   @Override
@@ -23,15 +26,12 @@ final class AdversarialRule implements ValidationRule {
     if (!model.momentMatching().isEmpty()) {
       return; // a kernel in the discriminator's place: MomentMatchingRule's
     }
-    List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
-    NetworkDescriptor discriminator = discriminators.get(0);
-    for (NetworkDescriptor second : discriminators.subList(1, discriminators.size())) {
-      if (second.target().equals(discriminator.target())) {
-        continue; // DuplicateNetwork, from NetworkRule
-      }
-      reporter.report(Diagnostic.SECOND_DISCRIMINATOR, second.method(), second.target(), second.methodName(), discriminator.methodName());
+    if (GameAnnotations.isGame(model)) {
+      return; // several discriminators, a cycle or a classifier: GameRule's
     }
     Optional<EncoderGame> encoderGame = EncoderGame.of(model);
+    List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
+    NetworkDescriptor discriminator = discriminators.get(0); // a second one makes the model a game
     for (NetworkDescriptor encoder : model.networks(NetworkRole.ENCODER)) {
       if (model.mutualInformation(encoder.method()).isPresent() || encoderGame.isPresent()) {
         continue; // an InfoGAN Q head: MutualInformationRule's; ALI/BiGAN's or an AAE's: EncoderGameRule's
@@ -88,6 +88,11 @@ final class AdversarialRule implements ValidationRule {
     }
   }
 
+  /** The discriminator takes the node it judges, and no latent (a game of several players has no encoder game). */
+  static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, Reporter reporter) {
+    checkInputs(model, discriminator, null, reporter);
+  }
+
   private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, EncoderGame encoderGame,
       Reporter reporter) {
     boolean seesTarget = false;
@@ -108,7 +113,7 @@ final class AdversarialRule implements ValidationRule {
     }
   }
 
-  private static void checkSettings(NetworkDescriptor discriminator, Reporter reporter) {
+  static void checkSettings(NetworkDescriptor discriminator, Reporter reporter) {
     var annotation = discriminator.annotation();
     int steps = AnnotationMirrors.intValue(annotation, "steps", 1);
     if (steps < 1) {

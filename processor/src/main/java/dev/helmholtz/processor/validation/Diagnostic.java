@@ -201,8 +201,7 @@ public enum Diagnostic {
           + "generator is deterministic (an implicit distribution): return Operand<TFloat32>, the "
           + "generated examples [n, %d]"),
   SECOND_DISCRIMINATOR("SecondDiscriminator", Kind.ERROR,
-      "@Discriminator(\"%s\") %s() is a second discriminator (the first is %s()); an "
-          + "adversarial model has one discriminator, on the one node it generates"),
+      "@Discriminator(\"%s\") %s() is a second discriminator (the first is %s()): %s"),
   GENERATED_NOT_DISCRIMINATED("GeneratedNotDiscriminated", Kind.ERROR,
       "observed node '%s' has a @Generator in an adversarial model but no @Discriminator judges "
           + "it; the model generates only the node '%s' its discriminator judges, and other observed "
@@ -255,6 +254,22 @@ public enum Diagnostic {
           + "distribution p(x | %s), such as `@Generator(\"x\") Bernoulli decode(Nn nn, Operand<TFloat32> %s)`"),
   ENCODER_GAME_UNSUPPORTED("EncoderGameUnsupported", Kind.ERROR,
       "%s in %s: %s"),
+  GAME_LOSS("GameLoss", Kind.ERROR,
+      "@Discriminator(\"%s\", loss = %s) %s() in a game of several players: %s"),
+  GAME_STEPS("GameSteps", Kind.ERROR,
+      "@Discriminator(\"%s\", steps = %d) %s(), but %s() takes %d: a game's discriminators all update "
+          + "together, %s steps per generator step for all of them; give every discriminator the same steps"),
+  GAME_GENERATOR("GameGenerator", Kind.ERROR,
+      "@Generator(\"%s\") %s() in a game of several players: %s"),
+  CYCLE_CONSISTENCY_TARGET("CycleConsistencyTarget", Kind.ERROR,
+      "@CycleConsistency on %s(): %s"),
+  CYCLE_CONSISTENCY_WEIGHT("CycleConsistencyWeight", Kind.ERROR,
+      "@CycleConsistency(%s = %s) on %s(): a loss weight is finite and at least 0 (CycleGAN weighs the "
+          + "cycle 10 and the identity 0.5 of that)"),
+  CLASSIFIER_TARGET("ClassifierTarget", Kind.ERROR,
+      "@Classifier on %s(): %s"),
+  CLASSIFIER_WEIGHT("ClassifierWeight", Kind.ERROR,
+      "@Classifier(%s = %s) on %s(): %s"),
 
   // --- Energy-based models (an @Energy method) ---------------------------------------------
   SECOND_ENERGY("SecondEnergy", Kind.ERROR,

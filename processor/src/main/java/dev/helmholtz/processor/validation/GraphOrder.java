@@ -1,5 +1,6 @@
 package dev.helmholtz.processor.validation;
 
+import dev.helmholtz.processor.model.GameAnnotations;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -61,6 +62,9 @@ final class GraphOrder {
         }
         if (role == NetworkRole.ENCODER && !parent.get().isLatent()) {
           continue; // observed nodes are given, not inferred
+        }
+        if (GameAnnotations.translatesFrom(model, network.get(), parent.get().name())) {
+          continue; // a translation reads its source domain's data, not a value generated before it
         }
         if (Integer.valueOf(1).equals(state.get(parent.get().name()))) {
           reportCycle(parent.get().name(), network.get(), reporter);

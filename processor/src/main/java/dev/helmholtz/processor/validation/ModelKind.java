@@ -25,7 +25,7 @@ public enum ModelKind {
    */
   ADVERSARIAL(List.of(new ModelClassRule(), new NodeRule(), new NetworkRule(), new FlowRule(), new ShapeRule(),
       new AdversarialRule(), new MomentMatchingRule(), new MutualInformationRule(), new EnumerationRule(),
-      new GlobalLatentRule(), new EncoderGameRule())),
+      new GlobalLatentRule(), new EncoderGameRule(), new GameRule())),
   /**
    * Global latents ({@code @Latent(global = true)}) and no per-example latent: a posterior over
    * model parameters given the whole data set, sampled by HMC or fitted by VI.

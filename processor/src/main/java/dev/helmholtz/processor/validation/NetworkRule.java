@@ -3,6 +3,7 @@ package dev.helmholtz.processor.validation;
 import dev.helmholtz.processor.model.ConflictingOverride;
 import dev.helmholtz.processor.model.Family;
 import dev.helmholtz.processor.model.NodeFamily;
+import dev.helmholtz.processor.model.GameAnnotations;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -48,7 +49,9 @@ final class NetworkRule implements ValidationRule {
           reporter.report(Diagnostic.DUPLICATE_NETWORK, network.method(), network.annotation(),
               network.targetValue(), node.name(), annotation, previous.methodName(), annotation);
         }
-        if (network.role() == NetworkRole.ENCODER && !node.isLatent()) {
+        // A Triple-GAN classifier (@Classifier) infers an observed label: GameRule's to judge.
+        if (network.role() == NetworkRole.ENCODER && !node.isLatent()
+            && (kind != ModelKind.ADVERSARIAL || GameAnnotations.classifier(network).isEmpty())) {
           reporter.report(Diagnostic.ENCODER_FOR_OBSERVED, network.method(), network.annotation(),
               network.targetValue(), node.name());
         }

@@ -69,6 +69,8 @@ final class CheckedModels {
     compiled("wgan-gp-conv", ConvWganGpModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("bigan", MnistBiganModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("aae", MnistAaeModel::create, (m, o) -> m.selfCheck(null, o));
+    compiled("cyclegan", dev.helmholtz.samples.game.CycleGanModel::create, (m, o) -> m.selfCheck(Math.max(2, o.examples())));
+    compiled("triple-gan", dev.helmholtz.samples.game.TripleGanModel::create, (m, o) -> m.selfCheck(Math.max(2, o.examples())));
     compiled("rbm-cd1", RbmCd1Model::create, (m, o) -> m.selfCheck(null, o));
     compiled("rbm-cd10", RbmCd10Model::create, (m, o) -> m.selfCheck(null, o));
     compiled("rbm-pcd", RbmPcdModel::create, (m, o) -> m.selfCheck(null, o));

@@ -48,6 +48,8 @@ import picocli.CommandLine.ScopeType;
         CheckCommand.class,
         BnnCommand.class,
         EightSchoolsCommand.class,
+        CycleGanCommand.class,
+        TripleGanCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,

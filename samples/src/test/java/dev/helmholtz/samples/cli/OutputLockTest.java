@@ -121,6 +121,8 @@ class OutputLockTest {
       "infogan --epochs 1",
       "bigan --epochs 1",
       "aae --epochs 1",
+      "cyclegan --epochs 1",
+      "triple-gan --epochs 1",
       "ppca --train-examples 100 --epochs 1",
       "dbn --epochs 1",
       "dbm --epochs 1",
