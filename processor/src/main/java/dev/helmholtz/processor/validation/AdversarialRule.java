@@ -14,8 +14,7 @@ import java.util.Optional;
  * generator of one observed node, pushed forward from noise latents, and a discriminator of that
  * node; other observed nodes are labels both networks take (a conditional GAN). Here: one
  * discriminator, returning logits, judging a node a deterministic generator makes of noise; no
- * encoders but InfoGAN's Q heads ({@link MutualInformationRule}'s) and the players of a game with an
- * encoder, ALI/BiGAN and the adversarial autoencoder ({@link EncoderGameRule}'s); sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
+ * encoders but InfoGAN's Q heads ({@link MutualInformationRule}'s); sane game settings. Targets and parameter bindings are {@link NetworkRule}'s.
  */
 final class AdversarialRule implements ValidationRule {
   @Override
@@ -52,7 +51,7 @@ final class AdversarialRule implements ValidationRule {
     if (judged.isEmpty()) {
       return; // UnknownNode, from NetworkRule
     }
-    checkInputs(model, discriminator, encoderGame.orElse(null), reporter);
+    checkInputs(model, discriminator, reporter);
     NodeDescriptor x = judged.get();
     if (encoderGame.orElse(null) == EncoderGame.AUTOENCODER) {
       return; // a discriminator of an encoded latent: EncoderGameRule checks the decoder and the rest
@@ -88,8 +87,8 @@ final class AdversarialRule implements ValidationRule {
     }
   }
 
-  private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, EncoderGame encoderGame,
-      Reporter reporter) {
+  private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, Reporter reporter) {
+    EncoderGame encoderGame = EncoderGame.of(model).orElse(null);
     boolean seesTarget = false;
     for (ParameterDescriptor p : discriminator.nodeParameters()) {
       Optional<NodeDescriptor> node = model.node(p.name());
