@@ -52,7 +52,7 @@ final class AdversarialRule implements ValidationRule {
     if (judged.isEmpty()) {
       return; // UnknownNode, from NetworkRule
     }
-    checkInputs(model, discriminator, encoderGame.orElse(null), reporter);
+    checkInputs(model, discriminator, reporter);
     NodeDescriptor x = judged.get();
     if (encoderGame.orElse(null) == EncoderGame.AUTOENCODER) {
       return; // a discriminator of an encoded latent: EncoderGameRule checks the decoder and the rest
@@ -88,13 +88,9 @@ final class AdversarialRule implements ValidationRule {
     }
   }
 
-  /** The discriminator takes the node it judges, and no latent (a game of several players has no encoder game). */
+  /** The discriminator takes the node it judges, and a latent only as ALI/BiGAN's joint discriminator. */
   static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, Reporter reporter) {
-    checkInputs(model, discriminator, null, reporter);
-  }
-
-  private static void checkInputs(ModelDescriptor model, NetworkDescriptor discriminator, EncoderGame encoderGame,
-      Reporter reporter) {
+    EncoderGame encoderGame = EncoderGame.of(model).orElse(null);
     boolean seesTarget = false;
     for (ParameterDescriptor p : discriminator.nodeParameters()) {
       Optional<NodeDescriptor> node = model.node(p.name());

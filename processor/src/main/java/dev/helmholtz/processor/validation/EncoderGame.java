@@ -1,5 +1,6 @@
 package dev.helmholtz.processor.validation;
 
+import dev.helmholtz.processor.model.GameAnnotations;
 import dev.helmholtz.processor.model.ModelDescriptor;
 import dev.helmholtz.processor.model.NetworkDescriptor;
 import dev.helmholtz.processor.model.NetworkRole;
@@ -29,11 +30,12 @@ public enum EncoderGame {
 
   /**
    * The encoder that plays: for the autoencoder, the encoder of the judged latent; for ALI/BiGAN,
-   * the first encoder whose latent the discriminator takes. Empty when no encoder plays.
+   * the first encoder whose latent the discriminator takes. Empty when no encoder plays, and in a
+   * game of several players (its encoders are {@code GameRule}'s: a classifier or nothing).
    */
   public static Optional<NetworkDescriptor> encoder(ModelDescriptor model) {
     List<NetworkDescriptor> discriminators = model.networks(NetworkRole.DISCRIMINATOR);
-    if (discriminators.isEmpty()) {
+    if (discriminators.isEmpty() || GameAnnotations.isGame(model)) {
       return Optional.empty();
     }
     NetworkDescriptor d = discriminators.get(0);
