@@ -125,6 +125,19 @@ class GameModelTest {
   }
 
   @Test
+  void trainingTheGameShrinksTheCycleError() {
+    Random random = new Random(7);
+    Dataset x = Dataset.of("x", rows(random, 256, 3, 0));
+    Dataset y = Dataset.of("y", rows(random, 256, 3, 2));
+    try (TinyCycleGan game = new TinyCycleGan(Seed.of(3), 1)) {
+      double before = game.cycleError("x", x) + game.cycleError("y", y);
+      game.fit(List.of(x, y), Training.epochs(40).batchSize(32));
+      double after = game.cycleError("x", x) + game.cycleError("y", y);
+      assertTrue(after < 0.5 * before, "cycle error " + before + " -> " + after);
+    }
+  }
+
+  @Test
   void cycleAndIdentityLossesAreThoseOfTheRightGenerators() {
     Random random = new Random(5);
     float[][] xs = rows(random, 6, 3, 0);

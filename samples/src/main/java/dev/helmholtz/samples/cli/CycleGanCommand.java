@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
     name = "cyclegan",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Trains CycleGAN (Zhu et al. 2017: two translations, two least-squares discriminators, cycle"
-        + " and identity losses) between two unpaired domains built from MNIST: the training images are shuffled"
+    description = "Trains CycleGAN (Zhu et al. 2017: two translations, two discriminators, cycle losses)"
+        + " between two unpaired domains built from MNIST: the training images are shuffled"
         + " by --seed and split in two halves, the first kept as domain x, the second transformed (--transform)"
         + " as domain y, so no image is in both; reports the cycle reconstruction error |F(G(x)) - x| and"
         + " |G(F(y)) - y| on test images (split the same way) and writes translations.png (rows of x, G(x),"
@@ -112,8 +112,8 @@ public final class CycleGanCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "trained %d epochs (%d steps) in %.1f s%n", summary.epochs(), model.stepsTaken(),
           summary.took().toMillis() / 1e3);
       writeTranslations(model, testDomains);
-      metrics.put("model", "CycleGan: translations 784-256-256-784 (ReLU, sigmoid), discriminators 784-256-1"
-          + " (leaky ReLU), least squares; cycle weight 10, identity weight 5");
+      metrics.put("model", "CycleGan: translations 784-256-256-784 (leaky ReLU, linear output), discriminators"
+          + " 784-256-1 (leaky ReLU), non-saturating; cycle weight 10, no identity term");
       metrics.put("transform", transform.name().toLowerCase(Locale.ROOT));
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", model.stepsTaken());

@@ -28,11 +28,11 @@ public final class CycleGanModel extends GameModel {
       .observed("x", 784)
       .observed("y", 784)
       // toY(): x -> y, with the cycle back and its identity term
-      .translation("y", "x", 10.0, 5.0)
+      .translation("y", "x", 10.0, 0.0)
       // toX(): y -> x, with the cycle back and its identity term
-      .translation("x", "y", 10.0, 5.0)
-      .discriminator("x", GanLoss.LEAST_SQUARES)
-      .discriminator("y", GanLoss.LEAST_SQUARES)
+      .translation("x", "y", 10.0, 0.0)
+      .discriminator("x", GanLoss.NON_SATURATING)
+      .discriminator("y", GanLoss.NON_SATURATING)
       .steps(1)
       .build();
 
