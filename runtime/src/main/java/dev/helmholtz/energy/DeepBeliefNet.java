@@ -1,7 +1,9 @@
 package dev.helmholtz.energy;
 
 import dev.helmholtz.data.Dataset;
+import dev.helmholtz.train.StopReason;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingLoop;
 import dev.helmholtz.train.TrainingSummary;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +108,7 @@ public final class DeepBeliefNet implements AutoCloseable {
     for (int l = 0; l < layers.size(); l++) {
       TrainingSummary summary = layers.get(l).fit(input, perLayer[perLayer.length == 1 ? 0 : l]);
       summaries.add(summary);
-      if (summary.stopReason() == dev.helmholtz.train.StopReason.INTERRUPTED) {
+      if (summary.stopReason() == StopReason.INTERRUPTED) {
         break; // a stop request ends the whole stack, not just this layer
       }
       if (l + 1 < layers.size()) {
@@ -157,7 +159,7 @@ public final class DeepBeliefNet implements AutoCloseable {
     untie();
     layers.get(0).checkColumns(data);
     lastFineTuning = new UpDown(this, directed);
-    return dev.helmholtz.train.TrainingLoop.run(lastFineTuning, data, training);
+    return TrainingLoop.run(lastFineTuning, data, training);
   }
 
   /** The states of the last up-down step, for tests. */

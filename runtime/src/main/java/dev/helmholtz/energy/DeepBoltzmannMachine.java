@@ -7,6 +7,8 @@ import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ScalarSchedule;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
+import dev.helmholtz.train.TrainingLoop;
+import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -154,12 +156,12 @@ public final class DeepBoltzmannMachine implements AutoCloseable {
    * ({@code meanFieldIterations} rounds) under the current weights, then makes one update with h2
    * clamped to it. {@code data} has the column {@value #VISIBLE} (dynamically binarized or not).
    */
-  public dev.helmholtz.train.TrainingSummary fit(Dataset data, Training training, int meanFieldIterations) {
+  public TrainingSummary fit(Dataset data, Training training, int meanFieldIterations) {
     if (meanFieldIterations < 1) {
       throw new IllegalArgumentException("meanFieldIterations must be at least 1, was " + meanFieldIterations);
     }
     checkVisible(data);
-    return dev.helmholtz.train.TrainingLoop.run(new DbmTraining(this, meanFieldIterations), data, training);
+    return TrainingLoop.run(new DbmTraining(this, meanFieldIterations), data, training);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.helmholtz.energy;
 
+import dev.helmholtz.data.Dataset;
 import java.util.Random;
 
 /**
@@ -41,9 +42,9 @@ public final class DirectedLayer {
     }
     int below = observed.width();
     int above = latent.width();
-    float[][] down = rbm.observedLogits(dev.helmholtz.data.Dataset.of(latent.name(), probes(above)))
+    float[][] down = rbm.observedLogits(Dataset.of(latent.name(), probes(above)))
         .get(observed.name());
-    float[][] up = rbm.latentLogits(dev.helmholtz.data.Dataset.of(observed.name(), probes(below))).get(latent.name());
+    float[][] up = rbm.latentLogits(Dataset.of(observed.name(), probes(below))).get(latent.name());
     float[] g = new float[above * below];
     for (int j = 0; j < above; j++) {
       for (int i = 0; i < below; i++) {
