@@ -56,6 +56,8 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.ssvae.SemiSupervisedVaeModel"),
       Map.entry("dev/helmholtz/samples/ssvae/StackedSemiSupervisedVae.java",
           "dev.helmholtz.samples.ssvae.StackedSemiSupervisedVaeModel"),
+      Map.entry("dev/helmholtz/samples/ssvae/SemiSupervisedVaeAdaptiveIs.java",
+          "dev.helmholtz.samples.ssvae.SemiSupervisedVaeAdaptiveIsModel"),
       Map.entry("dev/helmholtz/samples/gumbel/GumbelSoftmaxVae.java",
           "dev.helmholtz.samples.gumbel.GumbelSoftmaxVaeModel"),
       Map.entry("dev/helmholtz/samples/gan/MnistGan.java", "dev.helmholtz.samples.gan.MnistGanModel"),

@@ -24,6 +24,7 @@ import dev.helmholtz.samples.mixture.VaeMixturePriorModel;
 import dev.helmholtz.samples.rbm.RbmCd10Model;
 import dev.helmholtz.samples.rbm.RbmCd1Model;
 import dev.helmholtz.samples.rbm.RbmPcdModel;
+import dev.helmholtz.samples.ssvae.SemiSupervisedVaeAdaptiveIsModel;
 import dev.helmholtz.samples.ssvae.SemiSupervisedVaeModel;
 import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.variational.VariationalModel;
@@ -60,6 +61,7 @@ final class CheckedModels {
     compiled("conv-vae", ConvVaeModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("cvae", ConditionalVaeModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("ssvae", SemiSupervisedVaeModel::create, (m, o) -> m.selfCheck(null, o));
+    compiled("ssvae-adaptive-is", SemiSupervisedVaeAdaptiveIsModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("vae-mixture-prior", VaeMixturePriorModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("vae-continuous", ContinuousVaeModel::create, (m, o) -> m.selfCheck(null, o));
     compiled("gan", MnistGanModel::create, (m, o) -> m.selfCheck(null, o));

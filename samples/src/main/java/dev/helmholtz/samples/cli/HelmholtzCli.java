@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
         ObjectivesCommand.class,
         CvaeCommand.class,
         SsvaeCommand.class,
+        SsvaeAdaptiveIsCommand.class,
         M1m2Command.class,
         GanCommand.class,
         ConditionalGanCommand.class,

@@ -11,6 +11,7 @@ import dev.helmholtz.variational.VariationalModel;
 import dev.helmholtz.train.ScalarSchedule;
 import dev.helmholtz.train.StopReason;
 import dev.helmholtz.train.StopRequest;
+import dev.helmholtz.train.ThreadSettings;
 import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingSummary;
 import java.io.IOException;
@@ -24,7 +25,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The semi-supervised VAE (Kingma et al. 2014, M2) on MNIST with a few labels. */
+/**
+ * The semi-supervised VAE (Kingma et al. 2014, M2) on MNIST with a few labels; {@link
+ * SsvaeAdaptiveIsCommand} trains the same model by adaptive importance sampling.
+ */
 @Command(
     name = "ssvae",
     mixinStandardHelpOptions = true,
@@ -40,7 +44,7 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.HELP_OK, ExitCodes.HELP_FAILED, ExitCodes.HELP_BAD_INPUT,
         ExitCodes.HELP_INTERRUPTED})
-public final class SsvaeCommand implements Callable<Integer> {
+public class SsvaeCommand implements Callable<Integer> {
   /** Kingma et al. (2014), Table 1: M2 with 100 labels, test error in percent and its deviation. */
   static final double PUBLISHED_ERROR = 11.97;
   static final double PUBLISHED_DEVIATION = 1.71;
@@ -69,7 +73,7 @@ public final class SsvaeCommand implements Callable<Integer> {
   @Option(names = "--per-class", defaultValue = "10", description = "Digits drawn per class for digits.png (default: ${DEFAULT-VALUE}).")
   int perClass;
 
-  @Option(names = "--output", defaultValue = "out/ssvae", description = "Output directory, created if absent (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--output", description = "Output directory, created if absent (default: out/ and the command's name).")
   Path output;
 
   @Mixin
@@ -88,6 +92,9 @@ public final class SsvaeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--per-class must be at least 1, was " + perClass);
     }
     checkAlpha(alpha);
+    if (output == null) {
+      output = Path.of("out", name());
+    }
     // Configuration errors surface before loading and training.
     Training training = trainingOptions.apply(Training.epochs(epochs), out);
     training = checkpointOptions.apply(training, output);
@@ -117,8 +124,7 @@ public final class SsvaeCommand implements Callable<Integer> {
         classificationWeight, alpha, train.size(), semi.repeats() * labels);
 
     Map<String, Object> metrics = new LinkedHashMap<>();
-    try (SemiSupervisedVaeModel model = SemiSupervisedVaeModel.create(new SemiSupervisedVae(),
-        Seed.of(trainingOptions.seed), trainingOptions.threadSettings())) {
+    try (VariationalModel model = createModel(Seed.of(trainingOptions.seed), trainingOptions.threadSettings())) {
       StopRequest stop = new StopRequest();
       TrainingSummary summary;
       // The handlers are a scope: SIGINT and SIGTERM request a stop while the fit runs.
@@ -145,13 +151,14 @@ public final class SsvaeCommand implements Callable<Integer> {
       for (int i = 0; i < classes.length; i++) {
         classes[i] = i / perClass;
       }
-      ImageGrid.writePng(output.resolve("digits.png"), model.sampleClasses(classes), Mnist.SIDE, Mnist.SIDE, perClass);
+      ImageGrid.writePng(output.resolve("digits.png"), model.generateClasses(classes).get("x"), Mnist.SIDE, Mnist.SIDE, perClass);
 
       out.printf(Locale.ROOT, "test error            %6.2f %%   (Kingma et al. 2014, M2, 100 labels: %.2f %% +- %.2f)%n",
           testError, PUBLISHED_ERROR, PUBLISHED_DEVIATION);
       out.printf(Locale.ROOT, "labelled train error  %6.2f %%   (on the %d labelled training images)%n",
           trainLabelledError, labels);
       out.printf(Locale.ROOT, "test ELBO             %9.2f nats (unlabelled: y summed out by enumeration)%n", testElbo);
+      metrics.put("objective", objective());
       if (summary.trainedNothing()) {
         out.println(VaeCommand.nothingTrained(summary, model.stepsTaken()));
       } else {
@@ -189,6 +196,21 @@ public final class SsvaeCommand implements Callable<Integer> {
     out.println("wrote " + output.resolve("digits.png") + " (one row per class), "
         + output.resolve("training-curves.png") + " and " + output.resolve("metrics.json"));
     return ExitCodes.OK;
+  }
+
+  /** The command's name: its default output folder. */
+  String name() {
+    return "ssvae";
+  }
+
+  /** How the model trains, for metrics.json. */
+  String objective() {
+    return "ELBO, y summed out by enumeration where unlabelled";
+  }
+
+  /** The model this command trains. */
+  VariationalModel createModel(Seed seed, ThreadSettings threads) {
+    return SemiSupervisedVaeModel.create(new SemiSupervisedVae(), seed, threads);
   }
 
   /** Refuses an alpha that is negative or not finite. */

@@ -1,7 +1,5 @@
 package dev.helmholtz.samples.ssvae;
 
-import static dev.helmholtz.nn.Activation.SOFTPLUS;
-
 import dev.helmholtz.annotations.Encoder;
 import dev.helmholtz.annotations.Generator;
 import dev.helmholtz.annotations.Latent;
@@ -11,7 +9,6 @@ import dev.helmholtz.dist.Bernoulli;
 import dev.helmholtz.dist.Categorical;
 import dev.helmholtz.dist.Normal;
 import dev.helmholtz.nn.Nn;
-import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
@@ -28,9 +25,8 @@ import org.tensorflow.types.TFloat32;
  */
 @Model
 public class SemiSupervisedVae {
-  static final int CLASSES = 10;
-  static final int LATENT = 50;
-  static final int HIDDEN = 500;
+  static final int CLASSES = SemiSupervisedNetworks.CLASSES;
+  static final int LATENT = SemiSupervisedNetworks.LATENT;
 
   private final boolean sharedFirstLayer;
 
@@ -41,7 +37,8 @@ public class SemiSupervisedVae {
 
   /**
    * The model; {@code sharedFirstLayer} false builds q(z | x, y)'s first layer on the class-tiled x
-   * as one product per class (the layer before {@link Nn#concat} shared it), for comparisons.
+   * as one product per class (the layer before {@link Nn#concat} shared it), for comparisons (see
+   * {@link SemiSupervisedNetworks}).
    */
   public SemiSupervisedVae(boolean sharedFirstLayer) {
     this.sharedFirstLayer = sharedFirstLayer;
@@ -58,28 +55,16 @@ public class SemiSupervisedVae {
 
   @Encoder("y")
   Categorical classify(Nn nn, Operand<TFloat32> x) {
-    return Categorical.logits(nn.dense(nn.dense(x, HIDDEN, SOFTPLUS), CLASSES));
+    return SemiSupervisedNetworks.classify(nn, x);
   }
 
   @Encoder("z")
   Normal encode(Nn nn, Operand<TFloat32> x, Operand<TFloat32> y) {
-    Operand<TFloat32> h = nn.dense(join(nn, x, y), HIDDEN, SOFTPLUS);
-    return Normal.meanLogStd(nn.dense(h, LATENT), nn.dense(h, LATENT));
+    return SemiSupervisedNetworks.encode(nn, x, y, sharedFirstLayer);
   }
 
   @Generator("x")
   Bernoulli decode(Nn nn, Operand<TFloat32> y, Operand<TFloat32> z) {
-    Operand<TFloat32> h = nn.dense(join(nn, y, z), HIDDEN, SOFTPLUS);
-    return Bernoulli.logits(nn.dense(h, 784));
-  }
-
-  /**
-   * x and y side by side, through {@link Nn#concat} so that the encoder's first layer, given x
-   * tiled once per class, multiplies x once per example (x W_x once, plus y W_y per class); with
-   * {@code sharedFirstLayer} false, a plain concat that multiplies every copy (the same values to
-   * float rounding: the benchmark's and the test's baseline).
-   */
-  private Operand<TFloat32> join(Nn nn, Operand<TFloat32> a, Operand<TFloat32> b) {
-    return sharedFirstLayer ? nn.concat(a, b) : nn.tf().concat(List.of(a, b), nn.tf().constant(-1));
+    return SemiSupervisedNetworks.decode(nn, y, z, sharedFirstLayer);
   }
 }

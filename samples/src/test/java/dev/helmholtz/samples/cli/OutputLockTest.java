@@ -101,6 +101,7 @@ class OutputLockTest {
       "conv-vae --epochs 1 --train-examples 100",
       "cvae --epochs 1 --train-examples 100",
       "ssvae --epochs 1 --train-examples 100",
+      "ssvae-adaptive-is --epochs 1 --train-examples 100",
       "gan --epochs 1 --train-examples 100",
       "cgan --epochs 1 --train-examples 100",
       "dcgan --epochs 1 --train-examples 100",
