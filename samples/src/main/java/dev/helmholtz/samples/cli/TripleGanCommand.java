@@ -81,13 +81,25 @@ public final class TripleGanCommand implements Callable<Integer> {
     }
   }
 
+  private static float[][] rows(Dataset data, String column) {
+    int width = data.width(column);
+    float[] flat = data.flat(column);
+    float[][] out = new float[data.size()][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = java.util.Arrays.copyOfRange(flat, i * width, (i + 1) * width);
+    }
+    return out;
+  }
+
   private int train(PrintStream out, Training training) throws IOException {
     Mnist mnist = mnistFiles.load();
     Mnist.Split trainSplit = mnistFiles.train(mnist);
     Mnist.Split testSplit = mnistFiles.test(mnist);
     SemiSupervisedData semi = SemiSupervisedData.of(trainSplit, labels, labelShare, trainingOptions.seed);
-    Dataset train = semi.train();
-    Dataset test = Dataset.of("x", testSplit.images());
+    // Pixels in [-1, 1], the generator's tanh range, for all three players.
+    Dataset train = Dataset.of("x", MnistGanExperiment.toSymmetric(rows(semi.train(), "x")))
+        .with("y", rows(semi.train(), "y"));
+    Dataset test = Dataset.of("x", MnistGanExperiment.toSymmetric(testSplit.images()));
     out.printf(Locale.ROOT, "MNIST: %d training images, %d of them labelled (each repeated %d times: %d rows),"
         + " %d test images%n", trainSplit.size(), labels, semi.repeats(), train.size(), test.size());
     Map<String, Object> metrics = new LinkedHashMap<>();
@@ -116,9 +128,10 @@ public final class TripleGanCommand implements Callable<Integer> {
       for (int i = 0; i < oneHot.length; i++) {
         oneHot[i][i / perClass] = 1;
       }
-      ImageGrid.writePng(output.resolve("digits.png"), model.generate("x", Dataset.of("y", oneHot)),
+      ImageGrid.writePng(output.resolve("digits.png"),
+          MnistGanExperiment.toPixels(model.generate("x", Dataset.of("y", oneHot))),
           Mnist.SIDE, Mnist.SIDE, perClass);
-      metrics.put("model", "TripleGan: G (100+10)-500-500-784, D (784+10)-500-250-1, C 784-500-500-10;"
+      metrics.put("model", "TripleGan: G (100+10)-500-500-784 (tanh; pixels in [-1, 1]), D (784+10)-500-250-1, C 784-500-500-10;"
           + " alpha 0.5, supervised weight 1, pseudo-discriminative weight 0.1");
       metrics.put("epochs", summary.epochs());
       metrics.put("steps", model.stepsTaken());

@@ -2,7 +2,7 @@ package dev.helmholtz.samples.game;
 
 import static dev.helmholtz.nn.Activation.LEAKY_RELU;
 import static dev.helmholtz.nn.Activation.RELU;
-import static dev.helmholtz.nn.Activation.SIGMOID;
+import static dev.helmholtz.nn.Activation.TANH;
 
 import dev.helmholtz.annotations.Classifier;
 import dev.helmholtz.annotations.Discriminator;
@@ -24,7 +24,7 @@ import org.tensorflow.types.TFloat32;
  * ({@code classify}), the conditional generator G(z, y) ({@code generate}) and a discriminator of
  * (x, y) pairs ({@code judge}). Rows of the data with a one-hot y are labelled, rows of zeros
  * unlabelled. Fully connected networks (the paper's MNIST networks are of this kind for G and D;
- * its classifier is convolutional), pixels in [0, 1].
+ * its classifier is convolutional), pixels scaled to [-1, 1] (the generator's tanh range).
  */
 @Model
 public class TripleGan {
@@ -35,7 +35,7 @@ public class TripleGan {
   @Generator("x")
   Operand<TFloat32> generate(Nn nn, Operand<TFloat32> z, Operand<TFloat32> y) {
     var h = nn.dense(nn.tf().concat(List.of(z, y), nn.tf().constant(1)), 500, RELU);
-    return nn.dense(nn.dense(h, 500, RELU), 784, SIGMOID);
+    return nn.dense(nn.dense(h, 500, RELU), 784, TANH);
   }
 
   @Discriminator("x")
