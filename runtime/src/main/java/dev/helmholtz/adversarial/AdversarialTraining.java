@@ -12,7 +12,6 @@ import dev.helmholtz.train.Training;
 import dev.helmholtz.train.TrainingLoop;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,23 +57,8 @@ final class AdversarialTraining implements TrainableModel {
   /** Options of {@link Training} that only the likelihood-based models' fit has: a clear error, not silence. */
   @Override
   public void checkTraining(Training training) {
-    List<String> unsupported = new ArrayList<>();
-    if (training.validation() != null) {
-      unsupported.add("validation data (an adversarial game has no validation objective)");
-    }
-    if (training.earlyStopping() != null) {
-      unsupported.add("earlyStopping");
-    }
-    if (training.clipGradientNorm() > 0) {
-      unsupported.add("clipGradientNorm");
-    }
-    if (training.dataPath() == DataPath.RESIDENT) {
-      unsupported.add("dataPath(RESIDENT) (adversarial models feed each batch: use FED or AUTO)");
-    }
-    if (!unsupported.isEmpty()) {
-      throw new IllegalArgumentException(model.spec().modelName() + " is an adversarial model; its fit does not"
-          + " support " + String.join(", ", unsupported));
-    }
+    GameFitChecks.refuseLikelihoodOptions(training, model.spec().modelName(), "an adversarial model",
+        "an adversarial game has no validation objective", "adversarial models feed");
   }
 
   @Override
@@ -84,14 +68,8 @@ final class AdversarialTraining implements TrainableModel {
 
   @Override
   public void checkResumable(Properties p, Path checkpoint, List<String> differences) throws IOException {
-    String written = p.getProperty(DISCRIMINATOR_STEPS);
-    if (written == null) {
-      throw new IOException(checkpoint.toAbsolutePath() + " holds no adversarial training state ("
-          + DISCRIMINATOR_STEPS + " is missing): it was not written by an adversarial model's fit");
-    }
-    if (!written.equals(Integer.toString(discriminatorSteps))) {
-      differences.add(written + " discriminator steps per generator step (this run: " + discriminatorSteps + ")");
-    }
+    GameFitChecks.checkDiscriminatorSteps(p, checkpoint, DISCRIMINATOR_STEPS, discriminatorSteps, "adversarial",
+        "an adversarial model", differences);
     if (!differences.isEmpty()) {
       return;
     }

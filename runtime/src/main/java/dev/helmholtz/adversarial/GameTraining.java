@@ -11,7 +11,6 @@ import dev.helmholtz.train.TrainableModel;
 import dev.helmholtz.train.Training;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,23 +57,8 @@ final class GameTraining implements TrainableModel {
 
   @Override
   public void checkTraining(Training training) {
-    List<String> unsupported = new ArrayList<>();
-    if (training.validation() != null) {
-      unsupported.add("validation data (a game has no validation objective)");
-    }
-    if (training.earlyStopping() != null) {
-      unsupported.add("earlyStopping");
-    }
-    if (training.clipGradientNorm() > 0) {
-      unsupported.add("clipGradientNorm");
-    }
-    if (training.dataPath() == DataPath.RESIDENT) {
-      unsupported.add("dataPath(RESIDENT) (a game feeds each batch: use FED or AUTO)");
-    }
-    if (!unsupported.isEmpty()) {
-      throw new IllegalArgumentException(model.spec().modelName() + " is a game of several players; its fit does"
-          + " not support " + String.join(", ", unsupported));
-    }
+    GameFitChecks.refuseLikelihoodOptions(training, model.spec().modelName(), "a game of several players",
+        "a game has no validation objective", "a game feeds");
   }
 
   @Override
@@ -84,14 +68,8 @@ final class GameTraining implements TrainableModel {
 
   @Override
   public void checkResumable(Properties p, Path checkpoint, List<String> differences) throws IOException {
-    String written = p.getProperty(DISCRIMINATOR_STEPS);
-    if (written == null) {
-      throw new IOException(checkpoint.toAbsolutePath() + " holds no game training state (" + DISCRIMINATOR_STEPS
-          + " is missing): it was not written by a game's fit");
-    }
-    if (!written.equals(Integer.toString(discriminatorSteps))) {
-      differences.add(written + " discriminator steps per generator step (this run: " + discriminatorSteps + ")");
-    }
+    GameFitChecks.checkDiscriminatorSteps(p, checkpoint, DISCRIMINATOR_STEPS, discriminatorSteps, "game",
+        "a game", differences);
     try {
       resumedGenerator = Double.parseDouble(p.getProperty(LAST_GENERATOR_LOSS, "NaN"));
       resumedClassifier = Double.parseDouble(p.getProperty(LAST_CLASSIFIER_LOSS, "NaN"));

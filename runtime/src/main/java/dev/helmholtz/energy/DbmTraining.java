@@ -110,23 +110,7 @@ final class DbmTraining implements TrainableModel {
     Batch clamped = Dataset.of(DeepBoltzmannMachine.VISIBLE, v).with(DeepBoltzmannMachine.SECOND, q.second())
         .batches(n, false, 0, columns).next();
     double reconstruction = model.update(clamped, columns, feeds);
-    return new StepOutcome() {
-      @Override
-      public double objective() {
-        return reconstruction;
-      }
-
-      @Override
-      public Divergence divergence() {
-        return Double.isFinite(reconstruction) ? null : new Divergence("reconstruction", "the reconstruction"
-            + " error is " + reconstruction + "; lower the learning rate");
-      }
-
-      @Override
-      public Map<String, Double> scalars() {
-        return Map.of("train/reconstruction", reconstruction);
-      }
-    };
+    return new ReconstructionOutcome(reconstruction, "the reconstruction error", "lower the learning rate");
   }
 
   @Override

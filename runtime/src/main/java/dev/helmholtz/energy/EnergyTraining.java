@@ -93,23 +93,7 @@ final class EnergyTraining implements TrainableModel {
   @Override
   public StepOutcome step(EpochBatches batches, StepFeeds feeds, long step) {
     double reconstruction = model.update(batches.batch(), columns, feeds);
-    return new StepOutcome() {
-      @Override
-      public double objective() {
-        return reconstruction;
-      }
-
-      @Override
-      public Divergence divergence() {
-        return Double.isFinite(reconstruction) ? null : new Divergence("reconstruction", "the reconstruction"
-            + " error is " + reconstruction + "; lower the learning rate or check the data for NaN or extreme values");
-      }
-
-      @Override
-      public Map<String, Double> scalars() {
-        return Map.of("train/reconstruction", reconstruction);
-      }
-    };
+    return new ReconstructionOutcome(reconstruction, "the reconstruction error", "lower the learning rate or check the data for NaN or extreme values");
   }
 
   @Override

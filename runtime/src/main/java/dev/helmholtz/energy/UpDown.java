@@ -192,23 +192,7 @@ final class UpDown implements TrainableModel {
       directed.get(l).sleep(sleep[l], sleep[l + 1], rate);
     }
     last = new States(wake, sleep);
-    return new StepOutcome() {
-      @Override
-      public double objective() {
-        return reconstruction;
-      }
-
-      @Override
-      public Divergence divergence() {
-        return Double.isFinite(reconstruction) ? null : new Divergence("reconstruction", "the top RBM's"
-            + " reconstruction error is " + reconstruction + "; lower the learning rate");
-      }
-
-      @Override
-      public Map<String, Double> scalars() {
-        return Map.of("train/reconstruction", reconstruction);
-      }
-    };
+    return new ReconstructionOutcome(reconstruction, "the top RBM's reconstruction error", "lower the learning rate");
   }
 
   @Override
