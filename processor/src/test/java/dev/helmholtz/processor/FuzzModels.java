@@ -293,6 +293,9 @@ final class FuzzModels {
     if (r.nextInt(6) == 0) {
       return latentKinds(index, seed, pkg, r);
     }
+    if (r.nextInt(5) == 0) {
+      return FuzzGames.generate(index, seed, pkg, r);
+    }
     Spec spec = skeleton(r, pkg);
     int neutral = r.nextInt(4);
     for (int i = 0; i < neutral; i++) {
