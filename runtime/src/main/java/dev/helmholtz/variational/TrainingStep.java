@@ -76,15 +76,16 @@ public final class TrainingStep {
   private boolean staticShapesAllowed;
   /** The static copies built so far, by batch size. */
   private final Map<Integer, StepGraph> staticSteps = new HashMap<>();
-  /** Steps run on the dynamic step so far, by batch size, until that size has a static copy. */
-  private final Map<Integer, Integer> dynamicStepsBySize = new HashMap<>();
-  private int staticShapesAfterSteps = STATIC_SHAPES_AFTER_STEPS;
+  private long staticShapesAfterSteps = STATIC_SHAPES_AFTER_STEPS;
   /**
-   * Steps of one batch size run on the dynamic step before that size gets a static copy: enough
-   * that a short fit (a test, a one-off step) does not pay the copy's build (a few hundred ms),
-   * few enough that a training run is on it within its first epoch.
+   * The model's steps (its step count, which a checkpoint keeps) before {@code fit} runs batches
+   * on static copies: enough that a short fit (a test, a one-off step) does not pay a copy's
+   * build (a few hundred ms), few enough that a training run is on them within its first epoch.
+   * Keyed on the model's step count, not on this fit's, so that a resumed run takes each step on
+   * the copy or on the graph's own step exactly as the uninterrupted run did: the two compute the
+   * same numbers, but for some objectives (VIMCO, the enumerated bound) not to the last bit.
    */
-  static final int STATIC_SHAPES_AFTER_STEPS = 50;
+  static final long STATIC_SHAPES_AFTER_STEPS = 50;
   /** The most batch sizes with a static copy; others run on the dynamic step. */
   static final int MAX_STATIC_STEPS = 4;
   /** How long a worker waits at fit's start for the others to arrive. */
@@ -248,20 +249,16 @@ public final class TrainingStep {
   }
 
   /**
-   * The step a batch of {@code size} rows runs in {@code fit}: its static copy once that size has
-   * run {@link #STATIC_SHAPES_AFTER_STEPS} steps, the graph's own step before.
+   * The step a batch of {@code size} rows runs in {@code fit} once the model has taken {@code
+   * stepsTaken} steps: the static copy for that size from {@link #STATIC_SHAPES_AFTER_STEPS} steps
+   * on (built then), the graph's own step before.
    */
-  private StepGraph stepFor(int size) {
-    StepGraph built = staticSteps.get(size);
-    if (built != null) {
-      return built;
-    }
-    int steps = dynamicStepsBySize.merge(size, 1, Integer::sum);
-    return steps > staticShapesAfterSteps ? staticStepFor(size) : dynamicStep;
+  private StepGraph stepFor(int size, long stepsTaken) {
+    return stepsTaken >= staticShapesAfterSteps ? staticStepFor(size) : dynamicStep;
   }
 
-  /** Tests: after how many steps of one batch size {@code fit} moves that size to its static copy. */
-  void staticShapesAfter(int steps) {
+  /** Tests: after how many of the model's steps {@code fit} runs batches on static copies. */
+  void staticShapesAfter(long steps) {
     staticShapesAfterSteps = steps;
   }
 
@@ -352,14 +349,15 @@ public final class TrainingStep {
 
   /**
    * One update on the current batch at the fed learning rate, with the gradients clipped to the
-   * fed global norm unless there is none. The objective, terms and gradients
-   * are those before the update; nothing is checked here.
+   * fed global norm unless there is none, the model having taken {@code stepsTaken} steps before
+   * it. The objective, terms and gradients are those before the update; nothing is checked here.
    */
-  VariationalModel.StepResult run(Session session, EpochBatches batches, String[] columns, StepFeeds feeds) {
+  VariationalModel.StepResult run(Session session, EpochBatches batches, String[] columns, StepFeeds feeds,
+      long stepsTaken) {
     Session.Runner runner = session.runner().feed(learningRate, feeds.learningRate());
     feeds.feedHyperparameters(runner);
     List<Tensor> fed = new ArrayList<>();
-    StepGraph step = stepFor(batches.size());
+    StepGraph step = stepFor(batches.size(), stepsTaken);
     try {
       if (batches.isResident()) {
         feedResidentRows(step, runner, batches.indices(), batches.size(), columns, feeds::binarize, fed);
