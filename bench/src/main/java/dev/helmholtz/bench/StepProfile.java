@@ -32,7 +32,9 @@ import org.tensorflow.types.TFloat32;
  * Where a generated model's training step spends its time, by op type: training steps run with
  * TensorFlow's full trace ({@code RunOptions} trace level {@code FULL_TRACE}), and the time of
  * every op in the returned step stats is summed per op type. The steps are real Adam updates on
- * {@code data}, fed the way {@code fit} feeds them on the chosen {@link DataPath}.
+ * {@code data}, fed the way {@code fit} feeds them on the chosen {@link DataPath}, on the step
+ * {@code fit} runs after its first steps: the copy with static shapes for the batch size (see
+ * {@code TrainingStep#prepareStaticShapes}), where the model has one.
  *
  * <p>Ops on different threads overlap, so the summed op time can exceed the step's wall time; a
  * type's share is of the summed op time. Tracing itself slows a step down, so the wall time is

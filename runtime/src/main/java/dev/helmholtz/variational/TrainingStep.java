@@ -216,7 +216,7 @@ public final class TrainingStep {
    * graph is optimized, and the gradients of every broadcasting op keep computing shapes,
    * broadcast axes and reshapes at run time (Shape, BroadcastGradientArgs, Reshape, Sum). With the
    * shapes known, TensorFlow's graph optimizer folds them: the sample VAE's two-tower step runs
-   * 281 ops instead of 439 (docs/benchmarks.md). The copy is the same computation: it takes the
+   * 303 ops instead of 459 (docs/benchmarks.md). The copy is the same computation: it takes the
    * very random seeds and run counters of the graph's towers ({@link RandomSource#replay}), reads
    * the same variables and updates Adam's same slots, so a step of either draws the same numbers
    * and leaves the same state, and checkpoints, resuming and evaluation do not see which ran.
@@ -390,8 +390,9 @@ public final class TrainingStep {
   /**
    * Feeds a batch on the resident path: each tower's block of the row indices {@code
    * indices[0, size)} into the uploaded {@code columns}, and whether the graph binarizes column
-   * {@code i} ({@code binarize.apply(i)}). The index tensors made are added to {@code fed} for the
-   * caller to close after the run.
+   * {@code i} ({@code binarize.apply(i)}), into the towers of the step {@link #trainStepOp(int)}
+   * gives for {@code size}. The index tensors made are added to {@code fed} for the caller to close
+   * after the run.
    */
   public void feedResidentRows(Session.Runner runner, int[] indices, int size, String[] columns,
       IntFunction<TBool> binarize, List<Tensor> fed) {
@@ -408,7 +409,8 @@ public final class TrainingStep {
 
   /**
    * Feeds a batch on the fed path: each tower's block of {@code batch}'s copied rows of {@code
-   * columns}. The tensors made are added to {@code fed} for the caller to close after the run.
+   * columns}, into the towers of the step {@link #trainStepOp(int)} gives for its size. The tensors
+   * made are added to {@code fed} for the caller to close after the run.
    */
   public void feedCopiedRows(Session.Runner runner, Batch batch, String[] columns, List<Tensor> fed) {
     builtStepFor(batch.size()).towers().feedRows(runner, batch, columns, fed);
@@ -421,7 +423,7 @@ public final class TrainingStep {
 
   /**
    * Builds the static copy of the step for batches of {@code batchSize} rows now, where {@code
-   * fit} would build it after {@link #STATIC_SHAPES_AFTER_STEPS} steps of that size (tools that
+   * fit} would build it at the model's {@link #STATIC_SHAPES_AFTER_STEPS}th step (for tools that
    * time or profile the step). Returns whether batches of that size now run on a static copy.
    */
   public boolean prepareStaticShapes(int batchSize) {
