@@ -32,7 +32,9 @@ import org.tensorflow.types.TFloat32;
  * Where a generated model's training step spends its time, by op type: training steps run with
  * TensorFlow's full trace ({@code RunOptions} trace level {@code FULL_TRACE}), and the time of
  * every op in the returned step stats is summed per op type. The steps are real Adam updates on
- * {@code data}, fed the way {@code fit} feeds them on the chosen {@link DataPath}.
+ * {@code data}, fed the way {@code fit} feeds them on the chosen {@link DataPath}, on the step
+ * {@code fit} runs after its first steps: the copy with static shapes for the batch size (see
+ * {@code TrainingStep#prepareStaticShapes}), where the model has one.
  *
  * <p>Ops on different threads overlap, so the summed op time can exceed the step's wall time; a
  * type's share is of the summed op time. Tracing itself slows a step down, so the wall time is
@@ -253,6 +255,7 @@ public final class StepProfile {
       this.batchSize = batchSize;
       this.path = path;
       this.columns = columns.toArray(String[]::new);
+      training.prepareStaticShapes(batchSize);
       if (path == DataPath.RESIDENT) {
         for (String column : columns) {
           binarize.add(TBool.scalarOf(data.isDynamicallyBinarized(column)));
@@ -263,24 +266,26 @@ public final class StepProfile {
 
     /** One training step, traced when {@code options} is given; returns its metadata then. */
     RunMetadata step(RunOptions options) {
-      Session.Runner runner = model.session().runner()
-          .feed(training.learningRateInput(), rate)
-          .addTarget(training.trainStepOp())
-          .fetch(training.objectiveMean());
+      Session.Runner runner = model.session().runner().feed(training.learningRateInput(), rate);
       List<Tensor> fed = new ArrayList<>();
       try {
+        int size;
         if (path == DataPath.RESIDENT) {
           if (indexBatches == null || !indexBatches.hasNext()) {
             indexBatches = data.indexBatches(batchSize, true, ++epoch);
           }
-          int size = indexBatches.next();
+          size = indexBatches.next();
           training.feedResidentRows(runner, indexBatches.indices(), size, columns, binarize::get, fed);
         } else {
           if (copies == null || !copies.hasNext()) {
             copies = data.batches(batchSize, true, ++epoch, columns);
           }
-          training.feedCopiedRows(runner, copies.next(), columns, fed);
+          Batch batch = copies.next();
+          size = batch.size();
+          training.feedCopiedRows(runner, batch, columns, fed);
         }
+        // The step fit runs for a batch of this size: the static copy of the step (prepared below).
+        runner.addTarget(training.trainStepOp(size)).fetch(training.objectiveMean(size));
         if (options == null) {
           runner.run().close();
           return null;

@@ -53,6 +53,10 @@ public final class RandomSource {
   private Ops stateOps;
   private final List<Variable<TInt64>> runCounters = new ArrayList<>();
   private final List<Operand<TInt64>> runCounts = new ArrayList<>();
+  /** The run seeds handed out since {@link #startRecording()}, or null when not recording. */
+  private List<Operand<TInt64>> recording;
+  /** The run seeds a replayed build takes in turn ({@link #replay}), or null outside one. */
+  private java.util.Deque<Operand<TInt64>> replaying;
 
   public RandomSource(Ops tf, Seed seed) {
     this.tf = Objects.requireNonNull(tf, "tf");
@@ -73,6 +77,10 @@ public final class RandomSource {
    * non-negative and never both zero.
    */
   public synchronized long[] nextSeeds() {
+    if (replaying != null) {
+      throw new IllegalStateException("a replayed build asked for new seeds (a new variable or draw);"
+          + " it must build what the recorded one built");
+    }
     long base = Seed.mix64(seed.value() ^ 0x243F6A8885A308D3L);
     while (true) {
       long n = counter++;
@@ -93,6 +101,21 @@ public final class RandomSource {
    * draws.
    */
   public synchronized Operand<TInt64> nextRunSeed() {
+    if (replaying != null) {
+      Operand<TInt64> recorded = replaying.poll();
+      if (recorded == null) {
+        throw new IllegalStateException("a replayed build draws more than the recorded one did");
+      }
+      return recorded;
+    }
+    Operand<TInt64> runSeed = newRunSeed();
+    if (recording != null) {
+      recording.add(runSeed);
+    }
+    return runSeed;
+  }
+
+  private Operand<TInt64> newRunSeed() {
     long[] s = nextSeeds();
     if (stateOps == null) {
       // The counters stay on the host whatever device runs the draws: a scalar int64 counter gains
@@ -113,6 +136,59 @@ public final class RandomSource {
     runCounts.add(count);
     return tf.math.add(tf.constant(new long[] {s[0], s[1]}),
         tf.math.mul(tf.constant(new long[] {0L, 1L}), count));
+  }
+
+  /**
+   * Starts recording the run seeds {@link #nextRunSeed()} hands out, for a later {@link #replay}
+   * of the same build.
+   */
+  public synchronized void startRecording() {
+    if (recording != null || replaying != null) {
+      throw new IllegalStateException("already recording or replaying");
+    }
+    recording = new ArrayList<>();
+  }
+
+  /** Stops recording; returns the run seeds handed out since {@link #startRecording()}, in order. */
+  public synchronized List<Operand<TInt64>> stopRecording() {
+    if (recording == null) {
+      throw new IllegalStateException("not recording");
+    }
+    List<Operand<TInt64>> recorded = List.copyOf(recording);
+    recording = null;
+    return recorded;
+  }
+
+  /**
+   * Builds a second copy of a recorded build ({@code build}) that draws exactly what the first
+   * draws: each {@link #nextRunSeed()} of {@code build} returns the next of {@code recorded}, the
+   * very seed (and run counter) the first copy's draw in that place took, so a run of either copy
+   * advances the same counters and draws the same numbers. The copy may differ only in what does
+   * not draw (static shapes, say); one that asks for a seed the recorded build did not (a new
+   * variable's initializer, an extra draw) or leaves one unused fails.
+   *
+   * @throws IllegalStateException when {@code build} draws otherwise than the recorded build
+   */
+  public void replay(List<Operand<TInt64>> recorded, Runnable build) {
+    synchronized (this) {
+      if (recording != null || replaying != null) {
+        throw new IllegalStateException("already recording or replaying");
+      }
+      replaying = new java.util.ArrayDeque<>(recorded);
+    }
+    int left;
+    try {
+      build.run();
+    } finally {
+      synchronized (this) {
+        left = replaying.size();
+        replaying = null;
+      }
+    }
+    if (left > 0) {
+      throw new IllegalStateException("a replayed build drew " + (recorded.size() - left) + " times where the"
+          + " recorded one drew " + recorded.size() + " times");
+    }
   }
 
   /**

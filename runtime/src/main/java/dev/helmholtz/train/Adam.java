@@ -96,14 +96,23 @@ public final class Adam {
   private final Operand<TFloat32> gradientSquaredNorms;
   private final List<Op> initializers;
   private final List<Variable<?>> stateVariables;
+  /** What another loss's update on the same state ({@link #forLoss}) is built from. */
+  private final State state;
+
+  /** The optimizer's variables and settings, shared by every update built on them. */
+  private record State(Ops scoped, List<Variable<TFloat32>> variables, List<Variable<TFloat32>> ms,
+      List<Variable<TFloat32>> vs, Variable<TFloat32> beta1Power, Variable<TFloat32> beta2Power,
+      Operand<TFloat32> learningRate, float beta1, float beta2, float epsilon, Operand<TFloat32> maxGradientNorm,
+      GradientReduction reduction) {}
 
   private Adam(Op step, Op clippedStep, Operand<TFloat32> gradientSquaredNorms,
-      List<Op> initializers, List<Variable<?>> stateVariables) {
+      List<Op> initializers, List<Variable<?>> stateVariables, State state) {
     this.step = step;
     this.clippedStep = clippedStep;
     this.gradientSquaredNorms = gradientSquaredNorms;
     this.initializers = Collections.unmodifiableList(initializers);
     this.stateVariables = Collections.unmodifiableList(stateVariables);
+    this.state = state;
   }
 
   /**
@@ -254,30 +263,8 @@ public final class Adam {
     requireReachable(loss, variables);
 
     Ops scoped = tf.withSubScope(name);
-
-    // 1. Gradients, and a barrier that waits for all of them (and for the loss): the clipped
-    // step's, whose global norm needs every gradient.
-    Gradients grads = scoped.gradients(loss, variables);
-    List<Output<?>> dys = grads.dy();
-    Set<Operation> gradientOps = new LinkedHashSet<>();
-    gradientOps.add(loss.op());
-    for (int i = 0; i < variables.size(); i++) {
-      Output<?> dy = dys.get(i);
-      if (dy == null || dy.isClosed()) {
-        throw new IllegalArgumentException(
-            "no gradient flows from the loss to variable '"
-                + variables.get(i).op().name()
-                + "': it is reached only through ops without a gradient (StopGradient, random"
-                + " sampling, ...)");
-      }
-      gradientOps.add(dy.op());
-    }
-    List<Op> gradientDeps = new ArrayList<>();
-    for (Operation o : gradientOps) {
-      gradientDeps.add(() -> o);
-    }
-    Op gradientsReady =
-        scoped.withControlDependencies(gradientDeps).withName("gradients_ready").noOp();
+    List<Output<?>> dys = gradients(scoped, loss, variables);
+    Op gradientsReady = gradientsReady(scoped, loss, dys);
 
     // 2. State: slots per variable, then the two beta powers.
     SlotScopes slotScopes = new SlotScopes(scoped);
@@ -311,6 +298,82 @@ public final class Adam {
     state.add(beta1Power);
     state.add(beta2Power);
 
+    return steps(new State(scoped, List.copyOf(variables), ms, vs, beta1Power, beta2Power, learningRate, beta1, beta2,
+        epsilon, maxGradientNorm, reduction), loss, dys, gradientsReady, inits, state);
+  }
+
+  /**
+   * Adam's update of the same variables minimizing {@code loss} instead, on this optimizer's slots
+   * and beta powers: a step of either is a step of one optimizer (for a second copy of a loss
+   * built otherwise, say with static shapes). Its {@link #initializers()} are empty (this one's
+   * initialize the shared state); the learning rate, the clipping bound and the gradient
+   * reduction are this one's.
+   *
+   * @param name the sub-scope of this optimizer's scope its ops go into
+   * @param loss a scalar that depends on every variable of this optimizer
+   * @throws IllegalArgumentException as {@link #create} does for a bad loss
+   */
+  public Adam forLoss(String name, Operand<TFloat32> loss) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(loss, "loss");
+    requireInGraph((Graph) state.scoped().scope().env(), loss, "loss");
+    if (loss.shape().numDimensions() > 0) {
+      throw new IllegalArgumentException("loss must be a scalar, has shape " + loss.shape());
+    }
+    requireReachable(loss, state.variables());
+    State shared = new State(state.scoped().withSubScope(name), state.variables(), state.ms(), state.vs(),
+        state.beta1Power(), state.beta2Power(), state.learningRate(), state.beta1(), state.beta2(), state.epsilon(),
+        state.maxGradientNorm(), state.reduction());
+    List<Output<?>> dys = gradients(shared.scoped(), loss, shared.variables());
+    return steps(shared, loss, dys, gradientsReady(shared.scoped(), loss, dys), List.of(), stateVariables);
+  }
+
+  /** Each variable's gradient of {@code loss}; fails naming a variable no gradient reaches. */
+  private static List<Output<?>> gradients(Ops scoped, Operand<TFloat32> loss, List<Variable<TFloat32>> variables) {
+    // 1. Gradients, and a barrier that waits for all of them (and for the loss): the clipped
+    // step's, whose global norm needs every gradient.
+    Gradients grads = scoped.gradients(loss, variables);
+    List<Output<?>> dys = grads.dy();
+    for (int i = 0; i < variables.size(); i++) {
+      Output<?> dy = dys.get(i);
+      if (dy == null || dy.isClosed()) {
+        throw new IllegalArgumentException(
+            "no gradient flows from the loss to variable '"
+                + variables.get(i).op().name()
+                + "': it is reached only through ops without a gradient (StopGradient, random"
+                + " sampling, ...)");
+      }
+    }
+    return dys;
+  }
+
+  /** A barrier that waits for the loss and every gradient. */
+  private static Op gradientsReady(Ops scoped, Operand<TFloat32> loss, List<Output<?>> dys) {
+    Set<Operation> gradientOps = new LinkedHashSet<>();
+    gradientOps.add(loss.op());
+    dys.forEach(dy -> gradientOps.add(dy.op()));
+    List<Op> gradientDeps = new ArrayList<>();
+    for (Operation o : gradientOps) {
+      gradientDeps.add(() -> o);
+    }
+    return scoped.withControlDependencies(gradientDeps).withName("gradients_ready").noOp();
+  }
+
+  /** The plain and the clipped step on {@code state} from the gradients {@code dys} of {@code loss}. */
+  private static Adam steps(State state, Operand<TFloat32> loss, List<Output<?>> dys, Op gradientsReady,
+      List<Op> inits, List<Variable<?>> stateVariables) {
+    Ops scoped = state.scoped();
+    List<Variable<TFloat32>> variables = state.variables();
+    List<Variable<TFloat32>> ms = state.ms();
+    List<Variable<TFloat32>> vs = state.vs();
+    Variable<TFloat32> beta1Power = state.beta1Power();
+    Variable<TFloat32> beta2Power = state.beta2Power();
+    Operand<TFloat32> learningRate = state.learningRate();
+    Operand<TFloat32> maxGradientNorm = state.maxGradientNorm();
+    GradientReduction reduction = state.reduction();
+    float beta1 = state.beta1();
+    float beta2 = state.beta2();
+    float epsilon = state.epsilon();
     List<Operand<TFloat32>> gradients = new ArrayList<>();
     for (Output<?> dy : dys) {
       @SuppressWarnings("unchecked")
@@ -354,7 +417,7 @@ public final class Adam {
       clippedStep = update(scoped, "clipped_step", Collections.nCopies(variables.size(), gradientsReady),
           variables, ms, vs, beta1Power, beta2Power, learningRate, b1, b2, eps, clipped);
     }
-    return new Adam(step, clippedStep, squaredNorms, inits, state);
+    return new Adam(step, clippedStep, squaredNorms, inits, stateVariables, state);
   }
 
   /** Ops whose values alias a variable's buffer rather than copy it (a read, a view). */

@@ -34,26 +34,50 @@ final class TrainingTowers {
   private final int count;
   private final Map<String, Integer> widths;
   private final Map<String, ResidentColumn> resident;
+  /** The batch size the towers' inputs are shaped for, or {@link Shape#UNKNOWN_SIZE} for any. */
+  private final long batchSize;
   private final List<Placeholder<TInt32>> indices = new ArrayList<>();
   private final List<Map<String, Operand<TFloat32>>> inputs = new ArrayList<>();
+  /** Where the fed path feeds each tower's rows: the placeholders behind {@link #inputs}. */
+  private final List<Map<String, Operand<TFloat32>>> fedInputs = new ArrayList<>();
   /** The towers this process feeds rows, [from, to): all, unless it is one worker of a cluster. */
   private int from;
   private int to;
 
   private TrainingTowers(Ops tf, RandomSource random, int count, Map<String, Integer> widths,
-      Map<String, ResidentColumn> resident) {
+      Map<String, ResidentColumn> resident, long batchSize) {
     this.tf = tf;
     this.random = random;
     this.count = count;
     this.widths = widths;
     this.resident = resident;
+    this.batchSize = batchSize;
     this.to = count;
   }
 
   /** {@code count} towers over the data nodes {@code widths} (name to event width), resident in {@code resident}. */
   static TrainingTowers build(Ops tf, RandomSource random, int count, Map<String, Integer> widths,
       Map<String, ResidentColumn> resident) {
-    return new TrainingTowers(tf, random, count, new LinkedHashMap<>(widths), resident);
+    return new TrainingTowers(tf, random, count, new LinkedHashMap<>(widths), resident, Shape.UNKNOWN_SIZE);
+  }
+
+  /**
+   * Towers over the same data nodes whose inputs have the static shapes of a batch of {@code
+   * batchSize} rows (tower t's {@link ThreadSettings#towerRows}), so that TensorFlow can fold the
+   * shape arithmetic of a pass built on them; they take only batches of that size.
+   *
+   * @throws IllegalArgumentException when a tower would have no rows
+   */
+  TrainingTowers forBatchSize(int batchSize) {
+    if (batchSize < count) {
+      throw new IllegalArgumentException("a batch of " + batchSize + " leaves one of " + count + " towers empty");
+    }
+    return new TrainingTowers(tf, random, count, widths, resident, batchSize);
+  }
+
+  /** The batch size the inputs are shaped for, or {@link Shape#UNKNOWN_SIZE} when they take any. */
+  long batchSize() {
+    return batchSize;
   }
 
   int count() {
@@ -71,14 +95,22 @@ final class TrainingTowers {
       throw new IndexOutOfBoundsException("tower " + tower + " of " + count);
     }
     while (inputs.size() <= tower) {
-      Placeholder<TInt32> rows = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(Shape.UNKNOWN_SIZE)));
+      long n = batchSize == Shape.UNKNOWN_SIZE ? Shape.UNKNOWN_SIZE
+          : ThreadSettings.towerRows((int) batchSize, count, inputs.size());
+      Placeholder<TInt32> rows = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(n)));
       Map<String, Operand<TFloat32>> columns = new LinkedHashMap<>();
+      Map<String, Operand<TFloat32>> fedColumns = new LinkedHashMap<>();
       for (Map.Entry<String, Integer> node : widths.entrySet()) {
-        columns.put(node.getKey(), tf.placeholderWithDefault(resident.get(node.getKey()).rows(tf, random, rows),
-            Shape.of(Shape.UNKNOWN_SIZE, node.getValue())));
+        Shape shape = Shape.of(n, node.getValue());
+        Operand<TFloat32> input = tf.placeholderWithDefault(resident.get(node.getKey()).rows(tf, random, rows), shape);
+        fedColumns.put(node.getKey(), input);
+        // TensorFlow's optimizer takes a fed PlaceholderWithDefault's shape as unknown, whatever it
+        // declares; EnsureShape restores it (and checks it at run time).
+        columns.put(node.getKey(), n == Shape.UNKNOWN_SIZE ? input : tf.ensureShape(input, shape));
       }
       indices.add(rows);
       inputs.add(columns);
+      fedInputs.add(fedColumns);
     }
     return new LinkedHashMap<>(inputs.get(tower));
   }
@@ -122,7 +154,7 @@ final class TrainingTowers {
         TFloat32 block = TFloat32.tensorOf(Shape.of(n, width),
             DataBuffers.of(batch.column(column), true, false).slice((long) offset * width, (long) n * width));
         fed.add(block);
-        runner.feed(inputs.get(t).get(column), block);
+        runner.feed(fedInputs.get(t).get(column), block);
         offset += ThreadSettings.towerRows(batch.size(), count(), t);
       }
     }

@@ -286,7 +286,7 @@ public abstract class VariationalModel extends CompiledModel implements BoundEst
 
   /** One update on the current batch; see {@link TrainingStep#run}. Nothing is checked here. */
   StepResult trainStep(EpochBatches batches, String[] columns, StepFeeds feeds) {
-    StepResult result = training.run(session(), batches, columns, feeds);
+    StepResult result = training.run(session(), batches, columns, feeds, stepsTaken());
     stepTaken();
     return result;
   }

@@ -22,6 +22,43 @@ import org.tensorflow.types.TFloat32;
 
 class RandomSourceTest {
 
+  /**
+   * A replayed build takes the recorded build's run seeds in order (the same operands, so the
+   * same run counters), and fails when it draws more, fewer or asks for new seeds.
+   */
+  @Test
+  void aReplayedBuildTakesTheRecordedSeeds() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      RandomSource random = new RandomSource(tf, Seed.of(7));
+      random.nextRunSeed();
+      random.startRecording();
+      Operand<?> first = random.nextRunSeed();
+      Operand<?> second = random.nextRunSeed();
+      List<Operand<org.tensorflow.types.TInt64>> recorded = random.stopRecording();
+      assertEquals(List.of(first, second), recorded);
+      int counters = random.runCounters().size();
+      List<Operand<?>> replayed = new java.util.ArrayList<>();
+      random.replay(recorded, () -> {
+        replayed.add(random.nextRunSeed());
+        replayed.add(random.nextRunSeed());
+      });
+      assertEquals(List.of(first, second), replayed);
+      assertEquals(counters, random.runCounters().size());
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> random.replay(recorded, random::nextRunSeed));
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> random.replay(recorded, () -> {
+        random.nextRunSeed();
+        random.nextRunSeed();
+        random.nextRunSeed();
+      }));
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+          () -> random.replay(recorded, random::nextSeeds));
+      // Outside a replay, seeds are new again.
+      assertFalse(recorded.contains(random.nextRunSeed()));
+    }
+  }
+
   @Test
   void nextSeedsIsDeterministicInCallOrder() {
     try (Graph g = new Graph()) {

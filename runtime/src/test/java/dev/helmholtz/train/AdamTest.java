@@ -97,6 +97,42 @@ class AdamTest {
     }
   }
 
+  /**
+   * An update built for a second copy of the loss shares the first's slots and beta powers:
+   * alternating the two optimizers' steps is step for step what one optimizer's steps do (the
+   * update of the first copy and of the second are indistinguishable), and the second adds no
+   * state of its own.
+   */
+  @Test
+  void anUpdateForAnotherLossSharesTheState() {
+    float[] target = {1f, -2f, 3f, 0.25f};
+    float[] curvature = {1f, 10f, 0.1f, 3f};
+    float[][] results = new float[2][];
+    for (int run = 0; run < 2; run++) {
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        List<Op> inits = new ArrayList<>();
+        Variable<TFloat32> w = variable(tf, "w", inits, new long[] {4}, new float[] {0.5f, -1f, 2f, 0f});
+        Placeholder<TFloat32> lr = learningRate(tf);
+        Adam adam = Adam.create(tf, "Adam", quadratic(tf, w, curvature, target), List.of(w), lr);
+        Adam copy = adam.forLoss("copy", quadratic(tf, w, curvature, target));
+        assertTrue(copy.initializers().isEmpty());
+        assertEquals(adam.stateVariables(), copy.stateVariables());
+        inits.addAll(adam.initializers());
+        try (Session s = new Session(g, ThreadSettings.defaults().toConfig())) {
+          runAll(s, inits);
+          for (int i = 0; i < 6; i++) {
+            step(s, run == 1 && i % 2 == 1 ? copy : adam, lr, 0.1f);
+          }
+          results[run] = read(s, w);
+          // Six steps advanced the shared beta powers six times: 0.9^7 with the initial 0.9.
+          assertEquals(Math.pow(0.9, 7), read(s, adam.stateVariables().get(2))[0], 1e-6);
+        }
+      }
+    }
+    assertArrayEquals(results[0], results[1]);
+  }
+
   /** Two steps against the update written out by hand in double precision. */
   @Test
   void stepsMatchHandComputedAdamUpdate() {

@@ -64,8 +64,12 @@ final class SelfCheckVae extends VariationalModel {
   private final Mistake mistake;
 
   SelfCheckVae(Seed seed, Mistake mistake) {
+    this(seed, mistake, ThreadSettings.of(1, 1));
+  }
+
+  SelfCheckVae(Seed seed, Mistake mistake, ThreadSettings threads) {
     super(ModelSpec.builder("SelfCheckVae").objective(ObjectiveKind.ELBO, 1)
-        .latent("z", LATENT).observed("x", OBSERVED).build(), seed, ThreadSettings.of(1, 1));
+        .latent("z", LATENT).observed("x", OBSERVED).build(), seed, threads);
     this.mistake = mistake;
     build();
   }
