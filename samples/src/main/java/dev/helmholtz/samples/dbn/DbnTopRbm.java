@@ -25,7 +25,7 @@ public class DbnTopRbm {
   @Observed(shape = FEATURES) Bernoulli features;
   @Latent(shape = TOP) Bernoulli top;
 
-  @Energy(gibbsSteps = 1)
+  @Energy(gibbsSteps = 1, meanReconstruction = true) // Hinton's recipe: see MnistRbm
   Operand<TFloat32> energy(Nn nn, Operand<TFloat32> features, Operand<TFloat32> top) {
     Ops tf = nn.tf();
     Operand<TFloat32> featureField = nn.dense(top, FEATURES); // W t + b

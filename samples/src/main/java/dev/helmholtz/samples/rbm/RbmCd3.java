@@ -12,7 +12,7 @@ import org.tensorflow.types.TFloat32;
  */
 @Model
 public class RbmCd3 extends MnistRbm {
-  @Energy(gibbsSteps = 3)
+  @Energy(gibbsSteps = 3, meanReconstruction = true)
   @Override
   Operand<TFloat32> energy(Nn nn, Operand<TFloat32> pixels, Operand<TFloat32> features) {
     return super.energy(nn, pixels, features);
