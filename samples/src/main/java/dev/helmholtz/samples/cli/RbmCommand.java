@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
     name = "rbm",
     mixinStandardHelpOptions = true,
     description = "Trains a 784-500 Bernoulli RBM on dynamically binarized MNIST by CD-k (k of 1, 3, 10, 25) and persistent CD"
-        + " (100 chains) at equal updates (SGD, momentum 0.5 rising to 0.9 over the first epoch, weight decay),"
+        + " (100 chains) at equal updates (SGD, momentum 0.5 rising to 0.9 over the first epoch, weight decay; CD-k's"
+        + " negative statistics at the reconstruction's probabilities, Hinton's recipe),"
         + " estimates log Z by annealed importance sampling and reports the test log-likelihood (a fixed"
         + " binarization of the test set) with its 3-sigma interval next to Salakhutdinov & Murray (2008);"
         + " writes filters-METHOD.png, samples-METHOD.png and metrics.json. Checkpoints go to"
