@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
  * The energy-based model defined by {@link DbnTopRbm}, compiled to a TensorFlow graph by Helmholtz.
  *
  * <h2>Model report</h2>
- * <p>Objective: contrastive divergence, CD-1 (chains start at the data), the negative statistics at the last sweep's visible means, by SGD with momentum.
+ * <p>Objective: contrastive divergence, CD-1 (chains start at the data), by SGD with momentum.
  * <ul>
  * <li>{@code features}: observed Bernoulli, event shape [500]; binary units, Bernoulli given the rest; in energy()
  * <li>{@code top}: latent Bernoulli, event shape [2000]; binary units, Bernoulli given the rest, summed out of the free energy; in energy()
@@ -29,7 +29,6 @@ import org.tensorflow.types.TFloat32;
 public final class DbnTopRbmModel extends EnergyModel {
   private static final EnergySpec SPEC = EnergySpec.builder("dev.helmholtz.samples.dbn.DbnTopRbm")
       .contrastiveDivergence(1, 0)
-      .meanReconstruction()
       .observed("features", Units.BERNOULLI, 500)
       .latent("top", Units.BERNOULLI, 2000)
       .build();
