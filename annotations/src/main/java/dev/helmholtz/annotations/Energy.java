@@ -50,4 +50,14 @@ public @interface Energy {
    * (CD-k); a positive count keeps that many chains from update to update (persistent CD).
    */
   int persistentChains() default 0;
+
+  /**
+   * Whether each update's negative statistics take the last sweep's Bernoulli observed units at
+   * their conditional means (probabilities) instead of their draws, as Hinton's practical guide to
+   * training RBMs (2010, section 3) recommends and his and Salakhutdinov's MNIST code does: less
+   * sampling noise in the gradient, at the price of a different estimate (not CD-k's expectation).
+   * The chains themselves run on draws (persistent chains keep the drawn states); Gaussian observed
+   * nodes are drawn either way. False, the default, uses the draws.
+   */
+  boolean meanReconstruction() default false;
 }

@@ -52,6 +52,17 @@ class EnergyModelsTest {
   }
 
   @Test
+  void meanReconstructionReachesTheSpecOnlyWhenAsked() {
+    Compilation asked = compile(source(NODES, ENERGY.replace("@Energy", "@Energy(meanReconstruction = true)")));
+    assertThat(asked).succeededWithoutWarnings();
+    assertThat(asked).generatedSourceFile("test.RModel").contentsAsUtf8String()
+        .contains(".contrastiveDivergence(1, 0)\n      .meanReconstruction()\n");
+    Compilation plain = compile(source(NODES, ENERGY));
+    assertThat(plain).generatedSourceFile("test.RModel").contentsAsUtf8String()
+        .doesNotContain("meanReconstruction");
+  }
+
+  @Test
   void gaussianBernoulliRbmWithPersistentChainsCompilesWithoutWarnings() {
     Compilation c = compile(source("""
           @Observed(shape = 6) Normal v;

@@ -91,6 +91,8 @@ class GoldenSourceTest {
           "dev.helmholtz.samples.mixture.VaeMixturePriorModel"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd1.java", "dev.helmholtz.samples.rbm.RbmCd1Model"),
       Map.entry("dev/helmholtz/samples/rbm/RbmCd10.java", "dev.helmholtz.samples.rbm.RbmCd10Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd3.java", "dev.helmholtz.samples.rbm.RbmCd3Model"),
+      Map.entry("dev/helmholtz/samples/rbm/RbmCd25.java", "dev.helmholtz.samples.rbm.RbmCd25Model"),
       Map.entry("dev/helmholtz/samples/rbm/RbmPcd.java", "dev.helmholtz.samples.rbm.RbmPcdModel"),
       Map.entry("dev/helmholtz/samples/ppca/LinearVae.java", "dev.helmholtz.samples.ppca.LinearVaeModel"),
       Map.entry("dev/helmholtz/samples/dbn/DbnTopRbm.java", "dev.helmholtz.samples.dbn.DbnTopRbmModel")));

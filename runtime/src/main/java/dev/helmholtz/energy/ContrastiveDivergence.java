@@ -23,7 +23,8 @@ import org.tensorflow.types.TFloat32;
  * with F the free energy. For an energy affine in the latents, {@code dF(v)/dtheta} is {@code
  * dE/dtheta} at the latents' conditional means, so the update minimizes the surrogate {@code
  * mean E(v+, mu(v+)) - mean E(v-, mu(v-))} with every state held fixed: v+ the data, v- the
- * chains after k sweeps, mu the latents' conditional means. Weight decay adds {@code lambda W} to
+ * chains after k sweeps (with {@link EnergySpec#meanReconstruction()}, a Bernoulli node's
+ * probabilities in that last sweep instead of its draw), mu the latents' conditional means. Weight decay adds {@code lambda W} to
  * the gradient of every variable of rank 2 or more (weights, not biases). Each variable is updated
  * by {@code ApplyMomentum} once every gradient and every reported figure is computed, and the
  * persistent chains are assigned their new state then too, so nothing reads a variable while it
@@ -68,17 +69,35 @@ final class ContrastiveDivergence {
       }
     }
     Map<String, Operand<TFloat32>> negative = start;
+    Map<String, Operand<TFloat32>> lastSweep = new LinkedHashMap<>();
     for (int i = 0; i < spec.gibbsSteps(); i++) {
       Map<String, Operand<TFloat32>> swept = gibbs.sweep(energy, negative);
+      // The values the last sweep drew each observed node given: its new latents, the observed
+      // nodes before it new and those after it old.
+      lastSweep = new LinkedHashMap<>(negative);
+      for (EnergySpec.Node h : spec.latents()) {
+        lastSweep.put(h.name(), swept.get(h.name()));
+      }
       negative = new LinkedHashMap<>();
       for (EnergySpec.Node v : spec.observed()) {
         negative.put(v.name(), swept.get(v.name()));
       }
     }
-    Map<String, Operand<TFloat32>> negativeLatents = gibbs.latentMeans(energy, negative);
+    // The statistics' visible states: the draws, or (mean reconstruction) a Bernoulli node's
+    // probabilities, from which its draw was drawn.
+    Map<String, Operand<TFloat32>> reconstructed = new LinkedHashMap<>(negative);
+    if (spec.meanReconstruction()) {
+      for (EnergySpec.Node v : spec.observed()) {
+        if (v.units() == Units.BERNOULLI) {
+          reconstructed.put(v.name(), gibbs.mean(energy, lastSweep, v.name()));
+        }
+        lastSweep.put(v.name(), negative.get(v.name()));
+      }
+    }
+    Map<String, Operand<TFloat32>> negativeLatents = gibbs.latentMeans(energy, reconstructed);
 
     Operand<TFloat32> dataTerm = cd.math.mean(energy.energy(merge(positive, positiveLatents)), cd.constant(0));
-    Operand<TFloat32> modelTerm = cd.math.mean(energy.energy(merge(negative, negativeLatents)), cd.constant(0));
+    Operand<TFloat32> modelTerm = cd.math.mean(energy.energy(merge(reconstructed, negativeLatents)), cd.constant(0));
     Operand<TFloat32> surrogate = cd.withName("surrogate").math.sub(dataTerm, modelTerm);
 
     // Minus the squared error of v's mean given the latents' means: Hinton's monitor of progress.

@@ -18,12 +18,14 @@ public final class EnergySpec {
   private final String modelName;
   private final int gibbsSteps;
   private final int persistentChains;
+  private final boolean meanReconstruction;
   private final List<Node> nodes;
 
   private EnergySpec(Builder b) {
     this.modelName = b.modelName;
     this.gibbsSteps = b.gibbsSteps;
     this.persistentChains = b.persistentChains;
+    this.meanReconstruction = b.meanReconstruction;
     this.nodes = List.copyOf(b.nodes);
   }
 
@@ -45,6 +47,14 @@ public final class EnergySpec {
   /** Persistent chains (Tieleman 2008); 0 when each update's chains start at the data. */
   public int persistentChains() {
     return persistentChains;
+  }
+
+  /**
+   * Whether the negative statistics take the last sweep's Bernoulli observed units at their
+   * conditional means instead of their draws (Hinton's practical guide, 2010); the chains run on draws.
+   */
+  public boolean meanReconstruction() {
+    return meanReconstruction;
   }
 
   /** Whether the negative phase runs persistent chains. */
@@ -80,7 +90,8 @@ public final class EnergySpec {
   @Override
   public String toString() {
     return modelName + " " + nodes + (persistent() ? " trained by PCD-" + gibbsSteps + " with "
-        + persistentChains + " chains" : " trained by CD-" + gibbsSteps);
+        + persistentChains + " chains" : " trained by CD-" + gibbsSteps)
+        + (meanReconstruction ? ", mean reconstruction" : "");
   }
 
   /** Builds a spec; generated code is its only intended caller. */
@@ -88,6 +99,7 @@ public final class EnergySpec {
     private final String modelName;
     private int gibbsSteps = 1;
     private int persistentChains;
+    private boolean meanReconstruction;
     private final List<Node> nodes = new ArrayList<>();
 
     private Builder(String modelName) {
@@ -104,6 +116,12 @@ public final class EnergySpec {
       }
       this.gibbsSteps = gibbsSteps;
       this.persistentChains = persistentChains;
+      return this;
+    }
+
+    /** The negative statistics take the last sweep's Bernoulli observed units at their means, not their draws. */
+    public Builder meanReconstruction() {
+      this.meanReconstruction = true;
       return this;
     }
 

@@ -36,7 +36,8 @@ final class EnergyTraining implements TrainableModel {
 
   private String method() {
     EnergySpec spec = model.spec();
-    return spec.persistent() ? "PCD-" + spec.gibbsSteps() + "x" + spec.persistentChains() : "CD-" + spec.gibbsSteps();
+    return (spec.persistent() ? "PCD-" + spec.gibbsSteps() + "x" + spec.persistentChains() : "CD-" + spec.gibbsSteps())
+        + (spec.meanReconstruction() ? " mean reconstruction" : "");
   }
 
   @Override

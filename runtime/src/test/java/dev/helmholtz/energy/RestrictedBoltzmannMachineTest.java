@@ -227,6 +227,52 @@ class RestrictedBoltzmannMachineTest {
     }
   }
 
+  @Test
+  void cdOneWithMeanReconstructionFollowsTheVisibleProbabilitiesExpectation() {
+    // Hinton's recipe: the negative statistics at v1 = p(v | h0), h0 ~ p(h | v0), not at a draw of v1.
+    try (TinyRbm rbm = TinyRbm.withMeanReconstruction(4, 3, 1, 3f, 11)) {
+      TinyRbm.Exact exact = rbm.exact();
+      Dataset rows = randomRows(8, 4, 3);
+      // Each statistic by enumeration over h0 and, for the drawn reconstruction, v1.
+      double[][] atMeans = new double[exact.hidden() + 2][];
+      double[][] atDraws = new double[exact.hidden() + 2][];
+      for (int i = 0; i < exact.hidden(); i++) {
+        atMeans[i] = new double[exact.visible()];
+        atDraws[i] = new double[exact.visible()];
+      }
+      atMeans[exact.hidden()] = new double[exact.visible()];
+      atDraws[exact.hidden()] = new double[exact.visible()];
+      atMeans[exact.hidden() + 1] = new double[exact.hidden()];
+      atDraws[exact.hidden() + 1] = new double[exact.hidden()];
+      float[] flat = rows.flat("v");
+      for (int r = 0; r < rows.size(); r++) {
+        double[] mu0 = exact.hiddenMeans(toDouble(Arrays.copyOfRange(flat, r * 4, (r + 1) * 4)));
+        for (int t = 0; t < 1 << exact.hidden(); t++) {
+          double[] h0 = TinyRbm.Exact.bits(t, 0, exact.hidden());
+          double ph = probability(mu0, h0) / rows.size();
+          double[] pv = exact.visibleMeans(h0);
+          accumulate(atMeans, exact, pv, ph);
+          for (int s = 0; s < 1 << exact.visible(); s++) {
+            double[] v1 = TinyRbm.Exact.bits(s, 0, exact.visible());
+            accumulate(atDraws, exact, v1, ph * probability(pv, v1));
+          }
+        }
+      }
+      double[][] expected = gradient(exact, rows, atMeans);
+      assertGradient(expected, rbm.contrastiveGradient(repeated(rows, 4000)), rbm, 0.015 * 3);
+      // The two expectations differ by more than that tolerance (twice it), so a model that drew v1 would fail.
+      double[][] drawn = gradient(exact, rows, atDraws);
+      double largest = 0;
+      for (int r = 0; r < expected.length; r++) {
+        for (int j = 0; j < expected[r].length; j++) {
+          largest = Math.max(largest, Math.abs(expected[r][j] - drawn[r][j]));
+        }
+      }
+      assertTrue(largest > 0.03, "the means' and the draws' expectations differ by " + largest + " only");
+      assertTrue(rbm.spec().toString().endsWith("mean reconstruction"), rbm.spec().toString());
+    }
+  }
+
   /** The model's statistics, by enumeration of v (h summed out through its means). */
   private static double[][] modelStatistics(TinyRbm.Exact exact) {
     double[] logMarginals = exact.logMarginals();

@@ -21,8 +21,18 @@ final class TinyRbm extends EnergyModel {
   final float scale;
 
   TinyRbm(int visible, int hidden, int gibbsSteps, int persistentChains, float scale, long seed) {
-    super(EnergySpec.builder("TinyRbm").contrastiveDivergence(gibbsSteps, persistentChains)
-        .observed("v", Units.BERNOULLI, visible).latent("h", Units.BERNOULLI, hidden).build(),
+    this(EnergySpec.builder("TinyRbm").contrastiveDivergence(gibbsSteps, persistentChains), visible, hidden, scale,
+        seed);
+  }
+
+  /** Trained with the negative statistics at the last sweep's visible means ({@link EnergySpec#meanReconstruction()}). */
+  static TinyRbm withMeanReconstruction(int visible, int hidden, int gibbsSteps, float scale, long seed) {
+    return new TinyRbm(EnergySpec.builder("TinyRbm").contrastiveDivergence(gibbsSteps, 0).meanReconstruction(),
+        visible, hidden, scale, seed);
+  }
+
+  private TinyRbm(EnergySpec.Builder spec, int visible, int hidden, float scale, long seed) {
+    super(spec.observed("v", Units.BERNOULLI, visible).latent("h", Units.BERNOULLI, hidden).build(),
         Seed.of(seed), ThreadSettings.of(1, 1));
     this.visible = visible;
     this.hidden = hidden;

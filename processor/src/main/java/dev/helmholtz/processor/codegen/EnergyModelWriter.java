@@ -73,6 +73,9 @@ public final class EnergyModelWriter {
         .indent().indent()
         .add(".contrastiveDivergence($L, $L)\n", AnnotationMirrors.intValue(energy.annotation(), "gibbsSteps", ModelReader.DEFAULT_GIBBS_STEPS),
             AnnotationMirrors.intValue(energy.annotation(), "persistentChains", ModelReader.DEFAULT_PERSISTENT_CHAINS));
+    if (meanReconstruction(energy)) {
+      b.add(".meanReconstruction()\n");
+    }
     for (NodeDescriptor node : model.nodes()) {
       b.add(".$L($S, $T.$L, $L)\n", node.isLatent() ? "latent" : "observed", node.name(), UNITS,
           units(validated.family(node).simpleName()), node.width());
@@ -121,7 +124,12 @@ public final class EnergyModelWriter {
   static String training(NetworkDescriptor energy) {
     int steps = AnnotationMirrors.intValue(energy.annotation(), "gibbsSteps", ModelReader.DEFAULT_GIBBS_STEPS);
     int chains = AnnotationMirrors.intValue(energy.annotation(), "persistentChains", ModelReader.DEFAULT_PERSISTENT_CHAINS);
-    return chains == 0 ? "contrastive divergence, CD-" + steps + " (chains start at the data)"
-        : String.format(Locale.ROOT, "persistent contrastive divergence, PCD-%d with %d chains", steps, chains);
+    return (chains == 0 ? "contrastive divergence, CD-" + steps + " (chains start at the data)"
+        : String.format(Locale.ROOT, "persistent contrastive divergence, PCD-%d with %d chains", steps, chains))
+        + (meanReconstruction(energy) ? ", the negative statistics at the last sweep's visible means" : "");
+  }
+
+  private static boolean meanReconstruction(NetworkDescriptor energy) {
+    return AnnotationMirrors.booleanValue(energy.annotation(), "meanReconstruction", false);
   }
 }

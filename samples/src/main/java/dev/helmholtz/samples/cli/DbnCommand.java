@@ -39,8 +39,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "dbn",
     mixinStandardHelpOptions = true,
-    description = "Trains a 784-500-2000 deep belief net greedily on dynamically binarized MNIST (two RBMs by CD-1,"
-        + " SGD with momentum 0.5 rising to 0.9 over the first epoch, weight decay), optionally fine-tunes it by the"
+    description = "Trains a 784-500-2000 deep belief net greedily on dynamically binarized MNIST (two RBMs by CD-1, the"
+        + " bottom one's statistics at the reconstruction's probabilities, SGD with momentum 0.5 rising to 0.9 over the"
+        + " first epoch, weight decay), optionally fine-tunes it by the"
         + " up-down algorithm (--fine-tune-epochs), estimates the top RBM's log Z by AIS and reports the lower bound"
         + " on the test log-likelihood next to Salakhutdinov & Murray (2008); writes samples.png and metrics.json."
         + " Checkpoints go to OUTPUT/checkpoints/STAGE (layer-0, layer-1, fine-tune); SIGINT or SIGTERM finishes"

@@ -13,7 +13,9 @@ import org.tensorflow.types.TFloat32;
 /**
  * The top RBM of the 784-500-2000 deep belief net of Salakhutdinov and Murray (2008): it models
  * the 500 first-layer features (the posterior of {@link dev.helmholtz.samples.rbm.RbmCd1}, the
- * bottom layer) with 2000 hidden units, {@code E(f, t) = -f . (W t + b) - c . t}; trained by CD-1.
+ * bottom layer) with 2000 hidden units, {@code E(f, t) = -f . (W t + b) - c . t}; trained by CD-1
+ * with drawn reconstructions: with {@code meanReconstruction}, which helps the bottom RBM, the DBN's
+ * bound came out far worse at equal updates (docs/undirected.md has the figures).
  */
 @Model
 public class DbnTopRbm {

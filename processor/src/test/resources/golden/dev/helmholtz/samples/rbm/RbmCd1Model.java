@@ -18,7 +18,7 @@ import org.tensorflow.types.TFloat32;
  * The energy-based model defined by {@link RbmCd1}, compiled to a TensorFlow graph by Helmholtz.
  *
  * <h2>Model report</h2>
- * <p>Objective: contrastive divergence, CD-1 (chains start at the data), by SGD with momentum.
+ * <p>Objective: contrastive divergence, CD-1 (chains start at the data), the negative statistics at the last sweep's visible means, by SGD with momentum.
  * <ul>
  * <li>{@code pixels}: observed Bernoulli, event shape [784]; binary units, Bernoulli given the rest; in energy()
  * <li>{@code features}: latent Bernoulli, event shape [500]; binary units, Bernoulli given the rest, summed out of the free energy; in energy()
@@ -29,6 +29,7 @@ import org.tensorflow.types.TFloat32;
 public final class RbmCd1Model extends EnergyModel {
   private static final EnergySpec SPEC = EnergySpec.builder("dev.helmholtz.samples.rbm.RbmCd1")
       .contrastiveDivergence(1, 0)
+      .meanReconstruction()
       .observed("pixels", Units.BERNOULLI, 784)
       .latent("features", Units.BERNOULLI, 500)
       .build();
