@@ -174,6 +174,30 @@ public final class DeepBoltzmannMachine implements AutoCloseable {
   }
 
   /**
+   * Sets the visible biases to the log-odds of {@code data}'s pixel means, {@code b_j = log(p_j /
+   * (1 - p_j))} with one pseudo-count of each value (Hinton's practical guide, 2010, section 8.1):
+   * the start that makes the model's visible marginals the data's before any update. From zero
+   * biases the first updates instead drive W1 down uniformly (the fair-coin chains being denser than
+   * the digits), which lets the data switch h1 on more than the chains do and pushes c1 and W2 up
+   * uniformly until both hidden layers saturate (see docs/undirected.md). Weights, momentum and
+   * chains are untouched.
+   */
+  public void setVisibleBiasesToLogOdds(Dataset data) {
+    checkVisible(data);
+    float[] flat = data.flat(VISIBLE);
+    double[] sums = new double[visible];
+    for (int i = 0; i < flat.length; i++) {
+      sums[i % visible] += flat[i];
+    }
+    float[] logOdds = new float[visible];
+    for (int j = 0; j < visible; j++) {
+      double mean = (sums[j] + 1) / (data.size() + 2);
+      logOdds[j] = (float) Math.log(mean / (1 - mean));
+    }
+    setParameters(Map.of(VISIBLE_BIAS, logOdds));
+  }
+
+  /**
    * {@code log Z} by annealed importance sampling over {@code (v, h2)}, h1 summed out (Salakhutdinov
    * and Hinton 2009): the base model's visible biases fitted to {@code data}'s marginals, h2 uniform.
    */

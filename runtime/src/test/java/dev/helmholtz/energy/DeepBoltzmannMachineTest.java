@@ -162,6 +162,24 @@ class DeepBoltzmannMachineTest {
   }
 
   @Test
+  void visibleBiasesStartAtTheDataLogOddsAndNothingElseMoves() {
+    try (DeepBoltzmannMachine m = new DeepBoltzmannMachine(V, H1, H2, 5, 1, Seed.of(8), ThreadSettings.of(1, 1))) {
+      float[] weights = m.energyModel().parameter(DeepBoltzmannMachine.FIRST_WEIGHTS);
+      m.setVisibleBiasesToLogOdds(Dataset.of("v", DATA));
+      float[] b = m.energyModel().parameter(DeepBoltzmannMachine.VISIBLE_BIAS);
+      for (int j = 0; j < V; j++) {
+        double on = 0;
+        for (float[] row : DATA) {
+          on += row[j];
+        }
+        double p = (on + 1) / (DATA.length + 2); // one pseudo-count of each value
+        assertEquals(Math.log(p / (1 - p)), b[j], 1e-5, "b[" + j + "]");
+      }
+      assertArrayEquals(weights, m.energyModel().parameter(DeepBoltzmannMachine.FIRST_WEIGHTS));
+    }
+  }
+
+  @Test
   void persistentChainsCarryAcrossUpdatesAndAResumeRepeatsTheRun(@TempDir Path dir) throws Exception {
     Dataset data = Dataset.of("v", DATA);
     float[] straight;

@@ -8,6 +8,7 @@ import dev.helmholtz.energy.DbmPretraining;
 import dev.helmholtz.energy.DeepBeliefNet;
 import dev.helmholtz.energy.DeepBoltzmannMachine;
 import dev.helmholtz.graph.Seed;
+import dev.helmholtz.train.LearningRateSchedule;
 import dev.helmholtz.train.ProgressListener;
 import dev.helmholtz.train.ScalarSchedule;
 import dev.helmholtz.train.StopReason;
@@ -29,7 +30,10 @@ import picocli.CommandLine.Option;
 /**
  * Trains a 784-500-1000 deep Boltzmann machine on MNIST as Salakhutdinov and Hinton (2009) do:
  * optionally their greedy pretraining (two modified RBMs, {@code --pretrain-epochs}), then
- * mean-field posteriors for the data and 100 persistent chains for the model; estimates log Z by
+ * mean-field posteriors for the data and 100 persistent chains for the model, with the recipe of
+ * Salakhutdinov's DBM code (learning rate 0.001 divided by 1.000015 per update, 5 Gibbs sweeps per
+ * update, momentum 0.5 then 0.9, weight decay 2e-4; the visible biases at the data's log-odds when
+ * there is no pretraining); estimates log Z by
  * AIS over (v, h2) with h1 summed out, and reports the mean-field lower bound on the test
  * log-likelihood next to the paper's; writes samples.png and metrics.json. Each stage checkpoints
  * under its own directory and {@code --resume} continues the interrupted one.
@@ -39,7 +43,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Trains a 784-500-1000 deep Boltzmann machine on dynamically binarized MNIST (optionally pretrained"
         + " layer-wise with Salakhutdinov & Hinton's modified RBMs, --pretrain-epochs; then the mean-field posterior"
-        + " of each minibatch, 100 persistent chains, SGD with momentum), estimates log Z by AIS and reports the"
+        + " of each minibatch, 100 persistent chains of 5 Gibbs sweeps per update, SGD at Salakhutdinov's learning"
+        + " rate 0.001 divided by 1.000015 per update with momentum 0.5 rising to 0.9 over five epochs and weight"
+        + " decay 2e-4; without pretraining the visible biases start at the data's log-odds), estimates log Z by AIS"
+        + " and reports the"
         + " mean-field lower bound on the test log-likelihood next to Salakhutdinov & Hinton (2009); writes"
         + " samples.png and metrics.json. Checkpoints go to OUTPUT/checkpoints/STAGE (pretrain-bottom,"
         + " pretrain-top, dbm); SIGINT or SIGTERM finishes the step, writes a checkpoint and exits with 130, and"
@@ -51,6 +58,9 @@ public final class DbmCommand implements Callable<Integer> {
   /** The checkpoint directories of the stages, in the order they train. */
   static final List<String> STAGES = List.of("pretrain-bottom", "pretrain-top", "dbm");
 
+  /** The learning rate divided by 1.000015 after every update, as Salakhutdinov's dbm_mf.m does. */
+  static final String SALAKHUTDINOV_DECAY = "exp:0.999985:1";
+
   /** Salakhutdinov and Hinton (2009), Table 1: the two-layer BM's estimated test log-probability on MNIST, nats. */
   static final double PUBLISHED = -84.62;
 
@@ -60,8 +70,20 @@ public final class DbmCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "100", description = "Minibatch size (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--learning-rate", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--learning-rate", defaultValue = "0.001",
+      description = "The DBM's SGD learning rate, Salakhutdinov's epsilonw (default: ${DEFAULT-VALUE}).")
   double learningRate;
+
+  @Option(names = "--lr-schedule", defaultValue = SALAKHUTDINOV_DECAY, paramLabel = "SCHEDULE",
+      description = "The DBM's learning-rate schedule: constant, step:EVERY_EPOCHS:FACTOR or exp:RATE:DECAY_STEPS;"
+          + " the default divides it by 1.000015 after every update, as Salakhutdinov's DBM code does (without its"
+          + " floor of a tenth, reached after 153,000 updates) (default: ${DEFAULT-VALUE}).")
+  String learningRateSchedule;
+
+  @Option(names = "--pcd-sweeps", defaultValue = "5",
+      description = "Gibbs sweeps of the persistent chains per update (Salakhutdinov's code: 5) (default:"
+          + " ${DEFAULT-VALUE}).")
+  int pcdSweeps;
 
   @Option(names = "--weight-decay", defaultValue = "2e-4", description = "L2 weight decay on W (default: ${DEFAULT-VALUE}).")
   double weightDecay;
@@ -108,9 +130,14 @@ public final class DbmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (epochs < 1 || boundSamples < 1 || gibbsSweeps < 1 || meanFieldIterations < 1) {
-      throw new IllegalArgumentException("--epochs, --bound-samples, --gibbs-sweeps and --mean-field-iterations must"
-          + " be at least 1");
+    if (epochs < 1 || boundSamples < 1 || gibbsSweeps < 1 || meanFieldIterations < 1 || pcdSweeps < 1) {
+      throw new IllegalArgumentException("--epochs, --bound-samples, --gibbs-sweeps, --mean-field-iterations and"
+          + " --pcd-sweeps must be at least 1");
+    }
+    try {
+      LearningRateSchedule.parse(learningRateSchedule);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--lr-schedule: " + e.getMessage(), e);
     }
     if (pretrainEpochs < 0) {
       throw new IllegalArgumentException("--pretrain-epochs must be at least 0, was " + pretrainEpochs);
@@ -143,16 +170,17 @@ public final class DbmCommand implements Callable<Integer> {
     float[][] trainImages = mnist.train(data).images();
     Dataset test = Dataset.of("pixels", mnist.test(data).images()).binarized("pixels", mnist.seed);
     long stepsPerEpoch = (trainImages.length + batchSize - 1) / batchSize;
+    // Salakhutdinov's code: momentum 0.5 for five epochs, then 0.9; here a ramp over those five.
     Training training = Training.epochs(epochs).batchSize(batchSize).adam(learningRate).seed(mnist.seed)
-        .logEvery(Duration.ofSeconds(30))
-        .schedule("momentum", ScalarSchedule.linear(0.5, 0.9, stepsPerEpoch))
+        .logEvery(Duration.ofSeconds(30)).learningRateSchedule(LearningRateSchedule.parse(learningRateSchedule))
+        .schedule("momentum", ScalarSchedule.linear(0.5, 0.9, 5 * stepsPerEpoch))
         .schedule("weight_decay", ScalarSchedule.constant(weightDecay)).progress(ProgressListener.silent());
     Map<String, Object> metrics = new LinkedHashMap<>();
     Map<String, TrainingSummary> summaries = new LinkedHashMap<>();
     StopRequest stop = new StopRequest();
     long pretrainUpdates = 0;
     String pretrainSteps = "";
-    try (DeepBoltzmannMachine dbm = new DeepBoltzmannMachine(784, 500, 1000, chains, 1, Seed.of(mnist.seed),
+    try (DeepBoltzmannMachine dbm = new DeepBoltzmannMachine(784, 500, 1000, chains, pcdSweeps, Seed.of(mnist.seed),
         mnist.threadSettings()); StopRequest.SignalHandlers handlers = stop.onSignals()) {
       long started = System.nanoTime();
       if (pretrainEpochs > 0) {
@@ -182,6 +210,9 @@ public final class DbmCommand implements Callable<Integer> {
           System.out.printf(Locale.ROOT, "pretraining: %d + %d updates, %.0f s%n", modules.bottom().stepsTaken(),
               modules.top().stepsTaken(), (System.nanoTime() - started) / 1e9);
         }
+      }
+      if (pretrainEpochs == 0) {
+        dbm.setVisibleBiasesToLogOdds(Dataset.of("v", trainImages));
       }
       double pretrainSeconds = (System.nanoTime() - started) / 1e9;
       // A resumed DBM stage restores every weight, so the pretrained start above is overwritten then.
@@ -223,6 +254,10 @@ public final class DbmCommand implements Callable<Integer> {
       metrics.put("pretrain_updates", pretrainUpdates);
       metrics.put("pretrain_seconds", pretrainSeconds);
       metrics.put("mean_field_iterations", meanFieldIterations);
+      metrics.put("learning_rate", learningRate);
+      metrics.put("lr_schedule", learningRateSchedule);
+      metrics.put("pcd_sweeps", pcdSweeps);
+      metrics.put("visible_bias_start", pretrainEpochs > 0 ? "pretrained" : "log-odds");
       metrics.put("train_seconds", trainSeconds);
       metrics.put("log_z", logZ.logZ());
       metrics.put("log_z_lower", logZ.lower());
