@@ -293,10 +293,11 @@ final class FuzzGames {
         int hw = width(r);
         m.node(false, r.nextInt(3) == 0 ? "Normal" : "Bernoulli", x, xw, "");
         m.node(true, "Bernoulli", h, hw, "");
-        String settings = switch (r.nextInt(4)) {
+        String settings = switch (r.nextInt(5)) {
           case 0 -> "(gibbsSteps = " + (1 + r.nextInt(10)) + ")";
           case 1 -> "(persistentChains = " + (1 + r.nextInt(50)) + ")";
           case 2 -> "(gibbsSteps = " + (1 + r.nextInt(10)) + ", persistentChains = " + r.nextInt(50) + ")";
+          case 3 -> "(gibbsSteps = " + (1 + r.nextInt(10)) + ", meanReconstruction = " + r.nextBoolean() + ")";
           default -> "";
         };
         List<String> params = new ArrayList<>(List.of(x, h));
