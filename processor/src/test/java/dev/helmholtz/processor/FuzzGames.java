@@ -453,7 +453,7 @@ final class FuzzGames {
       }
       case 6 -> {
         String other = pick(r, nodes);
-        net.declaration = net.declaration.replaceFirst("Nn nn", "Nn nn, Operand<TFloat32> " + other);
+        net.declaration = net.declaration.replace("Nn nn", "Nn nn, Operand<TFloat32> " + other);
         return "parameter " + other + " added to " + net.declaration.split("\\(")[0];
       }
       case 7 -> {
