@@ -1,5 +1,7 @@
 package dev.helmholtz.processor;
 
+import static dev.helmholtz.processor.FuzzModels.pick;
+
 import dev.helmholtz.processor.FuzzModels.Case;
 import dev.helmholtz.processor.FuzzModels.Expect;
 import java.util.ArrayList;
@@ -132,14 +134,6 @@ final class FuzzGames {
       b.append("}\n");
       return b.toString();
     }
-  }
-
-  private static <T> T pick(Random r, T[] values) {
-    return values[r.nextInt(values.length)];
-  }
-
-  private static <T> T pick(Random r, List<T> values) {
-    return values.get(r.nextInt(values.size()));
   }
 
   /** A case of a random kind, with a random verdict. */

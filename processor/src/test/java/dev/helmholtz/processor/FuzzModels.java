@@ -135,11 +135,11 @@ final class FuzzModels {
     };
   }
 
-  private static <T> T pick(Random r, T[] values) {
+  static <T> T pick(Random r, T[] values) {
     return values[r.nextInt(values.length)];
   }
 
-  private static <T> T pick(Random r, List<T> values) {
+  static <T> T pick(Random r, List<T> values) {
     return values.get(r.nextInt(values.size()));
   }
 
