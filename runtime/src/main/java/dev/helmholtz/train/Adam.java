@@ -103,7 +103,13 @@ public final class Adam {
   private record State(Ops scoped, List<Variable<TFloat32>> variables, List<Variable<TFloat32>> ms,
       List<Variable<TFloat32>> vs, Variable<TFloat32> beta1Power, Variable<TFloat32> beta2Power,
       Operand<TFloat32> learningRate, float beta1, float beta2, float epsilon, Operand<TFloat32> maxGradientNorm,
-      GradientReduction reduction) {}
+      GradientReduction reduction) {
+    /** The same state, with ops built under {@code other}. */
+    State in(Ops other) {
+      return new State(other, variables, ms, vs, beta1Power, beta2Power, learningRate, beta1, beta2, epsilon,
+          maxGradientNorm, reduction);
+    }
+  }
 
   private Adam(Op step, Op clippedStep, Operand<TFloat32> gradientSquaredNorms,
       List<Op> initializers, List<Variable<?>> stateVariables, State state) {
@@ -321,9 +327,7 @@ public final class Adam {
       throw new IllegalArgumentException("loss must be a scalar, has shape " + loss.shape());
     }
     requireReachable(loss, state.variables());
-    State shared = new State(state.scoped().withSubScope(name), state.variables(), state.ms(), state.vs(),
-        state.beta1Power(), state.beta2Power(), state.learningRate(), state.beta1(), state.beta2(), state.epsilon(),
-        state.maxGradientNorm(), state.reduction());
+    State shared = state.in(state.scoped().withSubScope(name));
     List<Output<?>> dys = gradients(shared.scoped(), loss, shared.variables());
     return steps(shared, loss, dys, gradientsReady(shared.scoped(), loss, dys), List.of(), stateVariables);
   }
