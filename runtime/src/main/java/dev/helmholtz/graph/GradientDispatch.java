@@ -13,7 +13,10 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.BroadcastGradientArgs;
 import org.tensorflow.op.core.IdentityN;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 
 /**
  * Gradients for computations TensorFlow Java cannot differentiate (Cholesky, triangular solves,
@@ -113,6 +116,20 @@ public final class GradientDispatch {
     ATTACHED.computeIfAbsent(op.env(), env -> new HashMap<>())
         .put(op.name(), new Attachment(name, outputs.size()));
     return new ArrayList<>(identity.output().subList(0, outputs.size()));
+  }
+
+  /**
+   * {@code grad}, the gradient of an elementwise op's broadcast result, summed over the axes along
+   * which {@code input} was broadcast and reshaped to {@code input}'s shape: what TensorFlow's own
+   * gradients of broadcasting ops do. From runtime shapes only (a gradient function must not read
+   * static shapes, see {@link MatrixGradients}); grappler folds it away where the shapes are known.
+   * The shapes are int32, as in TensorFlow's own gradients: the gradient of a Sum over int64 axes
+   * fails to build (a second derivative needs it).
+   */
+  public static Operand<TFloat32> sumToShapeOf(Ops tf, Operand<TFloat32> grad, Operand<TFloat32> input) {
+    Operand<TInt32> inputShape = tf.shape(input);
+    BroadcastGradientArgs<TInt32> axes = tf.broadcastGradientArgs(tf.shape(grad), inputShape);
+    return tf.reshape(tf.reduceSum(grad, axes.r1()), inputShape);
   }
 
   /** The registered gradient of every {@code IdentityN}: dispatches to the attached gradient. */
