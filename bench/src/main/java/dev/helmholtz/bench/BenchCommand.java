@@ -186,7 +186,8 @@ public final class BenchCommand implements Callable<Integer> {
   private static final int CEILING = 3;
   private static final int TOWER_PRODUCTS = 4;
   private static final int PRODUCTS_AND_ADAM = 5;
-  private static final int SIDES = 6;
+  private static final int PIXEL_FLOOR = 6;
+  private static final int SIDES = 7;
 
   /**
    * One configuration of the sweep, measured: {@code ms[side][round]}, ms per step (per run of
@@ -215,6 +216,14 @@ public final class BenchCommand implements Callable<Integer> {
     /** The fraction of the Adam bound the generated step reaches: the products and Adam alone over the step. */
     double adamBoundFraction() {
       return ratio(PRODUCTS_AND_ADAM, RESIDENT);
+    }
+
+    /**
+     * The most of the Adam bound a step that also binarizes its pixels and scores them under a
+     * Bernoulli (with the gradient) can reach: products and Adam alone over the same with that work.
+     */
+    double pixelFloorCap() {
+      return ratio(PRODUCTS_AND_ADAM, PIXEL_FLOOR);
     }
 
     /** The fraction of the ceiling side {@code side} reaches: the ceiling's time over its time. */
@@ -354,7 +363,8 @@ public final class BenchCommand implements Callable<Integer> {
     out.println();
     TextTable table = new TextTable(1, "model", "batch", "generated ms", "fed ms", "hand ms",
         "gen/hand", "resident/fed", "MFLOP/step", "ceiling GFLOP/s", "gen GFLOP/s", "gen", "fed", "hand",
-        "tower products ms", "bound", "products+Adam ms", "Adam bound", "of Adam bound");
+        "tower products ms", "bound", "products+Adam ms", "Adam bound", "of Adam bound", "+pixels ms",
+        "cap", "of +pixels");
     for (TrainingRow r : rows) {
       table.row(HandWrittenVae.Architecture.burda(r.latent()).toString(), Integer.toString(r.batch()),
           fmt("%.3f", r.medianMs(RESIDENT)), fmt("%.3f", r.medianMs(FED)), fmt("%.3f", r.medianMs(HAND)),
@@ -363,7 +373,8 @@ public final class BenchCommand implements Callable<Integer> {
           percent(r.fraction(RESIDENT)), percent(r.fraction(FED)), percent(r.fraction(HAND)),
           fmt("%.3f", r.medianMs(TOWER_PRODUCTS)), percent(r.ratio(CEILING, TOWER_PRODUCTS)),
           fmt("%.3f", r.medianMs(PRODUCTS_AND_ADAM)), percent(r.ratio(CEILING, PRODUCTS_AND_ADAM)),
-          percent(r.adamBoundFraction()));
+          percent(r.adamBoundFraction()), fmt("%.3f", r.medianMs(PIXEL_FLOOR)), percent(r.pixelFloorCap()),
+          percent(r.ratio(PIXEL_FLOOR, RESIDENT)));
     }
     table.print(out);
     out.println("generated = the generated model's fit() on the resident data path; fed = the same on the fed path;"
@@ -378,7 +389,11 @@ public final class BenchCommand implements Callable<Integer> {
         + " as soon as that is done) and bias; Adam bound = the ceiling's time over theirs: the most any step"
         + " with Adam can reach of the ceiling on these threads, whatever else it does; of Adam bound ="
         + " products+Adam's time over the generated step's: the figure of merit (issue 24: >= "
-        + percent(ADAM_BOUND_TARGET) + " at batch >= 128).");
+        + percent(ADAM_BOUND_TARGET) + " at batch >= 128). +pixels = products+Adam and, per tower, the work"
+        + " per pixel a step on dynamically binarized images cannot leave out, in Helmholtz's forms (the 16-bit"
+        + " Bernoulli draw that binarizes the rows, the Bernoulli log-density and its gradient), free to"
+        + " overlap the products; cap = products+Adam's time over +pixels': the most of the Adam bound any"
+        + " such step can reach on these threads; of +pixels = +pixels' time over the generated step's.");
     for (TrainingRow r : rows) {
       String config = "latent " + r.latent() + ", batch " + r.batch();
       double ratio = r.ratio(RESIDENT, HAND);
@@ -415,6 +430,10 @@ public final class BenchCommand implements Callable<Integer> {
       summary.add(new String[] {"  Adam bound: the products and Adam's updates alone, latent " + r.latent() + ", batch "
           + r.batch(), percent(r.ratio(CEILING, PRODUCTS_AND_ADAM)), "", ""});
     }
+    for (TrainingRow r : rows) {
+      summary.add(new String[] {"  cap: the most of the Adam bound a step that binarizes and scores its pixels can"
+          + " reach, latent " + r.latent() + ", batch " + r.batch(), percent(r.pixelFloorCap()), "", ""});
+    }
   }
 
   /**
@@ -437,7 +456,9 @@ public final class BenchCommand implements Callable<Integer> {
         MatMulCeiling towerProducts = new MatMulCeiling(towerMatMuls(architecture, batch, threadSettings.towers()),
             threadSettings, seed);
         MatMulCeiling productsAndAdam = MatMulCeiling.withAdam(architecture.trainingStepMatMuls(batch),
-            threadSettings, seed)) {
+            threadSettings, seed);
+        MatMulCeiling pixelFloor = MatMulCeiling.withAdamAndPixels(architecture.trainingStepMatMuls(batch),
+            towerRows(batch, threadSettings.towers()), architecture.inputSize(), threadSettings, seed)) {
       // Warm-up, interleaved in short chunks so that every side sees the same machine state; at
       // least one step each, which uploads the data set for the resident path.
       for (int done = 0; done < Math.max(1, warmupSteps); done += blockSteps) {
@@ -453,11 +474,12 @@ public final class BenchCommand implements Callable<Integer> {
       ceiling.runMs(runs);
       towerProducts.runMs(runs);
       productsAndAdam.runMs(runs);
+      pixelFloor.runMs(runs);
 
       // The ceiling is a fourth side of every round, so that it sees the same machine as the steps
       // (measured once beforehand, it varied 45-90 GFLOP/s at batch 32 between runs); the same
       // products at the shapes the towers run them are a fifth, the ceiling's products with Adam's
-      // updates a sixth.
+      // updates a sixth, and those with the pixels' work a seventh.
       double[][] ms = new double[SIDES][rounds];
       for (int r = 0; r < rounds; r++) {
         for (int i = 0; i < SIDES; i++) {
@@ -476,6 +498,10 @@ public final class BenchCommand implements Callable<Integer> {
               productsAndAdam.runMs(runs);
               yield runs;
             }
+            case PIXEL_FLOOR -> {
+              pixelFloor.runMs(runs);
+              yield runs;
+            }
             default -> {
               ceiling.runMs(runs);
               yield runs;
@@ -486,6 +512,18 @@ public final class BenchCommand implements Callable<Integer> {
       }
       return new TrainingRow(latent, batch, architecture.trainingStepFlops(batch), ms);
     }
+  }
+
+  /** The rows of each non-empty tower of a batch ({@link ThreadSettings#towerRows}). */
+  private static List<Integer> towerRows(int batch, int towers) {
+    List<Integer> rows = new ArrayList<>();
+    for (int t = 0; t < towers; t++) {
+      int n = ThreadSettings.towerRows(batch, towers, t);
+      if (n > 0) {
+        rows.add(n);
+      }
+    }
+    return rows;
   }
 
   /**

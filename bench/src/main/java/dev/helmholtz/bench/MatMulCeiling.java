@@ -1,17 +1,29 @@
 package dev.helmholtz.bench;
 
 import dev.helmholtz.bench.HandWrittenVae.MatMulShape;
+import dev.helmholtz.dist.Bernoulli;
+import dev.helmholtz.graph.RandomSource;
+import dev.helmholtz.graph.Seed;
 import dev.helmholtz.train.ThreadSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.ReduceSum;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.proto.DeviceStepStats;
+import org.tensorflow.proto.NodeExecStats;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -26,6 +38,14 @@ import org.tensorflow.types.TFloat32;
  * is done (the products with a transposed left operand, {@code x^T dy}, have a kernel's shape)
  * and a bias of the kernel's width beside it. Its time over the ceiling's bounds what fraction of
  * the ceiling any step of those shapes can reach with TensorFlow's Adam on these threads.
+ *
+ * <p>{@link #withAdamAndPixels} adds, to that, the work per pixel that a step of a Bernoulli VAE on
+ * dynamically binarized images cannot leave out either, in the forms Helmholtz builds them: per
+ * tower, the 16-bit Bernoulli draw that binarizes its rows ({@link RandomSource#bernoulli16}) and
+ * the Bernoulli log-density of its rows with its gradient in the logits ({@link Bernoulli#logProb}).
+ * That work reads nothing the products write, so it may overlap them completely: the time bounds
+ * from below any such step on these threads, and the Adam bound's time over it bounds from above
+ * the fraction of the Adam bound such a step can reach.
  */
 public final class MatMulCeiling implements AutoCloseable {
   private final Graph graph = new Graph();
@@ -35,15 +55,28 @@ public final class MatMulCeiling implements AutoCloseable {
 
   /** A graph of these products, operands initialized to uniform noise from {@code seed}. */
   public MatMulCeiling(List<MatMulShape> shapes, ThreadSettings threads, long seed) {
-    this(shapes, threads, seed, false);
+    this(shapes, threads, seed, false, List.of(), 0);
   }
 
   /** The same products, and an Adam update of a kernel and a bias for each kernel-gradient product. */
   public static MatMulCeiling withAdam(List<MatMulShape> shapes, ThreadSettings threads, long seed) {
-    return new MatMulCeiling(shapes, threads, seed, true);
+    return new MatMulCeiling(shapes, threads, seed, true, List.of(), 0);
   }
 
-  private MatMulCeiling(List<MatMulShape> shapes, ThreadSettings threads, long seed, boolean adam) {
+  /**
+   * {@link #withAdam}, and for each entry of {@code towerRows} a tower's binarizing draw and
+   * Bernoulli log-density with its gradient over {@code rows x width} pixels.
+   */
+  public static MatMulCeiling withAdamAndPixels(List<MatMulShape> shapes, List<Integer> towerRows, int width,
+      ThreadSettings threads, long seed) {
+    if (towerRows.isEmpty() || width < 1) {
+      throw new IllegalArgumentException("no pixels to time: towers " + towerRows + ", width " + width);
+    }
+    return new MatMulCeiling(shapes, threads, seed, true, towerRows, width);
+  }
+
+  private MatMulCeiling(List<MatMulShape> shapes, ThreadSettings threads, long seed, boolean adam,
+      List<Integer> towerRows, int width) {
     if (shapes.isEmpty()) {
       throw new IllegalArgumentException("no products to time");
     }
@@ -69,7 +102,24 @@ public final class MatMulCeiling implements AutoCloseable {
         i++;
       }
       flops = total;
+      RandomSource random = new RandomSource(tf, Seed.of(seed));
+      int t = 0;
+      for (int rows : towerRows) {
+        Ops tower = tf.withSubScope("pixels" + t);
+        Operand<TFloat32> probabilities = operand(tower, "probabilities", Shape.of(rows, width), seed + 3_000_000 + t,
+            inits);
+        Operand<TFloat32> logits = tower.math.sub(
+            operand(tower, "logits", Shape.of(rows, width), seed + 4_000_000 + t, inits), tower.constant(0.5f));
+        Operand<TFloat32> x = random.bernoulli16(probabilities);
+        ReduceSum<TFloat32> logDensity = tower.reduceSum(Bernoulli.logits(logits).logProb(x), tower.constant(0));
+        // Targets, not control inputs of a NoOp: grappler drops pure ops that only a NoOp waits for.
+        products.add(logDensity);
+        Operation gradient = tower.gradients(logDensity, List.of(logits)).dy().get(0).op();
+        products.add(() -> gradient);
+        t++;
+      }
       session = new Session(graph, threads.toConfig());
+      session.initialize(); // the draws' run counters
       Session.Runner init = session.runner();
       inits.forEach(init::addTarget);
       init.run().close();
@@ -114,6 +164,31 @@ public final class MatMulCeiling implements AutoCloseable {
       runner.run().close(); // the products are targets: computed, not copied out
     }
     return (System.nanoTime() - start) / 1e6 / runs;
+  }
+
+  /**
+   * The types of the ops one traced run executes, as TensorFlow's step stats name them: what the
+   * timed runs compute after grappler's rewrites (a test checks that none of the work is pruned).
+   */
+  Set<String> executedOpTypes() {
+    Session.Runner runner = session.runner();
+    products.forEach(runner::addTarget);
+    RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+    Set<String> types = new TreeSet<>();
+    try (Result result = runner.setOptions(trace).runAndFetchMetadata()) {
+      RunMetadata metadata = result.getMetadata().orElseThrow();
+      for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
+        for (NodeExecStats node : device.getNodeStatsList()) {
+          String label = node.getTimelineLabel();
+          int eq = label.indexOf(" = ");
+          int paren = eq < 0 ? -1 : label.indexOf('(', eq);
+          if (paren > eq + 3) {
+            types.add(label.substring(eq + 3, paren));
+          }
+        }
+      }
+    }
+    return types;
   }
 
   @Override

@@ -40,6 +40,8 @@ class BenchCommandTest {
         "fraction of MatMul ceiling (generated), latent 50, batch 8",
         "tower products ms", "bound: the products alone at the towers' shapes, latent 50, batch 8",
         "products+Adam ms", "Adam bound: the products and Adam's updates alone, latent 50, batch 8",
+        "+pixels ms", "cap: the most of the Adam bound a step that binarizes and scores its pixels can reach, latent 50,"
+            + " batch 8",
         "log-likelihood estimates/s at k = 10",
         "annotation processing ms/model, 2 models",
         "cold start, JVM start -> first training step, ms",
