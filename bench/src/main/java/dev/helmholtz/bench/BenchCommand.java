@@ -532,11 +532,8 @@ public final class BenchCommand implements Callable<Integer> {
    */
   private static List<MatMulShape> towerMatMuls(HandWrittenVae.Architecture architecture, int batch, int towers) {
     List<MatMulShape> products = new ArrayList<>();
-    for (int t = 0; t < towers; t++) {
-      int rows = ThreadSettings.towerRows(batch, towers, t);
-      if (rows > 0) {
-        products.addAll(architecture.trainingStepMatMuls(rows));
-      }
+    for (int rows : towerRows(batch, towers)) {
+      products.addAll(architecture.trainingStepMatMuls(rows));
     }
     return products;
   }

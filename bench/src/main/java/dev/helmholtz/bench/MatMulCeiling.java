@@ -179,12 +179,7 @@ public final class MatMulCeiling implements AutoCloseable {
       RunMetadata metadata = result.getMetadata().orElseThrow();
       for (DeviceStepStats device : metadata.getStepStats().getDevStatsList()) {
         for (NodeExecStats node : device.getNodeStatsList()) {
-          String label = node.getTimelineLabel();
-          int eq = label.indexOf(" = ");
-          int paren = eq < 0 ? -1 : label.indexOf('(', eq);
-          if (paren > eq + 3) {
-            types.add(label.substring(eq + 3, paren));
-          }
+          types.add(StepProfile.executedType(graph, node));
         }
       }
     }

@@ -169,7 +169,7 @@ public final class StepProfile {
    * after TensorFlow's graph optimizer that type may differ from the graph's (a MatMul and the
    * BiasAdd after it run as one {@code _FusedMatMul} under the BiasAdd's name).
    */
-  private static String executedType(Graph graph, NodeExecStats node) {
+  static String executedType(Graph graph, NodeExecStats node) {
     String label = node.getTimelineLabel();
     int eq = label.indexOf(" = ");
     int paren = eq < 0 ? -1 : label.indexOf('(', eq);
