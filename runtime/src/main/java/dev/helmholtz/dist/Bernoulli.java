@@ -101,6 +101,13 @@ public final class Bernoulli extends Distribution {
     return differentiable;
   }
 
+  /** {@code sum(x l - softplus(l))} as written, on TensorFlow's Softplus: {@link #logProb} before issue 24. */
+  @Override
+  public Operand<TFloat32> referenceLogProb(Operand<TFloat32> value) {
+    Ops tf = tf();
+    return DistOps.sumEvent(tf, tf.math.sub(tf.math.mul(value, logits), tf.math.softplus(logits)));
+  }
+
   /**
    * {@code sum(x * l - relu(l) + log(sigmoid(|l|)))}: the same density, since {@code softplus(l) =
    * relu(l) - log(sigmoid(|l|))}, and as stable ({@code sigmoid(|l|)} lies in [1/2, 1]). TensorFlow's

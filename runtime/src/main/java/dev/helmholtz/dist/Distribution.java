@@ -43,6 +43,16 @@ public abstract class Distribution {
     return logProb(value);
   }
 
+  /**
+   * {@link #logProb} in its textbook form, equal to float tolerance: what evaluation's reference
+   * path scores with ({@code VariationalModel#referenceLogLikelihoodWithError}), so that the tests
+   * and the {@code eval} benchmark compare the evaluation with the one before issue 24. A family
+   * overrides it where {@link #logProb} took a faster form since.
+   */
+  public Operand<TFloat32> referenceLogProb(Operand<TFloat32> value) {
+    return logProb(value);
+  }
+
   /** A draw of shape {@link #shape()}; no gradient flows through it. */
   public abstract Operand<TFloat32> sample(RandomSource rng);
 

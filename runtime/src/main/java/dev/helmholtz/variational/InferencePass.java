@@ -95,7 +95,7 @@ public final class InferencePass implements ObjectivePass {
 
   private final Map<String, Operand<TFloat32>> dreams;
   private Operand<TFloat32> logJoint;     // log p(x, z), [k, B]
-  private Operand<TFloat32> referenceLogJoint; // the same with every density by logProb, [k, B]
+  private Operand<TFloat32> referenceLogJoint; // the same with the observed densities by referenceLogProb, [k, B]
   private Operand<TFloat32> logPosterior; // log q(z | x), [k, B]
   private Operand<TFloat32> scoreLogQ;    // log q of the latents drawn without a gradient, [k, B]
   private Operand<TFloat32> elboTerms;    // log p(x, z) - log q(z | x) with analytic KLs where available, [k, B]
@@ -590,7 +590,7 @@ public final class InferencePass implements ObjectivePass {
     value = Supports.checked(p, spec.modelName(), name, value);
     Operand<TFloat32> logLikelihood = evaluationDensities ? p.evaluationLogProb(value) : p.logProb(value);
     logJoint = add(logJoint, logLikelihood);
-    referenceLogJoint = add(referenceLogJoint, evaluationDensities ? p.logProb(value) : logLikelihood);
+    referenceLogJoint = add(referenceLogJoint, evaluationDensities ? p.referenceLogProb(value) : logLikelihood);
     elboTerms = add(elboTerms, logLikelihood);
     observedTerms = add(observedTerms, logLikelihood);
     termMeans.put("log_likelihood/" + name, termMean(logLikelihood));
@@ -649,7 +649,8 @@ public final class InferencePass implements ObjectivePass {
   }
 
   /**
-   * {@link #logWeights} with every density computed by {@link Distribution#logProb}: the same as
+   * {@link #logWeights} with every observed density computed by {@link Distribution#referenceLogProb}
+   * (the latents' by {@link Distribution#logProb}): the same as
    * {@link #logWeights} except in a pass of {@link #evaluationDensities}, where they agree to float
    * tolerance; the reference evaluation fetches it.
    */

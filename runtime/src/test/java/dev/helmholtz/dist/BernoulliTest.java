@@ -93,7 +93,7 @@ class BernoulliTest {
   }
 
   @Test
-  void evaluationLogProbIsLogProbForBinaryAndFractionalValuesAndExtremeLogits() {
+  void logProbItsEvaluationAndReferenceFormsAgreeForBinaryAndFractionalValuesAndExtremeLogits() {
     // Logits across softplus's linear, curved and saturated ranges, broadcast over 2 samples.
     float[] logits = {-200f, -90f, -30f, -5f, -0.5f, 0f, 0.5f, 5f, 30f, 90f, 200f, 17f};
     int d = logits.length;
@@ -107,7 +107,7 @@ class BernoulliTest {
       Bernoulli bern = Bernoulli.logits(constant(tf, Shape.of(1, d), logits));
       Operand<TFloat32> value = constant(tf, Shape.of(2, d), x);
       try (Session s = new Session(g)) {
-        List<Fetched> out = fetch(s, bern.logProb(value), bern.evaluationLogProb(value));
+        List<Fetched> out = fetch(s, bern.logProb(value), bern.evaluationLogProb(value), bern.referenceLogProb(value));
         for (int row = 0; row < 2; row++) {
           double expected = 0;
           for (int i = 0; i < d; i++) {
@@ -117,6 +117,8 @@ class BernoulliTest {
           }
           assertEquals(expected, out.get(1).get(row), 1e-4 * Math.max(1, Math.abs(expected)), "row " + row);
           assertEquals(out.get(0).get(row), out.get(1).get(row), 1e-4 * Math.max(1, Math.abs(expected)), "row " + row);
+          assertEquals(expected, out.get(2).get(row), 1e-4 * Math.max(1, Math.abs(expected)), "reference, row " + row);
+          assertEquals(expected, out.get(0).get(row), 1e-4 * Math.max(1, Math.abs(expected)), "logProb, row " + row);
         }
       }
     }
